@@ -1,0 +1,18 @@
+import type { Config } from 'jest';
+
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/spec'],
+  testMatch: ['**/*.spec.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      'ts-jest',
+      { tsconfig: { module: 'commonjs', moduleResolution: 'node' }, diagnostics: false },
+    ],
+  },
+  // Sockets, timers and the simulator run in-process: keep one worker per core.
+  maxWorkers: 2,
+  testTimeout: 30_000,
+};
+
+export default config;

@@ -1,0 +1,7 @@
+export * from './codes';
+export * from './envelope';
+export * from './primitives';
+export * from './report';
+export * from './requests';
+export * from './responses';
+export { strictObject, listOf } from './object';

@@ -1,0 +1,88 @@
+import * as t from 'io-ts';
+
+/** A type that fails with a readable rule instead of io-ts' default "Invalid value" text. */
+function check<A>(name: string, rule: string, is: (u: unknown) => u is A): t.Type<A, A, unknown> {
+  return new t.Type<A, A, unknown>(
+    name,
+    is,
+    (u, c) => (is(u) ? t.success(u) : t.failure(u, c, rule)),
+    t.identity,
+  );
+}
+
+const DECIMAL = /^(0|[1-9]\d{0,17})(\.\d{1,18})?$/;
+
+/** A positive decimal number written as a string ("20000", "0.0001"); no sign, no exponent. */
+export const DecimalString = check(
+  'DecimalString',
+  'must be a positive decimal string such as "0.001" (no sign, no exponent)',
+  (u): u is string => typeof u === 'string' && DECIMAL.test(u) && /[1-9]/.test(u),
+);
+
+/** A non-empty string of at most `max` characters. */
+export function BoundedString(max: number, name = `String(1..${max})`): t.Type<string, string, unknown> {
+  return check(
+    name,
+    `must be a non-empty string of at most ${max} characters`,
+    (u): u is string => typeof u === 'string' && u.length > 0 && u.length <= max,
+  );
+}
+
+/** A string of at most `max` characters (may be empty). */
+export function MaxString(max: number): t.Type<string, string, unknown> {
+  return check(
+    `String(..${max})`,
+    `must be a string of at most ${max} characters`,
+    (u): u is string => typeof u === 'string' && u.length <= max,
+  );
+}
+
+/** KuCoin's clientOid: letters, digits, "_" and "-", at most 40 characters (a UUID fits). */
+export const ClientOid = check(
+  'ClientOid',
+  'must be 1 to 40 characters of letters, digits, "_" or "-"',
+  (u): u is string => typeof u === 'string' && /^[A-Za-z0-9_-]{1,40}$/.test(u),
+);
+
+/** An order or symbol identifier sent back to the gateway. */
+export const Identifier = check(
+  'Identifier',
+  'must be a non-empty string of at most 64 characters without spaces',
+  (u): u is string => typeof u === 'string' && /^[^\s]{1,64}$/.test(u),
+);
+
+/** A trading symbol such as "BTC-USDT" or "XBTUSDTM". */
+export const Symbol_ = check(
+  'Symbol',
+  'must be a symbol such as "BTC-USDT" or "XBTUSDTM"',
+  (u): u is string => typeof u === 'string' && /^[A-Z0-9]{1,20}(-[A-Z0-9]{1,20})?$/.test(u),
+);
+
+/** A positive safe integer. */
+export const PositiveInt = check(
+  'PositiveInt',
+  'must be a positive whole number',
+  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u > 0,
+);
+
+/** A boolean, strictly: "true" as a string is a bug worth reporting. */
+export const Bool = check('boolean', 'must be true or false', (u): u is boolean => typeof u === 'boolean');
+
+/** One of a fixed set of string literals. */
+export function OneOf<const L extends readonly string[]>(values: L): t.Type<L[number], L[number], unknown> {
+  const set = new Set<string>(values);
+  return check(
+    values.join(' | '),
+    `must be one of ${values.map((v) => `'${v}'`).join(', ')}`,
+    (u): u is L[number] => typeof u === 'string' && set.has(u),
+  );
+}
+
+/** The default io-ts string, with a readable rule. */
+export const Str = check('string', 'must be a string', (u): u is string => typeof u === 'string');
+/** A finite number. */
+export const Num = check(
+  'number',
+  'must be a finite number',
+  (u): u is number => typeof u === 'number' && Number.isFinite(u),
+);

@@ -1,0 +1,254 @@
+import * as t from 'io-ts';
+import { listOf, strictObject } from './object';
+import {
+  Bool,
+  BoundedString,
+  ClientOid,
+  DecimalString,
+  Identifier,
+  OneOf,
+  PositiveInt,
+  Symbol_,
+} from './primitives';
+import type { ValidationIssue } from './report';
+
+export const Side = OneOf(['buy', 'sell'] as const);
+export const OrderType = OneOf(['limit', 'market'] as const);
+export const SpotTimeInForce = OneOf(['GTC', 'GTT', 'IOC', 'FOK'] as const);
+export const SpotStp = OneOf(['DC', 'CO', 'CN', 'CB'] as const);
+
+interface OrderFields {
+  type?: 'limit' | 'market';
+  price?: string;
+  size?: string;
+  funds?: string;
+  timeInForce?: string;
+  cancelAfter?: number;
+  postOnly?: boolean;
+  hidden?: boolean;
+  iceberg?: boolean;
+  visibleSize?: string;
+  clientTimestamp?: number;
+  allowMaxTimeWindow?: number;
+}
+
+/** Cross-field rules shared by spot and margin orders (shared/PROTOCOL.md §5). */
+function orderRules(o: OrderFields, icebergNeedsClientTimestamp: boolean): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const type = o.type ?? 'limit';
+  if (type === 'limit') {
+    if (o.price === undefined) issues.push({ field: 'price', rule: 'is required for limit orders' });
+    if (o.size === undefined) issues.push({ field: 'size', rule: 'is required for limit orders' });
+    if (o.funds !== undefined) issues.push({ field: 'funds', rule: 'is only allowed on market orders' });
+  } else {
+    if (o.size === undefined && o.funds === undefined)
+      issues.push({ field: 'size', rule: 'market orders need size or funds' });
+    if (o.size !== undefined && o.funds !== undefined)
+      issues.push({ field: 'funds', rule: 'market orders take size or funds, not both' });
+    if (o.price !== undefined) issues.push({ field: 'price', rule: 'is not allowed on market orders' });
+    for (const f of ['postOnly', 'hidden', 'iceberg', 'cancelAfter'] as const) {
+      if (o[f] !== undefined && o[f] !== false)
+        issues.push({ field: f, rule: 'is only allowed on limit orders' });
+    }
+  }
+  if (o.cancelAfter !== undefined && o.timeInForce !== 'GTT')
+    issues.push({ field: 'cancelAfter', rule: "is only allowed with timeInForce 'GTT'" });
+  if (o.postOnly === true && (o.timeInForce === 'IOC' || o.timeInForce === 'FOK'))
+    issues.push({ field: 'postOnly', rule: "is not allowed with timeInForce 'IOC' or 'FOK'" });
+  if (o.iceberg === true) {
+    if (o.visibleSize === undefined)
+      issues.push({ field: 'visibleSize', rule: 'is required for iceberg orders' });
+    if (icebergNeedsClientTimestamp && o.clientTimestamp === undefined)
+      issues.push({ field: 'clientTimestamp', rule: 'is required for iceberg orders' });
+    if (o.hidden === true)
+      issues.push({ field: 'hidden', rule: 'an order cannot be both hidden and iceberg' });
+    if (o.visibleSize !== undefined && o.size !== undefined && Number(o.visibleSize) > Number(o.size))
+      issues.push({ field: 'visibleSize', rule: 'must not exceed size' });
+  } else if (o.visibleSize !== undefined) {
+    issues.push({ field: 'visibleSize', rule: 'is only allowed with iceberg: true' });
+  }
+  if (o.allowMaxTimeWindow !== undefined && o.clientTimestamp === undefined)
+    issues.push({ field: 'allowMaxTimeWindow', rule: 'needs clientTimestamp' });
+  return issues;
+}
+
+const orderOptional = {
+  clientOid: ClientOid,
+  price: DecimalString,
+  size: DecimalString,
+  funds: DecimalString,
+  timeInForce: SpotTimeInForce,
+  cancelAfter: PositiveInt,
+  postOnly: Bool,
+  hidden: Bool,
+  iceberg: Bool,
+  visibleSize: DecimalString,
+  stp: SpotStp,
+};
+
+/** spot.order / spot.sync_order arguments (the seed's SubmitHFOrderRequest). */
+export const SubmitHFOrderRequest = strictObject(
+  'SubmitHFOrderRequest',
+  { type: OrderType, symbol: Symbol_, side: Side },
+  {
+    ...orderOptional,
+    tags: BoundedString(20),
+    remark: BoundedString(20),
+    clientTimestamp: PositiveInt,
+    allowMaxTimeWindow: PositiveInt,
+  },
+  (o) => orderRules(o, true),
+);
+export type SubmitHFOrderRequest = t.TypeOf<typeof SubmitHFOrderRequest>;
+
+/** margin.order arguments (the seed's SubmitHFMarginOrderRequest). clientOid is filled in when omitted. */
+export const SubmitHFMarginOrderRequest = strictObject(
+  'SubmitHFMarginOrderRequest',
+  { symbol: Symbol_, side: Side },
+  {
+    ...orderOptional,
+    type: OrderType,
+    isIsolated: Bool,
+    autoBorrow: Bool,
+    autoRepay: Bool,
+  },
+  (o) => orderRules(o, false),
+);
+export type SubmitHFMarginOrderRequest = t.TypeOf<typeof SubmitHFMarginOrderRequest>;
+
+function orderIdOrClientOid(o: { orderId?: string; clientOid?: string }): ValidationIssue[] {
+  return o.orderId === undefined && o.clientOid === undefined
+    ? [{ field: 'orderId', rule: 'orderId or clientOid is required' }]
+    : [];
+}
+
+/** spot.modify arguments (the seed's ModifyHFOrderRequest). */
+export const ModifyHFOrderRequest = strictObject(
+  'ModifyHFOrderRequest',
+  { symbol: Symbol_ },
+  { orderId: Identifier, clientOid: ClientOid, newPrice: DecimalString, newSize: DecimalString },
+  (o) => [
+    ...orderIdOrClientOid(o),
+    ...(o.newPrice === undefined && o.newSize === undefined
+      ? [{ field: 'newPrice', rule: 'newPrice or newSize is required' }]
+      : []),
+  ],
+);
+export type ModifyHFOrderRequest = t.TypeOf<typeof ModifyHFOrderRequest>;
+
+/** spot.cancel / spot.sync_cancel / margin.cancel arguments (the seed's WSAPICancelOrderRequest). */
+export const WSAPICancelOrderRequest = strictObject(
+  'WSAPICancelOrderRequest',
+  { symbol: Symbol_ },
+  { orderId: Identifier, clientOid: ClientOid },
+  orderIdOrClientOid,
+);
+export type WSAPICancelOrderRequest = t.TypeOf<typeof WSAPICancelOrderRequest>;
+
+const Leverage = new t.Type<number | string, number | string, unknown>(
+  'Leverage',
+  (u): u is number | string =>
+    (typeof u === 'number' && Number.isFinite(u) && u > 0 && u <= 125) ||
+    (typeof u === 'string' && /^\d{1,3}(\.\d{1,2})?$/.test(u) && Number(u) > 0 && Number(u) <= 125),
+  (u, c) =>
+    (typeof u === 'number' && Number.isFinite(u) && u > 0 && u <= 125) ||
+    (typeof u === 'string' && /^\d{1,3}(\.\d{1,2})?$/.test(u) && Number(u) > 0 && Number(u) <= 125)
+      ? t.success(u as number | string)
+      : t.failure(u, c, 'must be a number from 1 to 125'),
+  t.identity,
+);
+
+/** futures.order arguments and the items of futures.multi_order. clientOid is filled in when omitted. */
+export const FuturesOrderRequest = strictObject(
+  'FuturesOrderRequest',
+  { symbol: Symbol_, side: Side },
+  {
+    clientOid: ClientOid,
+    type: OrderType,
+    leverage: Leverage,
+    price: DecimalString,
+    size: PositiveInt,
+    qty: DecimalString,
+    valueQty: DecimalString,
+    timeInForce: OneOf(['GTC', 'IOC'] as const),
+    postOnly: Bool,
+    hidden: Bool,
+    iceberg: Bool,
+    visibleSize: DecimalString,
+    reduceOnly: Bool,
+    closeOrder: Bool,
+    forceHold: Bool,
+    marginMode: OneOf(['ISOLATED', 'CROSS'] as const),
+    positionSide: OneOf(['BOTH', 'LONG', 'SHORT'] as const),
+    stp: OneOf(['CN', 'CO', 'CB'] as const),
+    remark: BoundedString(100),
+    stop: OneOf(['down', 'up'] as const),
+    stopPriceType: OneOf(['TP', 'MP', 'IP'] as const),
+    stopPrice: DecimalString,
+  },
+  (o) => {
+    const issues: ValidationIssue[] = [];
+    const type = o.type ?? 'limit';
+    const amounts = [o.size, o.qty, o.valueQty].filter((x) => x !== undefined).length;
+    if (amounts > 1) issues.push({ field: 'size', rule: 'give one of size, qty or valueQty' });
+    if (amounts === 0 && o.closeOrder !== true)
+      issues.push({ field: 'size', rule: 'size, qty or valueQty is required (unless closeOrder)' });
+    if (type === 'limit' && o.price === undefined)
+      issues.push({ field: 'price', rule: 'is required for limit orders' });
+    if (type === 'market' && o.price !== undefined)
+      issues.push({ field: 'price', rule: 'is not allowed on market orders' });
+    if (o.postOnly === true && o.timeInForce === 'IOC')
+      issues.push({ field: 'postOnly', rule: "is not allowed with timeInForce 'IOC'" });
+    if (o.iceberg === true && o.visibleSize === undefined)
+      issues.push({ field: 'visibleSize', rule: 'is required for iceberg orders' });
+    if (o.iceberg !== true && o.visibleSize !== undefined)
+      issues.push({ field: 'visibleSize', rule: 'is only allowed with iceberg: true' });
+    const stopFields = [o.stop, o.stopPriceType, o.stopPrice].filter((x) => x !== undefined).length;
+    if (stopFields !== 0 && stopFields !== 3)
+      issues.push({ field: 'stop', rule: 'stop, stopPriceType and stopPrice go together' });
+    return issues;
+  },
+);
+export type FuturesOrderRequest = t.TypeOf<typeof FuturesOrderRequest>;
+
+/** futures.multi_order arguments: 1 to 20 orders. */
+export const FuturesMultiOrderRequest = listOf(FuturesOrderRequest, 1, 20);
+export type FuturesMultiOrderRequest = t.TypeOf<typeof FuturesMultiOrderRequest>;
+
+/** futures.cancel arguments: `{ orderId }` or `{ clientOid, symbol }`. */
+export const FuturesCancelRequest = strictObject(
+  'FuturesCancelRequest',
+  {},
+  { orderId: Identifier, clientOid: ClientOid, symbol: Symbol_ },
+  (o) => {
+    if (o.orderId !== undefined) {
+      return o.clientOid !== undefined
+        ? [{ field: 'clientOid', rule: 'give orderId, or clientOid with symbol, not both' }]
+        : [];
+    }
+    if (o.clientOid === undefined)
+      return [{ field: 'orderId', rule: 'orderId, or clientOid with symbol, is required' }];
+    return o.symbol === undefined
+      ? [{ field: 'symbol', rule: 'is required when cancelling by clientOid' }]
+      : [];
+  },
+);
+export type FuturesCancelRequest = t.TypeOf<typeof FuturesCancelRequest>;
+
+export const FuturesClientOidRef = strictObject(
+  'FuturesClientOidRef',
+  { symbol: Symbol_, clientOid: ClientOid },
+  {},
+);
+
+/** futures.multi_cancel arguments. */
+export const FuturesMultiCancelRequest = strictObject(
+  'FuturesMultiCancelRequest',
+  {},
+  { orderIdsList: listOf(Identifier, 1, 100), clientOidsList: listOf(FuturesClientOidRef, 1, 100) },
+  (o) =>
+    o.orderIdsList === undefined && o.clientOidsList === undefined
+      ? [{ field: 'orderIdsList', rule: 'orderIdsList or clientOidsList is required' }]
+      : [],
+);
+export type FuturesMultiCancelRequest = t.TypeOf<typeof FuturesMultiCancelRequest>;

@@ -1,0 +1,90 @@
+import * as t from 'io-ts';
+
+const optional = <P extends t.Props>(required: t.Props, opt: P) =>
+  t.intersection([t.type(required), t.partial(opt)]);
+
+/** data of spot.order, spot.cancel and margin.cancel (the seed's WSAPIOrderResponse). */
+export const WSAPIOrderResponse = t.type({ orderId: t.string, clientOid: t.string }, 'WSAPIOrderResponse');
+export type WSAPIOrderResponse = t.TypeOf<typeof WSAPIOrderResponse>;
+
+export const OrderStatus = t.keyof({ open: null, done: null }, 'OrderStatus');
+
+/** data of spot.sync_order (the seed's SubmitHFOrderSyncResponse). */
+export const SubmitHFOrderSyncResponse = t.type(
+  {
+    orderId: t.string,
+    clientOid: t.string,
+    orderTime: t.number,
+    originSize: t.string,
+    dealSize: t.string,
+    remainSize: t.string,
+    canceledSize: t.string,
+    status: OrderStatus,
+    matchTime: t.number,
+  },
+  'SubmitHFOrderSyncResponse',
+);
+export type SubmitHFOrderSyncResponse = t.TypeOf<typeof SubmitHFOrderSyncResponse>;
+
+/** data of spot.modify: cancel-and-replace gives a new order id. */
+export const ModifyHFOrderResponse = t.type(
+  { newOrderId: t.string, clientOid: t.string },
+  'ModifyHFOrderResponse',
+);
+export type ModifyHFOrderResponse = t.TypeOf<typeof ModifyHFOrderResponse>;
+
+/** data of spot.sync_cancel (the seed's SyncCancelHFOrderResponse). */
+export const SyncCancelHFOrderResponse = t.type(
+  {
+    orderId: t.string,
+    clientOid: t.string,
+    originSize: t.string,
+    dealSize: t.string,
+    remainSize: t.string,
+    canceledSize: t.string,
+    status: OrderStatus,
+  },
+  'SyncCancelHFOrderResponse',
+);
+export type SyncCancelHFOrderResponse = t.TypeOf<typeof SyncCancelHFOrderResponse>;
+
+/** data of margin.order (the seed's MarginSubmitOrderV3Response). */
+export const MarginSubmitOrderV3Response = optional(
+  { orderId: t.string, clientOid: t.string },
+  { borrowSize: t.string, loanApplyId: t.union([t.string, t.null]) },
+);
+export type MarginSubmitOrderV3Response = t.TypeOf<typeof MarginSubmitOrderV3Response>;
+
+/** data of futures.order. */
+export const FuturesOrderResponse = t.type(
+  { orderId: t.string, clientOid: t.string },
+  'FuturesOrderResponse',
+);
+export type FuturesOrderResponse = t.TypeOf<typeof FuturesOrderResponse>;
+
+/** data of futures.cancel: by orderId the cancelled ids, by clientOid the clientOid. */
+export const FuturesCancelResponse = t.union(
+  [t.type({ cancelledOrderIds: t.array(t.string) }), t.type({ clientOid: t.string })],
+  'FuturesCancelResponse',
+);
+export type FuturesCancelResponse = t.TypeOf<typeof FuturesCancelResponse>;
+
+/** One item of futures.multi_order's answer: each order succeeds or fails on its own. */
+export const FuturesMultiOrderItem = optional(
+  { clientOid: t.string, symbol: t.string, code: t.string, msg: t.string },
+  { orderId: t.union([t.string, t.null]) },
+);
+export type FuturesMultiOrderItem = t.TypeOf<typeof FuturesMultiOrderItem>;
+export const FuturesMultiOrderResponse = t.array(FuturesMultiOrderItem, 'FuturesMultiOrderResponse');
+export type FuturesMultiOrderResponse = t.TypeOf<typeof FuturesMultiOrderResponse>;
+
+/** One item of futures.multi_cancel's answer. */
+export const FuturesMultiCancelItem = t.type({
+  orderId: t.union([t.string, t.null]),
+  clientOid: t.union([t.string, t.null]),
+  code: t.string,
+  msg: t.string,
+});
+export type FuturesMultiCancelItem = t.TypeOf<typeof FuturesMultiCancelItem>;
+export const FuturesMultiCancelResponse = t.array(FuturesMultiCancelItem, 'FuturesMultiCancelResponse');
+export type FuturesMultiCancelResponse = t.TypeOf<typeof FuturesMultiCancelResponse>;
