@@ -1,0 +1,32 @@
+import type { AccountConfig, ExchangeApi } from './exchange/types';
+import type { SimulatorFaults } from './faults';
+import type { ParsedFrame, ReceivedFrame } from './frameLog';
+
+/** One open socket that passed the URL check. */
+export interface SessionInfo {
+  readonly id: string;
+  readonly apiKey: string;
+  readonly state: 'handshake' | 'ready';
+  readonly framesReceived: number;
+}
+
+/** A running simulator. */
+export interface Simulator {
+  /** 'ws://<host>:<port>'; clients connect to `${url}/v1/private?apikey=…`. */
+  readonly url: string;
+  readonly port: number;
+  /** The first configured account: credentials of a funded account of this local simulator. */
+  readonly demoAccount: Pick<AccountConfig, 'apiKey' | 'apiSecret' | 'apiPassphrase'>;
+  /** The exchange behind the gateway, for inspection: ledger, acceptedCount, allOrders, balances. */
+  readonly exchange: ExchangeApi;
+  /** Fault injection. */
+  readonly faults: SimulatorFaults;
+  /** The sessions open now. */
+  sessions(): SessionInfo[];
+  /** Text frames received from clients, oldest first (the last `frameLogSize`, default 100000). */
+  framesReceived(): ReadonlyArray<ReceivedFrame>;
+  /** How many received frames that parsed as JSON objects satisfy `predicate`. */
+  countFrames(predicate: (frame: ParsedFrame) => boolean): number;
+  /** Closes every socket and the server and clears every timer. */
+  close(): Promise<void>;
+}

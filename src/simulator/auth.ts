@@ -1,0 +1,75 @@
+import { CODES } from '../codecs/codes';
+import type { AccountConfig } from './exchange/types';
+import { MESSAGES } from './codes';
+import { hmacBase64, safeEqual } from './crypto';
+
+/** How far the client's `timestamp` may be from the gateway clock (PROTOCOL.md §1). */
+export const TIMESTAMP_TOLERANCE_MS = 5_000;
+
+export type AuthOutcome =
+  | { readonly ok: true; readonly account: AccountConfig }
+  | { readonly ok: false; readonly code: string; readonly msg: string };
+
+const refuse = (code: keyof typeof MESSAGES): AuthOutcome => ({ ok: false, code, msg: MESSAGES[code] });
+
+interface KnownAccount {
+  readonly account: AccountConfig;
+  /** The passphrase signature never changes, so it is computed once. */
+  readonly passphraseSign: string;
+}
+
+/**
+ * Checks the signed connection URL (PROTOCOL.md §1). Checks run cheapest first and stop at
+ * the first failure: timestamp (400002), key (400003), passphrase (400004), URL signature
+ * (400005), then the partner pair (400200 / 400201) when partner keys are configured.
+ * Secrets stay inside this object: outcomes carry codes and fixed texts only.
+ */
+export class UrlVerifier {
+  private readonly accounts = new Map<string, KnownAccount>();
+
+  constructor(
+    accounts: readonly AccountConfig[],
+    private readonly partners: Readonly<Record<string, string>> | undefined,
+  ) {
+    for (const account of accounts) {
+      this.accounts.set(account.apiKey, {
+        account,
+        passphraseSign: hmacBase64(account.apiSecret, account.apiPassphrase),
+      });
+    }
+  }
+
+  /** `query` is the parsed query string of the upgrade request; `now` the gateway clock. */
+  verify(query: URLSearchParams, now: number): AuthOutcome {
+    const timestamp = query.get('timestamp') ?? '';
+    const t = /^\d{1,16}$/.test(timestamp) ? Number(timestamp) : NaN;
+    if (!(Math.abs(now - t) <= TIMESTAMP_TOLERANCE_MS)) return refuse(CODES.TIMESTAMP_OFF);
+
+    const apiKey = query.get('apikey') ?? '';
+    const known = this.accounts.get(apiKey);
+    if (known === undefined) return refuse(CODES.KEY_NOT_EXISTS);
+
+    if (!safeEqual(known.passphraseSign, query.get('passphrase') ?? ''))
+      return refuse(CODES.WRONG_PASSPHRASE);
+
+    const expectedSign = hmacBase64(known.account.apiSecret, apiKey + timestamp);
+    if (!safeEqual(expectedSign, query.get('sign') ?? '')) return refuse(CODES.WRONG_SIGNATURE);
+
+    const partner = query.get('partner');
+    // A plain client omits the partner pair; it is only checked when the simulator knows partners.
+    if (this.partners !== undefined && partner !== null) {
+      const partnerKey = Object.prototype.hasOwnProperty.call(this.partners, partner)
+        ? this.partners[partner]
+        : undefined;
+      if (partnerKey === undefined) return refuse(CODES.UNKNOWN_PARTNER);
+      const expected = hmacBase64(partnerKey, timestamp + partner + apiKey);
+      if (!safeEqual(expected, query.get('partner_sign') ?? '')) return refuse(CODES.WRONG_PARTNER_SIGN);
+    }
+    return { ok: true, account: known.account };
+  }
+}
+
+/** The session signature the client must send back: HMAC of the exact challenge text. */
+export function verifySessionSignature(apiSecret: string, challengeText: string, received: string): boolean {
+  return safeEqual(hmacBase64(apiSecret, challengeText), received);
+}

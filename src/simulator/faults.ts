@@ -1,0 +1,57 @@
+import { CODES } from '../codecs/codes';
+
+export type MalformedKind = 'not-json' | 'wrong-shape' | 'unknown-id' | 'duplicate' | 'oversized';
+
+/** Fault injection on a running simulator, for tests of the client's failure handling. */
+export interface SimulatorFaults {
+  /** Terminates every open socket now, without a close frame (like a network drop). Returns the count. */
+  dropSessions(): number;
+  /**
+   * Stops answering anything — requests, pings, handshakes, new connections — while sockets
+   * stay open. Frames received meanwhile are recorded (framesReceived/countFrames) and then
+   * dropped: they are not answered after `resume()`.
+   */
+  pause(): void;
+  /** Answers again. Connections opened during the pause get their handshake now. */
+  resume(): void;
+  /** Delays every frame the gateway sends by `ms` (0 = off), like a slow link. `outTime` excludes it. */
+  delay(ms: number): void;
+  /** Sends one malformed frame to every ready session now ('duplicate': its last answer again). */
+  sendMalformed(kind: MalformedKind): void;
+  /** While on, new WebSocket upgrades are refused with HTTP 503. */
+  refuseConnections(on: boolean): void;
+  /** Turns every fault off (resumes, no delay, accepts connections). */
+  reset(): void;
+}
+
+/** The switches the gateway consults on its paths. Plain fields: read on every frame. */
+export class FaultState {
+  paused = false;
+  delayMs = 0;
+  refusing = false;
+}
+
+/** Size of the 'oversized' frame: larger than any sane client's frame limit. */
+export const OVERSIZED_FRAME_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The text of a malformed frame of `kind` (not 'duplicate', which re-sends a real answer).
+ * `n` makes unknown ids distinct; none of them can collide with a client's ids by accident
+ * because they start with "sim-".
+ */
+export function malformedFrame(kind: Exclude<MalformedKind, 'duplicate'>, n: number, now: number): string {
+  switch (kind) {
+    case 'not-json':
+      return '{"id":"sim-not-json","code":"200000",';
+    case 'wrong-shape':
+      // Valid JSON, but the code is a number and the id is not a string.
+      return `{"id":${n},"op":42,"code":200000,"data":"?","inTime":"${now}"}`;
+    case 'unknown-id':
+      return `{"id":"sim-unknown-${n}","op":"spot.order","code":"${CODES.SUCCESS}","data":{"orderId":"000000000000000000000000","clientOid":"sim-unknown-${n}"},"inTime":${now},"outTime":${now},"rateLimit":{"limit":1600,"reset":30000,"remaining":1600}}`;
+    case 'oversized': {
+      const head = `{"id":"sim-oversized-${n}","op":"spot.order","code":"${CODES.SUCCESS}","data":"`;
+      const tail = `","inTime":${now},"outTime":${now}}`;
+      return head + 'x'.repeat(OVERSIZED_FRAME_BYTES - head.length - tail.length) + tail;
+    }
+  }
+}

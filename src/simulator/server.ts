@@ -1,0 +1,273 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CODES } from '../codecs/codes';
+import { UrlVerifier } from './auth';
+import { sessionLimitMessage } from './codes';
+import type { ExchangeApi } from './exchange/types';
+import { FaultState, malformedFrame, type MalformedKind } from './faults';
+import { FrameLog } from './frameLog';
+import { SeededIds } from './ids';
+import type { ResolvedOptions } from './options';
+import { RateLimiter } from './rateLimit';
+import { RequestRouter } from './requests';
+import { connectionError, sendThenClose, Session, type SessionHost } from './session';
+
+/** The only path the gateway serves (PROTOCOL.md §1). */
+export const WS_PATH = '/v1/private';
+
+/** How long `close()` lets clients answer the close frame before cutting their sockets. */
+const CLOSE_GRACE_MS = 100;
+
+/** Delayed frames waiting at once, at most; past this the delay fault drops frames. */
+const MAX_DELAYED_FRAMES = 200_000;
+
+/**
+ * The WebSocket side of the simulator: HTTP upgrade, URL authentication, the session
+ * registry (with its per-key limit), idle sweeping and fault switches. What a request means
+ * is the router's and the exchange's business, not this class's.
+ */
+export class Gateway implements SessionHost {
+  readonly faults = new FaultState();
+  readonly log: FrameLog;
+  readonly router: RequestRouter;
+  readonly sessions = new Set<Session>();
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly verifier: UrlVerifier;
+  private readonly limiter: RateLimiter;
+  private readonly sessionIds: SeededIds;
+  private readonly perKey = new Map<string, number>();
+  /** Every upgraded socket, session or not, so that close() and drops reach them all. */
+  private readonly sockets = new Set<WebSocket>();
+  /** Connections that arrived while paused; they are authenticated on resume. */
+  private pendingConnections: Array<{ socket: WebSocket; query: URLSearchParams }> = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private malformedCount = 0;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly options: ResolvedOptions,
+    exchange: ExchangeApi,
+  ) {
+    this.log = new FrameLog(options.frameLogSize);
+    this.router = new RequestRouter(exchange, () => this.clock());
+    this.verifier = new UrlVerifier(options.accounts, options.partners);
+    this.limiter = new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs);
+    this.sessionIds = new SeededIds(options.seed, 'session');
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      clientTracking: false,
+      // Frames above maxFrameBytes get an error answer; this much larger cap is where ws
+      // itself closes the socket (1009) so that no frame can exhaust memory.
+      maxPayload: Math.max(options.maxFrameBytes * 16, 1024 * 1024),
+    });
+    this.http = createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain', connection: 'close' });
+      res.end(`WebSocket only: connect to ${WS_PATH}\n`);
+    });
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade(req, socket, head),
+    );
+    this.http.on('clientError', (_err, socket: Duplex) => socket.destroy());
+  }
+
+  clock(): number {
+    return Date.now() + this.options.clockOffsetMs;
+  }
+
+  later(ms: number, fn: () => void): void {
+    if (this.timers.size >= MAX_DELAYED_FRAMES || this.closing !== undefined) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  closed(session: Session): void {
+    if (!this.sessions.delete(session)) return;
+    const n = (this.perKey.get(session.apiKey) ?? 1) - 1;
+    if (n <= 0) this.perKey.delete(session.apiKey);
+    else this.perKey.set(session.apiKey, n);
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.http.once('error', onError);
+      this.http.listen(this.options.port, this.options.host, () => {
+        this.http.off('error', onError);
+        const address = this.http.address();
+        const idleLimit = this.options.pingInterval + this.options.pingTimeout;
+        this.sweeper = setInterval(
+          () => this.sweepIdle(),
+          Math.min(1_000, Math.max(5, Math.floor(idleLimit / 4))),
+        );
+        this.sweeper.unref();
+        resolve(typeof address === 'object' && address !== null ? address.port : this.options.port);
+      });
+    });
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    if (this.closing !== undefined) return void socket.destroy();
+    if (this.faults.refusing) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://gateway');
+    } catch {
+      return rejectUpgrade(socket, 400, 'Bad Request');
+    }
+    if (url.pathname !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, url.searchParams));
+  }
+
+  private onConnection(socket: WebSocket, query: URLSearchParams): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => undefined);
+    if (this.faults.paused) {
+      this.pendingConnections.push({ socket, query });
+      return;
+    }
+    this.admit(socket, query);
+  }
+
+  /** URL check, session limit, then the session challenge. */
+  private admit(socket: WebSocket, query: URLSearchParams): void {
+    if (socket.readyState !== socket.OPEN) return;
+    const now = this.clock();
+    const outcome = this.verifier.verify(query, now);
+    if (!outcome.ok) {
+      this.refuse(socket, outcome.code, outcome.msg, now);
+      return;
+    }
+    const apiKey = outcome.account.apiKey;
+    const open = this.perKey.get(apiKey) ?? 0;
+    if (open >= this.options.maxSessionsPerKey) {
+      this.refuse(socket, CODES.SESSION_LIMIT, sessionLimitMessage(this.options.maxSessionsPerKey), now);
+      return;
+    }
+    this.perKey.set(apiKey, open + 1);
+    const session = new Session(
+      this,
+      socket,
+      this.sessionIds.nextUuid(),
+      outcome.account,
+      this.limiter.windowOf(apiKey),
+    );
+    this.sessions.add(session);
+    session.start();
+  }
+
+  private refuse(socket: WebSocket, code: string, msg: string, now: number): void {
+    sendThenClose(
+      socket,
+      this.faults,
+      (ms, fn) => this.later(ms, fn),
+      connectionError(code, msg, now),
+      `${code} ${msg}`.slice(0, 120),
+    );
+  }
+
+  private sweepIdle(): void {
+    const limit = this.options.pingInterval + this.options.pingTimeout;
+    const now = this.clock();
+    for (const s of this.sessions) if (s.state === 'ready' && now - s.lastActivity > limit) s.closeIdle();
+  }
+
+  // ---- faults ----
+
+  dropSessions(): number {
+    let n = 0;
+    for (const socket of this.sockets) {
+      socket.terminate();
+      n++;
+    }
+    return n;
+  }
+
+  pause(): void {
+    this.faults.paused = true;
+  }
+
+  resume(): void {
+    if (!this.faults.paused) return;
+    this.faults.paused = false;
+    const pending = this.pendingConnections;
+    this.pendingConnections = [];
+    for (const { socket, query } of pending) this.admit(socket, query);
+  }
+
+  delay(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('delay(ms) needs a finite ms ≥ 0');
+    this.faults.delayMs = ms;
+  }
+
+  sendMalformed(kind: MalformedKind): void {
+    const now = this.clock();
+    for (const s of this.sessions) {
+      if (s.state !== 'ready') continue;
+      if (kind === 'duplicate') {
+        if (s.lastAnswer !== undefined) s.send(s.lastAnswer);
+      } else {
+        s.send(malformedFrame(kind, ++this.malformedCount, now));
+      }
+    }
+  }
+
+  refuseConnections(on: boolean): void {
+    this.faults.refusing = on;
+  }
+
+  resetFaults(): void {
+    this.faults.delayMs = 0;
+    this.faults.refusing = false;
+    this.resume();
+  }
+
+  /** Closes every socket and the server, and clears every timer. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.pendingConnections = [];
+    const closed = [...this.sockets].map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === socket.CLOSED) return resolve();
+          socket.once('close', () => resolve());
+          socket.close(1001, 'simulator closing');
+        }),
+    );
+    if (closed.length > 0) {
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(closed),
+        new Promise<void>((r) => (grace = setTimeout(r, CLOSE_GRACE_MS))),
+      ]);
+      clearTimeout(grace);
+      for (const socket of this.sockets) socket.terminate();
+      await Promise.all(closed);
+    }
+    this.wss.close();
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeAllConnections();
+    });
+  }
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

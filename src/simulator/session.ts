@@ -1,0 +1,224 @@
+import type { RawData, WebSocket } from 'ws';
+import { CODES } from '../codecs/codes';
+import { verifySessionSignature } from './auth';
+import { MALFORMED_PREFIX, MESSAGES } from './codes';
+import type { AccountConfig } from './exchange/types';
+import type { FaultState } from './faults';
+import type { FrameLog, ParsedFrame } from './frameLog';
+import type { ResolvedOptions } from './options';
+import type { RateWindow } from './rateLimit';
+import type { RequestRouter } from './requests';
+
+/** What a session needs from the gateway that owns it. */
+export interface SessionHost {
+  readonly options: ResolvedOptions;
+  readonly faults: FaultState;
+  readonly router: RequestRouter;
+  readonly log: FrameLog;
+  clock(): number;
+  /** Runs `fn` after `ms`; the host clears pending timers when it closes. */
+  later(ms: number, fn: () => void): void;
+  /** Called once when the session's socket has closed. */
+  closed(session: Session): void;
+}
+
+/** A client that stops reading gets cut off once this much is waiting to be sent. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
+/** WebSocket close reasons are limited to 123 bytes. */
+const reasonOf = (code: string, msg: string): string => `${code} ${msg}`.slice(0, 120);
+
+/** A connection-level error frame (PROTOCOL.md §2): code, msg, inTime, outTime; no id. */
+export function connectionError(code: string, msg: string, now: number): string {
+  return `{"code":"${code}","msg":${JSON.stringify(msg)},"inTime":${now},"outTime":${now}}`;
+}
+
+/**
+ * Sends `text` then closes the socket with a normal close code and `code msg` as reason —
+ * how the gateway refuses a connection or ends a session. Honours pause (the frame is
+ * swallowed, the close still happens) and delay (both wait).
+ */
+export function sendThenClose(
+  socket: WebSocket,
+  faults: FaultState,
+  later: SessionHost['later'],
+  text: string,
+  reason: string,
+): void {
+  const run = (): void => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (!faults.paused) socket.send(text);
+    socket.close(1000, reason);
+  };
+  if (faults.delayMs > 0) later(faults.delayMs, run);
+  else run();
+}
+
+/**
+ * One authenticated socket: the session challenge (PROTOCOL.md §2), then requests and pings
+ * (§3, §4) handed to the router. Inbound frames are parsed once; each answer is one string.
+ */
+export class Session {
+  state: 'handshake' | 'ready' = 'handshake';
+  framesReceived = 0;
+  /** Gateway clock of the last inbound frame (any frame counts, control frames too). */
+  lastActivity: number;
+  /** The last answer to a request, for the 'duplicate' fault. */
+  lastAnswer: string | undefined;
+  private challenge: string | undefined;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly host: SessionHost,
+    readonly socket: WebSocket,
+    readonly id: string,
+    private readonly account: AccountConfig,
+    private readonly rate: RateWindow,
+  ) {
+    this.lastActivity = host.clock();
+    socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    socket.on('ping', () => {
+      this.lastActivity = this.host.clock();
+    });
+    socket.on('close', () => this.end());
+    // Socket errors (resets, bad frames) end in 'close'; listening keeps them from throwing.
+    socket.on('error', () => undefined);
+  }
+
+  get apiKey(): string {
+    return this.account.apiKey;
+  }
+
+  /** Sends the challenge and starts the handshake clock. */
+  start(): void {
+    if (this.ended) return;
+    this.challenge = `{"sessionId":"${this.id}","timestamp":${this.host.clock()}}`;
+    this.send(this.challenge);
+    this.handshakeTimer = setTimeout(() => {
+      this.handshakeTimer = undefined;
+      if (this.state === 'handshake') this.fail(CODES.SESSION_TIMEOUT, MESSAGES[CODES.SESSION_TIMEOUT]);
+    }, this.host.options.handshakeTimeoutMs);
+  }
+
+  /** Sends one frame, through the pause and delay faults. */
+  send(text: string): void {
+    const { faults } = this.host;
+    if (faults.paused || this.ended) return;
+    if (faults.delayMs > 0) {
+      this.host.later(faults.delayMs, () => this.write(text));
+      return;
+    }
+    this.write(text);
+  }
+
+  private write(text: string): void {
+    const socket = this.socket;
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      // Bounded memory: a client that does not read its answers loses its session.
+      socket.terminate();
+      return;
+    }
+    socket.send(text);
+  }
+
+  /** Error frame, then close: the end of a handshake that failed. */
+  fail(code: string, msg: string): void {
+    const now = this.host.clock();
+    this.clearTimer();
+    sendThenClose(
+      this.socket,
+      this.host.faults,
+      (ms, fn) => this.host.later(ms, fn),
+      connectionError(code, msg, now),
+      reasonOf(code, msg),
+    );
+  }
+
+  /** Closes a session that stayed silent past pingInterval + pingTimeout. */
+  closeIdle(): void {
+    this.clearTimer();
+    if (this.socket.readyState === this.socket.OPEN)
+      this.socket.close(1000, 'idle: no frame within pingInterval + pingTimeout');
+  }
+
+  private onMessage(data: RawData, _isBinary: boolean): void {
+    const host = this.host;
+    const now = host.clock();
+    this.lastActivity = now;
+    this.framesReceived++;
+    // Binary frames are read as UTF-8 text too: the gateway only speaks text.
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    const oversized = buf.length > host.options.maxFrameBytes;
+    const text = oversized ? buf.toString('utf8', 0, 4096) : buf.toString('utf8');
+
+    if (this.state === 'handshake') {
+      host.log.record(this.id, this.account.apiKey, text, now, undefined);
+      if (host.faults.paused || this.challenge === undefined) return;
+      this.clearTimer();
+      if (!oversized && verifySessionSignature(this.account.apiSecret, this.challenge, text)) {
+        this.state = 'ready';
+        const { pingInterval, pingTimeout } = host.options;
+        this.send(
+          `{"sessionId":"${this.id}","data":"welcome","pingInterval":${pingInterval},"pingTimeout":${pingTimeout}}`,
+        );
+      } else {
+        this.fail(CODES.SESSION_SIGN_WRONG, MESSAGES[CODES.SESSION_SIGN_WRONG]);
+      }
+      return;
+    }
+
+    if (oversized) {
+      host.log.record(this.id, this.account.apiKey, text, now, undefined);
+      if (host.faults.paused) return;
+      const msg = `${MALFORMED_PREFIX}the frame of ${buf.length} bytes exceeds the limit of ${host.options.maxFrameBytes} bytes.`;
+      this.send(host.router.malformed(msg, this.rate, now));
+      return;
+    }
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      host.log.record(this.id, this.account.apiKey, text, now, undefined);
+      if (!host.faults.paused)
+        this.send(host.router.malformed(`${MALFORMED_PREFIX}the frame is not valid JSON.`, this.rate, now));
+      return;
+    }
+    host.log.record(this.id, this.account.apiKey, text, now, parsedView(frame));
+    if (host.faults.paused) return;
+    const answer = host.router.answer(frame, this.account.apiKey, this.rate, now);
+    if ((frame as { op?: unknown } | null)?.op !== 'ping') this.lastAnswer = answer;
+    this.send(answer);
+  }
+
+  private clearTimer(): void {
+    if (this.handshakeTimer !== undefined) {
+      clearTimeout(this.handshakeTimer);
+      this.handshakeTimer = undefined;
+    }
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.clearTimer();
+    this.host.closed(this);
+  }
+}
+
+/**
+ * The frame as `countFrames` predicates see it. A parsed object whose `op` and `id` already
+ * have the right types is used as is (no copy on the hot path).
+ */
+function parsedView(frame: unknown): ParsedFrame | undefined {
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return undefined;
+  const f = frame as { op?: unknown; id?: unknown; args?: unknown };
+  if ((f.op === undefined || typeof f.op === 'string') && (f.id === undefined || typeof f.id === 'string'))
+    return f as ParsedFrame;
+  return {
+    op: typeof f.op === 'string' ? f.op : undefined,
+    id: typeof f.id === 'string' ? f.id : undefined,
+    args: f.args,
+  };
+}
