@@ -134,6 +134,8 @@ export class Session {
       connectionError(code, msg, now),
       reasonOf(code, msg),
     );
+    // A session the gateway is ending is gone at once: it neither lists nor counts to the limit.
+    this.end();
   }
 
   /** Closes a session that stayed silent past pingInterval + pingTimeout. */
@@ -141,9 +143,11 @@ export class Session {
     this.clearTimer();
     if (this.socket.readyState === this.socket.OPEN)
       this.socket.close(1000, 'idle: no frame within pingInterval + pingTimeout');
+    this.end();
   }
 
   private onMessage(data: RawData, _isBinary: boolean): void {
+    if (this.ended) return; // a closing session reads nothing more
     const host = this.host;
     const now = host.clock();
     this.lastActivity = now;

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { connect, spotOrder } from './raw-client';
+
+const ROOT = join(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function run(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(TSX, ['src/cli/simulator.ts', ...args], { cwd: ROOT, stdio: 'pipe' });
+}
+
+/** Resolves with stdout once it contains `pattern`. */
+function output(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in ${JSON.stringify(text)}`)), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (pattern.test(text)) {
+        clearTimeout(timer);
+        resolve(text);
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`exited early: ${text}`));
+    });
+  });
+}
+
+const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
+  new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+
+describe('kucoin-wsapi-sim', () => {
+  it('prints its URL and demo credentials, serves them, and exits 0 on SIGTERM', async () => {
+    const child = run(['--port', '0', '--seed', '5', '--mode', 'ack', '--rate-limit', '10/1000']);
+    try {
+      const text = await output(child, /apiPassphrase:\s+\S+/);
+      const url = /kucoin-wsapi-sim listening on (ws:\/\/127\.0\.0\.1:\d+)/.exec(text)![1];
+      const field = (name: string) => new RegExp(`${name}:\\s+(\\S+)`).exec(text)![1];
+      const creds = {
+        apiKey: field('apiKey'),
+        apiSecret: field('apiSecret'),
+        apiPassphrase: field('apiPassphrase'),
+      };
+      const { client } = await connect(url, creds);
+      const a = await client.answerTo(client.request('spot.order', spotOrder()));
+      expect(a).toMatchObject({ code: '200000', rateLimit: { limit: 10 } });
+      const exit = exited(child);
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      await client.waitClosed();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('prints one JSON line with --json and exits 0 on SIGINT', async () => {
+    const child = run(['--port', '0', '--json']);
+    try {
+      const text = await output(child, /\}\n/);
+      const info = JSON.parse(text);
+      expect(info.url).toBe(`ws://127.0.0.1:${info.port}`);
+      expect(Object.keys(info.demoAccount).sort()).toEqual(['apiKey', 'apiPassphrase', 'apiSecret']);
+      const exit = exited(child);
+      child.kill('SIGINT');
+      expect(await exit).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 2 with usage on a bad argument', async () => {
+    const child = run(['--mode', 'turbo']);
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    expect(await exited(child)).toBe(2);
+    expect(err).toMatch(/--mode/);
+    expect(err).toMatch(/usage/);
+  });
+});
