@@ -41,7 +41,7 @@ export class Gateway implements SessionHost {
   /** Every upgraded socket, session or not, so that close() and drops reach them all. */
   private readonly sockets = new Set<WebSocket>();
   /** Connections that arrived while paused; they are authenticated on resume. */
-  private pendingConnections: Array<{ socket: WebSocket; query: URLSearchParams }> = [];
+  private pendingConnections: Array<{ socket: WebSocket; raw: Duplex; query: URLSearchParams }> = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
   private malformedCount = 0;
@@ -124,22 +124,22 @@ export class Gateway implements SessionHost {
       return rejectUpgrade(socket, 400, 'Bad Request');
     }
     if (url.pathname !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, url.searchParams));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, socket, url.searchParams));
   }
 
-  private onConnection(socket: WebSocket, query: URLSearchParams): void {
+  private onConnection(socket: WebSocket, raw: Duplex, query: URLSearchParams): void {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     if (this.faults.paused) {
-      this.pendingConnections.push({ socket, query });
+      this.pendingConnections.push({ socket, raw, query });
       return;
     }
-    this.admit(socket, query);
+    this.admit(socket, raw, query);
   }
 
   /** URL check, session limit, then the session challenge. */
-  private admit(socket: WebSocket, query: URLSearchParams): void {
+  private admit(socket: WebSocket, raw: Duplex, query: URLSearchParams): void {
     if (socket.readyState !== socket.OPEN) return;
     const now = this.clock();
     const outcome = this.verifier.verify(query, now);
@@ -157,6 +157,7 @@ export class Gateway implements SessionHost {
     const session = new Session(
       this,
       socket,
+      raw,
       this.sessionIds.nextUuid(),
       outcome.account,
       this.limiter.windowOf(apiKey),
@@ -201,7 +202,7 @@ export class Gateway implements SessionHost {
     this.faults.paused = false;
     const pending = this.pendingConnections;
     this.pendingConnections = [];
-    for (const { socket, query } of pending) this.admit(socket, query);
+    for (const { socket, raw, query } of pending) this.admit(socket, raw, query);
   }
 
   delay(ms: number): void {

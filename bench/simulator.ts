@@ -1,0 +1,267 @@
+/**
+ * `npm run bench:sim`: how many spot.order requests per second one connection sustains
+ * against the simulator, with 1,000 requests in flight, (a) through the full matching engine
+ * with resting orders and (b) in ack mode. The simulator runs in its own child process (this
+ * file, started with `--serve <mode>`), so that the raw client below does not share its CPU.
+ * Writes bench/results/simulator.json. BENCH_QUICK=1: one round instead of three.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startSimulator } from '../src/simulator';
+
+type Mode = 'full' | 'ack';
+
+const IN_FLIGHT = 1_000;
+const WARMUP = 10_000;
+const MEASURED = 50_000;
+const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 3;
+const ROOT = join(__dirname, '..');
+
+const BENCH_ACCOUNT = {
+  apiKey: 'bench-key',
+  apiSecret: 'bench-secret',
+  apiPassphrase: 'bench-passphrase',
+  balances: { USDT: '100000000', BTC: '10000', ETH: '100000' },
+};
+
+/** Child side: the simulator, configured so that the quota never refuses a request. */
+async function serve(mode: Mode): Promise<void> {
+  const sim = await startSimulator({
+    port: 0,
+    seed: 1,
+    mode,
+    accounts: [BENCH_ACCOUNT],
+    rateLimit: { limit: 1_000_000_000, windowMs: 30_000 },
+    referencePrices: { 'BTC-USDT': '30000' },
+  });
+  process.stdout.write(JSON.stringify({ url: sim.url }) + '\n');
+  const stop = (): void => void sim.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdin.on('end', stop); // the parent went away
+  // Each line on stdin asks for this process's CPU time so far (µs), answered as one line.
+  process.stdin.on('data', () => {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`${user + system}\n`);
+  });
+}
+
+interface Child {
+  child: ChildProcess;
+  url: string;
+  /** The child's CPU time so far, in µs. */
+  cpu(): Promise<number>;
+}
+
+function startChild(mode: Mode): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1], '--serve', mode], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  let buffered = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) !== -1) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      const w = waiting.shift();
+      if (w) w(line);
+      else lines.push(line);
+    }
+  });
+  const nextLine = (): Promise<string> =>
+    new Promise((resolve) => {
+      const l = lines.shift();
+      if (l !== undefined) resolve(l);
+      else waiting.push(resolve);
+    });
+  const cpu = (): Promise<number> => {
+    child.stdin!.write('cpu\n');
+    return nextLine().then(Number);
+  };
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`simulator child exited with ${code}`)));
+    void nextLine().then((line) => resolve({ child, url: (JSON.parse(line) as { url: string }).url, cpu }));
+  });
+}
+
+const sign = (key: string, message: string): string =>
+  createHmac('sha256', key).update(message).digest('base64');
+
+/** Connects and does the session handshake by hand. */
+function handshake(base: string): Promise<WebSocket> {
+  const ts = String(Date.now());
+  const { apiKey, apiSecret, apiPassphrase } = BENCH_ACCOUNT;
+  const q = new URLSearchParams({
+    apikey: apiKey,
+    sign: sign(apiSecret, apiKey + ts),
+    passphrase: sign(apiSecret, apiPassphrase),
+    timestamp: ts,
+  });
+  const ws = new WebSocket(`${base}/v1/private?${q}`, { perMessageDeflate: false });
+  return new Promise((resolve, reject) => {
+    ws.on('error', reject);
+    ws.on('message', function first(data) {
+      const text = data.toString();
+      if (text.includes('"welcome"')) {
+        ws.off('message', first);
+        resolve(ws);
+      } else if (text.includes('"sessionId"')) {
+        ws.send(sign(apiSecret, text));
+      } else {
+        reject(new Error(`handshake refused: ${text}`));
+      }
+    });
+  });
+}
+
+/**
+ * Resting, non-crossing limit orders: buys far below and sells far above the seeded book,
+ * on 1,000 rotating price levels per side, so nothing matches and the book stays shallow.
+ */
+function order(n: number): string {
+  const buy = n % 2 === 0;
+  const level = (n >> 1) % 1_000;
+  const price = buy
+    ? `${20_000 + Math.floor(level / 10)}.${level % 10}`
+    : `${40_000 + Math.floor(level / 10)}.${level % 10}`;
+  return `{"id":"${n}","op":"spot.order","args":{"type":"limit","symbol":"BTC-USDT","side":"${buy ? 'buy' : 'sell'}","price":"${price}","size":"0.001","clientOid":"b${n}"}}`;
+}
+
+interface Round {
+  requestsPerSecond: number;
+  /** CPU the simulator process spent per measured request (µs): what the gateway costs. */
+  serverCpuMicrosPerRequest: number;
+  errors: number;
+  firstError?: string;
+}
+
+/** Keeps IN_FLIGHT requests outstanding; times the MEASURED answers after WARMUP. */
+function pump(ws: WebSocket, cpu: () => Promise<number>): Promise<Round> {
+  const total = WARMUP + MEASURED;
+  let sent = 0;
+  let answered = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  let t0 = 0;
+  let cpu0: Promise<number> = Promise.resolve(0);
+  // The client corks its TCP socket per tick like the gateway does, so that the client's
+  // syscalls do not cap what is measured. `_socket` is ws' own net.Socket (not public API).
+  const raw = (ws as any)._socket as import('node:net').Socket;
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    raw.uncork();
+  };
+  const send = (text: string): void => {
+    if (!corked) {
+      corked = true;
+      raw.cork();
+      process.nextTick(uncork);
+    }
+    ws.send(text);
+  };
+  return new Promise((resolve, reject) => {
+    ws.on('close', () => reject(new Error(`socket closed after ${answered} answers`)));
+    ws.on('message', (data) => {
+      const text = data.toString();
+      const a = JSON.parse(text) as { code?: string };
+      if (a.code !== '200000') {
+        errors++;
+        firstError ??= text.slice(0, 300);
+      }
+      answered++;
+      if (answered === WARMUP) {
+        t0 = performance.now();
+        cpu0 = cpu();
+      }
+      if (answered === total) {
+        const seconds = (performance.now() - t0) / 1_000;
+        void Promise.all([cpu0, cpu()]).then(([a, b]) =>
+          resolve({
+            requestsPerSecond: Math.round(MEASURED / seconds),
+            serverCpuMicrosPerRequest: Math.round(((b - a) / MEASURED) * 100) / 100,
+            errors,
+            firstError,
+          }),
+        );
+        return;
+      }
+      if (sent < total) send(order(sent++));
+    });
+    while (sent < IN_FLIGHT) send(order(sent++));
+  });
+}
+
+async function round(mode: Mode): Promise<Round> {
+  const { child, url, cpu } = await startChild(mode);
+  try {
+    const ws = await handshake(url);
+    const r = await pump(ws, cpu);
+    ws.removeAllListeners('close');
+    ws.terminate();
+    return r;
+  } finally {
+    child.removeAllListeners('exit');
+    child.kill('SIGTERM');
+  }
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const serveAt = process.argv.indexOf('--serve');
+  if (serveAt !== -1) return serve(process.argv[serveAt + 1] === 'full' ? 'full' : 'ack');
+
+  const rounds: Record<Mode, Round[]> = { full: [], ack: [] };
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const mode of ['ack', 'full'] as const) {
+      const r = await round(mode);
+      rounds[mode].push(r);
+      console.log(
+        `  round ${i + 1} ${mode.padEnd(4)} ${r.requestsPerSecond.toLocaleString('en')} req/s, simulator CPU ${r.serverCpuMicrosPerRequest} µs/request${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ''}`,
+      );
+    }
+  }
+  const full = median(rounds.full.map((r) => r.requestsPerSecond));
+  const ack = median(rounds.ack.map((r) => r.requestsPerSecond));
+  const errors = [...rounds.full, ...rounds.ack].reduce((n, r) => n + r.errors, 0);
+  const ratio = Math.round((full / ack) * 100) / 100;
+  console.log(
+    `simulator, one connection, ${IN_FLIGHT} in flight, ${MEASURED} spot.order after ${WARMUP} warm-up (median of ${ROUNDS}):`,
+  );
+  console.log(`  full engine (resting orders): ${full.toLocaleString('en')} req/s`);
+  console.log(`  ack mode:                     ${ack.toLocaleString('en')} req/s`);
+  console.log(
+    `  full / ack:                   ${ratio} (target ≥ 0.6)${errors ? `; ${errors} error answers` : ''}`,
+  );
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    inFlight: IN_FLIGHT,
+    warmup: WARMUP,
+    measured: MEASURED,
+    rounds: ROUNDS,
+    full: { requestsPerSecond: full, rounds: rounds.full },
+    ack: { requestsPerSecond: ack, rounds: rounds.ack },
+    ratio,
+    errors,
+  };
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results/simulator.json'), JSON.stringify(result, null, 2) + '\n');
+  if (errors > 0) process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
