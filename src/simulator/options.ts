@@ -77,6 +77,9 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     if (keys.has(a.apiKey)) throw new RangeError('simulator option accounts has a duplicate apiKey');
     keys.add(a.apiKey);
   }
+  const clockOffsetMs = o.clockOffsetMs ?? 0;
+  if (!Number.isFinite(clockOffsetMs))
+    throw new RangeError('simulator option clockOffsetMs must be a finite number');
   const mode = o.mode ?? 'full';
   if (mode !== 'full' && mode !== 'ack')
     throw new RangeError("simulator option mode must be 'full' or 'ack'");
@@ -95,7 +98,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     pingInterval: count('pingInterval', o.pingInterval, 18_000, 1),
     pingTimeout: count('pingTimeout', o.pingTimeout, 10_000, 1),
     handshakeTimeoutMs: count('handshakeTimeoutMs', o.handshakeTimeoutMs, 30_000, 1),
-    clockOffsetMs: o.clockOffsetMs ?? 0,
+    clockOffsetMs,
     maxSessionsPerKey: count('maxSessionsPerKey', o.maxSessionsPerKey, 50, 1),
     maxFrameBytes: count('maxFrameBytes', o.maxFrameBytes, 64 * 1024, 64),
     partners: o.partners,

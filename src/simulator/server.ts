@@ -19,6 +19,9 @@ export const WS_PATH = '/v1/private';
 /** How long `close()` lets clients answer the close frame before cutting their sockets. */
 const CLOSE_GRACE_MS = 100;
 
+/** Connections held while paused, at most; later ones are cut at once (bounded memory). */
+const MAX_PENDING_CONNECTIONS = 1_000;
+
 /** Delayed frames waiting at once, at most; past this the delay fault drops frames. */
 const MAX_DELAYED_FRAMES = 200_000;
 
@@ -132,6 +135,7 @@ export class Gateway implements SessionHost {
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     if (this.faults.paused) {
+      if (this.pendingConnections.length >= MAX_PENDING_CONNECTIONS) return void socket.terminate();
       this.pendingConnections.push({ socket, raw, query });
       return;
     }
