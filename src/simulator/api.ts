@@ -1,4 +1,4 @@
-import type { AccountConfig, ExchangeApi } from './exchange/types';
+import type { ExchangeApi } from './exchange/types';
 import type { SimulatorFaults } from './faults';
 import type { ParsedFrame, ReceivedFrame } from './frameLog';
 
@@ -16,7 +16,11 @@ export interface Simulator {
   readonly url: string;
   readonly port: number;
   /** The first configured account: credentials of a funded account of this local simulator. */
-  readonly demoAccount: Pick<AccountConfig, 'apiKey' | 'apiSecret' | 'apiPassphrase'>;
+  readonly demoAccount: {
+    readonly apiKey: string;
+    readonly apiSecret: string;
+    readonly apiPassphrase: string;
+  };
   /** The exchange behind the gateway, for inspection: ledger, acceptedCount, allOrders, balances. */
   readonly exchange: ExchangeApi;
   /** Fault injection. */
