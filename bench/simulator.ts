@@ -3,12 +3,16 @@
  * against the simulator, with 1,000 requests in flight, (a) through the full matching engine
  * with resting orders and (b) in ack mode. The simulator runs in its own child process (this
  * file, started with `--serve <mode>`), so that the raw client below does not share its CPU.
- * Writes bench/results/simulator.json. BENCH_QUICK=1: one round instead of three.
+ * Writes bench/results/simulator.json. BENCH_QUICK=1: one round instead of five.
+ *
+ * The machine may be shared, so each round runs ack then full back to back and the ratio is
+ * the median of the per-round ratios; the simulator's CPU time per request is reported too,
+ * as it does not depend on how fast the client or the rest of the machine is.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startSimulator } from '../src/simulator';
@@ -18,7 +22,7 @@ type Mode = 'full' | 'ack';
 const IN_FLIGHT = 1_000;
 const WARMUP = 10_000;
 const MEASURED = 50_000;
-const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 3;
+const ROUNDS = process.env.BENCH_QUICK === '1' ? 1 : 5;
 const ROOT = join(__dirname, '..');
 
 const BENCH_ACCOUNT = {
@@ -232,28 +236,41 @@ async function main(): Promise<void> {
   }
   const full = median(rounds.full.map((r) => r.requestsPerSecond));
   const ack = median(rounds.ack.map((r) => r.requestsPerSecond));
+  const round2 = (x: number): number => Math.round(x * 100) / 100;
+  const ratio = round2(
+    median(rounds.full.map((r, i) => r.requestsPerSecond / rounds.ack[i].requestsPerSecond)),
+  );
+  const fullCpu = median(rounds.full.map((r) => r.serverCpuMicrosPerRequest));
+  const ackCpu = median(rounds.ack.map((r) => r.serverCpuMicrosPerRequest));
+  const cpuRatio = round2(ackCpu / fullCpu);
   const errors = [...rounds.full, ...rounds.ack].reduce((n, r) => n + r.errors, 0);
-  const ratio = Math.round((full / ack) * 100) / 100;
   console.log(
     `simulator, one connection, ${IN_FLIGHT} in flight, ${MEASURED} spot.order after ${WARMUP} warm-up (median of ${ROUNDS}):`,
   );
-  console.log(`  full engine (resting orders): ${full.toLocaleString('en')} req/s`);
-  console.log(`  ack mode:                     ${ack.toLocaleString('en')} req/s`);
   console.log(
-    `  full / ack:                   ${ratio} (target ≥ 0.6)${errors ? `; ${errors} error answers` : ''}`,
+    `  full engine (resting orders): ${full.toLocaleString('en')} req/s, simulator CPU ${fullCpu} µs/request`,
   );
+  console.log(
+    `  ack mode:                     ${ack.toLocaleString('en')} req/s, simulator CPU ${ackCpu} µs/request`,
+  );
+  console.log(
+    `  full / ack:                   ${ratio} (target ≥ 0.6); by simulator CPU per request: ${cpuRatio}`,
+  );
+  if (errors > 0) console.log(`  ${errors} error answers`);
   const result = {
     date: new Date().toISOString(),
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
+    loadAverage: loadavg()[0],
     inFlight: IN_FLIGHT,
     warmup: WARMUP,
     measured: MEASURED,
     rounds: ROUNDS,
-    full: { requestsPerSecond: full, rounds: rounds.full },
-    ack: { requestsPerSecond: ack, rounds: rounds.ack },
+    full: { requestsPerSecond: full, serverCpuMicrosPerRequest: fullCpu, rounds: rounds.full },
+    ack: { requestsPerSecond: ack, serverCpuMicrosPerRequest: ackCpu, rounds: rounds.ack },
     ratio,
+    cpuRatio,
     errors,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
