@@ -35,6 +35,9 @@ describe('faults.dropSessions', () => {
     const a = await session(s);
     const b = await session(s);
     expect(s.faults.dropSessions()).toBe(2);
+    // Gone at once, and not counted again while their sockets finish closing.
+    expect(s.sessions()).toEqual([]);
+    expect(s.faults.dropSessions()).toBe(0);
     const [ca, cb] = await Promise.all([a.waitClosed(), b.waitClosed()]);
     // 1006: the socket ended without a close handshake, as a network drop does.
     expect(ca.code).toBe(1006);

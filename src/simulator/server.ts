@@ -188,9 +188,15 @@ export class Gateway implements SessionHost {
 
   // ---- faults ----
 
+  /**
+   * Cuts every open socket. Sockets already closing are neither cut again nor counted, so
+   * two calls in a row answer n then 0 even before the first sockets have finished closing.
+   */
   dropSessions(): number {
     let n = 0;
+    for (const s of this.sessions) if (s.drop()) n++;
     for (const socket of this.sockets) {
+      if (socket.readyState !== socket.OPEN) continue;
       socket.terminate();
       n++;
     }

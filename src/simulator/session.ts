@@ -154,6 +154,14 @@ export class Session {
     this.end();
   }
 
+  /** Cuts the socket without a close frame (a network drop); false when it was not open. */
+  drop(): boolean {
+    const open = this.socket.readyState === this.socket.OPEN;
+    if (open) this.socket.terminate();
+    this.end();
+    return open;
+  }
+
   /** Closes a session that stayed silent past pingInterval + pingTimeout. */
   closeIdle(): void {
     this.clearTimer();
