@@ -1,0 +1,153 @@
+import { CODES } from '../../codecs/codes';
+import { formatDecimal } from './decimal';
+import { expireDue } from './execution';
+import { cancelFuturesOrder, cancelFuturesOrders, placeFuturesOrder, placeFuturesOrders } from './futures';
+import { seedLiquidity } from './liquidity';
+import { placeMarginOrder } from './margin';
+import { Rejection } from './results';
+import {
+  cancelOrder,
+  cancelSpotOrderSync,
+  modifySpotOrder,
+  placeSpotOrder,
+  placeSpotOrderSync,
+} from './spot';
+import type { Account } from './accounts';
+import { ExchangeState } from './state';
+import type { ExchangeApi, ExchangeOptions, LedgerEntry, OpResult } from './types';
+
+type Handler = (state: ExchangeState, account: Account, args: unknown, now: number) => OpResult;
+
+/** Operation name → handler: the eleven operations of PROTOCOL.md §5. */
+const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
+  ['spot.order', placeSpotOrder],
+  ['spot.sync_order', placeSpotOrderSync],
+  ['spot.modify', modifySpotOrder],
+  ['spot.cancel', (s, a, args) => cancelOrder(s, a, 'spot', args)],
+  ['spot.sync_cancel', (s, a, args) => cancelSpotOrderSync(s, a, args)],
+  ['margin.order', placeMarginOrder],
+  ['margin.cancel', (s, a, args) => cancelOrder(s, a, 'margin', args)],
+  ['futures.order', placeFuturesOrder],
+  ['futures.cancel', (s, a, args) => cancelFuturesOrder(s, a, args)],
+  ['futures.multi_order', placeFuturesOrders],
+  ['futures.multi_cancel', (s, a, args) => cancelFuturesOrders(s, a, args)],
+]);
+
+/** Balances of a margin wallet, with what is owed. */
+export type MarginBalanceView = Record<string, { available: string; hold: string; liability: string }>;
+
+/** A futures position as the inspection API reports it (sizes in lots). */
+export interface PositionView {
+  readonly symbol: string;
+  readonly qty: string;
+  readonly entryPrice: string;
+  readonly margin: string;
+  readonly realisedPnl: string;
+  readonly leverage: string;
+}
+
+/** An order book as the public would see it: best first, hidden orders left out. */
+export interface DepthView {
+  readonly bids: Array<[string, string]>;
+  readonly asks: Array<[string, string]>;
+}
+
+/**
+ * The simulator's exchange: symbols, price-time-priority books seeded with house liquidity,
+ * spot/margin wallets with holds, futures positions, and a ledger of accepted orders. The
+ * gateway calls `handle` once per validated request; everything is synchronous and
+ * deterministic for a given seed and sequence of calls.
+ */
+export class Exchange implements ExchangeApi {
+  private readonly state: ExchangeState;
+
+  /** An exchange with the given accounts, symbols (default BTC-USDT, ETH-USDT, XBTUSDTM, ETHUSDTM) and seed. */
+  constructor(options: ExchangeOptions) {
+    this.state = new ExchangeState(options);
+    if (options.seedLiquidity !== false) seedLiquidity(this.state, options.seed);
+  }
+
+  /** Runs one operation for one account at time `now` (ms). Never throws: a bug answers 500000. */
+  handle(apiKey: string, op: string, args: unknown, now: number): OpResult {
+    try {
+      expireDue(this.state, now);
+      const account = this.state.accounts.get(apiKey);
+      if (account === undefined) return { code: CODES.KEY_NOT_EXISTS, msg: 'API key does not exist' };
+      const handler = HANDLERS.get(op);
+      if (handler === undefined) return { code: CODES.SPOT_PARAM_ERROR, msg: `unsupported operation ${op}` };
+      return handler(this.state, account, args, now);
+    } catch (error) {
+      if (error instanceof Rejection) return error.toResult();
+      return { code: CODES.INTERNAL_ERROR, msg: `internal error: ${String(error)}` };
+    }
+  }
+
+  /** The latest order accepted with this clientOid. */
+  ledger(clientOid: string): LedgerEntry | undefined {
+    return this.state.ledger.get(clientOid);
+  }
+
+  /** How many orders were ever accepted with this clientOid. */
+  acceptedCount(clientOid: string): number {
+    return this.state.ledger.count(clientOid);
+  }
+
+  /** All accepted orders in acceptance order (the house's seeded orders are not listed). */
+  allOrders(): readonly LedgerEntry[] {
+    return this.state.ledger.all();
+  }
+
+  /** An account's spot balances; {} for an unknown key. */
+  balances(apiKey: string): Record<string, { available: string; hold: string }> {
+    return this.state.accounts.get(apiKey)?.spot.view() ?? {};
+  }
+
+  /** An account's cross margin wallet, or its isolated wallet of `symbol`. */
+  marginBalances(apiKey: string, isolatedSymbol?: string): MarginBalanceView {
+    const account = this.state.accounts.get(apiKey);
+    if (account === undefined) return {};
+    const spec = isolatedSymbol === undefined ? undefined : this.state.symbols.get(isolatedSymbol);
+    if (isolatedSymbol !== undefined && spec === undefined) return {};
+    const wallet = spec === undefined ? account.cross : account.isolatedWallet(spec);
+    const out: MarginBalanceView = {};
+    for (const currency of wallet.currencies()) {
+      out[currency] = {
+        available: formatDecimal(wallet.available(currency)),
+        hold: formatDecimal(wallet.hold(currency)),
+        liability: formatDecimal(wallet.liability(currency)),
+      };
+    }
+    return out;
+  }
+
+  /** An account's futures wallet (available, and hold = margin reserved by open orders). */
+  futuresBalances(apiKey: string): Record<string, { available: string; hold: string }> {
+    return this.state.accounts.get(apiKey)?.futures.view() ?? {};
+  }
+
+  /** An account's net position in a futures symbol (flat when none). */
+  position(apiKey: string, symbol: string): PositionView {
+    const p = this.state.accounts.get(apiKey)?.position(symbol);
+    return {
+      symbol,
+      qty: formatDecimal(p?.qty ?? 0n),
+      entryPrice: formatDecimal(p?.entryPrice ?? 0n),
+      margin: formatDecimal(p?.margin ?? 0n),
+      realisedPnl: formatDecimal(p?.realisedPnl ?? 0n),
+      leverage: formatDecimal(p?.leverage ?? 0n),
+    };
+  }
+
+  /** The visible book of a symbol, `levels` deep per side. */
+  orderBook(symbol: string, levels = 20): DepthView {
+    const book = this.state.books.get(symbol);
+    const view = (side: 'buy' | 'sell'): Array<[string, string]> =>
+      (book?.depth(side, levels) ?? []).map(([p, s]) => [formatDecimal(p), formatDecimal(s)]);
+    return { bids: view('buy'), asks: view('sell') };
+  }
+
+  /** How many orders rest in a symbol's book, hidden ones included. */
+  restingCount(symbol: string): number {
+    return this.state.books.get(symbol)?.size ?? 0;
+  }
+}

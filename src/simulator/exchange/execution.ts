@@ -1,0 +1,123 @@
+import { div, floorTo, formatDecimal, mul } from './decimal';
+import {
+  canFillCompletely,
+  crosses,
+  match,
+  opposite,
+  type MatchHooks,
+  type Stp,
+  type Taker,
+} from './matching';
+import { NO_FILLS } from './ledger';
+import type { Order } from './order';
+import { holdFor, releasePart, settleFuturesFill, settleSpotFill } from './settlement';
+import type { ExchangeState } from './state';
+
+/** A size no funds-limited order can reach: such a taker is bounded by `affordable` instead. */
+const UNBOUNDED = 10n ** 60n;
+
+/**
+ * Runs a freshly accepted order: FOK check, matching (only when it crosses, so a resting
+ * limit order costs one price comparison), then rest the remainder (GTC/GTT limit orders) or
+ * cancel it (IOC, FOK, market).
+ */
+export function execute(state: ExchangeState, order: Order, now: number): void {
+  const book = state.book(order.spec.symbol);
+  const limit = order.type === 'limit' ? order.price : undefined;
+  const best = book.bestPrice(opposite(order.side));
+  if (best !== undefined && crosses(order.side, limit, best)) {
+    const byFunds = order.funds !== undefined;
+    const stp: Stp | undefined = byFunds && order.stp === 'DC' ? 'CN' : order.stp;
+    const taker: Taker = { side: order.side, limit, remaining: byFunds ? UNBOUNDED : order.remaining, stp };
+    const hooks = new TakerHooks(state, order, now);
+    if (order.timeInForce === 'FOK' && !canFillCompletely(book, taker, hooks.isSelf)) {
+      cancelRemainder(state, order);
+      return;
+    }
+    const outcome = match(book, taker, hooks);
+    order.canceledSize += outcome.stpCanceled;
+    order.remaining = byFunds ? 0n : taker.remaining;
+    order.matchTime = now;
+  }
+  if (order.remaining > 0n && order.rests) {
+    order.visible = order.peak !== undefined && order.peak < order.remaining ? order.peak : order.remaining;
+    book.add(order);
+    if (order.expireAt !== undefined) state.expiries.push(order.expireAt, order);
+    return;
+  }
+  cancelRemainder(state, order);
+}
+
+/** Cancels whatever an order has left (in the book or not) and completes it. */
+export function cancelRemainder(state: ExchangeState, order: Order): void {
+  state.book(order.spec.symbol).remove(order);
+  order.canceledSize += order.remaining;
+  order.remaining = 0n;
+  order.visible = 0n;
+  complete(state, order);
+}
+
+/** Marks an order done: releases what it still holds and forgets it as live. */
+export function complete(state: ExchangeState, order: Order): void {
+  order.status = 'done';
+  releasePart(order, order.holdLeft);
+  state.live.delete(order);
+  state.ledger.retire(order);
+  if (order.entry !== undefined) order.entry.status = 'done';
+}
+
+/** Expires GTT orders whose time has come (cheap when none has: one heap peek). */
+export function expireDue(state: ExchangeState, now: number): void {
+  for (let key = state.expiries.peekKey(); key !== undefined && key <= now; key = state.expiries.peekKey()) {
+    const order = state.expiries.pop();
+    if (order !== undefined && order.status === 'open') cancelRemainder(state, order);
+  }
+}
+
+/** The matcher's view of the exchange for one taker. */
+class TakerHooks implements MatchHooks<Order> {
+  constructor(
+    private readonly state: ExchangeState,
+    private readonly taker: Order,
+    private readonly now: number,
+  ) {}
+
+  readonly isSelf = (maker: Order): boolean => maker.account === this.taker.account;
+
+  affordable(price: bigint): bigint | undefined {
+    const taker = this.taker;
+    if (taker.type !== 'market' || taker.line === 'futures') return undefined;
+    const step = taker.spec.step > 0n ? taker.spec.step : 1n;
+    if (taker.side === 'buy') return floorTo(div(taker.holdLeft, price), step);
+    if (taker.funds === undefined) return undefined;
+    const byFunds = floorTo(div(taker.funds - taker.dealFunds, price), step);
+    return byFunds < taker.holdLeft ? byFunds : taker.holdLeft;
+  }
+
+  fill(maker: Order, price: bigint, size: bigint): void {
+    const settle = maker.line === 'futures' ? settleFuturesFill : settleSpotFill;
+    settle(this.taker, price, size);
+    settle(maker, price, size);
+    record(this.taker, price, size, 'taker', this.now);
+    record(maker, price, size, 'maker', this.now);
+    this.state.lastPrice.set(maker.spec.symbol, price);
+    if (maker.remaining === 0n) complete(this.state, maker);
+  }
+
+  makerCanceled(maker: Order, size: bigint, removed: boolean): void {
+    maker.canceledSize += size;
+    if (removed) complete(this.state, maker);
+    else releasePart(maker, holdFor(maker, size));
+  }
+}
+
+function record(order: Order, price: bigint, size: bigint, liquidity: 'maker' | 'taker', now: number): void {
+  order.dealSize += size;
+  order.dealFunds += mul(price, size);
+  const entry = order.entry;
+  if (entry === undefined) return;
+  entry.dealSize = formatDecimal(order.dealSize);
+  const fill = { price: formatDecimal(price), size: formatDecimal(size), time: now, liquidity };
+  if (entry.fills === NO_FILLS) entry.fills = [fill];
+  else entry.fills.push(fill);
+}
