@@ -1,0 +1,140 @@
+import { firstValueFrom, from, lastValueFrom, retry, toArray } from 'rxjs';
+import { OPERATIONS } from '../../src/operations';
+import { WsApiCall } from '../../src/rpc/call';
+import type { WSAPIResponse } from '../../src/rpc/response';
+import { TimeoutError } from '../../src/errors';
+
+const spec = OPERATIONS.submitNewSpotOrder;
+const makeCall = () => new WsApiCall<{ orderId: string }>('7', spec, 'wsApiSpotV1', 'oid-7', undefined, 0);
+const response = (): WSAPIResponse<{ orderId: string }> => ({
+  id: '7',
+  op: 'spot.order',
+  code: '200000',
+  data: { orderId: 'o1' },
+  inTime: 1,
+  outTime: 2,
+  wsKey: 'wsApiSpotV1',
+  isWSAPIResponse: true,
+});
+const failure = () => new TimeoutError({ op: 'spot.order', requestId: '7', timeoutMs: 5, sent: true });
+
+describe('WsApiCall (a Promise and an Observable of one outcome)', () => {
+  it('exposes id, op, wsKey and clientOid at once', () => {
+    const call = makeCall();
+    expect([call.id, call.op, call.wsKey, call.clientOid, call.status]).toEqual([
+      '7',
+      'spot.order',
+      'wsApiSpotV1',
+      'oid-7',
+      'pending',
+    ]);
+  });
+
+  it('await gives the response; Observable, from() and late subscribers see the same object', async () => {
+    const call = makeCall();
+    const early = firstValueFrom(call.response$);
+    const r = response();
+    call.resolve(r);
+    await expect(call).resolves.toBe(r);
+    await expect(early).resolves.toBe(r);
+    await expect(firstValueFrom(from(call))).resolves.toBe(r);
+    await expect(lastValueFrom(call.response$.pipe(toArray()))).resolves.toEqual([r]);
+    expect(call.status).toBe('resolved');
+  });
+
+  it('rejections reach await, catch and every subscriber with the same error', async () => {
+    const call = makeCall();
+    const errors: unknown[] = [];
+    call.response$.subscribe({ error: (e) => errors.push(e) });
+    call.response$.subscribe({ error: (e) => errors.push(e) });
+    const e = failure();
+    call.reject(e);
+    await expect(call).rejects.toBe(e);
+    await expect(call.catch((x) => x)).resolves.toBe(e);
+    expect(errors).toEqual([e, e]);
+    await expect(firstValueFrom(call.response$)).rejects.toBe(e);
+  });
+
+  it('settles once: later resolve/reject calls are ignored', async () => {
+    const call = makeCall();
+    const r = response();
+    expect(call.resolve(r)).toBe(true);
+    expect(call.reject(failure())).toBe(false);
+    expect(call.resolve(response())).toBe(false);
+    await expect(call).resolves.toBe(r);
+  });
+
+  it('retry() replays the stored outcome instead of re-running anything', async () => {
+    const call = makeCall();
+    const e = failure();
+    call.reject(e);
+    let subscriptions = 0;
+    const counted = new (await import('rxjs')).Observable((s) => {
+      subscriptions++;
+      return call.response$.subscribe(s);
+    });
+    await expect(firstValueFrom(counted.pipe(retry(3)))).rejects.toBe(e);
+    expect(subscriptions).toBe(4);
+  });
+
+  it('creates no Promise until asked, so an Observable-only caller never sees an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const call = makeCall();
+      const seen: unknown[] = [];
+      call.response$.subscribe({ error: (e) => seen.push(e) });
+      call.reject(failure());
+      const ignored = makeCall();
+      ignored.reject(failure());
+      await new Promise((r) => setTimeout(r, 20));
+      expect(seen).toHaveLength(1);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('an unsubscribed observer is not called', () => {
+    const call = makeCall();
+    const seen: unknown[] = [];
+    const a = call.response$.subscribe((v) => seen.push(['a', v]));
+    call.response$.subscribe((v) => seen.push(['b', v.id]));
+    a.unsubscribe();
+    call.resolve(response());
+    expect(seen).toEqual([['b', '7']]);
+  });
+
+  it('is a thenable that async functions can return and Promise.all can take', async () => {
+    const call = makeCall();
+    const viaAsync = (async () => call)();
+    setTimeout(() => call.resolve(response()), 1);
+    const [a, b] = await Promise.all([viaAsync, call]);
+    expect(a).toBe(b);
+    expect(a.data.orderId).toBe('o1');
+    expect(Object.prototype.toString.call(call)).toBe('[object WsApiCall]');
+  });
+
+  it('finally runs on both outcomes', async () => {
+    const ok = makeCall();
+    let ran = 0;
+    ok.resolve(response());
+    await ok.finally(() => ran++);
+    const bad = makeCall();
+    bad.reject(failure());
+    await bad.finally(() => ran++).catch(() => undefined);
+    expect(ran).toBe(2);
+  });
+
+  it('toJSON summarises without parameters', () => {
+    const call = makeCall();
+    expect(JSON.parse(JSON.stringify(call))).toEqual({
+      id: '7',
+      op: 'spot.order',
+      wsKey: 'wsApiSpotV1',
+      clientOid: 'oid-7',
+      status: 'pending',
+    });
+  });
+});

@@ -1,0 +1,131 @@
+import { DeadlineQueue } from '../../src/rpc/deadline-queue';
+
+interface Entry {
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+describe('DeadlineQueue (one timer for every pending entry)', () => {
+  let clock = 0;
+  const now = (): number => clock;
+  let expired: string[];
+  let queue: DeadlineQueue<Entry>;
+
+  const add = (name: string): Entry => {
+    const e = { name, createdAt: clock };
+    queue.add(name, e);
+    return e;
+  };
+  const advance = (ms: number): void => {
+    clock += ms;
+    jest.advanceTimersByTime(ms);
+  };
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    clock = 1_000;
+    expired = [];
+    queue = new DeadlineQueue<Entry>(100, (e) => expired.push(e.name), now);
+  });
+
+  afterEach(() => {
+    queue.stop();
+    jest.useRealTimers();
+  });
+
+  it('expires each entry timeoutMs after its creation, oldest first', () => {
+    add('a');
+    advance(30);
+    add('b');
+    advance(30);
+    add('c');
+    advance(39); // t = 99 after a
+    expect(expired).toEqual([]);
+    advance(1); // a's deadline
+    expect(expired).toEqual(['a']);
+    advance(30);
+    expect(expired).toEqual(['a', 'b']);
+    advance(30);
+    expect(expired).toEqual(['a', 'b', 'c']);
+    expect(queue.size).toBe(0);
+  });
+
+  it('uses a single timer however many entries wait', () => {
+    for (let i = 0; i < 1_000; i++) add(`e${i}`);
+    expect(jest.getTimerCount()).toBe(1);
+    advance(100);
+    expect(expired).toHaveLength(1_000);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('entries taken before their deadline never expire, and take is O(1) by key', () => {
+    const a = add('a');
+    add('b');
+    expect(queue.take('a')).toBe(a);
+    expect(queue.take('a')).toBeUndefined();
+    advance(100);
+    expect(expired).toEqual(['b']);
+  });
+
+  it('after the head is taken, the timer still fires for the next entry at its own deadline', () => {
+    add('a');
+    advance(50);
+    add('b');
+    queue.take('a');
+    advance(50); // a's old deadline: nothing to expire, re-armed for b
+    expect(expired).toEqual([]);
+    advance(49);
+    expect(expired).toEqual([]);
+    advance(1);
+    expect(expired).toEqual(['b']);
+  });
+
+  it('does not re-arm when it fires on an empty queue, and arms again on the next add', () => {
+    add('a');
+    queue.take('a');
+    advance(100);
+    expect(jest.getTimerCount()).toBe(0);
+    add('b');
+    expect(jest.getTimerCount()).toBe(1);
+    advance(100);
+    expect(expired).toEqual(['b']);
+  });
+
+  it('copes with entries added from inside onExpire (one timer, right deadline)', () => {
+    queue = new DeadlineQueue<Entry>(
+      100,
+      (e) => {
+        expired.push(e.name);
+        if (e.name === 'a') add('late');
+      },
+      now,
+    );
+    add('a');
+    advance(10);
+    add('b');
+    advance(90); // a expires, 'late' is added at t=100
+    expect(expired).toEqual(['a']);
+    expect(jest.getTimerCount()).toBe(1);
+    advance(10);
+    expect(expired).toEqual(['a', 'b']);
+    advance(90);
+    expect(expired).toEqual(['a', 'b', 'late']);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('drain() empties the queue in order and stops the timer', () => {
+    add('a');
+    add('b');
+    expect(queue.drain().map((e) => e.name)).toEqual(['a', 'b']);
+    expect(queue.size).toBe(0);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('an infinite timeout never busy-loops the timer', () => {
+    queue = new DeadlineQueue<Entry>(Infinity, (e) => expired.push(e.name), now);
+    add('a');
+    advance(60_000);
+    expect(expired).toEqual([]);
+    expect(jest.getTimerCount()).toBe(1);
+  });
+});

@@ -1,0 +1,74 @@
+import { RateLimitGate } from '../../src/rpc/rate-limit-gate';
+
+describe('RateLimitGate', () => {
+  let clock = 0;
+  const gate = () => new RateLimitGate(() => clock);
+  beforeEach(() => {
+    clock = 0;
+    jest.useFakeTimers();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('probes with one request at a time until an answer tells the quota', () => {
+    const g = gate();
+    expect(g.tryAcquire()).toBe(true);
+    expect(g.tryAcquire()).toBe(false);
+    g.answered({ limit: 10, reset: 1_000, remaining: 9 });
+    expect(g.tryAcquire()).toBe(true);
+  });
+
+  it('lets through exactly what remains, counting requests in flight', () => {
+    const g = gate();
+    g.tryAcquire();
+    g.answered({ limit: 5, reset: 1_000, remaining: 3 });
+    expect([g.tryAcquire(), g.tryAcquire(), g.tryAcquire(), g.tryAcquire()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    // Answers to those three take from `remaining` as they free `inFlight`: still nothing left.
+    g.answered({ limit: 5, reset: 900, remaining: 2 });
+    expect(g.tryAcquire()).toBe(false);
+  });
+
+  it('opens again when the window resets, and wakes its waiters then', () => {
+    const g = gate();
+    g.tryAcquire();
+    g.answered({ limit: 2, reset: 500, remaining: 0 });
+    expect(g.tryAcquire()).toBe(false);
+    const woke = jest.fn();
+    g.wait(woke);
+    clock = 499;
+    jest.advanceTimersByTime(499);
+    expect(woke).not.toHaveBeenCalled();
+    clock = 502;
+    jest.advanceTimersByTime(3);
+    expect(woke).toHaveBeenCalledTimes(1);
+    expect([g.tryAcquire(), g.tryAcquire(), g.tryAcquire()]).toEqual([true, true, false]);
+  });
+
+  it('a request that will never be answered gives its place back', () => {
+    const g = gate();
+    g.tryAcquire();
+    expect(g.tryAcquire()).toBe(false);
+    const woke = jest.fn();
+    g.wait(woke);
+    g.released();
+    expect(woke).toHaveBeenCalledTimes(1);
+    expect(g.tryAcquire()).toBe(true);
+  });
+
+  it('dispose() clears the timer and forgets waiters', () => {
+    const g = gate();
+    g.tryAcquire();
+    g.answered({ limit: 1, reset: 10_000, remaining: 0 });
+    const woke = jest.fn();
+    g.wait(woke);
+    expect(jest.getTimerCount()).toBe(1);
+    g.dispose();
+    expect(jest.getTimerCount()).toBe(0);
+    g.answered(undefined);
+    expect(woke).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,221 @@
+import type { ValidationIssue } from './codecs/report';
+import { formatIssues } from './codecs/report';
+import type { WSAPIResponse } from './rpc/response';
+
+/** Codes of the errors the client raises itself; gateway errors carry the gateway's code. */
+export const CLIENT_ERROR_CODES = {
+  VALIDATION: 'VALIDATION_FAILED',
+  TIMEOUT: 'REQUEST_TIMEOUT',
+  DISCONNECTED: 'DISCONNECTED',
+  CLOSED: 'CLIENT_CLOSED',
+  PROTOCOL: 'MALFORMED_FRAME',
+  CONFIGURATION: 'CONFIGURATION',
+} as const;
+
+/** What an error knows about the request it belongs to; every field is optional. */
+export interface WsApiErrorDetails {
+  /** The gateway's code, or one of CLIENT_ERROR_CODES. */
+  readonly code: string;
+  /** The gateway's message, or the client's explanation. */
+  readonly msg: string;
+  readonly op?: string;
+  readonly requestId?: string;
+  readonly clientOid?: string;
+  /** The orders' clientOids of a batch (futures.multi_order). */
+  readonly clientOids?: readonly string[];
+  /** The response envelope, when the gateway answered. */
+  readonly response?: WSAPIResponse<unknown>;
+  readonly cause?: unknown;
+}
+
+/**
+ * The base of every error a call rejects with. `code` is the gateway's code when the gateway
+ * answered, otherwise one of {@link CLIENT_ERROR_CODES}. Errors never carry credentials:
+ * they are built from request metadata and the gateway's answers only.
+ */
+export class WsApiError extends Error {
+  override name = 'WsApiError';
+  /** The gateway's code, or one of CLIENT_ERROR_CODES. */
+  readonly code: string;
+  /** The gateway's message, or the client's explanation. */
+  readonly msg: string;
+  /** The request's operation, e.g. 'spot.order'. */
+  readonly op: string | undefined;
+  /** The request's correlation id. */
+  readonly requestId: string | undefined;
+  /** The order's clientOid, when the request carried one. */
+  readonly clientOid: string | undefined;
+  /** The orders' clientOids of a batch request. */
+  readonly clientOids: readonly string[] | undefined;
+  /** The gateway's response envelope, when there was one. */
+  readonly response: WSAPIResponse<unknown> | undefined;
+
+  constructor(message: string, details: WsApiErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    // Keeps instanceof right even when compiled to ES5-style classes.
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.code = details.code;
+    this.msg = details.msg;
+    this.op = details.op;
+    this.requestId = details.requestId;
+    this.clientOid = details.clientOid;
+    this.clientOids = details.clientOids;
+    this.response = details.response;
+  }
+
+  /** A plain view for logs and JSON.stringify (Error's own fields are not enumerable). */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = {
+      name: this.name,
+      message: this.message,
+      code: this.code,
+      msg: this.msg,
+    };
+    if (this.op !== undefined) json.op = this.op;
+    if (this.requestId !== undefined) json.requestId = this.requestId;
+    if (this.clientOid !== undefined) json.clientOid = this.clientOid;
+    if (this.clientOids !== undefined) json.clientOids = this.clientOids;
+    if (this.response !== undefined) json.response = this.response;
+    return json;
+  }
+}
+
+/** The request broke a codec rule; nothing was sent. `issues` names each field and rule. */
+export class ValidationError extends WsApiError {
+  override name = 'ValidationError';
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(issues: readonly ValidationIssue[], details: Omit<WsApiErrorDetails, 'code' | 'msg'>) {
+    const text = formatIssues(issues);
+    super(`invalid ${details.op ?? 'request'}: ${text}`, {
+      ...details,
+      code: CLIENT_ERROR_CODES.VALIDATION,
+      msg: text,
+    });
+    this.issues = issues;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), issues: this.issues };
+  }
+}
+
+/** The gateway answered with an error code (anything but '200000' and '429000'). */
+export class GatewayError extends WsApiError {
+  override name = 'GatewayError';
+
+  constructor(details: WsApiErrorDetails) {
+    super(`${details.op ?? 'request'} failed: ${details.code} ${details.msg}`.trimEnd(), details);
+  }
+}
+
+/** The gateway refused the request over the account's quota (429000). */
+export class RateLimitError extends WsApiError {
+  override name = 'RateLimitError';
+  /** Milliseconds until the quota window resets, as the gateway reported it (0 if unknown). */
+  readonly reset: number;
+  /** When the quota resets (ms since the epoch, client clock). */
+  readonly resetAt: number;
+
+  constructor(details: WsApiErrorDetails & { reset: number; receivedAt: number }) {
+    super(
+      `${details.op ?? 'request'} refused: too many requests, quota resets in ${details.reset} ms`,
+      details,
+    );
+    this.reset = details.reset;
+    this.resetAt = details.receivedAt + details.reset;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reset: this.reset, resetAt: this.resetAt };
+  }
+}
+
+/** No answer within `requestTimeoutMs`. If the request was written, its outcome is unknown. */
+export class TimeoutError extends WsApiError {
+  override name = 'TimeoutError';
+  /** Whether the request reached the wire (false: it was never sent). */
+  readonly sent: boolean;
+  readonly timeoutMs: number;
+
+  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { timeoutMs: number; sent: boolean }) {
+    const msg = details.sent
+      ? `no answer within ${details.timeoutMs} ms, outcome unknown`
+      : `not sent within ${details.timeoutMs} ms (no ready connection)`;
+    super(`${details.op ?? 'request'} timed out: ${msg}`, {
+      ...details,
+      code: CLIENT_ERROR_CODES.TIMEOUT,
+      msg,
+    });
+    this.sent = details.sent;
+    this.timeoutMs = details.timeoutMs;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), sent: this.sent, timeoutMs: this.timeoutMs };
+  }
+}
+
+/**
+ * The connection died after the request was written and before its answer: the gateway may
+ * or may not have acted on it. Reconcile with `clientOid`. The client never re-sends it.
+ */
+export class DisconnectedError extends WsApiError {
+  override name = 'DisconnectedError';
+
+  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'>) {
+    const msg = 'disconnected, outcome unknown';
+    super(
+      `${details.op ?? 'request'} ${msg}${details.clientOid ? ` (clientOid ${details.clientOid})` : ''}`,
+      {
+        ...details,
+        code: CLIENT_ERROR_CODES.DISCONNECTED,
+        msg,
+      },
+    );
+  }
+}
+
+/**
+ * The gateway refused the credentials or the session signature (e.g. 400003 unknown key,
+ * 400004 wrong passphrase, 400005 wrong signature, 400002 clock off). The client closes.
+ */
+export class AuthenticationError extends WsApiError {
+  override name = 'AuthenticationError';
+
+  constructor(details: WsApiErrorDetails) {
+    super(`authentication refused: ${details.code} ${details.msg}`.trimEnd(), details);
+  }
+}
+
+/** The client was closed (by `close()`, an authentication refusal, or exhausted reconnects). */
+export class ClientClosedError extends WsApiError {
+  override name = 'ClientClosedError';
+
+  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { reason?: string }) {
+    const msg = details.reason === undefined ? 'client closed' : `client closed: ${details.reason}`;
+    super(details.op === undefined ? msg : `${details.op} failed: ${msg}`, {
+      ...details,
+      code: CLIENT_ERROR_CODES.CLOSED,
+      msg,
+    });
+  }
+}
+
+/** A frame the client could not read: not JSON, or not the shape its operation promises. */
+export class ProtocolError extends WsApiError {
+  override name = 'ProtocolError';
+
+  constructor(msg: string, details: Omit<WsApiErrorDetails, 'code' | 'msg'> = {}) {
+    super(`malformed frame: ${msg}`, { ...details, code: CLIENT_ERROR_CODES.PROTOCOL, msg });
+  }
+}
+
+/** The client cannot work as configured (e.g. `testnet: true` in a browser without `wsBaseUrl`). */
+export class ConfigurationError extends WsApiError {
+  override name = 'ConfigurationError';
+
+  constructor(msg: string) {
+    super(msg, { code: CLIENT_ERROR_CODES.CONFIGURATION, msg });
+  }
+}

@@ -1,0 +1,210 @@
+import { Observable, observable as observableKey, type Subscriber } from 'rxjs';
+import type { OperationSpec, WSAPIWsKey } from '../operations';
+import type { WSAPIResponse } from './response';
+
+const PENDING = 0;
+const RESOLVED = 1;
+const REJECTED = 2;
+type Status = typeof PENDING | typeof RESOLVED | typeof REJECTED;
+
+type Observer<T> = Subscriber<WSAPIResponse<T>>;
+
+/** Where a call stands: waiting for its answer, or settled one way for good. */
+export type CallStatus = 'pending' | 'resolved' | 'rejected';
+
+/**
+ * One request: a Promise and an Observable of the same single outcome.
+ *
+ * The frame is sent once, when the method is called; awaiting, subscribing, re-subscribing or
+ * `retry()` only replay the outcome. The call holds its outcome and a tiny list of observers
+ * instead of a Subject, and makes its Promise and Observable only when asked: a caller that
+ * only subscribes never creates a Promise, so it never sees an unhandled rejection.
+ */
+export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
+  /** The correlation id of the request frame. */
+  readonly id: string;
+  /** The connection that carries the request. */
+  readonly wsKey: WSAPIWsKey;
+  /** The order's clientOid (filled in when the caller left it out), or undefined. */
+  readonly clientOid: string | undefined;
+  /** A batch's clientOids (futures.multi_order), one per order, or undefined. */
+  readonly clientOids: readonly string[] | undefined;
+  /** @internal The operation this call runs. */
+  readonly spec: OperationSpec;
+  /** @internal performance.now() at creation: the timeout counts from here. */
+  readonly createdAt: number;
+  /** @internal performance.now() when written to a socket; -1 while not written. */
+  sentAt = -1;
+  /** @internal The request frame while it waits for a ready connection; dropped once written. */
+  frame: string | undefined = undefined;
+
+  private state: Status = PENDING;
+  private outcome: unknown = undefined;
+  private observers: Observer<T> | Array<Observer<T>> | undefined = undefined;
+  private promise: Promise<WSAPIResponse<T>> | undefined = undefined;
+  private resolvePromise: ((value: WSAPIResponse<T>) => void) | undefined = undefined;
+  private rejectPromise: ((reason: unknown) => void) | undefined = undefined;
+  private observable: Observable<WSAPIResponse<T>> | undefined = undefined;
+
+  constructor(
+    id: string,
+    spec: OperationSpec,
+    wsKey: WSAPIWsKey,
+    clientOid: string | undefined,
+    clientOids: readonly string[] | undefined,
+    createdAt: number,
+  ) {
+    this.id = id;
+    this.spec = spec;
+    this.wsKey = wsKey;
+    this.clientOid = clientOid;
+    this.clientOids = clientOids;
+    this.createdAt = createdAt;
+  }
+
+  /** The operation, e.g. 'spot.order'. */
+  get op(): string {
+    return this.spec.op;
+  }
+
+  /** 'pending' until the answer (or a failure) arrives, then 'resolved' or 'rejected' for good. */
+  get status(): CallStatus {
+    return this.state === PENDING ? 'pending' : this.state === RESOLVED ? 'resolved' : 'rejected';
+  }
+
+  /** Whether the request frame reached a socket. */
+  get sent(): boolean {
+    return this.sentAt >= 0;
+  }
+
+  /**
+   * The outcome as an Observable: emits the response and completes, or errors with the typed
+   * error. Subscribing never sends anything; late subscribers get the settled outcome.
+   */
+  get response$(): Observable<WSAPIResponse<T>> {
+    return (this.observable ??= new Observable<WSAPIResponse<T>>((subscriber) => {
+      if (this.state === RESOLVED) {
+        subscriber.next(this.outcome as WSAPIResponse<T>);
+        subscriber.complete();
+        return undefined;
+      }
+      if (this.state === REJECTED) {
+        subscriber.error(this.outcome);
+        return undefined;
+      }
+      this.addObserver(subscriber);
+      return () => this.removeObserver(subscriber);
+    }));
+  }
+
+  /** Interop with `from(call)` and every library that reads `Symbol.observable`. */
+  [observableKey](): Observable<WSAPIResponse<T>> {
+    return this.response$;
+  }
+
+  /** Awaiting a call gives its response, or throws its typed error. */
+  then<R1 = WSAPIResponse<T>, R2 = never>(
+    onfulfilled?: ((value: WSAPIResponse<T>) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.toPromise().then(onfulfilled, onrejected);
+  }
+
+  /** As Promise.prototype.catch. */
+  catch<R = never>(
+    onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
+  ): Promise<WSAPIResponse<T> | R> {
+    return this.toPromise().catch(onrejected);
+  }
+
+  /** As Promise.prototype.finally. */
+  finally(onfinally?: (() => void) | null): Promise<WSAPIResponse<T>> {
+    return this.toPromise().finally(onfinally);
+  }
+
+  /** Makes a call assignable where the seed's users wrote `Promise<WSAPIResponse<T>>`. */
+  get [Symbol.toStringTag](): string {
+    return 'WsApiCall';
+  }
+
+  /** The outcome as a native Promise (created once, on first use). */
+  toPromise(): Promise<WSAPIResponse<T>> {
+    if (this.promise === undefined) {
+      if (this.state === RESOLVED) this.promise = Promise.resolve(this.outcome as WSAPIResponse<T>);
+      else if (this.state === REJECTED) this.promise = Promise.reject(this.outcome);
+      else {
+        this.promise = new Promise<WSAPIResponse<T>>((resolve, reject) => {
+          this.resolvePromise = resolve;
+          this.rejectPromise = reject;
+        });
+      }
+    }
+    return this.promise;
+  }
+
+  /** A summary for logs; never the request's parameters. */
+  toJSON(): Record<string, unknown> {
+    return { id: this.id, op: this.op, wsKey: this.wsKey, clientOid: this.clientOid, status: this.status };
+  }
+
+  /** @internal Settles with the response; false if already settled. */
+  resolve(response: WSAPIResponse<T>): boolean {
+    if (this.state !== PENDING) return false;
+    this.state = RESOLVED;
+    this.outcome = response;
+    this.frame = undefined;
+    if (this.resolvePromise !== undefined) {
+      this.resolvePromise(response);
+      this.resolvePromise = this.rejectPromise = undefined;
+    }
+    const observers = this.observers;
+    if (observers !== undefined) {
+      this.observers = undefined;
+      if (Array.isArray(observers)) {
+        for (const o of observers) {
+          o.next(response);
+          o.complete();
+        }
+      } else {
+        observers.next(response);
+        observers.complete();
+      }
+    }
+    return true;
+  }
+
+  /** @internal Settles with an error; false if already settled. */
+  reject(error: unknown): boolean {
+    if (this.state !== PENDING) return false;
+    this.state = REJECTED;
+    this.outcome = error;
+    this.frame = undefined;
+    if (this.rejectPromise !== undefined) {
+      this.rejectPromise(error);
+      this.resolvePromise = this.rejectPromise = undefined;
+    }
+    const observers = this.observers;
+    if (observers !== undefined) {
+      this.observers = undefined;
+      if (Array.isArray(observers)) for (const o of observers) o.error(error);
+      else observers.error(error);
+    }
+    return true;
+  }
+
+  private addObserver(o: Observer<T>): void {
+    const current = this.observers;
+    if (current === undefined) this.observers = o;
+    else if (Array.isArray(current)) current.push(o);
+    else this.observers = [current, o];
+  }
+
+  private removeObserver(o: Observer<T>): void {
+    const current = this.observers;
+    if (current === o) this.observers = undefined;
+    else if (Array.isArray(current)) {
+      const i = current.indexOf(o);
+      if (i >= 0) current.splice(i, 1);
+    }
+  }
+}

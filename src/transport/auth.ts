@@ -1,0 +1,66 @@
+import { privateUrl } from './url';
+
+/** API credentials. They go into {@link createSigner} and nowhere else. */
+export interface Credentials {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  readonly apiPassphrase: string;
+}
+
+/** Signs what the gateway asks to be signed; holds the credentials in a closure. */
+export interface Signer {
+  /** A freshly signed connection URL (a new timestamp every time). */
+  signedUrl(baseUrl: string): Promise<string>;
+  /** The session signature: base64(HMAC-SHA256(apiSecret, challenge text byte for byte)). */
+  signChallenge(challengeText: string): Promise<string>;
+}
+
+const encoder = new TextEncoder();
+
+/** base64 of bytes, with what both Node 20 and browsers have (btoa). */
+export function toBase64(bytes: ArrayBuffer): string {
+  const view = new Uint8Array(bytes);
+  let binary = '';
+  for (let i = 0; i < view.length; i++) binary += String.fromCharCode(view[i]);
+  return btoa(binary);
+}
+
+/** Imports an HMAC-SHA256 signing key through Web Crypto (Node 20's globalThis.crypto, browsers). */
+export function importHmacKey(
+  secret: string,
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<CryptoKey> {
+  return subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
+/** base64(HMAC-SHA256(key, message)) with an imported key. */
+export async function hmacBase64(
+  key: CryptoKey,
+  message: string,
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<string> {
+  return toBase64(await subtle.sign('HMAC', key, encoder.encode(message)));
+}
+
+/**
+ * The only holder of the secret and passphrase (PROTOCOL.md §1–2). They live in this
+ * closure: the returned object has no fields, so JSON.stringify and util.inspect of it, or of
+ * anything that holds it, show nothing. The CryptoKey is imported once (non-extractable) and
+ * the passphrase signature, which never changes, is computed once.
+ */
+export function createSigner(credentials: Credentials, now: () => number = Date.now): Signer {
+  const { apiKey, apiSecret, apiPassphrase } = credentials;
+  let key: Promise<CryptoKey> | undefined;
+  let passphraseSign: Promise<string> | undefined;
+  const signingKey = (): Promise<CryptoKey> => (key ??= importHmacKey(apiSecret));
+  const sign = async (message: string): Promise<string> => hmacBase64(await signingKey(), message);
+  return {
+    async signedUrl(baseUrl: string): Promise<string> {
+      const timestamp = now();
+      passphraseSign ??= sign(apiPassphrase);
+      const [signature, passphrase] = await Promise.all([sign(apiKey + String(timestamp)), passphraseSign]);
+      return privateUrl(baseUrl, { apikey: apiKey, sign: signature, passphrase, timestamp });
+    },
+    signChallenge: sign,
+  };
+}
