@@ -75,7 +75,8 @@ export class Exchange implements ExchangeApi {
       if (account === undefined) return { code: CODES.KEY_NOT_EXISTS, msg: 'API key does not exist' };
       const handler = HANDLERS.get(op);
       if (handler === undefined) return { code: CODES.SPOT_PARAM_ERROR, msg: `unsupported operation ${op}` };
-      return handler(this.state, account, args, now);
+      // A missing body reads as an empty one: every field is then reported missing, not a crash.
+      return handler(this.state, account, args ?? {}, now);
     } catch (error) {
       if (error instanceof Rejection) return error.toResult();
       return { code: CODES.INTERNAL_ERROR, msg: `internal error: ${String(error)}` };
