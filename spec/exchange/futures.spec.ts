@@ -206,6 +206,12 @@ describe('futures order rules', () => {
     ok(ex, 'alice', { clientOid: 'c1', symbol: 'XBTUSDTM', closeOrder: true, price: '29000' });
     expect(ex.ledger('c1')).toMatchObject({ side: 'buy', type: 'limit', status: 'open' });
     expect(ex.orderBook('XBTUSDTM').bids).toEqual([['29000', '7']]);
+    data(ex.handle('alice', 'futures.cancel', { clientOid: 'c1', symbol: 'XBTUSDTM' }, T0));
+    ok(ex, 'bob', order('sell', '30500', 7, { leverage: 10 }));
+    // No price and no type: a market close.
+    ok(ex, 'alice', { clientOid: 'c2', symbol: 'XBTUSDTM', closeOrder: true });
+    expect(ex.ledger('c2')).toMatchObject({ side: 'buy', type: 'market', status: 'done', dealSize: '7' });
+    expect(ex.position('alice', 'XBTUSDTM')).toMatchObject({ qty: '0', realisedPnl: '-3.5' });
   });
 
   it('rejects a postOnly order that would take and a clientOid a live order uses', () => {

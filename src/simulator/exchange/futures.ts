@@ -92,7 +92,8 @@ function futuresTerms(state: ExchangeState, account: Account, args: FuturesArgs)
     reject(CODES.param, 'hedge mode (positionSide LONG/SHORT) is not supported; use BOTH');
   if (args.stop !== undefined || args.stopPrice !== undefined)
     reject(CODES.param, 'stop orders are not supported by the simulator');
-  const type = args.type ?? 'limit';
+  // A closeOrder without a price closes at market; anything else defaults to limit, as KuCoin does.
+  const type = args.type ?? (args.closeOrder === true && args.price === undefined ? 'market' : 'limit');
   if (type !== 'limit' && type !== 'market') reject(CODES.param, "type must be 'limit' or 'market'");
   let price = 0n;
   if (type === 'limit') {
