@@ -29,7 +29,9 @@ const order = (
     visible: peak !== undefined && peak < remaining ? peak : remaining,
     peak,
     hidden: extra.hidden ?? false,
-    bookNode: undefined,
+    bookLevel: undefined,
+    bookPrev: undefined,
+    bookNext: undefined,
     owner: extra.owner ?? 'house',
   };
 };

@@ -1,10 +1,10 @@
 /**
  * A price-time-priority order book. Each side keeps its price levels in a sorted array (worst
  * first, so the best level is the last element and removing it is a pop); each level keeps two
- * FIFO queues as intrusive doubly linked lists: shown orders (plain and iceberg) and hidden
- * orders, which match only after every shown order at the same price. Each resting order
- * carries its node, so cancel is O(1) plus O(log levels) when it empties a level; insert is
- * O(log levels) (plus an array splice when it opens a new level inside the book).
+ * FIFO queues as intrusive doubly linked lists (the links live on the orders): shown orders
+ * (plain and iceberg) and hidden orders, which match only after every shown order at the same
+ * price. Joining an existing level is a hash lookup; opening one is a binary search plus an
+ * array splice (a push when it is the new best); cancel is O(1) unless it empties a level.
  */
 
 export type Side = 'buy' | 'sell';
@@ -22,46 +22,40 @@ export interface BookOrder {
   readonly peak: bigint | undefined;
   /** Hidden orders are not shown in depth and match after the level's shown orders. */
   readonly hidden: boolean;
-  /** Owned by the book: where the order rests (undefined when it does not). Saves an id lookup. */
-  bookNode: BookNode | undefined;
+  /**
+   * Owned by the book: the level the order rests at (undefined when not resting) and its
+   * neighbours in its queue. Intrusive links cost no allocation per resting order.
+   */
+  bookLevel: object | undefined;
+  bookPrev: BookOrder | undefined;
+  bookNext: BookOrder | undefined;
 }
 
-/** The book's record of a resting order: its level and neighbours in its queue. Opaque outside. */
-export interface BookNode {
-  readonly order: BookOrder;
-}
+class Queue<T extends BookOrder> {
+  head: T | undefined = undefined;
+  tail: T | undefined = undefined;
 
-interface Node<T> extends BookNode {
-  readonly level: Level<T>;
-  queue: Queue<T>;
-  prev: Node<T> | undefined;
-  next: Node<T> | undefined;
-}
-
-class Queue<T> {
-  head: Node<T> | undefined = undefined;
-  tail: Node<T> | undefined = undefined;
-
-  push(node: Node<T>): void {
-    node.queue = this;
-    node.prev = this.tail;
-    node.next = undefined;
-    if (this.tail) this.tail.next = node;
-    else this.head = node;
-    this.tail = node;
+  push(order: T): void {
+    order.bookPrev = this.tail;
+    order.bookNext = undefined;
+    if (this.tail) this.tail.bookNext = order;
+    else this.head = order;
+    this.tail = order;
   }
 
-  unlink(node: Node<T>): void {
-    if (node.prev) node.prev.next = node.next;
-    else this.head = node.next;
-    if (node.next) node.next.prev = node.prev;
-    else this.tail = node.prev;
-    node.prev = undefined;
-    node.next = undefined;
+  unlink(order: T): void {
+    const prev = order.bookPrev as T | undefined;
+    const next = order.bookNext as T | undefined;
+    if (prev) prev.bookNext = next;
+    else this.head = next;
+    if (next) next.bookPrev = prev;
+    else this.tail = prev;
+    order.bookPrev = undefined;
+    order.bookNext = undefined;
   }
 }
 
-interface Level<T> {
+interface Level<T extends BookOrder> {
   readonly price: bigint;
   /** Sort key: bids rank by price, asks by −price, so "better" is always "greater". */
   readonly rank: bigint;
@@ -69,10 +63,13 @@ interface Level<T> {
   readonly hidden: Queue<T>;
 }
 
-const isEmpty = <T>(level: Level<T>): boolean =>
+const isEmpty = <T extends BookOrder>(level: Level<T>): boolean =>
   level.shown.head === undefined && level.hidden.head === undefined;
 
-class BookSide<T> {
+const queueOf = <T extends BookOrder>(level: Level<T>, order: T): Queue<T> =>
+  order.hidden ? level.hidden : level.shown;
+
+class BookSide<T extends BookOrder> {
   /** Worst → best. */
   readonly levels: Level<T>[] = [];
   /** Price → level: joining an existing level is one hash lookup, no search. */
@@ -81,7 +78,7 @@ class BookSide<T> {
   constructor(private readonly sign: 1n | -1n) {}
 
   rankOf(price: bigint): bigint {
-    return price * this.sign;
+    return this.sign === 1n ? price : -price;
   }
 
   /** Index of the level with this rank, or −(insertion point) − 1. */
@@ -144,37 +141,36 @@ export class OrderBook<T extends BookOrder> {
 
   /** Rests an order at the tail of its price level (hidden orders at the tail of the hidden queue). */
   add(order: T): void {
-    if (order.bookNode !== undefined) throw new Error(`order ${order.id} is already in a book`);
+    if (order.bookLevel !== undefined) throw new Error(`order ${order.id} is already in a book`);
     const level = this.sideOf(order.side).levelFor(order.price);
-    const queue = order.hidden ? level.hidden : level.shown;
-    const node: Node<T> = { order, level, queue, prev: undefined, next: undefined };
-    queue.push(node);
-    order.bookNode = node;
+    queueOf(level, order).push(order);
+    order.bookLevel = level;
     this.count += 1;
   }
 
   /** Removes a resting order; false when it was not resting. */
   remove(order: T): boolean {
-    const node = order.bookNode as Node<T> | undefined;
-    if (node === undefined) return false;
-    node.queue.unlink(node);
-    order.bookNode = undefined;
+    const level = order.bookLevel as Level<T> | undefined;
+    if (level === undefined) return false;
+    queueOf(level, order).unlink(order);
+    order.bookLevel = undefined;
     this.count -= 1;
-    if (isEmpty(node.level)) this.sideOf(order.side).drop(node.level);
+    if (isEmpty(level)) this.sideOf(order.side).drop(level);
     return true;
   }
 
   /** Whether the order rests in a book. */
   has(order: T): boolean {
-    return order.bookNode !== undefined;
+    return order.bookLevel !== undefined;
   }
 
-  /** Moves an order to the tail of its level's shown queue: an iceberg refresh loses time priority. */
+  /** Moves an order to the tail of its queue: an iceberg refresh loses time priority. */
   requeue(order: T): void {
-    const node = order.bookNode as Node<T> | undefined;
-    if (node === undefined) return;
-    node.queue.unlink(node);
-    (order.hidden ? node.level.hidden : node.level.shown).push(node);
+    const level = order.bookLevel as Level<T> | undefined;
+    if (level === undefined) return;
+    const queue = queueOf(level, order);
+    queue.unlink(order);
+    queue.push(order);
   }
 
   /** The best price resting on `side` ('buy' = bids). */
@@ -186,7 +182,7 @@ export class OrderBook<T extends BookOrder> {
   front(side: Side): T | undefined {
     const level = this.sideOf(side).best();
     if (level === undefined) return undefined;
-    return (level.shown.head ?? level.hidden.head)?.order as T | undefined;
+    return level.shown.head ?? level.hidden.head;
   }
 
   /** Visits `side`'s orders in matching priority until `visit` returns false. */
@@ -194,8 +190,8 @@ export class OrderBook<T extends BookOrder> {
     const levels = this.sideOf(side).levels;
     for (let i = levels.length - 1; i >= 0; i--) {
       for (const queue of [levels[i].shown, levels[i].hidden]) {
-        for (let node = queue.head; node !== undefined; node = node.next) {
-          if (!visit(node.order as T)) return;
+        for (let order = queue.head; order !== undefined; order = order.bookNext as T | undefined) {
+          if (!visit(order)) return;
         }
       }
     }
@@ -211,7 +207,8 @@ export class OrderBook<T extends BookOrder> {
     const levels = this.sideOf(side).levels;
     for (let i = levels.length - 1; i >= 0 && out.length < maxLevels; i--) {
       let shown = 0n;
-      for (let node = levels[i].shown.head; node !== undefined; node = node.next) shown += node.order.visible;
+      for (let o: BookOrder | undefined = levels[i].shown.head; o !== undefined; o = o.bookNext)
+        shown += o.visible;
       if (shown > 0n) out.push([levels[i].price, shown]);
     }
     return out;

@@ -8,7 +8,6 @@ import {
   type Stp,
   type Taker,
 } from './matching';
-import { NO_FILLS } from './ledger';
 import type { Order } from './order';
 import { holdFor, releasePart, settleFuturesFill, settleSpotFill } from './settlement';
 import type { ExchangeState } from './state';
@@ -37,7 +36,6 @@ export function execute(state: ExchangeState, order: Order, now: number): void {
     const outcome = match(book, taker, hooks);
     order.canceledSize += outcome.stpCanceled;
     order.remaining = byFunds ? 0n : taker.remaining;
-    order.matchTime = now;
   }
   if (order.remaining > 0n && order.rests) {
     order.visible = order.peak !== undefined && order.peak < order.remaining ? order.peak : order.remaining;
@@ -114,10 +112,10 @@ class TakerHooks implements MatchHooks<Order> {
 function record(order: Order, price: bigint, size: bigint, liquidity: 'maker' | 'taker', now: number): void {
   order.dealSize += size;
   order.dealFunds += mul(price, size);
-  const entry = order.entry;
-  if (entry === undefined) return;
-  entry.dealSize = formatDecimal(order.dealSize);
+  if (order.account.house) return;
   const fill = { price: formatDecimal(price), size: formatDecimal(size), time: now, liquidity };
-  if (entry.fills === NO_FILLS) entry.fills = [fill];
-  else entry.fills.push(fill);
+  if (order.fills === undefined) order.fills = [fill];
+  else order.fills.push(fill);
+  // A materialised entry shares `fills`; only its dealSize needs refreshing.
+  if (order.entry !== undefined) order.entry.dealSize = formatDecimal(order.dealSize);
 }

@@ -186,14 +186,12 @@ function submitFutures(
   const order = acceptOrder(
     state,
     terms,
-    { account, wallet: account.futures, line: 'futures', holdCurrency: spec.quote },
+    { account, wallet: account.futures, line: 'futures' },
     hold,
     op,
     now,
   );
-  order.leverage = leverage;
-  order.marginPerLot = marginPerLot;
-  order.reduceOnly = reduceOnly;
+  order.futures = { leverage, marginPerLot, reduceOnly };
   execute(state, order, now);
   return order;
 }

@@ -1,81 +1,93 @@
+import { formatDecimal } from './decimal';
 import type { Line, Order } from './order';
-import type { Fill, LedgerEntry } from './types';
+import type { LedgerEntry } from './types';
 
 /** The ledger entry the exchange keeps updating as its order fills and completes. */
 export type MutableLedgerEntry = { -readonly [K in keyof LedgerEntry]: LedgerEntry[K] };
 
-/** Entries start with this shared, frozen list and get their own on the first fill (one less allocation per resting order). */
-export const NO_FILLS: Fill[] = Object.freeze([]) as unknown as Fill[];
-
-interface Slot {
-  latest: LedgerEntry;
-  count: number;
-  /** The live order using this clientOid, if any. */
-  live: Order | undefined;
-  /** Further live orders using it: only possible across accounts or product lines. */
-  more: Order[] | undefined;
+/**
+ * An order's ledger entry, made on first request and then kept current by the exchange (it
+ * shares the order's fill list; status and dealSize are updated on each change). Making it
+ * lazily keeps a resting order down to one object, which the benchmark's GC notices.
+ */
+export function entryOf(order: Order): LedgerEntry {
+  if (order.entry !== undefined) return order.entry;
+  order.fills ??= [];
+  order.entry = {
+    clientOid: order.clientOid,
+    orderId: order.id,
+    apiKey: order.account.apiKey,
+    op: order.op,
+    symbol: order.spec.symbol,
+    side: order.side,
+    type: order.type,
+    status: order.status,
+    dealSize: formatDecimal(order.dealSize),
+    fills: order.fills,
+  };
+  return order.entry;
 }
 
 const inScope = (order: Order | undefined, apiKey: string, line: Line): order is Order =>
-  order !== undefined && order.account.apiKey === apiKey && order.line === line;
+  order !== undefined && order.status === 'open' && order.account.apiKey === apiKey && order.line === line;
 
 /**
- * Every order the exchange accepted, in acceptance order, and per clientOid the latest entry,
- * the count, and the live orders using it (the de-duplication index). One map serves all three
- * so accepting an order costs one lookup. Orders without a clientOid are listed, not indexed.
+ * Every accepted order, in acceptance order, and per clientOid the latest one (which carries
+ * the count) — also the de-duplication index: a clientOid is taken while an open order of the
+ * same account and line uses it. An older order still open when another account or line
+ * reuses its clientOid is kept aside in `shadowed` (rare), so it can still be found.
  */
 export class Ledger {
+  private readonly orders: Order[] = [];
   private readonly entries: LedgerEntry[] = [];
-  private readonly byClientOid = new Map<string, Slot>();
+  private readonly latest = new Map<string, Order>();
+  private readonly shadowed = new Map<string, Order[]>();
 
-  /** Records an accepted order and its (live, mutable) entry. */
-  record(entry: MutableLedgerEntry, order: Order): MutableLedgerEntry {
-    this.entries.push(entry);
-    if (entry.clientOid === '') return entry;
-    const slot = this.byClientOid.get(entry.clientOid);
-    if (slot === undefined) {
-      this.byClientOid.set(entry.clientOid, { latest: entry, count: 1, live: order, more: undefined });
-      return entry;
+  /** Records an accepted order. */
+  record(order: Order): void {
+    this.orders.push(order);
+    const clientOid = order.clientOid;
+    if (clientOid === '') return;
+    const previous = this.latest.get(clientOid);
+    order.clientOidCount = (previous?.clientOidCount ?? 0) + 1;
+    if (previous !== undefined && previous.status === 'open') {
+      const aside = this.shadowed.get(clientOid);
+      if (aside === undefined) this.shadowed.set(clientOid, [previous]);
+      else aside.push(previous);
     }
-    slot.latest = entry;
-    slot.count += 1;
-    if (slot.live === undefined) slot.live = order;
-    else (slot.more ??= []).push(order);
-    return entry;
+    this.latest.set(clientOid, order);
   }
 
-  /** The live order of this account and line using `clientOid`. */
+  /** The open order of this account and line using `clientOid`. */
   liveOrder(clientOid: string, apiKey: string, line: Line): Order | undefined {
-    const slot = this.byClientOid.get(clientOid);
-    if (slot === undefined) return undefined;
-    if (inScope(slot.live, apiKey, line)) return slot.live;
-    return slot.more?.find((o) => inScope(o, apiKey, line));
+    const latest = this.latest.get(clientOid);
+    if (inScope(latest, apiKey, line)) return latest;
+    return this.shadowed.get(clientOid)?.find((o) => inScope(o, apiKey, line));
   }
 
-  /** Drops a done order from its clientOid's live orders. */
+  /** Forgets a done order that was kept aside. */
   retire(order: Order): void {
-    if (order.clientOid === '') return;
-    const slot = this.byClientOid.get(order.clientOid);
-    if (slot === undefined) return;
-    if (slot.live === order) slot.live = slot.more?.shift();
-    else if (slot.more !== undefined) {
-      const i = slot.more.indexOf(order);
-      if (i >= 0) slot.more.splice(i, 1);
-    }
+    const aside = order.clientOid === '' ? undefined : this.shadowed.get(order.clientOid);
+    if (aside === undefined) return;
+    const i = aside.indexOf(order);
+    if (i >= 0) aside.splice(i, 1);
+    if (aside.length === 0) this.shadowed.delete(order.clientOid);
   }
 
-  /** The latest order accepted with this clientOid. */
+  /** The entry of the latest order accepted with this clientOid. */
   get(clientOid: string): LedgerEntry | undefined {
-    return this.byClientOid.get(clientOid)?.latest;
+    const order = this.latest.get(clientOid);
+    return order === undefined ? undefined : entryOf(order);
   }
 
   /** How many orders were ever accepted with this clientOid. */
   count(clientOid: string): number {
-    return this.byClientOid.get(clientOid)?.count ?? 0;
+    return this.latest.get(clientOid)?.clientOidCount ?? 0;
   }
 
-  /** All entries in acceptance order. */
+  /** All entries in acceptance order (made on demand, then kept). */
   all(): readonly LedgerEntry[] {
+    for (let i = this.entries.length; i < this.orders.length; i++) this.entries.push(entryOf(this.orders[i]));
     return this.entries;
   }
 }

@@ -70,14 +70,13 @@ function restHouseOrder(
   const futures = spec.market === 'futures';
   const sequence = state.ids.nextSequence();
   const order = new Order(
+    state.ids,
     sequence,
-    state.ids.format(sequence),
     terms,
     {
       account: state.house,
       wallet: futures ? state.house.futures : state.house.spot,
       line: futures ? 'futures' : 'spot',
-      holdCurrency: side === 'buy' || futures ? spec.quote : spec.base,
     },
     0,
   );

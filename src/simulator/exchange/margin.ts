@@ -91,7 +91,7 @@ export function placeMarginOrder(
   const order = acceptOrder(
     state,
     terms,
-    { account, wallet, line: 'margin', holdCurrency: need.currency },
+    { account, wallet, line: 'margin' },
     need.amount,
     'margin.order',
     now,

@@ -1,8 +1,10 @@
 import type { Account } from './accounts';
-import type { BookNode, BookOrder, Side } from './book';
+import type { BookOrder, Side } from './book';
+import type { IdGenerator } from './ids';
 import type { MutableLedgerEntry } from './ledger';
 import type { Stp } from './matching';
 import type { SymbolSpec } from './symbols';
+import type { Fill } from './types';
 import type { Wallet } from './wallet';
 
 /** The product line an order belongs to: each has its own wallets, codes and clientOid space. */
@@ -38,13 +40,23 @@ export interface OrderOwner {
   readonly account: Account;
   readonly wallet: Wallet;
   readonly line: Line;
-  /** The currency the order's hold is in. */
-  readonly holdCurrency: string;
 }
 
-/** An accepted order: the book's view (BookOrder) plus its owner, fills and hold. */
+/** What only futures orders carry. */
+export interface FuturesTerms {
+  readonly leverage: bigint;
+  /** Initial margin reserved per lot that opens or extends the position. */
+  readonly marginPerLot: bigint;
+  /** May only reduce the position (reduceOnly and closeOrder). */
+  readonly reduceOnly: boolean;
+}
+
+/**
+ * An accepted order: the book's view (BookOrder) plus its owner, fills and hold. Kept lean
+ * because every resting order stays in memory: the id is formatted on demand from the
+ * sequence number, and the hold currency and match time are derived.
+ */
 export class Order implements BookOrder {
-  readonly id: string;
   /** The id's sequence number: the order's slot in the live-order index. */
   readonly sequence: number;
   readonly clientOid: string;
@@ -64,36 +76,45 @@ export class Order implements BookOrder {
   readonly hidden: boolean;
   readonly peak: bigint | undefined;
   readonly stp: Stp | undefined;
-  readonly holdCurrency: string;
+  /** Acceptance time; matching runs synchronously then, so it is also the match time. */
   readonly orderTime: number;
   remaining: bigint;
   visible: bigint;
-  bookNode: BookNode | undefined = undefined;
+  bookLevel: object | undefined = undefined;
+  bookPrev: BookOrder | undefined = undefined;
+  bookNext: BookOrder | undefined = undefined;
   dealSize = 0n;
   dealFunds = 0n;
   canceledSize = 0n;
   status: 'open' | 'done' = 'open';
   /** What is still reserved in `wallet` for this order. */
   holdLeft = 0n;
-  matchTime: number;
-  /** The ledger entry; undefined for the house's seeded orders. */
+  /** The op that created it ('seed' for the house's liquidity). */
+  op = 'seed';
+  /** Fills so far, oldest first; undefined until the first (the house keeps none). */
+  fills: Fill[] | undefined = undefined;
+  /** The ledger entry, once somebody asked for it (see entryOf). */
   entry: MutableLedgerEntry | undefined = undefined;
+  /** How many orders were accepted with this clientOid up to this one. */
+  clientOidCount = 0;
   /** Margin: repay liabilities from fill proceeds. */
   autoRepay = false;
-  /** Futures: leverage, margin reserved per opening lot, and whether it may only reduce. */
-  leverage = 0n;
-  marginPerLot = 0n;
-  reduceOnly = false;
+  /** Futures orders only. */
+  futures: FuturesTerms | undefined = undefined;
 
   /** An order with its terms and owner; `remaining` starts at the full size. */
-  constructor(sequence: number, id: string, terms: OrderTerms, owner: OrderOwner, now: number) {
+  constructor(
+    private readonly ids: IdGenerator,
+    sequence: number,
+    terms: OrderTerms,
+    owner: OrderOwner,
+    now: number,
+  ) {
     this.sequence = sequence;
-    this.id = id;
     this.clientOid = terms.clientOid;
     this.account = owner.account;
     this.wallet = owner.wallet;
     this.line = owner.line;
-    this.holdCurrency = owner.holdCurrency;
     this.spec = terms.spec;
     this.side = terms.side;
     this.type = terms.type;
@@ -107,9 +128,18 @@ export class Order implements BookOrder {
     this.peak = terms.peak;
     this.stp = terms.stp;
     this.orderTime = now;
-    this.matchTime = now;
     this.remaining = this.size;
     this.visible = this.size;
+  }
+
+  /** The 24-hex-character order id. */
+  get id(): string {
+    return this.ids.format(this.sequence);
+  }
+
+  /** The currency the hold is in: quote for buys and all futures orders, base for spot sells. */
+  get holdCurrency(): string {
+    return this.side === 'buy' || this.line === 'futures' ? this.spec.quote : this.spec.base;
   }
 
   /** Whether the remainder may rest in the book once matching stops. */

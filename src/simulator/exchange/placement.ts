@@ -1,7 +1,6 @@
 import type { Account } from './accounts';
 import { div, floorTo, formatDecimal, mul } from './decimal';
 import { walk } from './matching';
-import { NO_FILLS } from './ledger';
 import { Order, type Line, type OrderOwner, type OrderTerms } from './order';
 import { reject, type LineCodes } from './results';
 import type { ExchangeState } from './state';
@@ -79,24 +78,11 @@ export function acceptOrder(
   now: number,
 ): Order {
   const sequence = state.ids.nextSequence();
-  const order = new Order(sequence, state.ids.format(sequence), terms, owner, now);
+  const order = new Order(state.ids, sequence, terms, owner, now);
   order.holdLeft = hold;
   state.live.add(order);
-  order.entry = state.ledger.record(
-    {
-      clientOid: terms.clientOid,
-      orderId: order.id,
-      apiKey: owner.account.apiKey,
-      op,
-      symbol: terms.spec.symbol,
-      side: terms.side,
-      type: terms.type,
-      status: 'open',
-      dealSize: '0',
-      fills: NO_FILLS,
-    },
-    order,
-  );
+  order.op = op;
+  state.ledger.record(order);
   return order;
 }
 
@@ -129,7 +115,7 @@ export function syncOrderData(order: Order) {
     remainSize: formatDecimal(order.remaining),
     canceledSize: formatDecimal(order.canceledSize),
     status: order.status,
-    matchTime: order.matchTime,
+    matchTime: order.orderTime,
   };
 }
 

@@ -39,12 +39,12 @@ export function settleFuturesFill(order: Order, price: bigint, lots: bigint): vo
   const wallet = order.wallet;
   if (change.closed > 0n) wallet.credit(order.holdCurrency, change.releasedMargin + change.pnl);
   if (change.opened > 0n) {
-    const need = mul(order.marginPerLot, change.opened);
+    const need = mul(order.futures?.marginPerLot ?? 0n, change.opened);
     const fromHold = need < order.holdLeft ? need : order.holdLeft;
     spend(order, fromHold);
     const fromAvailable = wallet.debitUpTo(order.holdCurrency, need - fromHold);
     position.margin += fromHold + fromAvailable;
-    position.leverage = order.leverage;
+    position.leverage = order.futures?.leverage ?? 0n;
   }
 }
 
@@ -64,6 +64,6 @@ export function releasePart(order: Order, amount: bigint): void {
 
 /** The hold that `size` of an order accounts for: what to release when STP shrinks it. */
 export function holdFor(order: Order, size: bigint): bigint {
-  if (order.line === 'futures') return mul(order.marginPerLot, size);
+  if (order.line === 'futures') return mul(order.futures?.marginPerLot ?? 0n, size);
   return order.side === 'buy' ? mul(order.price, size) : size;
 }

@@ -40,7 +40,7 @@ function submitSpot(
   const order = acceptOrder(
     state,
     terms,
-    { account, wallet: account.spot, line: 'spot', holdCurrency: need.currency },
+    { account, wallet: account.spot, line: 'spot' },
     need.amount,
     op,
     now,
