@@ -8,6 +8,7 @@ import {
   mul,
   ONE,
   parseDecimal,
+  parseDecimalCached,
   sub,
 } from '../../src/simulator/exchange/decimal';
 
@@ -77,5 +78,18 @@ describe('decimal', () => {
     expect(isMultiple(d('30000.1'), d('0.1'))).toBe(true);
     expect(isMultiple(d('30000.15'), d('0.1'))).toBe(false);
     expect(formatDecimal(floorTo(d('0.123456789'), d('0.00000001')))).toBe('0.12345678');
+  });
+});
+
+describe('parseDecimalCached', () => {
+  it('returns the same values as parseDecimal, sharing one BigInt per text', () => {
+    for (const text of ['30000.1', '0.001', '1', '-2.5'])
+      expect(parseDecimalCached(text)).toBe(parseDecimal(text));
+    expect(parseDecimalCached('nope')).toBeUndefined();
+    expect(parseDecimalCached('nope')).toBeUndefined();
+  });
+
+  it('stays correct past its size limit', () => {
+    for (let i = 0; i < 10_000; i++) expect(parseDecimalCached(`${i}.5`)).toBe(BigInt(i) * ONE + ONE / 2n);
   });
 });

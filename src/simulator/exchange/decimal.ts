@@ -94,3 +94,22 @@ export const isMultiple = (a: bigint, step: bigint): boolean => step === 0n || a
 
 /** The largest multiple of `step` not above a non-negative a. */
 export const floorTo = (a: bigint, step: bigint): bigint => a - (a % step);
+
+/** How many distinct texts `parseDecimalCached` remembers before it starts over. */
+const CACHE_LIMIT = 4096;
+const parsed = new Map<string, bigint>();
+
+/**
+ * parseDecimal with a small memo: order prices and sizes repeat a lot, so most parses become
+ * one lookup, and equal values share one BigInt instead of each resting order keeping its
+ * own. Bounded: the memo is simply cleared when full. Pure, so sharing it is safe.
+ */
+export function parseDecimalCached(text: string): bigint | undefined {
+  const hit = parsed.get(text);
+  if (hit !== undefined) return hit;
+  const value = parseDecimal(text);
+  if (value === undefined) return undefined;
+  if (parsed.size >= CACHE_LIMIT) parsed.clear();
+  parsed.set(text, value);
+  return value;
+}

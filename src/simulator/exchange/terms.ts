@@ -1,5 +1,5 @@
 import type { SubmitHFMarginOrderRequest, SubmitHFOrderRequest } from '../../codecs/requests';
-import { isMultiple, mul, parseDecimal } from './decimal';
+import { isMultiple, mul, parseDecimalCached } from './decimal';
 import { crosses, opposite, type Stp } from './matching';
 import type { OrderTerms, TimeInForce } from './order';
 import { reject, type LineCodes } from './results';
@@ -27,7 +27,7 @@ export function symbolOf(
 
 /** A positive decimal argument, or a rejection naming the field. */
 export function positiveDecimal(value: unknown, field: string, codes: LineCodes): bigint {
-  const parsed = typeof value === 'string' ? parseDecimal(value) : undefined;
+  const parsed = typeof value === 'string' ? parseDecimalCached(value) : undefined;
   if (parsed === undefined || parsed <= 0n) reject(codes.param, `${field} must be a positive decimal string`);
   return parsed;
 }
