@@ -42,7 +42,8 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
   private outcome: unknown = undefined;
   private observers: Observer<T> | Array<Observer<T>> | undefined = undefined;
   private promise: Promise<WSAPIResponse<T>> | undefined = undefined;
-  private resolvePromise: ((value: WSAPIResponse<T>) => void) | undefined = undefined;
+  // Typed without T so that a WsApiCall<Specific> is assignable to WsApiCall<unknown>.
+  private resolvePromise: ((value: unknown) => void) | undefined = undefined;
   private rejectPromise: ((reason: unknown) => void) | undefined = undefined;
   private observable: Observable<WSAPIResponse<T>> | undefined = undefined;
 
@@ -134,7 +135,7 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
       else if (this.state === REJECTED) this.promise = Promise.reject(this.outcome);
       else {
         this.promise = new Promise<WSAPIResponse<T>>((resolve, reject) => {
-          this.resolvePromise = resolve;
+          this.resolvePromise = resolve as (value: unknown) => void;
           this.rejectPromise = reject;
         });
       }

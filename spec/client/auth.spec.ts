@@ -1,0 +1,130 @@
+/**
+ * Authentication refusals close the client after ONE attempt (no retry storm) with an
+ * AuthenticationError naming the gateway's code; every pending call rejects with it.
+ */
+import { AuthenticationError, ClientClosedError, type WsApiCall } from '../../src';
+import type { WebSocketFactory } from '../../src/transport/websocket';
+import { makeNodeWebSocket } from '../../src/transport/websocket';
+import type { WebSocketLike } from 'rxjs-websockets';
+import { countingFactory, limitBuy, stateIs, useHarness } from './harness';
+
+const h = useHarness();
+
+const settle = (call: WsApiCall<unknown>) =>
+  call.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  );
+
+describe('authentication refused', () => {
+  it.each([
+    ['an unknown key', { apiKey: 'no-such-key' }, ['400003']],
+    ['a wrong passphrase', { apiPassphrase: 'wrong' }, ['400004']],
+    // The simulator checks the passphrase signature (also keyed by the secret) before the URL
+    // signature, so a wrong secret is reported as 400004; 400005 would be as right.
+    ['a wrong secret', { apiSecret: 'wrong-secret' }, ['400004', '400005']],
+  ])(
+    '%s: one attempt, closed with AuthenticationError, pending calls rejected with it',
+    async (_what, creds, codes) => {
+      const sim = await h.sim();
+      const counter = countingFactory();
+      const client = h.client(sim, {
+        ...creds,
+        makeWebSocket: counter.makeWebSocket,
+        reconnect: { initialDelayMs: 1 },
+      });
+      const calls = [
+        client.submitNewSpotOrder(limitBuy()),
+        client.submitMarginOrder({ side: 'buy', symbol: 'BTC-USDT', price: '1', size: '1' }),
+      ];
+      const futures = client.submitFuturesOrder({ side: 'buy', symbol: 'XBTUSDTM', price: '20000', size: 1 });
+      const closed = await stateIs(client, 'closed');
+      expect(closed.error).toBeInstanceOf(AuthenticationError);
+      const error = closed.error as AuthenticationError;
+      expect(codes).toContain(error.code);
+      expect(error.message).toContain(error.code);
+      for (const call of [...calls, futures]) expect(await settle(call)).toBe(error);
+      // No retry storm: the spot attempt and at most the futures one that was already under way.
+      expect(counter.attempts()).toBeLessThanOrEqual(2);
+      await expect(client.connect()).rejects.toBeInstanceOf(ClientClosedError);
+      const later = await settle(client.submitNewSpotOrder(limitBuy()));
+      expect(later).toBeInstanceOf(ClientClosedError);
+      expect((later as ClientClosedError).cause).toBe(error);
+      expect(sim.exchange.allOrders()).toHaveLength(0);
+    },
+  );
+
+  it('connect() rejects with the AuthenticationError', async () => {
+    const sim = await h.sim();
+    const client = h.client(sim, { apiKey: 'nobody' });
+    await expect(client.connect()).rejects.toMatchObject({ name: 'AuthenticationError', code: '400003' });
+    expect(client.stateOf('wsApiSpotV1').status).toBe('closed');
+  });
+
+  it('a clock 10 s off (400002) is a refusal too', async () => {
+    const sim = await h.sim({ clockOffsetMs: 10_000 });
+    const counter = countingFactory();
+    const client = h.client(sim, { makeWebSocket: counter.makeWebSocket });
+    await expect(client.connect()).rejects.toMatchObject({ name: 'AuthenticationError', code: '400002' });
+    expect(counter.attempts()).toBe(1);
+  });
+
+  it('a wrong session signature (400011) closes the client as well', async () => {
+    const sim = await h.sim();
+    // Corrupts the client's session signature (the one text frame that is not JSON).
+    const tampering: WebSocketFactory = (url, protocols) => {
+      const socket = makeNodeWebSocket(url, protocols);
+      const send = socket.send.bind(socket);
+      socket.send = (data: string | ArrayBuffer | Blob) =>
+        send(typeof data === 'string' && !data.startsWith('{') ? `x${data}` : data);
+      return socket;
+    };
+    const client = h.client(sim, { makeWebSocket: tampering });
+    await expect(client.connect()).rejects.toMatchObject({ name: 'AuthenticationError', code: '400011' });
+  });
+
+  it('a refusal whose error frame is lost still closes with the code from the close reason', async () => {
+    const sim = await h.sim();
+    // Hides every inbound frame that carries a code: only the close reason "400003 …" is left.
+    const deaf: WebSocketFactory = (url, protocols) => {
+      const socket = makeNodeWebSocket(url, protocols);
+      const view = {
+        onopen: null as WebSocketLike['onopen'],
+        onclose: null as WebSocketLike['onclose'],
+        onerror: null as WebSocketLike['onerror'],
+        onmessage: null as WebSocketLike['onmessage'],
+        send: (data: string) => socket.send(data),
+        close: () => socket.close(),
+      };
+      socket.onopen = (e) => view.onopen?.(e);
+      socket.onclose = (e) => view.onclose?.(e);
+      socket.onerror = (e) => view.onerror?.(e);
+      socket.onmessage = (e) => {
+        if (!String(e.data).includes('"code"')) view.onmessage?.(e);
+      };
+      return view;
+    };
+    const counter = { n: 0 };
+    const client = h.client(sim, {
+      apiKey: 'nobody',
+      makeWebSocket: (url, p) => (counter.n++, deaf(url, p)),
+      reconnect: { initialDelayMs: 1 },
+    });
+    await expect(client.connect()).rejects.toMatchObject({ name: 'AuthenticationError', code: '400003' });
+    expect(counter.n).toBe(1);
+  });
+
+  it('never puts credentials in errors or states', async () => {
+    const sim = await h.sim();
+    const client = h.client(sim, { apiSecret: 'the-wrong-secret', apiPassphrase: 'pass-phrase-xyz' });
+    const error = await client.connect().catch((e: unknown) => e);
+    const texts = [
+      JSON.stringify(error),
+      String((error as Error).stack),
+      JSON.stringify(client.stateOf('wsApiSpotV1')),
+      JSON.stringify(client),
+    ].join('\n');
+    expect(texts).not.toContain('the-wrong-secret');
+    expect(texts).not.toContain('pass-phrase-xyz');
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Contract 2: a call is a Promise and an Observable of ONE outcome; the frame is sent once,
+ * at call time, whatever is subscribed, awaited, re-subscribed or retried later.
+ */
+import { exhaustMap, firstValueFrom, from, lastValueFrom, of, retry, toArray } from 'rxjs';
+import { framesFor, limitBuy, useHarness } from './harness';
+
+const h = useHarness();
+
+describe('one call, one frame, one outcome', () => {
+  it('await, response$, from(call) and several subscribers see the same response; one frame on the wire', async () => {
+    const { client, sim } = await h.start();
+    const call = client.submitNewSpotOrder(limitBuy());
+    const a = firstValueFrom(call.response$);
+    const b = lastValueFrom(from(call).pipe(toArray()));
+    const awaited = await call;
+    expect(await a).toBe(awaited);
+    expect(await b).toEqual([awaited]);
+    expect(await firstValueFrom(call.response$)).toBe(awaited); // late subscriber
+    expect(await call).toBe(awaited); // awaited twice
+    expect(framesFor(sim, call.id)).toBe(1);
+  });
+
+  it('the frame goes out at call time even if nobody awaits or subscribes', async () => {
+    const { client, sim } = await h.start();
+    const first = client.submitNewSpotOrder(limitBuy());
+    const probe = await client.submitNewSpotOrder(limitBuy()); // answered after `first` was handled
+    expect(probe.code).toBe('200000');
+    expect(framesFor(sim, first.id)).toBe(1);
+    expect(sim.exchange.acceptedCount(first.clientOid!)).toBe(1);
+  });
+
+  it('retry() on a failed call replays the error and never re-sends', async () => {
+    const { client, sim } = await h.start();
+    const call = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing' });
+    const seen: unknown[] = [];
+    const final = await firstValueFrom(
+      call.response$.pipe(retry({ count: 3, delay: (e) => (seen.push(e), of(0)) })),
+    ).catch((e: unknown) => e);
+    expect(seen).toHaveLength(3);
+    expect(new Set([...seen, final]).size).toBe(1); // the very same error object each time
+    await expect(call).rejects.toBe(final);
+    expect(framesFor(sim, call.id)).toBe(1);
+  });
+
+  it('retry() on a successful call and several subscribers: still one frame', async () => {
+    const { client, sim } = await h.start();
+    const call = client.submitNewSpotOrder(limitBuy());
+    const results = await Promise.all([
+      firstValueFrom(call.response$.pipe(retry(2))),
+      firstValueFrom(call.response$),
+      firstValueFrom(from(call)),
+      call,
+    ]);
+    expect(new Set(results).size).toBe(1);
+    expect(framesFor(sim, call.id)).toBe(1);
+  });
+
+  it('composes in RxJS pipelines (exhaustMap over calls) without extra frames', async () => {
+    const { client, sim } = await h.start();
+    const ids: string[] = [];
+    const responses = await lastValueFrom(
+      of(1, 2, 3).pipe(
+        exhaustMap(() => {
+          const call = client.submitNewSpotOrder(limitBuy());
+          ids.push(call.id);
+          return call;
+        }),
+        toArray(),
+      ),
+    );
+    // exhaustMap drops signals while busy: only the first call is made (synchronous source).
+    expect(responses).toHaveLength(1);
+    expect(ids).toHaveLength(1);
+    expect(sim.countFrames((f) => f.op === 'spot.order')).toBe(1);
+  });
+
+  it('an Observable-only caller gets no unhandledRejection, even for failed calls', async () => {
+    // Jest fails a test in which a rejection goes unhandled, so reaching the end is the check;
+    // the white-box assertion says why: no Promise exists until someone awaits.
+    const { client } = await h.start();
+    const errors: unknown[] = [];
+    const failed = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing' });
+    failed.response$.subscribe({ error: (e) => errors.push(e) });
+    const invalid = client.submitNewSpotOrder({ side: 'buy', symbol: 'BTC-USDT', type: 'limit' } as never);
+    invalid.response$.subscribe({ error: (e) => errors.push(e) });
+    // Fire-and-forget calls that fail are not unhandled rejections either.
+    const ignored = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing-too' });
+    await client.submitNewSpotOrder(limitBuy()); // answered after the failures
+    await new Promise((r) => setTimeout(r, 10));
+    expect(errors).toHaveLength(2);
+    for (const call of [failed, invalid, ignored]) {
+      expect(call.status).toBe('rejected');
+      expect((call as unknown as { promise: unknown }).promise).toBeUndefined();
+    }
+  });
+
+  it('returning a call from an async function gives its response', async () => {
+    const { client } = await h.start();
+    const place = async () => client.submitNewSpotOrder(limitBuy());
+    const r = await place();
+    expect(r.isWSAPIResponse).toBe(true);
+    const fail = async () => client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing' });
+    await expect(fail()).rejects.toMatchObject({ name: 'GatewayError' });
+  });
+});

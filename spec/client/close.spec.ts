@@ -1,0 +1,177 @@
+/**
+ * close(): rejects pending calls with ClientClosedError, closes sockets, clears every timer,
+ * leaves state `closed`; later calls reject. Run this suite with --detectOpenHandles too:
+ *   npx jest spec/client/close.spec.ts --detectOpenHandles
+ * Each test also counts the process's live handles itself (timers and TCP), before and after.
+ */
+import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { ClientClosedError, WebsocketAPIClient, type WsApiCall } from '../../src';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { limitBuy, stateIs } from './harness';
+
+/**
+ * Timers created while a test runs, still pending. Jest's own timers are made outside the
+ * test's globals; everything the client, rxjs, ws and the simulator start goes through these.
+ */
+const liveTimers = new Set<unknown>();
+const real = { setTimeout, clearTimeout, setInterval, clearInterval };
+function trackTimers(): void {
+  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const handle = real.setTimeout(() => {
+      liveTimers.delete(handle);
+      fn(...args);
+    }, ms);
+    liveTimers.add(handle);
+    return handle;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((handle: Parameters<typeof clearTimeout>[0]) => {
+    liveTimers.delete(handle);
+    real.clearTimeout(handle);
+  }) as typeof clearTimeout;
+  globalThis.setInterval = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const handle = real.setInterval(fn, ms, ...args);
+    liveTimers.add(handle);
+    return handle;
+  }) as typeof setInterval;
+  globalThis.clearInterval = ((handle: Parameters<typeof clearInterval>[0]) => {
+    liveTimers.delete(handle);
+    real.clearInterval(handle);
+  }) as typeof clearInterval;
+}
+function untrackTimers(): void {
+  Object.assign(globalThis, real);
+}
+
+/** Open sockets and servers of this process. */
+function tcpHandles(): string[] {
+  return process.getActiveResourcesInfo().filter((kind) => kind.startsWith('TCP'));
+}
+
+let sim: Simulator;
+
+beforeEach(async () => {
+  liveTimers.clear();
+  trackTimers();
+  sim = await startSimulator({ port: 0, seed: 1 });
+});
+
+afterEach(async () => {
+  await sim.close();
+  untrackTimers();
+  for (let i = 0; i < 5 && tcpHandles().length > 0; i++) await new Promise((r) => setImmediate(r));
+  // Simulator and client gone: no timer of theirs pending, no socket or server open.
+  expect(liveTimers.size).toBe(0);
+  expect(tcpHandles()).toEqual([]);
+});
+
+const makeClient = (o: ConstructorParameters<typeof WebsocketAPIClient>[0] = {}) =>
+  new WebsocketAPIClient({ ...sim.demoAccount, wsBaseUrl: sim.url, attachEventListeners: false, ...o });
+
+const settle = (call: WsApiCall<unknown>) =>
+  call.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  );
+
+describe('close()', () => {
+  it('rejects every pending call (written or queued) with ClientClosedError and closes the sockets', async () => {
+    const client = makeClient({ reconnect: { initialDelayMs: 5 } });
+    await client.connect();
+    await client.connect('wsApiFuturesV1');
+    sim.faults.pause(); // written calls stay unanswered
+    const written = Array.from({ length: 100 }, () => client.submitNewSpotOrder(limitBuy()));
+    const futures = client.submitFuturesOrder({ side: 'buy', symbol: 'XBTUSDTM', price: '20000', size: 1 });
+    const outcomes = [...written, futures].map(settle);
+    await client.close();
+    const errors = await Promise.all(outcomes);
+    errors.forEach((e, i) => {
+      expect(e).toBeInstanceOf(ClientClosedError);
+      const call = i < written.length ? written[i] : futures;
+      expect(e).toMatchObject({ requestId: call.id, clientOid: call.clientOid, op: call.op });
+    });
+    expect(client.stateOf('wsApiSpotV1').status).toBe('closed');
+    expect(client.stateOf('wsApiFuturesV1').status).toBe('closed');
+    sim.faults.resume();
+    expect(sim.sessions()).toHaveLength(0);
+  });
+
+  it('later calls and connect() reject with ClientClosedError; close() is idempotent', async () => {
+    const client = makeClient();
+    await client.submitNewSpotOrder(limitBuy());
+    const first = client.close();
+    expect(client.close()).toBe(first);
+    await first;
+    await expect(client.submitNewSpotOrder(limitBuy())).rejects.toBeInstanceOf(ClientClosedError);
+    await expect(client.connect()).rejects.toBeInstanceOf(ClientClosedError);
+    await client.close();
+  });
+
+  it('state$ ends with closed for each connection and completes; events$ completes', async () => {
+    const client = makeClient();
+    const states = lastValueFrom(client.state$.pipe(toArray()));
+    const events = lastValueFrom(client.events$.pipe(toArray()));
+    await client.connect();
+    await client.close();
+    const all = await states;
+    expect(
+      all
+        .filter((s) => s.status === 'closed')
+        .map((s) => s.wsKey)
+        .sort(),
+    ).toEqual(['wsApiFuturesV1', 'wsApiSpotV1']);
+    expect((await events).map((e) => e.type)).toEqual(['open', 'authenticated', 'close']);
+  });
+
+  it('an unused client closes without ever opening a socket', async () => {
+    const client = makeClient();
+    await client.close();
+    expect(sim.sessions()).toHaveLength(0);
+    expect(client.stateOf('wsApiSpotV1')).toMatchObject({ status: 'closed' });
+  });
+
+  it('closes while connecting (queued calls fail, nothing sent)', async () => {
+    const client = makeClient();
+    const call = client.submitNewSpotOrder(limitBuy());
+    await stateIs(client, 'connecting');
+    await client.close();
+    expect(await settle(call)).toBeInstanceOf(ClientClosedError);
+    expect(sim.countFrames((f) => f.id === call.id)).toBe(0);
+  });
+
+  it('closes while authenticating (the gateway is slow to greet)', async () => {
+    sim.faults.pause();
+    const client = makeClient();
+    const connecting = client.connect().catch((e: unknown) => e);
+    await stateIs(client, 'authenticating');
+    await client.close();
+    expect(await connecting).toBeInstanceOf(ClientClosedError);
+    sim.faults.resume();
+  });
+
+  it('closes while waiting to reconnect (the backoff timer is cleared)', async () => {
+    const client = makeClient({ reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    await client.connect();
+    sim.faults.refuseConnections(true);
+    sim.faults.dropSessions();
+    await firstValueFrom(client.stateOf$('wsApiSpotV1').pipe(filter((s) => s.status === 'reconnecting')));
+    await client.close();
+  });
+
+  it('closes a client with a silent gateway and heartbeats running', async () => {
+    await sim.close();
+    sim = await startSimulator({ port: 0, seed: 1, pingInterval: 50, pingTimeout: 1_000 });
+    const client = makeClient({ requestTimeoutMs: 60_000 });
+    await client.connect();
+    sim.faults.pause();
+    const pending = settle(client.submitNewSpotOrder(limitBuy()));
+    await client.close();
+    expect(await pending).toBeInstanceOf(ClientClosedError);
+  });
+
+  it('testnet: true stops the simulator it started', async () => {
+    const client = new WebsocketAPIClient({ testnet: true, attachEventListeners: false });
+    const r = await client.submitNewSpotOrder(limitBuy());
+    expect(r.code).toBe('200000');
+    await client.close();
+  });
+});

@@ -1,0 +1,231 @@
+/**
+ * Contract 6: bad input never reaches the wire. Each rule rejects with a ValidationError
+ * naming the field and the rule, and the simulator receives nothing for it.
+ */
+import { ValidationError, type MethodName } from '../../src';
+import { futuresBuy, limitBuy, useHarness } from './harness';
+
+const h = useHarness();
+
+type Case = [string, MethodName, unknown, string, RegExp];
+
+const spot = (o: Record<string, unknown>) => ({ side: 'buy', symbol: 'BTC-USDT', ...o });
+
+const cases: Case[] = [
+  [
+    'limit needs price',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', size: '1' }),
+    'price',
+    /required for limit/,
+  ],
+  [
+    'limit needs size',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1' }),
+    'size',
+    /required for limit/,
+  ],
+  ['market needs size or funds', 'submitNewSpotOrder', spot({ type: 'market' }), 'size', /size or funds/],
+  [
+    'market takes size or funds, not both',
+    'submitSyncSpotOrder',
+    spot({ type: 'market', size: '1', funds: '2' }),
+    'funds',
+    /not both/,
+  ],
+  [
+    'funds only on market orders',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '1', funds: '1' }),
+    'funds',
+    /only allowed on market/,
+  ],
+  [
+    'cancelAfter only with GTT',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '1', cancelAfter: 60 }),
+    'cancelAfter',
+    /GTT/,
+  ],
+  [
+    'postOnly not with IOC',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '1', postOnly: true, timeInForce: 'IOC' }),
+    'postOnly',
+    /IOC/,
+  ],
+  [
+    'postOnly not with FOK',
+    'submitMarginOrder',
+    spot({ price: '1', size: '1', postOnly: true, timeInForce: 'FOK' }),
+    'postOnly',
+    /FOK/,
+  ],
+  [
+    'iceberg needs visibleSize',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '2', iceberg: true, clientTimestamp: 1 }),
+    'visibleSize',
+    /required for iceberg/,
+  ],
+  [
+    'iceberg needs clientTimestamp',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '2', iceberg: true, visibleSize: '1' }),
+    'clientTimestamp',
+    /required for iceberg/,
+  ],
+  [
+    'tags at most 20 characters',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '1', tags: 'x'.repeat(21) }),
+    'tags',
+    /at most 20 characters/,
+  ],
+  [
+    'remark at most 20 characters',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '1', remark: 'x'.repeat(21) }),
+    'remark',
+    /at most 20 characters/,
+  ],
+  [
+    'cancel needs orderId or clientOid',
+    'cancelSpotOrder',
+    { symbol: 'BTC-USDT' },
+    'orderId',
+    /orderId or clientOid/,
+  ],
+  [
+    'sync cancel needs orderId or clientOid',
+    'cancelSyncSpotOrder',
+    { symbol: 'BTC-USDT' },
+    'orderId',
+    /orderId or clientOid/,
+  ],
+  [
+    'margin cancel needs orderId or clientOid',
+    'cancelMarginOrder',
+    { symbol: 'BTC-USDT' },
+    'orderId',
+    /orderId or clientOid/,
+  ],
+  [
+    'modify needs orderId or clientOid',
+    'modifySpotOrder',
+    { symbol: 'BTC-USDT', newPrice: '1' },
+    'orderId',
+    /orderId or clientOid/,
+  ],
+  [
+    'at most 20 futures orders per batch',
+    'submitMultipleFuturesOrders',
+    Array.from({ length: 21 }, () => futuresBuy()),
+    '(request)',
+    /1 to 20 items/,
+  ],
+  [
+    'an enum value',
+    'submitNewSpotOrder',
+    spot({ type: 'stop', price: '1', size: '1' }),
+    'type',
+    /one of 'limit', 'market'/,
+  ],
+  [
+    'numbers travel as decimal strings',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: 20000, size: '1' }),
+    'price',
+    /decimal string/,
+  ],
+  [
+    'no exponent notation',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '2e4', size: '1' }),
+    'price',
+    /no exponent/,
+  ],
+  [
+    'unknown fields are bugs',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '1', timeinforce: 'GTC' }),
+    'timeinforce',
+    /not a field/,
+  ],
+  [
+    'a bad clientOid',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '1', clientOid: 'spaces are bad' }),
+    'clientOid',
+    /letters, digits/,
+  ],
+  ['futures cancel needs an id', 'cancelFuturesOrder', {}, 'orderId', /required/],
+  ['futures multi cancel needs a list', 'cancelMultipleFuturesOrders', {}, 'orderIdsList', /required/],
+  [
+    'a futures item rule inside a batch',
+    'submitMultipleFuturesOrders',
+    [futuresBuy(), futuresBuy({ price: undefined })],
+    '1.price',
+    /required for limit/,
+  ],
+];
+
+describe('validation before sending', () => {
+  it.each(cases)('%s', async (_rule, method, params, field, rule) => {
+    const { client, sim } = await h.start();
+    await client.connect('wsApiSpotV1');
+    await client.connect('wsApiFuturesV1');
+    const call = client.request(method, params as never);
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    const v = error as ValidationError;
+    expect(v.issues).toContainEqual({ field, rule: expect.stringMatching(rule) });
+    expect(v.message).toContain(`${field}: `);
+    expect(v.message).toMatch(rule);
+    expect(v.requestId).toBe(call.id);
+    // Nothing on the wire: a probe on each connection is answered, and only the probes arrived.
+    await client.submitNewSpotOrder(limitBuy());
+    await client.submitFuturesOrder(futuresBuy());
+    expect(sim.countFrames((f) => f.id === call.id)).toBe(0);
+    expect(sim.countFrames((f) => f.op !== undefined)).toBe(2);
+  });
+
+  it('validation failures never connect a socket', async () => {
+    const { client, sim } = await h.start();
+    await expect(client.submitNewSpotOrder(spot({ type: 'limit' }) as never)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    expect(client.stateOf('wsApiSpotV1').status).toBe('idle');
+    expect(sim.sessions()).toHaveLength(0);
+  });
+
+  it("the caller's object is left untouched, also when a clientOid is filled in", async () => {
+    const { client } = await h.start();
+    const params = Object.freeze(limitBuy());
+    const r = await client.submitNewSpotOrder(params);
+    expect(Object.keys(params)).not.toContain('clientOid');
+    expect(r.data.clientOid).toEqual(expect.any(String));
+  });
+
+  it('hostile input is reported, not thrown', async () => {
+    const { client } = await h.start();
+    const cyclic: Record<string, unknown> = spot({ type: 'limit', price: '1', size: '1' });
+    cyclic.self = cyclic;
+    for (const bad of [
+      null,
+      undefined,
+      42,
+      'order',
+      [],
+      cyclic,
+      JSON.parse('{"__proto__":{"polluted":1}}'),
+    ]) {
+      await expect(client.submitNewSpotOrder(bad as never)).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

@@ -1,0 +1,116 @@
+import { Observable, Subject } from 'rxjs';
+import type { WSAPIWsKey } from '../operations';
+import type { WSAPIResponse } from '../rpc/response';
+
+/** The payload of each event, by name (the seed's event names). */
+export interface ClientEventMap {
+  /** The socket opened; the session handshake starts. */
+  open: { readonly wsKey: WSAPIWsKey };
+  /** The session handshake succeeded: requests flow. */
+  authenticated: { readonly wsKey: WSAPIWsKey };
+  /** The link failed; the client reconnects after `retryInMs`. */
+  reconnect: {
+    readonly wsKey: WSAPIWsKey;
+    readonly attempt: number;
+    readonly retryInMs: number | undefined;
+    readonly error: Error | undefined;
+  };
+  /** Ready again after a reconnect. */
+  reconnected: { readonly wsKey: WSAPIWsKey; readonly attempt: number };
+  /** A frame the client could not use (malformed, unknown id, …); the rest keeps working. */
+  exception: { readonly wsKey: WSAPIWsKey; readonly error: Error; readonly frame: string | undefined };
+  /** The connection closed for good; `error` says why when it was not `close()`. */
+  close: { readonly wsKey: WSAPIWsKey; readonly error: Error | undefined };
+  /** Every answered request's envelope. */
+  response: { readonly wsKey: WSAPIWsKey; readonly response: WSAPIResponse };
+}
+
+export type ClientEventType = keyof ClientEventMap;
+
+/** One event as `events$` emits it: `{ type, wsKey, … }`. */
+export type ClientEvent = {
+  [K in ClientEventType]: { readonly type: K } & ClientEventMap[K];
+}[ClientEventType];
+
+export type ClientEventHandler<K extends ClientEventType> = (
+  event: { readonly type: K } & ClientEventMap[K],
+) => void;
+
+type AnyHandler = (event: ClientEvent) => void;
+
+/**
+ * What `client.getWSClient()` returns: the seed's `on(event, handler)` surface, plus `events$`
+ * with every event as one stream. Environment-neutral (no node:events), so it runs in
+ * browsers too. A throwing handler cannot break the client: its error is rethrown
+ * asynchronously, like an unhandled error anywhere else.
+ */
+export class WsApiEventEmitter {
+  private readonly handlers = new Map<ClientEventType, AnyHandler[]>();
+  private readonly subject = new Subject<ClientEvent>();
+  /** Every event, as one stream. */
+  readonly events$: Observable<ClientEvent> = this.subject.asObservable();
+
+  /** Calls `handler` on every `type` event. */
+  on<K extends ClientEventType>(type: K, handler: ClientEventHandler<K>): this {
+    const list = this.handlers.get(type);
+    // Copy-on-write: emit may be iterating the current list.
+    this.handlers.set(type, list === undefined ? [handler as AnyHandler] : [...list, handler as AnyHandler]);
+    return this;
+  }
+
+  /** Calls `handler` on the next `type` event only. */
+  once<K extends ClientEventType>(type: K, handler: ClientEventHandler<K>): this {
+    const wrapper: ClientEventHandler<K> = (event) => {
+      this.off(type, wrapper);
+      handler(event);
+    };
+    return this.on(type, wrapper);
+  }
+
+  /** Stops calling `handler` (or every handler of `type` when none is given). */
+  off<K extends ClientEventType>(type: K, handler?: ClientEventHandler<K>): this {
+    const list = this.handlers.get(type);
+    if (list === undefined) return this;
+    const rest = handler === undefined ? [] : list.filter((h) => h !== (handler as AnyHandler));
+    if (rest.length === 0) this.handlers.delete(type);
+    else this.handlers.set(type, rest);
+    return this;
+  }
+
+  /** Alias of `off`, as on Node's EventEmitter. */
+  removeListener<K extends ClientEventType>(type: K, handler: ClientEventHandler<K>): this {
+    return this.off(type, handler);
+  }
+
+  /** How many handlers `type` has. */
+  listenerCount(type: ClientEventType): number {
+    return this.handlers.get(type)?.length ?? 0;
+  }
+
+  /** Whether anyone would see a `type` event (lets the hot path skip building it). */
+  wants(type: ClientEventType): boolean {
+    return this.handlers.has(type) || this.subject.observed;
+  }
+
+  /** @internal Delivers an event to the handlers of its type and to `events$`. */
+  emit(event: ClientEvent): void {
+    const list = this.handlers.get(event.type);
+    if (list !== undefined) {
+      for (const handler of list) {
+        try {
+          handler(event);
+        } catch (error) {
+          setTimeout(() => {
+            throw error;
+          });
+        }
+      }
+    }
+    if (this.subject.observed) this.subject.next(event);
+  }
+
+  /** @internal Ends `events$` (client closed). */
+  complete(): void {
+    this.subject.complete();
+  }
+}

@@ -1,0 +1,83 @@
+import type { ReconnectOptions } from '../transport/connection';
+import { DEFAULT_WS_BASE_URL } from '../transport/url';
+import type { WebSocketFactory } from '../transport/websocket';
+
+/** Where lifecycle events are logged when `attachEventListeners` is on (console fits). */
+export interface Logger {
+  info(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+/** The constructor options: the seed's, plus the reactive client's own (all optional). */
+export interface WebsocketAPIClientOptions {
+  /** API key. Optional with `testnet: true` and no `wsBaseUrl` (the simulator's demo account is used). */
+  apiKey?: string;
+  /** API secret. Only the signer ever sees it. */
+  apiSecret?: string;
+  /** API passphrase (the plain one; the client signs it). */
+  apiPassphrase?: string;
+  /** Gateway base URL (default 'wss://wsapi.kucoin.com'); the client appends `/v1/private?…`. */
+  wsBaseUrl?: string;
+  /**
+   * Test against the bundled simulator: in Node without `wsBaseUrl`, the client starts one
+   * in-process on a free port on first connect and stops it on `close()`.
+   */
+  testnet?: boolean;
+  /** Log open / reconnect / reconnected / authenticated / exception (default true, as in the seed). */
+  attachEventListeners?: boolean;
+  /** Where those logs go (default console). Never receives credentials. */
+  logger?: Logger;
+  /** How long a call may wait for its answer, queueing included (default 10 000 ms). */
+  requestTimeoutMs?: number;
+  /** Reconnect policy: exponential backoff with full jitter. */
+  reconnect?: Partial<ReconnectOptions>;
+  /** From starting a connection attempt to the welcome frame, at most (default 10 000 ms). */
+  handshakeTimeoutMs?: number;
+  /** The WebSocket constructor (rxjs-websockets' factory shape); default `ws` in Node, native in browsers. */
+  makeWebSocket?: WebSocketFactory;
+  /** Hold requests while the quota is spent instead of getting 429000 (default false). */
+  rateLimitGate?: boolean;
+}
+
+/** The options after defaults, without credentials. */
+export interface ClientSettings {
+  readonly wsBaseUrl: string | undefined;
+  readonly testnet: boolean;
+  readonly attachEventListeners: boolean;
+  readonly requestTimeoutMs: number;
+  readonly reconnect: ReconnectOptions;
+  readonly handshakeTimeoutMs: number;
+  readonly rateLimitGate: boolean;
+}
+
+export const DEFAULTS = {
+  requestTimeoutMs: 10_000,
+  handshakeTimeoutMs: 10_000,
+  reconnect: { initialDelayMs: 250, maxDelayMs: 10_000, maxAttempts: Infinity },
+} as const;
+
+function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || Number.isNaN(v) || (allowZero ? v < 0 : v <= 0))
+    throw new RangeError(`WebsocketAPIClient option ${name} must be a number ${allowZero ? '≥' : '>'} 0`);
+  return v;
+}
+
+/** Fills in defaults and rejects values that cannot work, at construction time. */
+export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
+  const reconnect: ReconnectOptions = {
+    initialDelayMs: positive('reconnect.initialDelayMs', o.reconnect?.initialDelayMs, 250, true),
+    maxDelayMs: positive('reconnect.maxDelayMs', o.reconnect?.maxDelayMs, 10_000, true),
+    maxAttempts: positive('reconnect.maxAttempts', o.reconnect?.maxAttempts, Infinity, true),
+  };
+  const testnet = o.testnet === true;
+  return {
+    wsBaseUrl: o.wsBaseUrl ?? (testnet ? undefined : DEFAULT_WS_BASE_URL),
+    testnet,
+    attachEventListeners: o.attachEventListeners ?? true,
+    requestTimeoutMs: positive('requestTimeoutMs', o.requestTimeoutMs, DEFAULTS.requestTimeoutMs),
+    reconnect,
+    handshakeTimeoutMs: positive('handshakeTimeoutMs', o.handshakeTimeoutMs, DEFAULTS.handshakeTimeoutMs),
+    rateLimitGate: o.rateLimitGate === true,
+  };
+}

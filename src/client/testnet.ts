@@ -1,0 +1,28 @@
+import { ConfigurationError } from '../errors';
+import type { Credentials } from '../transport/auth';
+import { isNodeRuntime } from '../transport/websocket';
+
+/** A simulator the client started for `testnet: true`, and how to stop it. */
+export interface TestnetGateway {
+  readonly url: string;
+  readonly credentials: Credentials;
+  close(): Promise<void>;
+}
+
+/**
+ * `testnet: true` without `wsBaseUrl`. KuCoin has no public test gateway for the WS API, so
+ * in Node the bundled simulator is started in-process on a free loopback port, with its
+ * demo account. The simulator is imported lazily, here only, so that the client core never
+ * loads it (and browser bundles need not contain it).
+ */
+export async function startTestnet(inNode: boolean = isNodeRuntime()): Promise<TestnetGateway> {
+  if (!inNode) {
+    throw new ConfigurationError(
+      'testnet: true needs wsBaseUrl in a browser (there is no public test gateway; ' +
+        'run the simulator with `npx kucoin-wsapi-sim` and pass its URL as wsBaseUrl)',
+    );
+  }
+  const { startSimulator } = await import('../simulator');
+  const sim = await startSimulator({ port: 0 });
+  return { url: sim.url, credentials: sim.demoAccount, close: () => sim.close() };
+}

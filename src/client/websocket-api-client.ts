@@ -1,0 +1,497 @@
+import { filter, merge, Observable, Subject } from 'rxjs';
+import type {
+  FuturesCancelRequest,
+  FuturesCancelResponse,
+  FuturesMultiCancelRequest,
+  FuturesMultiCancelResponse,
+  FuturesMultiOrderRequest,
+  FuturesMultiOrderResponse,
+  FuturesOrderRequest,
+  FuturesOrderResponse,
+  MarginSubmitOrderV3Response,
+  ModifyHFOrderRequest,
+  ModifyHFOrderResponse,
+  SubmitHFMarginOrderRequest,
+  SubmitHFOrderRequest,
+  SubmitHFOrderSyncResponse,
+  SyncCancelHFOrderResponse,
+  WSAPICancelOrderRequest,
+  WSAPIOrderResponse,
+} from '../codecs';
+import {
+  AuthenticationError,
+  ClientClosedError,
+  ConfigurationError,
+  ValidationError,
+  WsApiError,
+} from '../errors';
+import { OPERATIONS, OPERATIONS_BY_OP, WS_KEY_MAP, type OperationSpec, type WSAPIWsKey } from '../operations';
+import { WsApiCall } from '../rpc/call';
+import { RpcChannel, type CallLatency, type ChannelOutlets, type RateLimitState } from '../rpc/channel';
+import { createIdGenerator } from '../rpc/ids';
+import { prepareRequest, requestFrame } from '../rpc/prepare';
+import { RateLimitGate } from '../rpc/rate-limit-gate';
+import type { WSAPIResponse } from '../rpc/response';
+import { createSigner, type Signer } from '../transport/auth';
+import { Connection, type Endpoint, type InboundMessage } from '../transport/connection';
+import type { ConnectionState } from '../transport/state';
+import { defaultWebSocketFactory } from '../transport/websocket';
+import { WsApiEventEmitter, type ClientEvent } from './events';
+import { resolveSettings, type ClientSettings, type Logger, type WebsocketAPIClientOptions } from './options';
+import { startTestnet, type TestnetGateway } from './testnet';
+import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
+
+/** One wsKey's connection and the request layer on top of it. */
+interface Route {
+  readonly connection: Connection;
+  readonly channel: RpcChannel;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const LOG_PREFIX = '[kucoin-wsapi-rx]';
+/** How much of an unusable frame an exception event carries. */
+const FRAME_EXCERPT = 256;
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Method name or op name → its operation. */
+function operationOf(name: string): OperationSpec | undefined {
+  return hasOwn(OPERATIONS, name) ? OPERATIONS[name as keyof typeof OPERATIONS] : OPERATIONS_BY_OP.get(name);
+}
+
+/**
+ * KuCoin's WebSocket order API ("WS API") as the seed's `WebsocketAPIClient`, on an RxJS core.
+ *
+ * Each method sends its request at once and returns a {@link WsApiCall}: `await` it for the
+ * `WSAPIResponse`, or use `call.response$` / `from(call)` as an Observable. One connection
+ * per wsKey, opened on first use, signed afresh and re-established with backoff after a
+ * drop. Requests are validated before anything is sent, every order gets a clientOid, a
+ * written request is never re-sent, and every call settles.
+ */
+export class WebsocketAPIClient {
+  /** Every connection state change (each carries its wsKey); replays the current states. */
+  readonly state$: Observable<ConnectionState>;
+  /** The states in which a connection became ready (replays a connection that is ready now). */
+  readonly ready$: Observable<ConnectionState>;
+  /** Every event (open, authenticated, reconnect, reconnected, exception, close, response). */
+  readonly events$: Observable<ClientEvent>;
+  /** The `exception` events only: frames the client could not use. */
+  readonly exceptions$: Observable<Extract<ClientEvent, { type: 'exception' }>>;
+  /** Every parsed inbound frame, handshake and pongs included (fed only while subscribed). */
+  readonly messages$: Observable<InboundMessage>;
+  /** The last quota per wsKey (replayed), then each new one (fed only while subscribed). */
+  readonly rateLimit$: Observable<RateLimitState>;
+  /** Round trip and gateway time of each answered call (fed only while subscribed). */
+  readonly latency$: Observable<CallLatency>;
+
+  private readonly settings: ClientSettings;
+  private readonly apiKeyHint: string | undefined;
+  private readonly hasSecrets: boolean;
+  private readonly signer: Signer | undefined;
+  private readonly emitter = new WsApiEventEmitter();
+  private readonly routes: Record<WSAPIWsKey, Route>;
+  private readonly ids = createIdGenerator();
+  private readonly gate: RateLimitGate | undefined;
+  private readonly messages = new Subject<InboundMessage>();
+  private readonly latency = new Subject<CallLatency>();
+  private readonly rateLimits = new Subject<RateLimitState>();
+  private testnet: Promise<TestnetGateway> | undefined = undefined;
+  private testnetEndpoint: Promise<Endpoint> | undefined = undefined;
+  /** Set once the client closes: why (undefined reason = `close()`). */
+  private closed: { readonly reason: Error | undefined } | undefined = undefined;
+  private closing: Promise<void> | undefined = undefined;
+
+  /** Creates a client; nothing connects until the first call (or `connect()`). */
+  constructor(options: WebsocketAPIClientOptions = {}) {
+    this.settings = resolveSettings(options);
+    const { apiKey, apiSecret, apiPassphrase } = options;
+    this.hasSecrets = apiSecret !== undefined || apiPassphrase !== undefined;
+    this.apiKeyHint = apiKey === undefined ? undefined : `${apiKey.slice(0, 4)}…`;
+    // The credentials go into the signer's closure and are not kept anywhere else.
+    this.signer =
+      apiKey && apiSecret && apiPassphrase ? createSigner({ apiKey, apiSecret, apiPassphrase }) : undefined;
+    this.gate = this.settings.rateLimitGate ? new RateLimitGate() : undefined;
+
+    const makeWebSocket = options.makeWebSocket ?? defaultWebSocketFactory();
+    const outlets: ChannelOutlets = {
+      latency: this.latency,
+      rateLimit: this.rateLimits,
+      wantsResponses: () => this.emitter.wants('response'),
+      response: (response) => this.emitter.emit({ type: 'response', wsKey: response.wsKey, response }),
+      exception: (wsKey, error, raw) =>
+        this.emitter.emit({
+          type: 'exception',
+          wsKey,
+          error,
+          frame: raw === undefined || raw.length <= FRAME_EXCERPT ? raw : `${raw.slice(0, FRAME_EXCERPT)}…`,
+        }),
+    };
+    const route = (wsKey: WSAPIWsKey): Route => {
+      const channel = new RpcChannel(wsKey, this.settings.requestTimeoutMs, outlets, this.gate);
+      const connection = new Connection({
+        wsKey,
+        endpoint: () => this.endpoint(),
+        makeWebSocket,
+        reconnect: this.settings.reconnect,
+        handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
+        onFatal: (error) => void this.shutdown(error),
+        messages: this.messages,
+      });
+      connection.listener = channel;
+      channel.attach(connection);
+      this.forwardLifecycle(connection);
+      return { connection, channel };
+    };
+    this.routes = {
+      wsApiSpotV1: route(WS_KEY_MAP.wsApiSpotV1),
+      wsApiFuturesV1: route(WS_KEY_MAP.wsApiFuturesV1),
+    };
+
+    this.state$ = merge(...Object.values(this.routes).map((r) => r.connection.state.state$));
+    this.ready$ = this.state$.pipe(filter((s) => s.status === 'ready'));
+    this.events$ = this.emitter.events$;
+    this.exceptions$ = this.events$.pipe(
+      filter((e): e is Extract<ClientEvent, { type: 'exception' }> => e.type === 'exception'),
+    );
+    this.messages$ = this.messages.asObservable();
+    this.latency$ = this.latency.asObservable();
+    this.rateLimit$ = new Observable<RateLimitState>((subscriber) => {
+      for (const { channel } of Object.values(this.routes)) {
+        if (channel.lastRateLimit !== undefined)
+          subscriber.next({ wsKey: channel.wsKey, ...channel.lastRateLimit });
+      }
+      return this.rateLimits.subscribe(subscriber);
+    });
+
+    if (this.settings.attachEventListeners) this.attachLogging(options.logger ?? console);
+  }
+
+  // ---- spot ----
+
+  /** Places a new HF spot order (`spot.order`): `data` is `{ orderId, clientOid }`. */
+  submitNewSpotOrder(params: SubmitHFOrderRequest, wsKey?: WSAPIWsKey): WsApiCall<WSAPIOrderResponse> {
+    return this.request('submitNewSpotOrder', params, wsKey);
+  }
+
+  /** Places a spot order and waits for matching (`spot.sync_order`): `data` has status and fill sizes. */
+  submitSyncSpotOrder(
+    params: SubmitHFOrderRequest,
+    wsKey?: WSAPIWsKey,
+  ): WsApiCall<SubmitHFOrderSyncResponse> {
+    return this.request('submitSyncSpotOrder', params, wsKey);
+  }
+
+  /** Changes an open spot order's price or size (`spot.modify`, cancel-and-replace): `data` is `{ newOrderId, clientOid }`. */
+  modifySpotOrder(params: ModifyHFOrderRequest, wsKey?: WSAPIWsKey): WsApiCall<ModifyHFOrderResponse> {
+    return this.request('modifySpotOrder', params, wsKey);
+  }
+
+  /** Cancels a spot order by orderId or clientOid (`spot.cancel`): `data` is `{ orderId, clientOid }`. */
+  cancelSpotOrder(params: WSAPICancelOrderRequest, wsKey?: WSAPIWsKey): WsApiCall<WSAPIOrderResponse> {
+    return this.request('cancelSpotOrder', params, wsKey);
+  }
+
+  /** Cancels a spot order and returns its final sizes and status (`spot.sync_cancel`). */
+  cancelSyncSpotOrder(
+    params: WSAPICancelOrderRequest,
+    wsKey?: WSAPIWsKey,
+  ): WsApiCall<SyncCancelHFOrderResponse> {
+    return this.request('cancelSyncSpotOrder', params, wsKey);
+  }
+
+  // ---- margin ----
+
+  /** Places a cross or isolated HF margin order (`margin.order`): `data` has `borrowSize`, `loanApplyId`. */
+  submitMarginOrder(
+    params: SubmitHFMarginOrderRequest,
+    wsKey?: WSAPIWsKey,
+  ): WsApiCall<MarginSubmitOrderV3Response> {
+    return this.request('submitMarginOrder', params, wsKey);
+  }
+
+  /** Cancels a margin order by orderId or clientOid (`margin.cancel`). */
+  cancelMarginOrder(params: WSAPICancelOrderRequest, wsKey?: WSAPIWsKey): WsApiCall<WSAPIOrderResponse> {
+    return this.request('cancelMarginOrder', params, wsKey);
+  }
+
+  // ---- futures ----
+
+  /** Places a futures order (`futures.order`, default wsKey `wsApiFuturesV1`). */
+  submitFuturesOrder(params: FuturesOrderRequest, wsKey?: WSAPIWsKey): WsApiCall<FuturesOrderResponse> {
+    return this.request('submitFuturesOrder', params, wsKey);
+  }
+
+  /** Cancels a futures order by `{ orderId }` or `{ clientOid, symbol }` (`futures.cancel`). */
+  cancelFuturesOrder(params: FuturesCancelRequest, wsKey?: WSAPIWsKey): WsApiCall<FuturesCancelResponse> {
+    return this.request('cancelFuturesOrder', params, wsKey);
+  }
+
+  /** Places up to 20 futures orders at once (`futures.multi_order`); each item succeeds or fails alone. */
+  submitMultipleFuturesOrders(
+    params: FuturesMultiOrderRequest,
+    wsKey?: WSAPIWsKey,
+  ): WsApiCall<FuturesMultiOrderResponse> {
+    return this.request('submitMultipleFuturesOrders', params, wsKey);
+  }
+
+  /** Cancels futures orders by `orderIdsList` and/or `clientOidsList` (`futures.multi_cancel`). */
+  cancelMultipleFuturesOrders(
+    params: FuturesMultiCancelRequest,
+    wsKey?: WSAPIWsKey,
+  ): WsApiCall<FuturesMultiCancelResponse> {
+    return this.request('cancelMultipleFuturesOrders', params, wsKey);
+  }
+
+  // ---- the core ----
+
+  /**
+   * Sends any operation, by method name (`'submitNewSpotOrder'`) or op name (`'spot.order'`),
+   * on `wsKey` (default: the operation's). Every method above is a shortcut for this.
+   * Fills in a missing clientOid, validates, and sends once (or queues until the connection
+   * is ready). Invalid input rejects with a ValidationError and sends nothing.
+   */
+  request<N extends MethodOrOperation>(
+    name: N,
+    params: RequestOf<N>,
+    wsKey?: WSAPIWsKey,
+  ): WsApiCall<ResponseOf<N>>;
+  request(name: string, params: unknown, wsKey?: WSAPIWsKey): WsApiCall<unknown>;
+  request(name: string, params: unknown, wsKey?: WSAPIWsKey): WsApiCall<unknown> {
+    const id = this.ids();
+    const spec = operationOf(name);
+    if (spec === undefined) {
+      return this.invalid(id, { op: name } as OperationSpec, WS_KEY_MAP.wsApiSpotV1, {
+        field: 'op',
+        rule: `unknown operation ${JSON.stringify(String(name)).slice(0, 60)}`,
+      });
+    }
+    const key = wsKey ?? spec.wsKey;
+    const route = hasOwn(this.routes, key) ? this.routes[key] : undefined;
+    if (route === undefined) {
+      return this.invalid(id, spec, spec.wsKey, {
+        field: 'wsKey',
+        rule: `must be one of ${Object.keys(WS_KEY_MAP).join(', ')}`,
+      });
+    }
+    const prepared = prepareRequest(spec, params);
+    const call = new WsApiCall(id, spec, key, prepared.clientOid, prepared.clientOids, performance.now());
+    if (!prepared.ok) {
+      call.reject(
+        new ValidationError(prepared.issues, {
+          op: spec.op,
+          requestId: id,
+          clientOid: prepared.clientOid,
+          clientOids: prepared.clientOids,
+        }),
+      );
+    } else if (this.closed !== undefined) {
+      call.reject(this.closedError(call));
+    } else {
+      route.channel.submit(call, requestFrame(id, spec.op, prepared.args));
+    }
+    return call;
+  }
+
+  /**
+   * Connects and authenticates `wsKey` (default 'wsApiSpotV1') ahead of the first call.
+   * Resolves when ready; rejects with AuthenticationError when the gateway refuses the
+   * credentials, or ClientClosedError when the client closes first.
+   */
+  async connect(wsKey: WSAPIWsKey = WS_KEY_MAP.wsApiSpotV1): Promise<void> {
+    if (this.closed !== undefined) throw this.closedError();
+    const route = this.routes[wsKey];
+    if (route === undefined) throw new ConfigurationError(`unknown wsKey ${String(wsKey)}`);
+    route.connection.start();
+    try {
+      await route.connection.whenReady();
+    } catch (error) {
+      if (error instanceof WsApiError) throw error;
+      throw this.closedError();
+    }
+  }
+
+  /**
+   * Closes the client: rejects every pending call with ClientClosedError, closes the sockets
+   * (waiting for them), clears every timer, stops a testnet simulator, and leaves every
+   * state `closed`. Later calls reject with ClientClosedError. Idempotent.
+   */
+  close(): Promise<void> {
+    return this.shutdown(undefined);
+  }
+
+  /** The seed's event emitter: `getWSClient().on('authenticated', handler)` and friends. */
+  getWSClient(): WsApiEventEmitter {
+    return this.emitter;
+  }
+
+  /** One connection's states (replays the current one). */
+  stateOf$(wsKey: WSAPIWsKey): Observable<ConnectionState> {
+    const route = this.routes[wsKey];
+    if (route === undefined) throw new ConfigurationError(`unknown wsKey ${String(wsKey)}`);
+    return route.connection.state.state$;
+  }
+
+  /** The current state of one connection. */
+  stateOf(wsKey: WSAPIWsKey): ConnectionState {
+    return this.routes[wsKey].connection.state.current;
+  }
+
+  /** The options without credentials (JSON.stringify uses this). */
+  toJSON(): Record<string, unknown> {
+    const s = this.settings;
+    return {
+      wsBaseUrl: s.wsBaseUrl,
+      testnet: s.testnet,
+      apiKey: this.apiKeyHint,
+      apiSecret: this.hasSecrets ? '[redacted]' : undefined,
+      apiPassphrase: this.hasSecrets ? '[redacted]' : undefined,
+      attachEventListeners: s.attachEventListeners,
+      requestTimeoutMs: s.requestTimeoutMs,
+      handshakeTimeoutMs: s.handshakeTimeoutMs,
+      reconnect: s.reconnect,
+      rateLimitGate: s.rateLimitGate,
+      state: Object.fromEntries(
+        Object.values(this.routes).map((r) => [r.connection.wsKey, r.connection.state.status]),
+      ),
+    };
+  }
+
+  /** util.inspect / console.log show the redacted options, never the credentials. */
+  [INSPECT](
+    _depth: number,
+    options: unknown,
+    inspect?: (value: unknown, options: unknown) => string,
+  ): string {
+    const body =
+      typeof inspect === 'function' ? inspect(this.toJSON(), options) : JSON.stringify(this.toJSON());
+    return `WebsocketAPIClient ${body}`;
+  }
+
+  // ---- internals ----
+
+  /** The base URL and signer for a connection attempt (testnet: the simulator, started once). */
+  private endpoint(): Promise<Endpoint> {
+    const s = this.settings;
+    if (s.testnet && s.wsBaseUrl === undefined) {
+      this.testnetEndpoint ??= (this.testnet = startTestnet()).then((gateway) => ({
+        baseUrl: gateway.url,
+        signer: this.signer ?? createSigner(gateway.credentials),
+      }));
+      return this.testnetEndpoint;
+    }
+    if (this.signer === undefined) {
+      return Promise.reject(
+        new ConfigurationError('apiKey, apiSecret and apiPassphrase are required (or testnet: true)'),
+      );
+    }
+    return Promise.resolve({ baseUrl: s.wsBaseUrl ?? '', signer: this.signer });
+  }
+
+  /** A call rejected before anything was sent. */
+  private invalid(
+    id: string,
+    spec: OperationSpec,
+    wsKey: WSAPIWsKey,
+    issue: { field: string; rule: string },
+  ): WsApiCall<unknown> {
+    const call = new WsApiCall(id, spec, wsKey, undefined, undefined, performance.now());
+    call.reject(new ValidationError([issue], { op: spec.op, requestId: id }));
+    return call;
+  }
+
+  /** The error for a call that meets a closed client. */
+  private closedError(call?: WsApiCall): WsApiError {
+    const reason = this.closed?.reason;
+    return new ClientClosedError({
+      op: call?.op,
+      requestId: call?.id,
+      clientOid: call?.clientOid,
+      clientOids: call?.clientOids,
+      reason: reason?.message,
+      cause: reason,
+    });
+  }
+
+  /**
+   * Closes everything, once. `reason` is the error that forced it (auth refusal, bad
+   * configuration, exhausted reconnects), undefined for `close()`.
+   */
+  private shutdown(reason: Error | undefined): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    // Assigned before anything runs: rejecting calls runs user code, which may call close().
+    let done!: () => void;
+    this.closing = new Promise<void>((resolve) => (done = resolve));
+    this.closed = { reason };
+    // A refusal is what every pending call should see; anything else is "closed" with a cause.
+    const shared =
+      reason instanceof AuthenticationError || reason instanceof ConfigurationError ? reason : undefined;
+    const routes = Object.values(this.routes);
+    for (const { channel } of routes) channel.failAll((call) => shared ?? this.closedError(call));
+    this.gate?.dispose();
+    void (async () => {
+      try {
+        await Promise.all(routes.map(({ connection }) => connection.close(reason)));
+        const testnet = this.testnet;
+        if (testnet !== undefined) {
+          const gateway = await testnet.catch(() => undefined);
+          await gateway?.close();
+        }
+      } finally {
+        this.emitter.complete();
+        done();
+      }
+    })();
+    return this.closing;
+  }
+
+  /** Turns one connection's state changes into the seed's lifecycle events. */
+  private forwardLifecycle(connection: Connection): void {
+    const wsKey = connection.wsKey;
+    let wasReady = false;
+    let started = false;
+    connection.state.state$.subscribe((s) => {
+      switch (s.status) {
+        case 'connecting':
+          started = true;
+          break;
+        case 'authenticating':
+          this.emitter.emit({ type: 'open', wsKey });
+          break;
+        case 'ready':
+          this.emitter.emit({ type: 'authenticated', wsKey });
+          if (wasReady) this.emitter.emit({ type: 'reconnected', wsKey, attempt: s.attempt });
+          wasReady = true;
+          break;
+        case 'reconnecting':
+          this.emitter.emit({
+            type: 'reconnect',
+            wsKey,
+            attempt: s.attempt,
+            retryInMs: s.retryInMs,
+            error: s.error,
+          });
+          break;
+        case 'closed':
+          if (started) this.emitter.emit({ type: 'close', wsKey, error: s.error });
+          break;
+      }
+    });
+  }
+
+  /** The seed's default listeners: lifecycle to `logger.info`, exceptions to `logger.error`. */
+  private attachLogging(logger: Logger): void {
+    this.emitter
+      .on('open', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: connection open`))
+      .on('authenticated', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: authenticated`))
+      .on('reconnect', (e) =>
+        logger.info(
+          `${LOG_PREFIX} ${e.wsKey}: reconnecting (attempt ${e.attempt}, in ${e.retryInMs ?? 0} ms)` +
+            (e.error === undefined ? '' : `: ${e.error.message}`),
+        ),
+      )
+      .on('reconnected', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: reconnected`))
+      .on('exception', (e) => logger.error(`${LOG_PREFIX} ${e.wsKey}: exception: ${e.error.message}`));
+  }
+}
+
+export type { WSAPIResponse };

@@ -1,0 +1,273 @@
+import type { Subject } from 'rxjs';
+import { CODES } from '../codecs/codes';
+import type { RateLimit } from '../codecs/envelope';
+import { ResponseEnvelope } from '../codecs/envelope';
+import { formatIssues, toIssues } from '../codecs/report';
+import {
+  DisconnectedError,
+  GatewayError,
+  ProtocolError,
+  RateLimitError,
+  TimeoutError,
+  type WsApiError,
+} from '../errors';
+import type { WSAPIWsKey } from '../operations';
+import type { WsApiCall } from './call';
+import { PendingCalls } from './pending-calls';
+import type { RateLimitGate } from './rate-limit-gate';
+import type { WSAPIResponse } from './response';
+
+/** What the channel writes to: a connection, seen from the request layer. */
+export interface Link {
+  /** True while frames may be written. */
+  readonly ready: boolean;
+  /** Writes one frame; only while ready. */
+  write(frame: string): void;
+  /** Starts connecting if it has not yet. */
+  start(): void;
+}
+
+/** One answered call's timings, as `latency$` emits them. */
+export interface CallLatency {
+  readonly id: string;
+  readonly op: string;
+  readonly wsKey: WSAPIWsKey;
+  /** From writing the request to reading its answer (ms). */
+  readonly roundTripMs: number;
+  /** The gateway's own time, `outTime - inTime` (ms). */
+  readonly gatewayMs: number;
+}
+
+/** The last quota seen on a connection, as `rateLimit$` emits it. */
+export interface RateLimitState extends RateLimit {
+  readonly wsKey: WSAPIWsKey;
+}
+
+/** Client-wide outlets; each is fed only while someone listens. */
+export interface ChannelOutlets {
+  readonly latency: Subject<CallLatency>;
+  readonly rateLimit: Subject<RateLimitState>;
+  /** Every settled response envelope, for the 'response' event (checked with `wantsResponses`). */
+  response(response: WSAPIResponse): void;
+  wantsResponses(): boolean;
+  exception(wsKey: WSAPIWsKey, error: WsApiError, raw: string | undefined): void;
+}
+
+const now = (): number => performance.now();
+
+/**
+ * The request side of one connection: the pending calls by id, the queue of calls not yet
+ * written, and the routing of answers.
+ *
+ * Per call: one Map insert, one socket write (or a queue push while not ready), one Map
+ * take when the answer comes. Per answer frame: `ResponseEnvelope.is`, the operation's
+ * response codec `is` (a full decode only to explain a failure), and settling the call.
+ * At most once: a call is written once and only from the queue or at submit time; when the
+ * link dies, written calls fail as disconnected and are never written again.
+ */
+export class RpcChannel {
+  readonly pending: PendingCalls;
+  /** The last quota the gateway reported on this connection. */
+  lastRateLimit: RateLimit | undefined = undefined;
+  private link!: Link;
+  /** Calls waiting to be written, oldest first, from `head` on (timed-out ones are skipped). */
+  private queue: Array<WsApiCall | undefined> = [];
+  private head = 0;
+  private readonly flushQueue = (): void => this.flush();
+
+  constructor(
+    readonly wsKey: WSAPIWsKey,
+    timeoutMs: number,
+    private readonly outlets: ChannelOutlets,
+    private readonly gate: RateLimitGate | undefined,
+  ) {
+    this.pending = new PendingCalls(timeoutMs, (call) => this.expire(call));
+  }
+
+  /** Binds the connection (once, right after both are made). */
+  attach(link: Link): void {
+    this.link = link;
+  }
+
+  /** Sends `frame` for `call` now if the connection is ready, else queues it. */
+  submit(call: WsApiCall, frame: string): void {
+    this.pending.add(call.id, call);
+    const link = this.link;
+    if (
+      this.head === this.queue.length &&
+      link.ready &&
+      (this.gate === undefined || this.gate.tryAcquire())
+    ) {
+      call.sentAt = call.createdAt;
+      link.write(frame);
+      return;
+    }
+    call.frame = frame;
+    this.queue.push(call);
+    if (!link.ready) link.start();
+    else if (this.gate !== undefined) this.gate.wait(this.flushQueue);
+  }
+
+  /** An answer (any frame with a string id) from the connection. */
+  frame(frame: Record<string, unknown>, id: string, raw: string): void {
+    const call = this.pending.take(id);
+    if (call === undefined) {
+      this.outlets.exception(
+        this.wsKey,
+        new ProtocolError(`answer to an unknown or expired request id ${id}`),
+        raw,
+      );
+      return;
+    }
+    if (!ResponseEnvelope.is(frame)) {
+      this.gate?.answered(undefined);
+      this.malformed(call, 'the response envelope', ResponseEnvelope.decode(frame), raw);
+      return;
+    }
+    const rateLimit = frame.rateLimit;
+    this.gate?.answered(rateLimit);
+    if (rateLimit !== undefined) {
+      this.lastRateLimit = rateLimit;
+      if (this.outlets.rateLimit.observed) this.outlets.rateLimit.next({ wsKey: this.wsKey, ...rateLimit });
+    }
+    const response = frame as unknown as WSAPIResponse;
+    response.wsKey = this.wsKey;
+    response.isWSAPIResponse = true;
+    if (this.outlets.latency.observed) {
+      this.outlets.latency.next({
+        id,
+        op: call.op,
+        wsKey: this.wsKey,
+        roundTripMs: now() - call.sentAt,
+        gatewayMs: response.outTime - response.inTime,
+      });
+    }
+    if (response.code === CODES.SUCCESS) {
+      if (call.spec.response.is(response.data)) call.resolve(response);
+      else this.malformed(call, `${call.op} data`, call.spec.response.decode(response.data), raw, response);
+    } else {
+      call.reject(this.gatewayError(call, response));
+    }
+    if (this.outlets.wantsResponses()) this.outlets.response(response);
+  }
+
+  /** A frame the connection could not use. */
+  exception(error: WsApiError, raw: string | undefined): void {
+    this.outlets.exception(this.wsKey, error, raw);
+  }
+
+  /** The session is ready: write what waited. */
+  ready(): void {
+    this.flush();
+  }
+
+  /** The link died: every written call has an unknown outcome and fails now. */
+  lost(error: Error): void {
+    const gate = this.gate;
+    this.pending.failWhere(
+      (call) => call.sentAt >= 0,
+      (call) => {
+        gate?.released();
+        return new DisconnectedError({
+          op: call.op,
+          requestId: call.id,
+          clientOid: call.clientOid,
+          clientOids: call.clientOids,
+          cause: error,
+        });
+      },
+    );
+  }
+
+  /** Fails every call with the error `errorFor` builds and stops the timer (closing). */
+  failAll(errorFor: (call: WsApiCall) => unknown): void {
+    this.queue = [];
+    this.head = 0;
+    for (const call of this.pending.drain()) call.reject(errorFor(call));
+  }
+
+  /** Writes queued calls in order while the connection is ready and the gate lets them through. */
+  private flush(): void {
+    const link = this.link;
+    const queue = this.queue;
+    while (this.head < queue.length) {
+      const call = queue[this.head] as WsApiCall;
+      if (call.status !== 'pending') {
+        queue[this.head++] = undefined;
+        continue;
+      }
+      if (!link.ready) break;
+      if (this.gate !== undefined && !this.gate.tryAcquire()) {
+        this.gate.wait(this.flushQueue);
+        break;
+      }
+      queue[this.head++] = undefined;
+      const frame = call.frame as string;
+      call.frame = undefined;
+      call.sentAt = now();
+      link.write(frame);
+    }
+    if (this.head === queue.length) {
+      queue.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > queue.length) {
+      this.queue = queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private expire(call: WsApiCall): void {
+    const sent = call.sentAt >= 0;
+    if (sent) this.gate?.released();
+    call.reject(
+      new TimeoutError({
+        op: call.op,
+        requestId: call.id,
+        clientOid: call.clientOid,
+        clientOids: call.clientOids,
+        timeoutMs: this.pending.timeoutMs,
+        sent,
+      }),
+    );
+  }
+
+  private gatewayError(call: WsApiCall, response: WSAPIResponse): WsApiError {
+    const details = {
+      code: response.code,
+      msg: response.msg ?? '',
+      op: call.op,
+      requestId: call.id,
+      clientOid: call.clientOid,
+      clientOids: call.clientOids,
+      response,
+    };
+    if (response.code === CODES.TOO_MANY_REQUESTS) {
+      return new RateLimitError({
+        ...details,
+        reset: response.rateLimit?.reset ?? 0,
+        receivedAt: Date.now(),
+      });
+    }
+    return new GatewayError(details);
+  }
+
+  /** A known call got an answer of the wrong shape: fail it, report the frame. */
+  private malformed(
+    call: WsApiCall,
+    what: string,
+    decoded: ReturnType<typeof ResponseEnvelope.decode>,
+    raw: string,
+    response?: WSAPIResponse,
+  ): void {
+    const why = decoded._tag === 'Left' ? formatIssues(toIssues(decoded.left)) : 'unexpected shape';
+    const error = new ProtocolError(`${what}: ${why}`, {
+      op: call.op,
+      requestId: call.id,
+      clientOid: call.clientOid,
+      clientOids: call.clientOids,
+      response,
+    });
+    call.reject(error);
+    this.outlets.exception(this.wsKey, error, raw);
+  }
+}

@@ -1,0 +1,359 @@
+import {
+  catchError,
+  defer,
+  from,
+  Observable,
+  retry,
+  Subject,
+  switchMap,
+  throwError,
+  timeout,
+  timer,
+  type Subscription,
+} from 'rxjs';
+import makeWebSocketObservable, { type GetWebSocketResponses } from 'rxjs-websockets';
+import { AUTH_FAILURE_CODES } from '../codecs/codes';
+import { SessionChallenge, Welcome } from '../codecs/envelope';
+import { AuthenticationError, ConfigurationError, ProtocolError, type WsApiError } from '../errors';
+import type { WSAPIWsKey } from '../operations';
+import { createIdGenerator } from '../rpc/ids';
+import type { Signer } from './auth';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import { Heartbeat } from './heartbeat';
+import { ConnectionStateMachine } from './state';
+import { TrackedSocket } from './tracked-socket';
+import { redactUrl } from './url';
+import type { WebSocketFactory } from './websocket';
+
+/** Where to connect and who signs, resolved afresh for every attempt. */
+export interface Endpoint {
+  readonly baseUrl: string;
+  readonly signer: Signer;
+}
+
+/** Reconnect policy: exponential backoff with full jitter. */
+export interface ReconnectOptions extends BackoffOptions {
+  /** Reconnect attempts in a row before the client gives up and closes (default unbounded). */
+  readonly maxAttempts: number;
+}
+
+/** One parsed inbound frame, for `messages$`. */
+export interface InboundMessage {
+  readonly wsKey: WSAPIWsKey;
+  readonly frame: unknown;
+}
+
+/** What the request layer hears from its connection. */
+export interface ConnectionListener {
+  /** A parsed frame of a ready session with a string id (not a pong). */
+  frame(frame: Record<string, unknown>, id: string, raw: string): void;
+  /** The session is ready: queued requests may be written now. */
+  ready(): void;
+  /** The link is gone (or an attempt failed): written requests have an unknown outcome. */
+  lost(error: Error): void;
+  /** A frame the connection could not use. */
+  exception(error: WsApiError, raw: string | undefined): void;
+}
+
+export interface ConnectionConfig {
+  readonly wsKey: WSAPIWsKey;
+  /** Called once per attempt: the base URL and the signer (testnet starts its simulator here). */
+  readonly endpoint: () => Promise<Endpoint>;
+  readonly makeWebSocket: WebSocketFactory;
+  readonly reconnect: ReconnectOptions;
+  /** From starting an attempt to the welcome frame, at most (ms). */
+  readonly handshakeTimeoutMs: number;
+  /** Called when the connection closes for good on its own (refusal, attempts exhausted). */
+  readonly onFatal: (error: Error) => void;
+  /** Receives every parsed frame, when someone listens. */
+  readonly messages?: Subject<InboundMessage>;
+  /** Jitter source, injectable for tests. */
+  readonly random?: () => number;
+}
+
+/** How long `close()` waits for the closing handshake before cutting the socket. */
+const CLOSE_GRACE_MS = 1_000;
+
+const HANDSHAKE_CHALLENGE = 0;
+const HANDSHAKE_WELCOME = 1;
+const SESSION_READY = 2;
+
+/** A gateway close reason such as "400003 KC-API-KEY not exists.". */
+const CODED_REASON = /^(\d{3,7}) (.*)$/s;
+
+/** Auth refusals and misconfiguration: retrying cannot help. */
+function isFatal(error: unknown): boolean {
+  return error instanceof AuthenticationError || error instanceof ConfigurationError;
+}
+
+/** An error frame without an id: the gateway refusing the connection or the session. */
+function refusal(code: string, msg: string): Error {
+  return AUTH_FAILURE_CODES.has(code)
+    ? new AuthenticationError({ code, msg })
+    : new Error(`gateway refused the session: ${code} ${msg}`.trimEnd());
+}
+
+/**
+ * One WebSocket connection of one wsKey, for the life of the client:
+ *
+ * `defer(sign URL) → rxjs-websockets → handshake → heartbeat`, retried with exponential
+ * backoff and full jitter (reset after each successful handshake). A fresh URL is signed
+ * for every attempt. Auth refusals and misconfiguration end it at once; so does running
+ * out of attempts. Only this layer touches sockets.
+ *
+ * Hot path: each inbound frame is parsed once, pongs are dropped, and everything with a
+ * string id goes to the listener (the request layer routes it through its Map).
+ */
+export class Connection {
+  readonly wsKey: WSAPIWsKey;
+  readonly state: ConnectionStateMachine;
+  /** The request layer; set once, right after construction. */
+  listener!: ConnectionListener;
+
+  private subscription: Subscription | undefined = undefined;
+  private outbound: Subject<string> | undefined = undefined;
+  private failSession: ((error: Error) => void) | undefined = undefined;
+  private socket: TrackedSocket | undefined = undefined;
+  private retries = 0;
+  private readonly pingIds = createIdGenerator('ping-');
+
+  constructor(private readonly config: ConnectionConfig) {
+    this.wsKey = config.wsKey;
+    this.state = new ConnectionStateMachine(config.wsKey);
+  }
+
+  /** True while a session is ready: `write` goes straight to the socket. */
+  get ready(): boolean {
+    return this.outbound !== undefined;
+  }
+
+  /** Writes one text frame; only while `ready`. */
+  write(frame: string): void {
+    (this.outbound as Subject<string>).next(frame);
+  }
+
+  /** Starts connecting, once; later calls do nothing. */
+  start(): void {
+    if (this.subscription !== undefined || this.state.status !== 'idle') return;
+    this.subscription = defer(() => this.attempt())
+      .pipe(
+        retry({
+          resetOnSuccess: true,
+          delay: (error: unknown, count: number) => this.afterFailure(error as Error, count),
+        }),
+      )
+      .subscribe({ error: (error: unknown) => this.finish(error as Error) });
+  }
+
+  /** Resolves once ready; rejects if the connection closes first. */
+  whenReady(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let done = false;
+      const subscription: Subscription = this.state.state$.subscribe((s) => {
+        if (done) return;
+        if (s.status === 'ready') resolve();
+        else if (s.status === 'closed') reject(s.error ?? new Error(`${this.wsKey} connection closed`));
+        else return;
+        done = true;
+        queueMicrotask(() => subscription?.unsubscribe());
+      });
+    });
+  }
+
+  /**
+   * Closes for good: stops reconnecting, closes the socket with a closing handshake, and
+   * resolves once it is gone (cut after a short grace period). Clears every timer.
+   */
+  async close(error?: Error): Promise<void> {
+    const socket = this.socket;
+    if (socket !== undefined) socket.graceful = true;
+    this.outbound = undefined;
+    this.failSession = undefined;
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    subscription?.unsubscribe();
+    this.state.to('closed', error === undefined ? {} : { error });
+    if (socket === undefined) return;
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      socket.closed,
+      new Promise<void>((resolve) => {
+        grace = setTimeout(() => {
+          socket.terminate();
+          resolve();
+        }, CLOSE_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(grace);
+  }
+
+  private attempt(): Observable<void> {
+    this.state.to('connecting', { attempt: this.retries });
+    let socket: TrackedSocket | undefined;
+    const makeWebSocket: WebSocketFactory = (url, protocols) => {
+      let raw;
+      try {
+        raw = this.config.makeWebSocket(url, protocols);
+      } catch (e) {
+        throw new ConfigurationError(
+          `cannot open a WebSocket: ${redactUrl(e instanceof Error ? e.message : String(e))}`,
+        );
+      }
+      socket = this.socket = new TrackedSocket(raw);
+      return socket;
+    };
+    const ms = this.config.handshakeTimeoutMs;
+    return from(this.config.endpoint()).pipe(
+      switchMap((endpoint) =>
+        from(endpoint.signer.signedUrl(endpoint.baseUrl)).pipe(
+          switchMap((url) => makeWebSocketObservable<string>(url, { protocols: [], makeWebSocket })),
+          switchMap((getResponses) => this.session(getResponses, endpoint.signer)),
+        ),
+      ),
+      timeout({ first: ms, with: () => throwError(() => new Error(`handshake timed out after ${ms} ms`)) }),
+      catchError((error: unknown) => throwError(() => this.describe(error, socket))),
+    );
+  }
+
+  /** One session on an open socket: challenge, signature, welcome, then frames. */
+  private session(getResponses: GetWebSocketResponses<string>, signer: Signer): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      this.state.to('authenticating');
+      const outbound = new Subject<string>();
+      let phase = HANDSHAKE_CHALLENGE;
+      let live = true;
+      let heartbeat: Heartbeat | undefined;
+      const fail = (error: Error): void => {
+        if (live) subscriber.error(error);
+      };
+
+      const handshake = (raw: string): void => {
+        const frame = this.parse(raw);
+        if (frame === undefined) return;
+        if (typeof frame.code === 'string' && frame.id === undefined) {
+          fail(refusal(frame.code, typeof frame.msg === 'string' ? frame.msg : ''));
+        } else if (phase === HANDSHAKE_CHALLENGE && SessionChallenge.is(frame)) {
+          phase = HANDSHAKE_WELCOME;
+          // The signature covers the challenge text exactly as received, byte for byte.
+          signer.signChallenge(raw).then((signature) => {
+            if (live) outbound.next(signature);
+          }, fail);
+        } else if (phase === HANDSHAKE_WELCOME && Welcome.is(frame)) {
+          phase = SESSION_READY;
+          heartbeat = new Heartbeat(
+            frame.pingInterval,
+            frame.pingTimeout,
+            () => outbound.next(`{"id":"${this.pingIds()}","op":"ping","timestamp":${Date.now()}}`),
+            () => fail(new Error(`no frame within ${frame.pingTimeout} ms of a ping: link presumed dead`)),
+          );
+          heartbeat.start();
+          this.outbound = outbound;
+          this.failSession = fail;
+          // Queued requests go out before anyone who watches state$ can add new ones.
+          this.listener.ready();
+          this.state.to('ready', { attempt: this.retries });
+          this.retries = 0;
+          subscriber.next();
+        } else {
+          this.listener.exception(new ProtocolError('unexpected frame during the session handshake'), raw);
+        }
+      };
+
+      const subscription = getResponses(outbound).subscribe((data: unknown) => {
+        const raw = typeof data === 'string' ? data : String(data);
+        if (phase === SESSION_READY) {
+          (heartbeat as Heartbeat).heard = true;
+          this.receive(raw);
+        } else {
+          handshake(raw);
+        }
+      });
+
+      return () => {
+        live = false;
+        heartbeat?.stop();
+        if (this.outbound === outbound) {
+          this.outbound = undefined;
+          this.failSession = undefined;
+        }
+        subscription.unsubscribe();
+      };
+    });
+  }
+
+  /** The hot path: one JSON.parse, then hand the frame over by its id. */
+  private receive(raw: string): void {
+    const frame = this.parse(raw);
+    if (frame === undefined) return;
+    const id = frame.id;
+    if (typeof id === 'string') {
+      if (frame.op !== 'pong') this.listener.frame(frame, id, raw);
+      return;
+    }
+    if (typeof frame.code === 'string' && id === undefined) {
+      // An error about the connection itself rather than a request.
+      const msg = typeof frame.msg === 'string' ? frame.msg : '';
+      if (AUTH_FAILURE_CODES.has(frame.code)) {
+        this.failSession?.(new AuthenticationError({ code: frame.code, msg }));
+        return;
+      }
+      this.listener.exception(
+        new ProtocolError(`gateway error without a request id: ${frame.code} ${msg}`),
+        raw,
+      );
+      return;
+    }
+    this.listener.exception(new ProtocolError('frame without a string id'), raw);
+  }
+
+  /** JSON.parse once; a frame that is not a JSON object becomes an exception. */
+  private parse(raw: string): Record<string, unknown> | undefined {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(raw);
+    } catch {
+      this.listener.exception(new ProtocolError('frame is not JSON'), raw);
+      return undefined;
+    }
+    const messages = this.config.messages;
+    if (messages !== undefined && messages.observed) messages.next({ wsKey: this.wsKey, frame });
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+      this.listener.exception(new ProtocolError('frame is not a JSON object'), raw);
+      return undefined;
+    }
+    return frame as Record<string, unknown>;
+  }
+
+  /** After a failed attempt: tell the request layer, then wait or give up. */
+  private afterFailure(error: Error, count: number): Observable<number> {
+    this.outbound = undefined;
+    this.failSession = undefined;
+    this.listener.lost(error);
+    if (isFatal(error) || count > this.config.reconnect.maxAttempts) return throwError(() => error);
+    const delay = backoffDelay(count, this.config.reconnect, this.config.random);
+    this.retries = count;
+    this.state.to('reconnecting', { attempt: count, error, retryInMs: delay });
+    return timer(delay);
+  }
+
+  private finish(error: Error): void {
+    this.subscription = undefined;
+    this.outbound = undefined;
+    if (this.state.status === 'closed') return;
+    this.state.to('closed', { error });
+    this.config.onFatal(error);
+  }
+
+  /** A readable, credential-free error for a failed attempt. */
+  private describe(error: unknown, socket: TrackedSocket | undefined): Error {
+    if (error instanceof AuthenticationError || error instanceof ConfigurationError) return error;
+    const reason = socket?.closeReason;
+    const coded = reason === undefined ? null : CODED_REASON.exec(reason);
+    if (coded !== null) return refusal(coded[1], coded[2]);
+    const message = error instanceof Error ? error.message : String(error);
+    const close =
+      socket?.closeCode === undefined ? '' : ` (close ${socket.closeCode}${reason ? ` ${reason}` : ''})`;
+    const what = message === '' || message === 'Normal closure' ? 'connection closed' : message;
+    return new Error(redactUrl(`${what}${close}`));
+  }
+}

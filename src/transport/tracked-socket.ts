@@ -1,0 +1,61 @@
+import type { WebSocketLike } from 'rxjs-websockets';
+
+type Handler = WebSocketLike['onmessage'];
+
+interface Terminable {
+  terminate?: () => void;
+}
+
+/**
+ * A WebSocket seen through rxjs-websockets, which keeps the socket to itself and reports a
+ * normal close (1000) as "Normal closure" without its reason. The gateway puts the refusal
+ * code in that reason (`400003 KC-API-KEY not exists.`), and the client must know when the
+ * socket is really gone before `close()` resolves, so this wrapper records the close event
+ * and exposes `closed`.
+ */
+export class TrackedSocket implements WebSocketLike {
+  onopen: Handler = null;
+  onmessage: Handler = null;
+  onerror: Handler = null;
+  onclose: Handler = null;
+  /** The close event's code and reason, once closed. */
+  closeCode: number | undefined = undefined;
+  closeReason: string | undefined = undefined;
+  /**
+   * How rxjs-websockets' `close()` behaves: false (default) cuts the link at once, which is
+   * what a dead link or a timed-out handshake needs; true sends a close frame and waits.
+   */
+  graceful = false;
+  /** Resolves once the socket has closed. */
+  readonly closed: Promise<void>;
+  private markClosed!: () => void;
+
+  constructor(private readonly socket: WebSocketLike) {
+    this.closed = new Promise<void>((resolve) => (this.markClosed = resolve));
+    socket.onopen = (event: unknown) => this.onopen?.(event);
+    socket.onmessage = (event: unknown) => this.onmessage?.(event);
+    socket.onerror = (event: unknown) => this.onerror?.(event);
+    socket.onclose = (event: { code?: number; reason?: string }) => {
+      this.closeCode = event.code;
+      this.closeReason = event.reason;
+      this.markClosed();
+      this.onclose?.(event);
+    };
+  }
+
+  send(data: string | ArrayBuffer | Blob): void {
+    this.socket.send(data);
+  }
+
+  close(): void {
+    if (this.graceful) this.socket.close();
+    else this.terminate();
+  }
+
+  /** Cuts the link without a closing handshake (ws `terminate`; a plain close elsewhere). */
+  terminate(): void {
+    const terminate = (this.socket as Terminable).terminate;
+    if (typeof terminate === 'function') terminate.call(this.socket);
+    else this.socket.close();
+  }
+}
