@@ -159,11 +159,6 @@ export class OrderBook<T extends BookOrder> {
     return true;
   }
 
-  /** Whether the order rests in a book. */
-  has(order: T): boolean {
-    return order.bookLevel !== undefined;
-  }
-
   /** Moves an order to the tail of its queue: an iceberg refresh loses time priority. */
   requeue(order: T): void {
     const level = order.bookLevel as Level<T> | undefined;

@@ -14,7 +14,15 @@ import {
 } from './spot';
 import type { Account } from './accounts';
 import { ExchangeState } from './state';
-import type { ExchangeApi, ExchangeOptions, LedgerEntry, OpResult } from './types';
+import type {
+  DepthView,
+  ExchangeApi,
+  ExchangeOptions,
+  LedgerEntry,
+  MarginBalances,
+  OpResult,
+  PositionView,
+} from './types';
 
 type Handler = (state: ExchangeState, account: Account, args: unknown, now: number) => OpResult;
 
@@ -32,25 +40,6 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['futures.multi_order', placeFuturesOrders],
   ['futures.multi_cancel', (s, a, args) => cancelFuturesOrders(s, a, args)],
 ]);
-
-/** Balances of a margin wallet, with what is owed. */
-export type MarginBalanceView = Record<string, { available: string; hold: string; liability: string }>;
-
-/** A futures position as the inspection API reports it (sizes in lots). */
-export interface PositionView {
-  readonly symbol: string;
-  readonly qty: string;
-  readonly entryPrice: string;
-  readonly margin: string;
-  readonly realisedPnl: string;
-  readonly leverage: string;
-}
-
-/** An order book as the public would see it: best first, hidden orders left out. */
-export interface DepthView {
-  readonly bids: Array<[string, string]>;
-  readonly asks: Array<[string, string]>;
-}
 
 /**
  * The simulator's exchange: symbols, price-time-priority books seeded with house liquidity,
@@ -104,13 +93,13 @@ export class Exchange implements ExchangeApi {
   }
 
   /** An account's cross margin wallet, or its isolated wallet of `symbol`. */
-  marginBalances(apiKey: string, isolatedSymbol?: string): MarginBalanceView {
+  marginBalances(apiKey: string, isolatedSymbol?: string): MarginBalances {
     const account = this.state.accounts.get(apiKey);
     if (account === undefined) return {};
     const spec = isolatedSymbol === undefined ? undefined : this.state.symbols.get(isolatedSymbol);
     if (isolatedSymbol !== undefined && spec === undefined) return {};
     const wallet = spec === undefined ? account.cross : account.isolatedWallet(spec);
-    const out: MarginBalanceView = {};
+    const out: MarginBalances = {};
     for (const currency of wallet.currencies()) {
       out[currency] = {
         available: formatDecimal(wallet.available(currency)),

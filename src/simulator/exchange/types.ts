@@ -66,6 +66,26 @@ export interface LedgerEntry {
   readonly fills: Fill[];
 }
 
+/** Balances of a margin wallet, with what is owed. */
+export type MarginBalances = Record<string, { available: string; hold: string; liability: string }>;
+
+/** A futures position as the inspection API reports it (sizes in lots). */
+export interface PositionView {
+  readonly symbol: string;
+  /** Signed lots: positive long, negative short. */
+  readonly qty: string;
+  readonly entryPrice: string;
+  readonly margin: string;
+  readonly realisedPnl: string;
+  readonly leverage: string;
+}
+
+/** An order book as the public would see it: [price, size] levels, best first, hidden orders left out. */
+export interface DepthView {
+  readonly bids: Array<[string, string]>;
+  readonly asks: Array<[string, string]>;
+}
+
 export interface ExchangeApi {
   /** Runs one operation for one account. `now` is the gateway's receive time (ms). Never throws. */
   handle(apiKey: string, op: string, args: unknown, now: number): OpResult;
@@ -77,4 +97,12 @@ export interface ExchangeApi {
   allOrders(): readonly LedgerEntry[];
   /** An account's available and held balances per currency (spot). */
   balances(apiKey: string): Record<string, { available: string; hold: string }>;
+  /** Cross margin balances, or the isolated wallet of `isolatedSymbol` (optional: ack mode has none). */
+  marginBalances?(apiKey: string, isolatedSymbol?: string): MarginBalances;
+  /** The futures wallet: available, and hold = margin reserved by open orders. */
+  futuresBalances?(apiKey: string): Record<string, { available: string; hold: string }>;
+  /** The net position in a futures symbol. */
+  position?(apiKey: string, symbol: string): PositionView;
+  /** The visible book of a symbol, `levels` deep per side. */
+  orderBook?(symbol: string, levels?: number): DepthView;
 }
