@@ -10,6 +10,11 @@ const config: Config = {
       { tsconfig: { module: 'commonjs', moduleResolution: 'node' }, diagnostics: false },
     ],
   },
+  // Examples and docs import the package by name, as users do.
+  moduleNameMapper: {
+    '^kucoin-wsapi-rx$': '<rootDir>/src/index.ts',
+    '^kucoin-wsapi-rx/simulator$': '<rootDir>/src/simulator/index.ts',
+  },
   // Sockets, timers and the simulator run in-process: keep one worker per core.
   maxWorkers: 2,
   testTimeout: 30_000,

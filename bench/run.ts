@@ -67,16 +67,17 @@ async function main(): Promise<void> {
   for (const m of metrics) ratios[m] = summary.ours[m].median / summary.raw[m].median;
 
   let simulator: unknown = null;
-  try {
-    execFileSync(process.execPath, ['--import', 'tsx', 'bench/simulator.ts'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    const file = join(ROOT, 'bench/results/simulator.json');
-    if (existsSync(file)) simulator = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    process.stderr.write(`simulator benchmark failed: ${String(e)}\n`);
-  }
+  if (process.env.BENCH_SKIP_SIM !== '1')
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', 'bench/simulator.ts'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+      });
+      const file = join(ROOT, 'bench/results/simulator.json');
+      if (existsSync(file)) simulator = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      process.stderr.write(`simulator benchmark failed: ${String(e)}\n`);
+    }
 
   const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
   const rows = metrics.map((m) => {
