@@ -135,3 +135,58 @@ describe('invariants under random spot traffic', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('invariants under random futures traffic', () => {
+  it('keeps money + position margin + unrealised PnL constant (zero-sum trading, no fees)', () => {
+    const ex = new Exchange({
+      seed: 4,
+      seedLiquidity: false,
+      accounts: KEYS.map((apiKey) => ({
+        apiKey,
+        apiSecret: 's',
+        apiPassphrase: 'p',
+        balances: { USDT: '1000000' },
+      })),
+    });
+    const r = mulberry32(4);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+    const worth = (mark: number): number =>
+      KEYS.reduce((sum, key) => {
+        const { available, hold } = ex.futuresBalances(key).USDT;
+        const p = ex.position(key, 'XBTUSDTM');
+        const unrealised = (mark - Number(p.entryPrice)) * Number(p.qty) * 0.001;
+        return sum + Number(available) + Number(hold) + Number(p.margin) + unrealised;
+      }, 0);
+    let codes = 0;
+    for (let i = 0; i < 2_000; i++) {
+      const key = pick(KEYS);
+      const price = (29_950 + Math.floor(r() * 1_000) / 10).toFixed(1);
+      const roll = r();
+      const result =
+        roll < 0.8
+          ? ex.handle(
+              key,
+              'futures.order',
+              {
+                clientOid: `f${i}`,
+                symbol: 'XBTUSDTM',
+                side: pick(['buy', 'sell']),
+                ...(r() < 0.2 ? { type: 'market' } : { type: 'limit', price }),
+                size: 1 + Math.floor(r() * 50),
+                leverage: pick([1, 5, 20, 100]),
+                ...(r() < 0.3 ? { stp: pick(['CN', 'CO', 'CB']) } : {}),
+                ...(r() < 0.1 ? { reduceOnly: true } : {}),
+              },
+              i,
+            )
+          : ex.handle(key, 'futures.cancel', { clientOid: `f${Math.floor(r() * i)}`, symbol: 'XBTUSDTM' }, i);
+      expect(result.code).not.toBe('500000');
+      if (result.code === '200000') codes++;
+    }
+    expect(codes).toBeGreaterThan(1_000);
+    const positions = KEYS.map((k) => Number(ex.position(k, 'XBTUSDTM').qty));
+    expect(positions.reduce((a, b) => a + b, 0)).toBe(0);
+    expect(positions.some((q) => q !== 0)).toBe(true);
+    for (const mark of [25_000, 30_000, 35_000]) expect(worth(mark)).toBeCloseTo(3_000_000, 6);
+  });
+});
