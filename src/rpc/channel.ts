@@ -1,7 +1,6 @@
 import type { Subject } from 'rxjs';
 import { CODES } from '../codecs/codes';
 import type { RateLimit } from '../codecs/envelope';
-import { ResponseEnvelope } from '../codecs/envelope';
 import { formatIssues, toIssues } from '../codecs/report';
 import {
   DisconnectedError,
@@ -15,6 +14,7 @@ import type { WSAPIWsKey } from '../operations';
 import type { WsApiCall } from './call';
 import { PendingCalls } from './pending-calls';
 import type { RateLimitGate } from './rate-limit-gate';
+import { FastResponseEnvelope } from './response-envelope';
 import type { WSAPIResponse } from './response';
 
 /** What the channel writes to: a connection, seen from the request layer. */
@@ -60,7 +60,7 @@ const now = (): number => performance.now();
  * written, and the routing of answers.
  *
  * Per call: one Map insert, one socket write (or a queue push while not ready), one Map
- * take when the answer comes. Per answer frame: `ResponseEnvelope.is`, the operation's
+ * take when the answer comes. Per answer frame: the envelope codec's `is`, the operation's
  * response codec `is` (a full decode only to explain a failure), and settling the call.
  * At most once: a call is written once and only from the queue or at submit time; when the
  * link dies, written calls fail as disconnected and are never written again.
@@ -119,9 +119,9 @@ export class RpcChannel {
       );
       return;
     }
-    if (!ResponseEnvelope.is(frame)) {
+    if (!FastResponseEnvelope.is(frame)) {
       this.gate?.answered(undefined);
-      this.malformed(call, 'the response envelope', ResponseEnvelope.decode(frame), raw);
+      this.malformed(call, 'the response envelope', FastResponseEnvelope.decode(frame), raw);
       return;
     }
     const rateLimit = frame.rateLimit;
@@ -255,7 +255,7 @@ export class RpcChannel {
   private malformed(
     call: WsApiCall,
     what: string,
-    decoded: ReturnType<typeof ResponseEnvelope.decode>,
+    decoded: ReturnType<typeof FastResponseEnvelope.decode>,
     raw: string,
     response?: WSAPIResponse,
   ): void {

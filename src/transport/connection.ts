@@ -111,7 +111,8 @@ export class Connection {
   listener!: ConnectionListener;
 
   private subscription: Subscription | undefined = undefined;
-  private outbound: Subject<string> | undefined = undefined;
+  /** The ready session's socket; writes go straight to it (rxjs-websockets owns its lifetime). */
+  private sink: TrackedSocket | undefined = undefined;
   private failSession: ((error: Error) => void) | undefined = undefined;
   private socket: TrackedSocket | undefined = undefined;
   private retries = 0;
@@ -124,12 +125,15 @@ export class Connection {
 
   /** True while a session is ready: `write` goes straight to the socket. */
   get ready(): boolean {
-    return this.outbound !== undefined;
+    return this.sink !== undefined;
   }
 
-  /** Writes one text frame; only while `ready`. */
+  /**
+   * Writes one text frame; only while `ready`. The frame goes to the socket directly rather
+   * than through rxjs-websockets' input Subject: same socket, one hop less per request.
+   */
   write(frame: string): void {
-    (this.outbound as Subject<string>).next(frame);
+    (this.sink as TrackedSocket).send(frame);
   }
 
   /** Starts connecting, once; later calls do nothing. */
@@ -167,7 +171,7 @@ export class Connection {
   async close(error?: Error): Promise<void> {
     const socket = this.socket;
     if (socket !== undefined) socket.graceful = true;
-    this.outbound = undefined;
+    this.sink = undefined;
     this.failSession = undefined;
     const subscription = this.subscription;
     this.subscription = undefined;
@@ -207,7 +211,7 @@ export class Connection {
       switchMap((endpoint) =>
         from(endpoint.signer.signedUrl(endpoint.baseUrl)).pipe(
           switchMap((url) => makeWebSocketObservable<string>(url, { protocols: [], makeWebSocket })),
-          switchMap((getResponses) => this.session(getResponses, endpoint.signer)),
+          switchMap((getResponses) => this.session(getResponses, endpoint.signer, socket as TrackedSocket)),
         ),
       ),
       timeout({ first: ms, with: () => throwError(() => new Error(`handshake timed out after ${ms} ms`)) }),
@@ -216,7 +220,11 @@ export class Connection {
   }
 
   /** One session on an open socket: challenge, signature, welcome, then frames. */
-  private session(getResponses: GetWebSocketResponses<string>, signer: Signer): Observable<void> {
+  private session(
+    getResponses: GetWebSocketResponses<string>,
+    signer: Signer,
+    socket: TrackedSocket,
+  ): Observable<void> {
     return new Observable<void>((subscriber) => {
       this.state.to('authenticating');
       const outbound = new Subject<string>();
@@ -247,7 +255,7 @@ export class Connection {
             () => fail(new Error(`no frame within ${frame.pingTimeout} ms of a ping: link presumed dead`)),
           );
           heartbeat.start();
-          this.outbound = outbound;
+          this.sink = socket;
           this.failSession = fail;
           // Queued requests go out before anyone who watches state$ can add new ones.
           this.listener.ready();
@@ -272,8 +280,8 @@ export class Connection {
       return () => {
         live = false;
         heartbeat?.stop();
-        if (this.outbound === outbound) {
-          this.outbound = undefined;
+        if (this.sink === socket) {
+          this.sink = undefined;
           this.failSession = undefined;
         }
         subscription.unsubscribe();
@@ -326,7 +334,7 @@ export class Connection {
 
   /** After a failed attempt: tell the request layer, then wait or give up. */
   private afterFailure(error: Error, count: number): Observable<number> {
-    this.outbound = undefined;
+    this.sink = undefined;
     this.failSession = undefined;
     this.listener.lost(error);
     if (isFatal(error) || count > this.config.reconnect.maxAttempts) return throwError(() => error);
@@ -338,7 +346,7 @@ export class Connection {
 
   private finish(error: Error): void {
     this.subscription = undefined;
-    this.outbound = undefined;
+    this.sink = undefined;
     if (this.state.status === 'closed') return;
     this.state.to('closed', { error });
     this.config.onFatal(error);

@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { ResponseEnvelope } from '../../src/codecs/envelope';
+import { FastResponseEnvelope, isResponseEnvelope } from '../../src/rpc/response-envelope';
+
+const field = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+);
+const rateLimit = fc.oneof(
+  fc.record({ limit: fc.integer(), reset: fc.integer(), remaining: fc.integer() }),
+  fc.record({ limit: field, reset: field, remaining: field }, { requiredKeys: [] }),
+  fc.array(fc.integer()),
+  field,
+);
+const envelopeLike = fc.record(
+  {
+    id: field,
+    op: field,
+    code: fc.oneof(fc.constantFrom('200000', '429000'), field),
+    msg: field,
+    data: fc.jsonValue(),
+    inTime: field,
+    outTime: field,
+    rateLimit,
+  },
+  { requiredKeys: [] },
+);
+
+describe('isResponseEnvelope (the hot-path envelope check)', () => {
+  it('agrees with ResponseEnvelope.is on envelope-like values', () => {
+    fc.assert(
+      fc.property(envelopeLike, (v) => isResponseEnvelope(v) === ResponseEnvelope.is(v)),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('agrees with ResponseEnvelope.is on any JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => isResponseEnvelope(v) === ResponseEnvelope.is(v)),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('accepts the PROTOCOL.md example and rejects the simulator’s wrong-shape frame', () => {
+    const example = JSON.parse(
+      '{"id":"request-001","op":"spot.order","code":"200000","data":{"orderId":"670fd33bf9406e0007ab3945","clientOid":"5c52e11203aa677f33e493fb"},"inTime":1695190491421,"outTime":1695190491422,"rateLimit":{"limit":1600,"reset":15244,"remaining":1528}}',
+    );
+    expect(FastResponseEnvelope.is(example)).toBe(true);
+    const wrong = JSON.parse('{"id":3,"op":42,"code":200000,"data":"?","inTime":"1"}');
+    expect(FastResponseEnvelope.is(wrong)).toBe(false);
+    expect(FastResponseEnvelope.decode(wrong)._tag).toBe('Left');
+  });
+});
