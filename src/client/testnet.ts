@@ -23,6 +23,12 @@ export async function startTestnet(inNode: boolean = isNodeRuntime()): Promise<T
     );
   }
   const { startSimulator } = await import('../simulator');
-  const sim = await startSimulator({ port: 0 });
+  // The client asks for the endpoint once and keeps the answer: a failure here would repeat on
+  // every reconnect, so it is a configuration error (fatal, every call rejects with it).
+  const sim = await startSimulator({ port: 0 }).catch((error: unknown) => {
+    throw new ConfigurationError(
+      `testnet: true could not start the bundled simulator: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  });
   return { url: sim.url, credentials: sim.demoAccount, close: () => sim.close() };
 }

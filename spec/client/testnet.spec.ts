@@ -1,0 +1,141 @@
+/**
+ * `testnet: true`: in Node the client starts the bundled simulator on first use (one for both
+ * connections), signs with its demo account and stops it on close(); in a browser it asks for
+ * wsBaseUrl. The simulator the client starts is observed through a spy on startSimulator.
+ */
+import WebSocket from 'ws';
+import { ConfigurationError, WebsocketAPIClient } from '../../src';
+import { startTestnet } from '../../src/client/testnet';
+import * as simulatorModule from '../../src/simulator';
+import type { Simulator } from '../../src/simulator';
+import { futuresBuy, limitBuy, stateIs } from './harness';
+
+/** Resolves with how a fresh WebSocket to `url` ended: 'open' or the error's code. */
+function probe(url: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`${url}/v1/private`);
+    socket.on('open', () => {
+      socket.terminate();
+      resolve('open');
+    });
+    socket.on('unexpected-response', () => {
+      socket.terminate();
+      resolve('open');
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+}
+
+/** Spies on startSimulator and collects the simulators it started. */
+function watchSimulators() {
+  const started: Array<Promise<Simulator>> = [];
+  const real = simulatorModule.startSimulator;
+  const spy = jest.spyOn(simulatorModule, 'startSimulator').mockImplementation((options) => {
+    const sim = real(options);
+    started.push(sim);
+    return sim;
+  });
+  return { spy, started };
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('testnet: true in Node', () => {
+  it('starts one simulator on an ephemeral loopback port, signs with its demo account, stops it on close()', async () => {
+    const { spy, started } = watchSimulators();
+    const client = new WebsocketAPIClient({ testnet: true, attachEventListeners: false });
+    expect(spy).not.toHaveBeenCalled(); // nothing starts before the first use
+
+    const [spot, futures] = await Promise.all([
+      client.submitNewSpotOrder(limitBuy()),
+      client.submitFuturesOrder(futuresBuy()),
+    ]);
+    expect(spy).toHaveBeenCalledTimes(1); // both connections share it
+    expect(spy.mock.calls[0][0]).toEqual({ port: 0 });
+    const sim = await started[0];
+    expect(sim.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    expect(sim.port).toBeGreaterThan(0);
+
+    // The orders are in this simulator's ledger, placed by its demo account.
+    expect(sim.exchange.ledger(spot.data.clientOid)?.orderId).toBe(spot.data.orderId);
+    expect(sim.exchange.ledger(futures.data.clientOid)?.orderId).toBe(futures.data.orderId);
+    expect(sim.sessions().map((s) => s.apiKey)).toEqual([sim.demoAccount.apiKey, sim.demoAccount.apiKey]);
+    expect(await probe(sim.url)).toBe('open');
+
+    await client.close();
+    expect(client.stateOf('wsApiSpotV1').status).toBe('closed');
+    expect(client.stateOf('wsApiFuturesV1').status).toBe('closed');
+    expect(sim.sessions()).toEqual([]);
+    expect(await probe(sim.url)).toBe('ECONNREFUSED');
+  });
+
+  it('close() before any call starts no simulator', async () => {
+    const { spy } = watchSimulators();
+    const client = new WebsocketAPIClient({ testnet: true, attachEventListeners: false });
+    await client.close();
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('close() while the simulator is starting still stops it', async () => {
+    const { started } = watchSimulators();
+    const client = new WebsocketAPIClient({ testnet: true, attachEventListeners: false });
+    const call = client.submitNewSpotOrder(limitBuy()).then(
+      () => 'resolved',
+      (e: unknown) => (e as Error).name,
+    );
+    await stateIs(client, 'connecting');
+    await client.close();
+    expect(await call).toBe('ClientClosedError');
+    const sim = await started[0];
+    expect(await probe(sim.url)).toBe('ECONNREFUSED');
+  });
+
+  it('a simulator that cannot start closes the client with a ConfigurationError instead of retrying', async () => {
+    jest.spyOn(simulatorModule, 'startSimulator').mockRejectedValue(new Error('EADDRNOTAVAIL'));
+    const client = new WebsocketAPIClient({ testnet: true, attachEventListeners: false });
+    const error = await client.submitNewSpotOrder(limitBuy()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/could not start the bundled simulator: EADDRNOTAVAIL/);
+    const closed = await stateIs(client, 'closed');
+    expect(closed.error).toBe(error);
+    await client.close();
+  });
+});
+
+describe('testnet: true in a browser', () => {
+  it('the adapter rejects with a ConfigurationError asking for wsBaseUrl, and loads no simulator', async () => {
+    const { spy } = watchSimulators();
+    const error = await startTestnet(false).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/testnet: true needs wsBaseUrl in a browser/);
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('a client without process.versions.node rejects its calls with that error and closes', async () => {
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('../../src/transport/websocket', () => ({
+        ...jest.requireActual('../../src/transport/websocket'),
+        isNodeRuntime: () => false,
+      }));
+      const lib = await import('../../src');
+      const sim = await import('../../src/simulator');
+      const spy = jest.spyOn(sim, 'startSimulator');
+      const client = new lib.WebsocketAPIClient({ testnet: true, attachEventListeners: false });
+      const error = await client.submitNewSpotOrder(limitBuy()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(lib.ConfigurationError);
+      expect((error as Error).message).toMatch(/needs wsBaseUrl/);
+      expect(client.stateOf('wsApiSpotV1').status).toBe('closed');
+      expect(spy).not.toHaveBeenCalled();
+      await client.close();
+    });
+  });
+});
