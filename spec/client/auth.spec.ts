@@ -20,9 +20,9 @@ describe('authentication refused', () => {
   it.each([
     ['an unknown key', { apiKey: 'no-such-key' }, ['400003']],
     ['a wrong passphrase', { apiPassphrase: 'wrong' }, ['400004']],
-    // The simulator checks the passphrase signature (also keyed by the secret) before the URL
-    // signature, so a wrong secret is reported as 400004; 400005 would be as right.
-    ['a wrong secret', { apiSecret: 'wrong-secret' }, ['400004', '400005']],
+    // The simulator checks the URL signature (keyed by the secret alone) before the passphrase
+    // signature, so a wrong secret is reported as 400005.
+    ['a wrong secret', { apiSecret: 'wrong-secret' }, ['400005']],
   ])(
     '%s: one attempt, closed with AuthenticationError, pending calls rejected with it',
     async (_what, creds, codes) => {

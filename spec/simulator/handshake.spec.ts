@@ -103,6 +103,18 @@ describe('URL authentication (PROTOCOL.md §1)', () => {
     await expectRefused(signedUrl(s.url, s.demoAccount, { sign: '' }), '400005');
   });
 
+  it('checks the URL signature before the passphrase: a wrong secret is 400005, not 400004', async () => {
+    const s = await start();
+    // Everything signed with the wrong secret, as a client configured with it would sign.
+    const wrong = { ...s.demoAccount, apiSecret: 'not-the-secret' };
+    await expectRefused(signedUrl(s.url, wrong), '400005');
+    // The right secret with the wrong passphrase: the URL signature passes, the passphrase fails.
+    await expectRefused(
+      signedUrl(s.url, { ...s.demoAccount, apiPassphrase: 'not-the-passphrase' }),
+      '400004',
+    );
+  });
+
   it('never puts a secret into an error frame or close reason', async () => {
     const s = await start();
     const c = await open(signedUrl(s.url, s.demoAccount, { sign: 'x' }));

@@ -19,9 +19,9 @@ interface KnownAccount {
 }
 
 /**
- * Checks the signed connection URL (PROTOCOL.md §1). Checks run cheapest first and stop at
- * the first failure: timestamp (400002), key (400003), passphrase (400004), URL signature
- * (400005), then the partner pair (400200 / 400201) when partner keys are configured.
+ * Checks the signed connection URL (PROTOCOL.md §1). Checks stop at the first failure:
+ * timestamp (400002), key (400003), URL signature (400005), passphrase (400004), then the
+ * partner pair (400200 / 400201) when partner keys are configured.
  * Secrets stay inside this object: outcomes carry codes and fixed texts only.
  */
 export class UrlVerifier {
@@ -49,11 +49,14 @@ export class UrlVerifier {
     const known = this.accounts.get(apiKey);
     if (known === undefined) return refuse(CODES.KEY_NOT_EXISTS);
 
-    if (!safeEqual(known.passphraseSign, query.get('passphrase') ?? ''))
-      return refuse(CODES.WRONG_PASSPHRASE);
-
+    // The URL signature depends on the secret alone, the passphrase signature on the secret
+    // and the passphrase: checking the signature first gives each wrong credential its own
+    // code (a wrong secret is 400005, a wrong passphrase with the right secret 400004).
     const expectedSign = hmacBase64(known.account.apiSecret, apiKey + timestamp);
     if (!safeEqual(expectedSign, query.get('sign') ?? '')) return refuse(CODES.WRONG_SIGNATURE);
+
+    if (!safeEqual(known.passphraseSign, query.get('passphrase') ?? ''))
+      return refuse(CODES.WRONG_PASSPHRASE);
 
     const partner = query.get('partner');
     // A plain client omits the partner pair; it is only checked when the simulator knows partners.
