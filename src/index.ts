@@ -7,6 +7,7 @@ export type {
   ClientEvent,
   ClientEventHandler,
   ClientEventMap,
+  ClientEventOf,
   ClientEventType,
   Logger,
   MethodOf,

@@ -1,4 +1,4 @@
-import { Observable, Subject } from 'rxjs';
+import { merge, Observable, Subject } from 'rxjs';
 import type { WSAPIWsKey } from '../operations';
 import type { WSAPIResponse } from '../rpc/response';
 
@@ -38,6 +38,19 @@ export type ClientEventHandler<K extends ClientEventType> = (
 
 type AnyHandler = (event: ClientEvent) => void;
 
+/** One event type's payload with its `type`. */
+export type ClientEventOf<K extends ClientEventType> = Extract<ClientEvent, { type: K }>;
+
+const EVENT_TYPES: readonly ClientEventType[] = [
+  'open',
+  'authenticated',
+  'reconnect',
+  'reconnected',
+  'exception',
+  'close',
+  'response',
+];
+
 /**
  * What `client.getWSClient()` returns: the seed's `on(event, handler)` surface, plus `events$`
  * with every event as one stream. Environment-neutral (no node:events), so it runs in
@@ -46,9 +59,17 @@ type AnyHandler = (event: ClientEvent) => void;
  */
 export class WsApiEventEmitter {
   private readonly handlers = new Map<ClientEventType, AnyHandler[]>();
-  private readonly subject = new Subject<ClientEvent>();
+  /** One Subject per type, so that watching exceptions does not make every response an event. */
+  private readonly subjects = Object.fromEntries(
+    EVENT_TYPES.map((type) => [type, new Subject<ClientEvent>()]),
+  ) as Record<ClientEventType, Subject<ClientEvent>>;
   /** Every event, as one stream. */
-  readonly events$: Observable<ClientEvent> = this.subject.asObservable();
+  readonly events$: Observable<ClientEvent> = merge(...EVENT_TYPES.map((type) => this.subjects[type]));
+
+  /** The events of one type, as a stream. */
+  eventsOf$<K extends ClientEventType>(type: K): Observable<ClientEventOf<K>> {
+    return this.subjects[type].asObservable() as Observable<ClientEventOf<K>>;
+  }
 
   /** Calls `handler` on every `type` event. */
   on<K extends ClientEventType>(type: K, handler: ClientEventHandler<K>): this {
@@ -89,7 +110,7 @@ export class WsApiEventEmitter {
 
   /** Whether anyone would see a `type` event (lets the hot path skip building it). */
   wants(type: ClientEventType): boolean {
-    return this.handlers.has(type) || this.subject.observed;
+    return this.handlers.has(type) || this.subjects[type].observed;
   }
 
   /** @internal Delivers an event to the handlers of its type and to `events$`. */
@@ -106,11 +127,12 @@ export class WsApiEventEmitter {
         }
       }
     }
-    if (this.subject.observed) this.subject.next(event);
+    const subject = this.subjects[event.type];
+    if (subject.observed) subject.next(event);
   }
 
   /** @internal Ends `events$` (client closed). */
   complete(): void {
-    this.subject.complete();
+    for (const type of EVENT_TYPES) this.subjects[type].complete();
   }
 }

@@ -1,5 +1,11 @@
 export { WebsocketAPIClient } from './websocket-api-client';
 export { WsApiEventEmitter } from './events';
-export type { ClientEvent, ClientEventHandler, ClientEventMap, ClientEventType } from './events';
+export type {
+  ClientEvent,
+  ClientEventHandler,
+  ClientEventMap,
+  ClientEventOf,
+  ClientEventType,
+} from './events';
 export type { ClientSettings, Logger, WebsocketAPIClientOptions } from './options';
 export type { MethodOf, MethodOrOperation, RequestOf, ResponseOf } from './types';

@@ -36,7 +36,7 @@ import { createSigner, type Signer } from '../transport/auth';
 import { Connection, type Endpoint, type InboundMessage } from '../transport/connection';
 import type { ConnectionState } from '../transport/state';
 import { defaultWebSocketFactory } from '../transport/websocket';
-import { WsApiEventEmitter, type ClientEvent } from './events';
+import { WsApiEventEmitter, type ClientEvent, type ClientEventOf } from './events';
 import { resolveSettings, type ClientSettings, type Logger, type WebsocketAPIClientOptions } from './options';
 import { startTestnet, type TestnetGateway } from './testnet';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
@@ -76,7 +76,7 @@ export class WebsocketAPIClient {
   /** Every event (open, authenticated, reconnect, reconnected, exception, close, response). */
   readonly events$: Observable<ClientEvent>;
   /** The `exception` events only: frames the client could not use. */
-  readonly exceptions$: Observable<Extract<ClientEvent, { type: 'exception' }>>;
+  readonly exceptions$: Observable<ClientEventOf<'exception'>>;
   /** Every parsed inbound frame, handshake and pongs included (fed only while subscribed). */
   readonly messages$: Observable<InboundMessage>;
   /** The last quota per wsKey (replayed), then each new one (fed only while subscribed). */
@@ -150,9 +150,7 @@ export class WebsocketAPIClient {
     this.state$ = merge(...Object.values(this.routes).map((r) => r.connection.state.state$));
     this.ready$ = this.state$.pipe(filter((s) => s.status === 'ready'));
     this.events$ = this.emitter.events$;
-    this.exceptions$ = this.events$.pipe(
-      filter((e): e is Extract<ClientEvent, { type: 'exception' }> => e.type === 'exception'),
-    );
+    this.exceptions$ = this.emitter.eventsOf$('exception');
     this.messages$ = this.messages.asObservable();
     this.latency$ = this.latency.asObservable();
     this.rateLimit$ = new Observable<RateLimitState>((subscriber) => {
