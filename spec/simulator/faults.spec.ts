@@ -169,6 +169,27 @@ describe('faults.sendMalformed', () => {
   });
 });
 
+describe("faults.sendMalformed('bad-data')", () => {
+  it('sends nothing at once, then corrupts the data of the next success answer only', async () => {
+    const s = await start();
+    const c = await session(s);
+    s.faults.sendMalformed('bad-data');
+    // A refused request does not use the fault up: its answer is left as it is.
+    const refusedId = c.request('spot.cancel', { symbol: 'BTC-USDT', orderId: 'no-such-order' });
+    const refused = await c.answerTo(refusedId);
+    expect(refused.code).not.toBe('200000');
+    expect(refused.data).not.toBe('sim-bad-data');
+    const bad = await c.answerTo(c.request('spot.order', spotOrder({ clientOid: 'bad-data-1' })));
+    expect(bad).toMatchObject({ code: '200000', op: 'spot.order', data: 'sim-bad-data' });
+    expect(bad.rateLimit).toEqual(expect.any(Object));
+    // The exchange did act on it: only the answer is corrupted.
+    expect(s.exchange.ledger('bad-data-1')).toBeDefined();
+    const next = await c.answerTo(c.request('spot.order', spotOrder()));
+    expect(next.data).toMatchObject({ orderId: expect.any(String) });
+    expect(c.frames.map((f) => f.text).filter((t) => t.includes('sim-bad-data'))).toHaveLength(1);
+  });
+});
+
 describe('faults.refuseConnections', () => {
   it('rejects new upgrades with HTTP 503 while on; open sessions are unaffected', async () => {
     const s = await start();

@@ -1,5 +1,5 @@
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { connect, type RawClient, spotOrder } from './raw-client';
+import { connect, RawClient, signedUrl, spotOrder } from './raw-client';
 
 let sim: Simulator | undefined;
 const clients: RawClient[] = [];
@@ -69,6 +69,27 @@ describe('inspection', () => {
     await client.waitFor((j) => j?.code === '4001002');
     const last = s.framesReceived().at(-1)!;
     expect(last.text.length).toBeLessThan(10_000);
+  });
+
+  it('counts connection attempts, admitted or refused (503, 404, URL check)', async () => {
+    const s = await start();
+    expect(s.connectionAttempts()).toBe(0);
+    const { client } = await connect(s.url, s.demoAccount);
+    clients.push(client);
+    expect(s.connectionAttempts()).toBe(1);
+    // Refused by the URL check: the socket opens, gets the error frame, and is closed.
+    const refused = await RawClient.open(signedUrl(s.url, { ...s.demoAccount, apiKey: 'nobody' }));
+    clients.push(refused);
+    await refused.waitClosed();
+    await expect(RawClient.open(signedUrl(s.url, s.demoAccount, { path: '/elsewhere' }))).rejects.toThrow(
+      'HTTP 404',
+    );
+    s.faults.refuseConnections(true);
+    await expect(RawClient.open(signedUrl(s.url, s.demoAccount))).rejects.toThrow('HTTP 503');
+    expect(s.connectionAttempts()).toBe(4);
+    // Frames on an open session are not attempts.
+    await client.answerTo(client.request('spot.order', spotOrder()));
+    expect(s.connectionAttempts()).toBe(4);
   });
 
   it('exposes the demo account, derived from the seed', async () => {

@@ -29,6 +29,11 @@ export interface Simulator {
   sessions(): SessionInfo[];
   /** Text frames received from clients, oldest first (the last `frameLogSize`, default 100000). */
   framesReceived(): ReadonlyArray<ReceivedFrame>;
+  /**
+   * WebSocket upgrade requests received since the start, whatever became of them (refused
+   * with 503 or 404, refused by the URL check, or admitted): how many times clients tried.
+   */
+  connectionAttempts(): number;
   /** How many received frames that parsed as JSON objects satisfy `predicate`. */
   countFrames(predicate: (frame: ParsedFrame) => boolean): number;
   /** Closes every socket and the server and clears every timer. */

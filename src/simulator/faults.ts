@@ -1,6 +1,7 @@
 import { CODES } from '../codecs/codes';
 
-export type MalformedKind = 'not-json' | 'wrong-shape' | 'unknown-id' | 'duplicate' | 'oversized';
+export type MalformedKind =
+  'not-json' | 'wrong-shape' | 'unknown-id' | 'duplicate' | 'oversized' | 'bad-data';
 
 /** Fault injection on a running simulator, for tests of the client's failure handling. */
 export interface SimulatorFaults {
@@ -16,7 +17,11 @@ export interface SimulatorFaults {
   resume(): void;
   /** Delays every frame the gateway sends by `ms` (0 = off), like a slow link. `outTime` excludes it. */
   delay(ms: number): void;
-  /** Sends one malformed frame to every ready session now ('duplicate': its last answer again). */
+  /**
+   * Sends one malformed frame to every ready session now ('duplicate': its last answer again).
+   * 'bad-data' sends nothing now: each ready session's next success answer to a request
+   * carries `data` of the wrong shape for its operation (the string "sim-bad-data").
+   */
   sendMalformed(kind: MalformedKind): void;
   /** While on, new WebSocket upgrades are refused with HTTP 503. */
   refuseConnections(on: boolean): void;
@@ -31,15 +36,23 @@ export class FaultState {
   refusing = false;
 }
 
+/** The `data` of an answer corrupted by the 'bad-data' fault: no operation answers a string. */
+export const BAD_DATA = 'sim-bad-data';
+
 /** Size of the 'oversized' frame: larger than any sane client's frame limit. */
 export const OVERSIZED_FRAME_BYTES = 2 * 1024 * 1024;
 
 /**
- * The text of a malformed frame of `kind` (not 'duplicate', which re-sends a real answer).
+ * The text of a malformed frame of `kind` (not 'duplicate', which re-sends a real answer, nor
+ * 'bad-data', which corrupts one).
  * `n` makes unknown ids distinct; none of them can collide with a client's ids by accident
  * because they start with "sim-".
  */
-export function malformedFrame(kind: Exclude<MalformedKind, 'duplicate'>, n: number, now: number): string {
+export function malformedFrame(
+  kind: Exclude<MalformedKind, 'duplicate' | 'bad-data'>,
+  n: number,
+  now: number,
+): string {
   switch (kind) {
     case 'not-json':
       return '{"id":"sim-not-json","code":"200000",';

@@ -65,6 +65,7 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
       })),
     framesReceived: () => gateway.log.frames(),
     countFrames: (predicate) => gateway.log.count(predicate),
+    connectionAttempts: () => gateway.upgrades,
     close: () => gateway.close(),
   };
 }

@@ -48,6 +48,8 @@ export class Gateway implements SessionHost {
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
   private malformedCount = 0;
+  /** WebSocket upgrade requests received, refused ones included (for `connectionAttempts()`). */
+  upgrades = 0;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -117,6 +119,7 @@ export class Gateway implements SessionHost {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.upgrades++;
     socket.on('error', () => undefined);
     if (this.closing !== undefined) return void socket.destroy();
     if (this.faults.refusing) return rejectUpgrade(socket, 503, 'Service Unavailable');
@@ -226,6 +229,8 @@ export class Gateway implements SessionHost {
       if (s.state !== 'ready') continue;
       if (kind === 'duplicate') {
         if (s.lastAnswer !== undefined) s.send(s.lastAnswer);
+      } else if (kind === 'bad-data') {
+        s.corruptNextAnswer = true;
       } else {
         s.send(malformedFrame(kind, ++this.malformedCount, now));
       }

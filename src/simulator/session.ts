@@ -4,7 +4,7 @@ import { CODES } from '../codecs/codes';
 import { verifySessionSignature } from './auth';
 import { MALFORMED_PREFIX, MESSAGES } from './codes';
 import type { AccountConfig } from './exchange/types';
-import type { FaultState } from './faults';
+import { BAD_DATA, type FaultState } from './faults';
 import type { FrameLog } from './frameLog';
 import type { ResolvedOptions } from './options';
 import type { RateWindow } from './rateLimit';
@@ -66,6 +66,8 @@ export class Session {
   lastActivity: number;
   /** The last answer to a request, for the 'duplicate' fault. */
   lastAnswer: string | undefined;
+  /** Set by the 'bad-data' fault: the next success answer gets data of the wrong shape. */
+  corruptNextAnswer = false;
   private challenge: string | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private ended = false;
@@ -213,9 +215,21 @@ export class Session {
       return;
     }
     if (host.faults.paused) return;
-    const answer = host.router.answer(frame, this.account.apiKey, this.rate, now);
-    if ((frame as { op?: unknown } | null)?.op !== 'ping') this.lastAnswer = answer;
+    let answer = host.router.answer(frame, this.account.apiKey, this.rate, now);
+    if ((frame as { op?: unknown } | null)?.op !== 'ping') {
+      if (this.corruptNextAnswer) answer = this.corrupt(answer);
+      this.lastAnswer = answer;
+    }
     this.send(answer);
+  }
+
+  /** The 'bad-data' fault: a success answer keeps its envelope, its data becomes a string. */
+  private corrupt(answer: string): string {
+    const envelope = JSON.parse(answer) as { code?: unknown; data?: unknown };
+    if (envelope.code !== CODES.SUCCESS) return answer; // stays armed for the next success
+    this.corruptNextAnswer = false;
+    envelope.data = BAD_DATA;
+    return JSON.stringify(envelope);
   }
 
   private clearTimer(): void {
