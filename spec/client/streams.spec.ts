@@ -188,6 +188,19 @@ describe('testnet', () => {
     expect(JSON.stringify(client)).toContain('"testnet":true');
   });
 
+  it('testnet: true with the seed’s placeholder credentials still uses the demo account', async () => {
+    const client = h.track(
+      new WebsocketAPIClient({
+        apiKey: 'your-api-key',
+        apiSecret: 'your-api-secret',
+        apiPassphrase: 'your-api-passphrase',
+        testnet: true,
+        attachEventListeners: false,
+      }),
+    );
+    await expect(client.submitNewSpotOrder(limitBuy())).resolves.toMatchObject({ code: '200000' });
+  });
+
   it('testnet: true with wsBaseUrl uses that URL', async () => {
     const sim = await h.sim();
     const client = h.track(

@@ -20,7 +20,8 @@ export interface WebsocketAPIClientOptions {
   wsBaseUrl?: string;
   /**
    * Test against the bundled simulator: in Node without `wsBaseUrl`, the client starts one
-   * in-process on a free port on first connect and stops it on `close()`.
+   * in-process on a free port on first connect, signs with its demo account (credentials
+   * given here are not used then), and stops it on `close()`. In a browser it needs `wsBaseUrl`.
    */
   testnet?: boolean;
   /** Log open / reconnect / reconnected / authenticated / exception (default true, as in the seed). */

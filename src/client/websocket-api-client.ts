@@ -371,9 +371,10 @@ export class WebsocketAPIClient {
   private endpoint(): Promise<Endpoint> {
     const s = this.settings;
     if (s.testnet && s.wsBaseUrl === undefined) {
+      // The local simulator only knows its demo account: given credentials are not used here.
       this.testnetEndpoint ??= (this.testnet = startTestnet()).then((gateway) => ({
         baseUrl: gateway.url,
-        signer: this.signer ?? createSigner(gateway.credentials),
+        signer: createSigner(gateway.credentials),
       }));
       return this.testnetEndpoint;
     }
