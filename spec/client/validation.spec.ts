@@ -228,4 +228,22 @@ describe('validation before sending', () => {
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('parameters whose getters throw become a ValidationError, not an exception from the method', async () => {
+    const { client, sim } = await h.start();
+    const hostile = { ...limitBuy() } as Record<string, unknown>;
+    Object.defineProperty(hostile, 'clientOid', {
+      enumerable: true,
+      get() {
+        throw new Error('gotcha');
+      },
+    });
+    let call: ReturnType<typeof client.submitNewSpotOrder> | undefined;
+    expect(() => (call = client.submitNewSpotOrder(hostile as never))).not.toThrow();
+    await expect(call).rejects.toMatchObject({
+      name: 'ValidationError',
+      issues: [{ field: '(request)', rule: expect.stringMatching(/could not be read/) }],
+    });
+    expect(sim.sessions()).toHaveLength(0);
+  });
 });

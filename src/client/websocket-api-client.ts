@@ -29,7 +29,7 @@ import { OPERATIONS, OPERATIONS_BY_OP, WS_KEY_MAP, type OperationSpec, type WSAP
 import { WsApiCall } from '../rpc/call';
 import { RpcChannel, type CallLatency, type ChannelOutlets, type RateLimitState } from '../rpc/channel';
 import { createIdGenerator } from '../rpc/ids';
-import { prepareRequest, requestFrame } from '../rpc/prepare';
+import { prepareRequest, requestFrame, type PreparedRequest, type RejectedRequest } from '../rpc/prepare';
 import { RateLimitGate } from '../rpc/rate-limit-gate';
 import type { WSAPIResponse } from '../rpc/response';
 import { createSigner, type Signer } from '../transport/auth';
@@ -51,6 +51,14 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const LOG_PREFIX = '[kucoin-wsapi-rx]';
 /** How much of an unusable frame an exception event carries. */
 const FRAME_EXCERPT = 256;
+
+/** What a request whose parameters throw when read becomes. */
+const UNREADABLE: RejectedRequest = {
+  ok: false,
+  issues: [{ field: '(request)', rule: 'could not be read (a getter or toJSON threw)' }],
+  clientOid: undefined,
+  clientOids: undefined,
+};
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -271,7 +279,15 @@ export class WebsocketAPIClient {
         rule: `must be one of ${Object.keys(WS_KEY_MAP).join(', ')}`,
       });
     }
-    const prepared = prepareRequest(spec, params);
+    let prepared: PreparedRequest | RejectedRequest;
+    let frame = '';
+    try {
+      prepared = prepareRequest(spec, params);
+      if (prepared.ok) frame = requestFrame(id, spec.op, prepared.args);
+    } catch {
+      // Hostile input (a throwing getter or toJSON) is a validation failure, not a crash.
+      prepared = UNREADABLE;
+    }
     const call = new WsApiCall(id, spec, key, prepared.clientOid, prepared.clientOids, performance.now());
     if (!prepared.ok) {
       call.reject(
@@ -285,7 +301,7 @@ export class WebsocketAPIClient {
     } else if (this.closed !== undefined) {
       call.reject(this.closedError(call));
     } else {
-      route.channel.submit(call, requestFrame(id, spec.op, prepared.args));
+      route.channel.submit(call, frame);
     }
     return call;
   }

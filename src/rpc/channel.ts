@@ -1,6 +1,6 @@
 import type { Subject } from 'rxjs';
 import { CODES } from '../codecs/codes';
-import type { RateLimit } from '../codecs/envelope';
+import { ResponseEnvelope, type RateLimit } from '../codecs/envelope';
 import { formatIssues, toIssues } from '../codecs/report';
 import {
   DisconnectedError,
@@ -21,8 +21,8 @@ import type { WSAPIResponse } from './response';
 export interface Link {
   /** True while frames may be written. */
   readonly ready: boolean;
-  /** Writes one frame; only while ready. */
-  write(frame: string): void;
+  /** Writes one frame; only while ready. False: not written (the socket is closing). */
+  write(frame: string): boolean;
   /** Starts connecting if it has not yet. */
   start(): void;
 }
@@ -98,9 +98,11 @@ export class RpcChannel {
       link.ready &&
       (this.gate === undefined || this.gate.tryAcquire())
     ) {
-      call.sentAt = call.createdAt;
-      link.write(frame);
-      return;
+      if (link.write(frame)) {
+        call.sentAt = call.createdAt;
+        return;
+      }
+      this.gate?.released();
     }
     call.frame = frame;
     this.queue.push(call);
@@ -121,7 +123,7 @@ export class RpcChannel {
     }
     if (!FastResponseEnvelope.is(frame)) {
       this.gate?.answered(undefined);
-      this.malformed(call, 'the response envelope', FastResponseEnvelope.decode(frame), raw);
+      this.malformed(call, 'the response envelope', ResponseEnvelope.decode(frame), raw);
       return;
     }
     const rateLimit = frame.rateLimit;
@@ -201,11 +203,14 @@ export class RpcChannel {
         this.gate.wait(this.flushQueue);
         break;
       }
+      if (!link.write(call.frame as string)) {
+        // The socket is closing: keep the call queued for the next session.
+        this.gate?.released();
+        break;
+      }
       queue[this.head++] = undefined;
-      const frame = call.frame as string;
       call.frame = undefined;
       call.sentAt = now();
-      link.write(frame);
     }
     if (this.head === queue.length) {
       queue.length = 0;
@@ -255,7 +260,7 @@ export class RpcChannel {
   private malformed(
     call: WsApiCall,
     what: string,
-    decoded: ReturnType<typeof FastResponseEnvelope.decode>,
+    decoded: ReturnType<typeof ResponseEnvelope.decode>,
     raw: string,
     response?: WSAPIResponse,
   ): void {

@@ -27,7 +27,10 @@ export function isResponseEnvelope(u: unknown): u is ResponseEnvelope {
   );
 }
 
-/** `ResponseEnvelope` with the hand-written `is`; decoding (to explain a failure) is io-ts' own. */
+/**
+ * `ResponseEnvelope` with the hand-written `is`; validation is io-ts' own. To explain a
+ * failure, decode with `ResponseEnvelope` itself: its error paths then name the fields.
+ */
 export const FastResponseEnvelope = new t.Type<ResponseEnvelope, ResponseEnvelope, unknown>(
   ResponseEnvelope.name,
   isResponseEnvelope,

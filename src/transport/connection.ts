@@ -131,9 +131,14 @@ export class Connection {
   /**
    * Writes one text frame; only while `ready`. The frame goes to the socket directly rather
    * than through rxjs-websockets' input Subject: same socket, one hop less per request.
+   * False (nothing written) when the socket is already closing: the frame would be dropped
+   * silently, so the caller keeps the request for the next session instead.
    */
-  write(frame: string): void {
-    (this.sink as TrackedSocket).send(frame);
+  write(frame: string): boolean {
+    const sink = this.sink as TrackedSocket;
+    if (!sink.writable) return false;
+    sink.send(frame);
+    return true;
   }
 
   /** Starts connecting, once; later calls do nothing. */

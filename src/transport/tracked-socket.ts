@@ -2,6 +2,9 @@ import type { WebSocketLike } from 'rxjs-websockets';
 
 type Handler = WebSocketLike['onmessage'];
 
+/** WebSocket.OPEN, the same in `ws` and browsers. */
+const OPEN = 1;
+
 interface Terminable {
   terminate?: () => void;
 }
@@ -45,6 +48,16 @@ export class TrackedSocket implements WebSocketLike {
 
   send(data: string | ArrayBuffer | Blob): void {
     this.socket.send(data);
+  }
+
+  /**
+   * False once the socket is closing: `ws` (and browsers) then drop what is sent without a
+   * word, so a request written now would never reach the gateway. Sockets that do not say
+   * (injected fakes) count as open.
+   */
+  get writable(): boolean {
+    const state = (this.socket as { readyState?: number }).readyState;
+    return state === undefined || state === OPEN;
   }
 
   close(): void {

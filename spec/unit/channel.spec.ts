@@ -1,0 +1,234 @@
+import { Subject } from 'rxjs';
+import {
+  DisconnectedError,
+  GatewayError,
+  ProtocolError,
+  RateLimitError,
+  TimeoutError,
+} from '../../src/errors';
+import { OPERATIONS } from '../../src/operations';
+import { WsApiCall } from '../../src/rpc/call';
+import { RpcChannel, type ChannelOutlets, type Link } from '../../src/rpc/channel';
+import { requestFrame } from '../../src/rpc/prepare';
+
+class FakeLink implements Link {
+  ready = false;
+  writable = true;
+  starts = 0;
+  readonly written: string[] = [];
+  write(frame: string): boolean {
+    if (!this.writable) return false;
+    this.written.push(frame);
+    return true;
+  }
+  start(): void {
+    this.starts++;
+  }
+}
+
+const spec = OPERATIONS.submitNewSpotOrder;
+let nextId = 0;
+
+function setup(timeoutMs = 1_000) {
+  const exceptions: Array<{ error: Error; raw?: string }> = [];
+  const outlets: ChannelOutlets = {
+    latency: new Subject(),
+    rateLimit: new Subject(),
+    response: () => undefined,
+    wantsResponses: () => false,
+    exception: (_wsKey, error, raw) => exceptions.push({ error, raw }),
+  };
+  const channel = new RpcChannel('wsApiSpotV1', timeoutMs, outlets, undefined);
+  const link = new FakeLink();
+  channel.attach(link);
+  const submit = (clientOid = `c${nextId + 1}`) => {
+    const id = String(++nextId);
+    const call = new WsApiCall(id, spec, 'wsApiSpotV1', clientOid, undefined, performance.now());
+    channel.submit(call, requestFrame(id, spec.op, { clientOid }));
+    return call;
+  };
+  const answer = (id: string, extra: Record<string, unknown> = {}) => {
+    const frame = {
+      id,
+      op: 'spot.order',
+      code: '200000',
+      data: { orderId: `o${id}`, clientOid: `c${id}` },
+      inTime: 1,
+      outTime: 2,
+      ...extra,
+    };
+    channel.frame(frame, id, JSON.stringify(frame));
+  };
+  return { channel, link, submit, answer, exceptions };
+}
+
+const outcome = (call: WsApiCall<unknown>) =>
+  call.then(
+    (r) => r,
+    (e: unknown) => e,
+  );
+
+beforeEach(() => (nextId = 0));
+
+describe('RpcChannel', () => {
+  it('queues while not ready (starting the connection) and writes in order once ready', () => {
+    const { channel, link, submit } = setup();
+    const a = submit();
+    const b = submit();
+    expect(link.starts).toBe(2);
+    expect(link.written).toEqual([]);
+    expect([a.sent, b.sent]).toEqual([false, false]);
+    link.ready = true;
+    channel.ready();
+    expect(link.written.map((f) => JSON.parse(f).id)).toEqual(['1', '2']);
+    expect([a.sent, b.sent]).toEqual([true, true]);
+    submit();
+    expect(link.written).toHaveLength(3);
+    channel.failAll(() => new Error('end'));
+  });
+
+  it('routes answers by id, whatever the order', async () => {
+    const { channel, link, submit, answer } = setup();
+    link.ready = true;
+    const calls = [submit(), submit(), submit()];
+    answer('3');
+    answer('1');
+    answer('2');
+    const rs = await Promise.all(calls);
+    expect(
+      rs.map((r) => [r.id, (r.data as { orderId: string }).orderId, r.wsKey, r.isWSAPIResponse]),
+    ).toEqual([
+      ['1', 'o1', 'wsApiSpotV1', true],
+      ['2', 'o2', 'wsApiSpotV1', true],
+      ['3', 'o3', 'wsApiSpotV1', true],
+    ]);
+    expect(channel.pending.size).toBe(0);
+  });
+
+  it('a socket that is closing does not take the frame: the call stays queued, unsent, for the next session', () => {
+    const { channel, link, submit } = setup();
+    link.ready = true;
+    link.writable = false;
+    const a = submit();
+    const b = submit();
+    expect(link.written).toEqual([]);
+    channel.lost(new Error('closed'));
+    expect([a.status, b.status]).toEqual(['pending', 'pending']);
+    link.writable = true;
+    channel.ready();
+    expect(link.written.map((f) => JSON.parse(f).id)).toEqual(['1', '2']);
+    channel.failAll(() => new Error('end'));
+  });
+
+  it('lost(): written calls fail as disconnected with their clientOid; queued ones survive', async () => {
+    const { channel, link, submit } = setup();
+    link.ready = true;
+    const written = submit('w1');
+    link.ready = false;
+    const queued = submit('q1');
+    channel.lost(new Error('socket closed'));
+    const e = await outcome(written);
+    expect(e).toBeInstanceOf(DisconnectedError);
+    expect(e).toMatchObject({ clientOid: 'w1', requestId: '1' });
+    expect((e as Error).cause).toEqual(new Error('socket closed'));
+    expect(queued.status).toBe('pending');
+    link.ready = true;
+    channel.ready();
+    expect(link.written.map((f) => JSON.parse(f).id)).toEqual(['1', '2']); // '1' was never re-sent
+    channel.failAll(() => new Error('end'));
+  });
+
+  it('times out with one timer, sent or not, and never writes a call that timed out in the queue', async () => {
+    jest.useFakeTimers();
+    try {
+      const { channel, link, submit } = setup(100);
+      link.ready = true;
+      const written = submit();
+      link.ready = false;
+      const queued = submit();
+      expect(jest.getTimerCount()).toBe(1);
+      jest.advanceTimersByTime(101);
+      const [a, b] = await Promise.all([outcome(written), outcome(queued)]);
+      expect(a).toBeInstanceOf(TimeoutError);
+      expect(a).toMatchObject({ sent: true, timeoutMs: 100 });
+      expect(b).toMatchObject({ sent: false });
+      link.ready = true;
+      channel.ready();
+      expect(link.written).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('unknown ids and duplicates are exceptions that fail nothing', async () => {
+    const { channel, link, submit, answer, exceptions } = setup();
+    link.ready = true;
+    const a = submit();
+    const b = submit();
+    answer('1');
+    answer('1'); // duplicate
+    answer('99');
+    expect(exceptions.map((x) => x.error.message)).toEqual([
+      'malformed frame: answer to an unknown or expired request id 1',
+      'malformed frame: answer to an unknown or expired request id 99',
+    ]);
+    await expect(a).resolves.toMatchObject({ id: '1' });
+    expect(b.status).toBe('pending');
+    channel.failAll(() => new Error('end'));
+  });
+
+  it('a wrong envelope or wrong data fails that call with ProtocolError and reports it', async () => {
+    const { channel, link, submit, answer, exceptions } = setup();
+    link.ready = true;
+    const a = submit();
+    const b = submit();
+    answer('1', { code: 200000 });
+    answer('2', { data: { orderId: 7 } });
+    const [ea, eb] = await Promise.all([outcome(a), outcome(b)]);
+    expect(ea).toBeInstanceOf(ProtocolError);
+    expect((ea as Error).message).toMatch(/response envelope: code: /);
+    expect(eb).toBeInstanceOf(ProtocolError);
+    expect((eb as Error).message).toMatch(/spot\.order data: orderId: .*clientOid: /);
+    expect(exceptions.map((x) => x.error)).toEqual([ea, eb]);
+    expect(channel.pending.size).toBe(0);
+  });
+
+  it('error codes: 429000 → RateLimitError with reset; others → GatewayError with the envelope', async () => {
+    const { link, submit, answer } = setup();
+    link.ready = true;
+    const a = submit();
+    const b = submit();
+    answer('1', {
+      code: '429000',
+      msg: 'Too many requests',
+      data: undefined,
+      rateLimit: { limit: 5, reset: 700, remaining: 0 },
+    });
+    answer('2', { code: '400100', msg: 'bad price', data: undefined });
+    const ea = (await outcome(a)) as RateLimitError;
+    expect(ea).toBeInstanceOf(RateLimitError);
+    expect([ea.reset, ea.code, ea.requestId]).toEqual([700, '429000', '1']);
+    expect(ea.resetAt - Date.now()).toBeLessThanOrEqual(700);
+    const eb = (await outcome(b)) as GatewayError;
+    expect(eb).toBeInstanceOf(GatewayError);
+    expect(eb).toMatchObject({ code: '400100', msg: 'bad price', response: { id: '2', msg: 'bad price' } });
+  });
+
+  it('failAll() rejects everything and stops the timer', async () => {
+    jest.useFakeTimers();
+    try {
+      const { channel, link, submit } = setup();
+      link.ready = true;
+      const a = submit();
+      link.ready = false;
+      const b = submit();
+      const end = new Error('closed');
+      channel.failAll(() => end);
+      expect(await outcome(a)).toBe(end);
+      expect(await outcome(b)).toBe(end);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
