@@ -59,6 +59,24 @@ describe('RateLimitGate', () => {
     expect(g.tryAcquire()).toBe(true);
   });
 
+  it('a written request lost once the quota is known stays counted until the window resets', () => {
+    const g = gate();
+    g.tryAcquire();
+    g.answered({ limit: 3, reset: 1_000, remaining: 2 });
+    expect([g.tryAcquire(), g.tryAcquire()]).toEqual([true, true]);
+    // Both lost (drop or timeout): the gateway may have counted them, so nothing is left.
+    g.released();
+    g.released();
+    expect(g.tryAcquire()).toBe(false);
+    clock = 1_001;
+    expect([g.tryAcquire(), g.tryAcquire(), g.tryAcquire(), g.tryAcquire()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+
   it('dispose() clears the timer and forgets waiters', () => {
     const g = gate();
     g.tryAcquire();

@@ -42,9 +42,16 @@ export class RateLimitGate {
     this.wake();
   }
 
-  /** A written request will never be answered (timed out, or its connection died). */
+  /**
+   * A written request will never be answered (timed out, or its connection died). The
+   * gateway may well have counted it — answers come in order, so it is not in the last
+   * `remaining` yet — so its unit stays spent until the window resets: giving it back would
+   * let the next request through into a 429000. While the quota is still unknown (the probe),
+   * it is given back, or nothing could ever be sent again.
+   */
   released(): void {
     if (this.inFlight > 0) this.inFlight--;
+    if (this.limit > 0 && this.remaining > 0) this.remaining--;
     this.wake();
   }
 
