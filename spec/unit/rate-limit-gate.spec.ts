@@ -77,6 +77,21 @@ describe('RateLimitGate', () => {
     ]);
   });
 
+  it('after the reset, with the whole quota in flight, waits for answers without polling a timer', () => {
+    const g = gate();
+    g.tryAcquire();
+    g.answered({ limit: 2, reset: 100, remaining: 1 });
+    clock = 200; // the window has reset: the whole limit is available
+    expect([g.tryAcquire(), g.tryAcquire(), g.tryAcquire()]).toEqual([true, true, false]);
+    const woke = jest.fn();
+    g.wait(woke);
+    // Only an answer (or a lost request) can free a unit now: a timer would fire every ms
+    // for as long as the gateway stays silent.
+    expect(jest.getTimerCount()).toBe(0);
+    g.answered({ limit: 2, reset: 1_000, remaining: 1 });
+    expect(woke).toHaveBeenCalledTimes(1);
+  });
+
   it('dispose() clears the timer and forgets waiters', () => {
     const g = gate();
     g.tryAcquire();

@@ -58,7 +58,9 @@ export class RateLimitGate {
   /** Calls `waiter` when quota may be available again (after an answer or the window reset). */
   wait(waiter: () => void): void {
     this.waiters.add(waiter);
-    if (this.timer === undefined && this.limit > 0) {
+    // Once the reset has passed, only requests in flight hold the quota, and each of them
+    // ends in `answered` or `released`, which wake the waiters: a timer would only poll.
+    if (this.timer === undefined && this.limit > 0 && this.resetAt > this.now()) {
       const delay = Math.max(1, Math.ceil(this.resetAt - this.now()) + 1);
       this.timer = setTimeout(() => {
         this.timer = undefined;
