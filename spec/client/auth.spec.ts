@@ -2,6 +2,8 @@
  * Authentication refusals close the client after ONE attempt (no retry storm) with an
  * AuthenticationError naming the gateway's code; every pending call rejects with it.
  */
+import { createHmac } from 'node:crypto';
+import { filter, firstValueFrom } from 'rxjs';
 import { AuthenticationError, ClientClosedError, type WsApiCall } from '../../src';
 import type { WebSocketFactory } from '../../src/transport/websocket';
 import { makeNodeWebSocket } from '../../src/transport/websocket';
@@ -9,6 +11,7 @@ import type { WebSocketLike } from 'rxjs-websockets';
 import { countingFactory, limitBuy, stateIs, useHarness } from './harness';
 
 const h = useHarness();
+const hmac = (key: string, text: string) => createHmac('sha256', key).update(text).digest('base64');
 
 const settle = (call: WsApiCall<unknown>) =>
   call.then(
@@ -112,6 +115,31 @@ describe('authentication refused', () => {
     });
     await expect(client.connect()).rejects.toMatchObject({ name: 'AuthenticationError', code: '400003' });
     expect(counter.n).toBe(1);
+  });
+
+  it('signs a fresh URL for every connection attempt', async () => {
+    const sim = await h.sim();
+    const urls: string[] = [];
+    const client = h.client(sim, {
+      makeWebSocket: (url, p) => (urls.push(url), makeNodeWebSocket(url, p)),
+      reconnect: { initialDelayMs: 20, maxDelayMs: 20 },
+    });
+    await client.connect();
+    const back = firstValueFrom(client.events$.pipe(filter((e) => e.type === 'reconnected')));
+    sim.faults.dropSessions();
+    await back;
+    expect(urls).toHaveLength(2);
+    const [a, b] = urls.map((u) => new URL(u));
+    expect(a.pathname).toBe('/v1/private');
+    expect(Number(b.searchParams.get('timestamp'))).toBeGreaterThan(Number(a.searchParams.get('timestamp')));
+    for (const u of [a, b]) {
+      const ts = u.searchParams.get('timestamp')!;
+      expect(u.searchParams.get('apikey')).toBe(sim.demoAccount.apiKey);
+      expect(u.searchParams.get('sign')).toBe(hmac(sim.demoAccount.apiSecret, sim.demoAccount.apiKey + ts));
+      expect(u.searchParams.get('passphrase')).toBe(
+        hmac(sim.demoAccount.apiSecret, sim.demoAccount.apiPassphrase),
+      );
+    }
   });
 
   it('never puts credentials in errors or states', async () => {

@@ -3,7 +3,7 @@
  * go out once; written calls at a drop fail as "disconnected, outcome unknown" and are never
  * re-sent; calls time out when the gateway stops answering.
  */
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, take } from 'rxjs';
 import { DisconnectedError, TimeoutError, type WSAPIOrderResponse, type WsApiCall } from '../../src';
 import type { Simulator } from '../../src/simulator';
 import { framesFor, limitBuy, stateIs, useHarness } from './harness';
@@ -126,6 +126,31 @@ describe('delivery', () => {
     await client.submitNewSpotOrder(limitBuy()); // the probe
     expect(framesFor(sim, call.id)).toBe(0);
     expect(sim.exchange.acceptedCount('never-sent')).toBe(0);
+  });
+
+  it('pings every pingInterval, which keeps an otherwise idle session open', async () => {
+    const { client, sim } = await h.start({ pingInterval: 60, pingTimeout: 60 });
+    await client.connect();
+    const states: string[] = [];
+    client.stateOf$('wsApiSpotV1').subscribe((s) => states.push(s.status));
+    // The simulator closes sessions silent for pingInterval + pingTimeout (120 ms).
+    await lastValueFrom(
+      client.messages$.pipe(
+        filter((m) => (m.frame as { op?: string }).op === 'pong'),
+        take(6),
+      ),
+    );
+    expect(sim.countFrames((f) => f.op === 'ping')).toBeGreaterThanOrEqual(6);
+    expect(states).toEqual(['ready']);
+    expect(sim.sessions()).toHaveLength(1);
+    const pings = sim.framesReceived().filter((f) => f.text.includes('"op":"ping"'));
+    const gaps = pings.slice(1).map((p, i) => p.at - pings[i].at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(40);
+    expect(JSON.parse(pings[0].text)).toEqual({
+      id: expect.stringMatching(/^ping-/),
+      op: 'ping',
+      timestamp: expect.any(Number),
+    });
   });
 
   it('notices a silent gateway by the heartbeat, reconnects, and serves again', async () => {

@@ -95,6 +95,42 @@ describe('state$', () => {
   });
 });
 
+describe('reconnects', () => {
+  it('the attempt count starts again at 1 after every successful handshake', async () => {
+    const { client, sim } = await h.start({}, fastReconnect);
+    await client.connect();
+    const attempts: number[] = [];
+    client.getWSClient().on('reconnect', (e) => attempts.push(e.attempt));
+    for (let i = 0; i < 3; i++) {
+      const back = firstValueFrom(client.events$.pipe(filter((e) => e.type === 'reconnected')));
+      sim.faults.dropSessions();
+      await back;
+    }
+    expect(attempts).toEqual([1, 1, 1]);
+  });
+
+  it('attempts grow while the gateway refuses, with delays inside the full-jitter window', async () => {
+    const sim = await h.sim();
+    sim.faults.refuseConnections(true);
+    const client = h.client(sim, { reconnect: { initialDelayMs: 8, maxDelayMs: 30 } });
+    const states: ConnectionState[] = [];
+    client.stateOf$('wsApiSpotV1').subscribe((s) => states.push(s));
+    void client.connect().catch(() => undefined);
+    await firstValueFrom(client.stateOf$('wsApiSpotV1').pipe(filter((s) => s.attempt === 4)));
+    sim.faults.refuseConnections(false);
+    await stateIs(client, 'ready');
+    const waits = states.filter((s) => s.status === 'reconnecting');
+    expect(waits.map((s) => s.attempt).slice(0, 4)).toEqual([1, 2, 3, 4]);
+    const ceilings = [8, 16, 30, 30];
+    waits.slice(0, 4).forEach((s, i) => {
+      expect(s.retryInMs).toBeGreaterThanOrEqual(0);
+      expect(s.retryInMs).toBeLessThan(ceilings[i]);
+      expect(s.error?.message).toMatch(/503/);
+    });
+    expect(states.at(-1)).toMatchObject({ status: 'ready' });
+  });
+});
+
 describe('attachEventListeners', () => {
   it('logs open, authenticated, reconnect and reconnected through the injected logger, without secrets', async () => {
     const lines: string[] = [];
