@@ -10,6 +10,13 @@ export interface TestnetGateway {
 }
 
 /**
+ * The simulator, by the package's own name (a self-reference, resolved through its
+ * `exports`). A variable on purpose: bundlers follow literal `import('…')` specifiers, and a
+ * browser bundle (an Angular app) must not pull in the simulator, a Node server.
+ */
+const SIMULATOR_MODULE: string = 'kucoin-wsapi-rx/simulator';
+
+/**
  * `testnet: true` without `wsBaseUrl`. KuCoin has no public test gateway for the WS API, so
  * in Node the bundled simulator is started in-process on a free loopback port, with its
  * demo account. The simulator is imported lazily, here only, so that the client core never
@@ -22,7 +29,9 @@ export async function startTestnet(inNode: boolean = isNodeRuntime()): Promise<T
         'run the simulator with `npx kucoin-wsapi-sim` and pass its URL as wsBaseUrl)',
     );
   }
-  const { startSimulator } = await import('../simulator');
+  const { startSimulator } = (await import(
+    /* webpackIgnore: true */ /* @vite-ignore */ SIMULATOR_MODULE
+  )) as typeof import('../simulator');
   // The client asks for the endpoint once and keeps the answer: a failure here would repeat on
   // every reconnect, so it is a configuration error (fatal, every call rejects with it).
   const sim = await startSimulator({ port: 0 }).catch((error: unknown) => {
