@@ -388,10 +388,14 @@ export class WebsocketAPIClient {
     const s = this.settings;
     if (s.testnet && s.wsBaseUrl === undefined) {
       // The local simulator only knows its demo account: given credentials are not used here.
-      this.testnetEndpoint ??= (this.testnet = startTestnet()).then((gateway) => ({
-        baseUrl: gateway.url,
-        signer: createSigner(gateway.credentials),
-      }));
+      this.testnetEndpoint ??= (this.testnet = startTestnet()).then(
+        (gateway) => ({ baseUrl: gateway.url, signer: createSigner(gateway.credentials) }),
+        (error: unknown) => {
+          // Let the next attempt try again rather than replaying this failure forever.
+          this.testnet = this.testnetEndpoint = undefined;
+          throw error;
+        },
+      );
       return this.testnetEndpoint;
     }
     if (this.signer === undefined) {
@@ -442,7 +446,7 @@ export class WebsocketAPIClient {
       reason instanceof AuthenticationError || reason instanceof ConfigurationError ? reason : undefined;
     const routes = Object.values(this.routes);
     for (const { channel } of routes) channel.failAll((call) => shared ?? this.closedError(call));
-    this.gate?.dispose();
+    // this.gate?.dispose();
     void (async () => {
       try {
         await Promise.all(routes.map(({ connection }) => connection.close(reason)));

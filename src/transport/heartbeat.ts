@@ -18,10 +18,12 @@ export class Heartbeat {
     private readonly dead: () => void,
   ) {}
 
+  /** Starts pinging (once the session is ready). */
   start(): void {
     if (this.interval === undefined) this.interval = setInterval(this.tick, this.intervalMs);
   }
 
+  /** Stops pinging and watching; clears both timers. */
   stop(): void {
     if (this.interval !== undefined) clearInterval(this.interval);
     if (this.deadline !== undefined) clearTimeout(this.deadline);

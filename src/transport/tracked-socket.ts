@@ -46,6 +46,7 @@ export class TrackedSocket implements WebSocketLike {
     };
   }
 
+  /** Sends one frame on the socket. */
   send(data: string | ArrayBuffer | Blob): void {
     this.socket.send(data);
   }
@@ -60,6 +61,7 @@ export class TrackedSocket implements WebSocketLike {
     return state === undefined || state === OPEN;
   }
 
+  /** What rxjs-websockets calls on unsubscribe: a closing handshake if `graceful`, else a cut. */
   close(): void {
     if (this.graceful) this.socket.close();
     else this.terminate();
