@@ -446,7 +446,7 @@ export class WebsocketAPIClient {
       reason instanceof AuthenticationError || reason instanceof ConfigurationError ? reason : undefined;
     const routes = Object.values(this.routes);
     for (const { channel } of routes) channel.failAll((call) => shared ?? this.closedError(call));
-    // this.gate?.dispose();
+    this.gate?.dispose();
     void (async () => {
       try {
         await Promise.all(routes.map(({ connection }) => connection.close(reason)));
