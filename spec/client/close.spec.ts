@@ -7,50 +7,12 @@
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { ClientClosedError, WebsocketAPIClient, type WsApiCall } from '../../src';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { liveTimers, tcpHandles, trackTimers, untrackTimers } from '../support/handles';
 import { limitBuy, stateIs } from './harness';
-
-/**
- * Timers created while a test runs, still pending. Jest's own timers are made outside the
- * test's globals; everything the client, rxjs, ws and the simulator start goes through these.
- */
-const liveTimers = new Set<unknown>();
-const real = { setTimeout, clearTimeout, setInterval, clearInterval };
-function trackTimers(): void {
-  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const handle = real.setTimeout(() => {
-      liveTimers.delete(handle);
-      fn(...args);
-    }, ms);
-    liveTimers.add(handle);
-    return handle;
-  }) as typeof setTimeout;
-  globalThis.clearTimeout = ((handle: Parameters<typeof clearTimeout>[0]) => {
-    liveTimers.delete(handle);
-    real.clearTimeout(handle);
-  }) as typeof clearTimeout;
-  globalThis.setInterval = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const handle = real.setInterval(fn, ms, ...args);
-    liveTimers.add(handle);
-    return handle;
-  }) as typeof setInterval;
-  globalThis.clearInterval = ((handle: Parameters<typeof clearInterval>[0]) => {
-    liveTimers.delete(handle);
-    real.clearInterval(handle);
-  }) as typeof clearInterval;
-}
-function untrackTimers(): void {
-  Object.assign(globalThis, real);
-}
-
-/** Open sockets and servers of this process. */
-function tcpHandles(): string[] {
-  return process.getActiveResourcesInfo().filter((kind) => kind.startsWith('TCP'));
-}
 
 let sim: Simulator;
 
 beforeEach(async () => {
-  liveTimers.clear();
   trackTimers();
   sim = await startSimulator({ port: 0, seed: 1 });
 });

@@ -1,6 +1,6 @@
 /**
  * Helpers shared by the reliability suites (spec/reliability): outcomes of calls, recorded
- * states, bounded polling of facts only the simulator knows, and live-handle counts.
+ * states, and bounded polling of facts only the simulator knows.
  * Nothing here sleeps: waiting is on events, or on the event loop for a bounded number of turns.
  */
 import type { Observable, Subscription } from 'rxjs';
@@ -34,12 +34,3 @@ export function recordStates(state$: Observable<ConnectionState>): {
 
 /** The statuses of recorded states, for readable expectations. */
 export const statuses = (states: readonly ConnectionState[]): string[] => states.map((s) => s.status);
-
-/** How many live handles of each kind that matters here: timers and TCP sockets/servers. */
-export function liveHandles(): { timers: number; tcp: number } {
-  const info = process.getActiveResourcesInfo();
-  return {
-    timers: info.filter((k) => k === 'Timeout').length,
-    tcp: info.filter((k) => k.startsWith('TCP')).length,
-  };
-}
