@@ -1,6 +1,8 @@
 import * as t from 'io-ts';
 
-const optional = <P extends t.Props>(required: t.Props, opt: P) =>
+// Generic in both halves: with `required: t.Props` the required fields' type was an index
+// signature of `any` (any field name compiled, orderId was `any`).
+const optional = <R extends t.Props, P extends t.Props>(required: R, opt: P) =>
   t.intersection([t.type(required), t.partial(opt)]);
 
 /** data of spot.order, spot.cancel and margin.cancel (the seed's WSAPIOrderResponse). */
