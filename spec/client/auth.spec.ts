@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { filter, firstValueFrom } from 'rxjs';
-import { AuthenticationError, ClientClosedError, type WsApiCall } from '../../src';
+import { AuthenticationError, ClientClosedError, ConfigurationError, type WsApiCall } from '../../src';
 import type { WebSocketFactory } from '../../src/transport/websocket';
 import { makeNodeWebSocket } from '../../src/transport/websocket';
 import type { WebSocketLike } from 'rxjs-websockets';
@@ -154,5 +154,23 @@ describe('authentication refused', () => {
     ].join('\n');
     expect(texts).not.toContain('the-wrong-secret');
     expect(texts).not.toContain('pass-phrase-xyz');
+  });
+});
+
+describe('a broken transport', () => {
+  it('closes the client with a ConfigurationError after one attempt instead of retrying a TypeError forever', async () => {
+    const sim = await h.sim();
+    let attempts = 0;
+    const client = h.client(sim, {
+      reconnect: { initialDelayMs: 1 },
+      // Not a WebSocket: wiring it up throws a TypeError inside the transport.
+      makeWebSocket: () => (attempts++, null as unknown as WebSocketLike),
+    });
+    const call = client.submitNewSpotOrder(limitBuy());
+    const error = await settle(call);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/the WebSocket transport failed: TypeError/);
+    expect(attempts).toBe(1);
+    expect(client.stateOf('wsApiSpotV1').status).toBe('closed');
   });
 });

@@ -360,6 +360,14 @@ export class Connection {
   /** A readable, credential-free error for a failed attempt. */
   private describe(error: unknown, socket: TrackedSocket | undefined): Error {
     if (error instanceof AuthenticationError || error instanceof ConfigurationError) return error;
+    // Socket failures reach us as plain Errors (rxjs-websockets wraps them); a TypeError or
+    // ReferenceError comes from code — a broken WebSocket factory or module interop — and
+    // reconnecting would repeat it forever, so it closes the client like a bad configuration.
+    if (error instanceof TypeError || error instanceof ReferenceError) {
+      return new ConfigurationError(
+        `the WebSocket transport failed: ${redactUrl(`${error.name}: ${error.message}`)}`,
+      );
+    }
     const reason = socket?.closeReason;
     const coded = reason === undefined ? null : CODED_REASON.exec(reason);
     if (coded !== null) return refusal(coded[1], coded[2]);
