@@ -28,41 +28,94 @@ const isObject = (u: unknown): u is Fields => typeof u === 'object' && u !== nul
 const clientOidOf = (u: unknown): string | undefined =>
   isObject(u) && typeof u.clientOid === 'string' ? u.clientOid : undefined;
 
-/** A copy of `order` with a fresh clientOid, or `order` itself when it has one (or is not an object). */
-function withClientOid(order: unknown, newClientOid: () => string): unknown {
-  return isObject(order) && order.clientOid === undefined ? { ...order, clientOid: newClientOid() } : order;
+/**
+ * Lists hold at most 100 items: a longer array is refused by its codec as it is, without
+ * being copied (a sparse array of length 2^32 - 1 would take forever to copy).
+ */
+const MAX_COPIED_LENGTH = 1_000;
+
+/** From this depth on nothing can be valid (request → list → item → field), so nothing is copied. */
+const MAX_COPIED_DEPTH = 3;
+
+/**
+ * A plain-data copy of request parameters, each value read once: own enumerable fields
+ * become data properties of a plain object (getters and Proxy traps run once, prototypes —
+ * an inherited `toJSON` included — are dropped, an own `__proto__` key stays a key), arrays
+ * become dense (a hole reads as undefined, which no list accepts) and lose own extras such
+ * as `toJSON`. The copy is what is validated AND what JSON.stringify sends, so the two cannot
+ * disagree, and the caller's object is never touched. Objects deeper than any valid
+ * position are left as they are: their codec refuses them before anything is serialised.
+ */
+function snapshot(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null || depth >= MAX_COPIED_DEPTH) return value;
+  if (Array.isArray(value)) {
+    const n = value.length;
+    if (n > MAX_COPIED_LENGTH) return value;
+    const list: unknown[] = [];
+    for (let i = 0; i < n; i++) list.push(snapshot(value[i], depth + 1));
+    return list;
+  }
+  // Spread defines properties (never [[Set]]), so `__proto__` cannot become the prototype.
+  const copy: Fields = { ...value };
+  for (const k in copy) {
+    const v = copy[k];
+    if (typeof v === 'object' && v !== null && hasOwn(copy, k)) copy[k] = snapshot(v, depth + 1);
+  }
+  return copy;
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * One order as `snapshot` copies it, with a fresh clientOid where it has none. Its fields
+ * are all primitives, so a shallow copy is the whole copy (a nested object is refused by the
+ * codec). The clientOid slot is written first in the literal: adding a property to a spread
+ * copy afterwards hits a V8 slow path (~1 µs, and maps that make the codec's `is` slower).
+ */
+function orderCopy(order: unknown, newClientOid: () => string): unknown {
+  if (!isObject(order)) return snapshot(order, 1);
+  const copy: Fields = order.clientOid === undefined ? { clientOid: undefined, ...order } : { ...order };
+  if (copy.clientOid === undefined) copy.clientOid = newClientOid();
+  return copy;
 }
 
 /**
- * Fills in missing clientOids (contract 4: every order has one), then validates with the
- * operation's request codec — in that order, so that the filled-in value is validated too.
- * The caller's object is never mutated: it is copied only when a clientOid must be added.
+ * Copies the parameters (see `snapshot`), fills in missing clientOids (contract 4: every
+ * order has one), then validates the copy with the operation's request codec — in that
+ * order, so that the filled-in value is validated too, and what is validated is exactly
+ * what `requestFrame` serialises. The caller's object is never mutated.
  * `lookup` operations name an existing order, so their clientOid is never invented.
- * Validation runs `codec.is` first and decodes only to explain a failure.
+ * Validation runs `codec.is` first and decodes only to explain a failure. Reading the
+ * parameters may throw (a hostile getter or Proxy); the caller turns that into a
+ * validation failure.
  */
 export function prepareRequest(
   spec: OperationSpec,
   params: unknown,
   newClientOid: () => string = newUuid,
 ): PreparedRequest | RejectedRequest {
-  let args = params;
+  let args: unknown;
   let clientOid: string | undefined;
   let clientOids: string[] | undefined;
   switch (spec.clientOid) {
     case 'single':
-      args = withClientOid(params, newClientOid);
+      args = orderCopy(params, newClientOid);
       clientOid = clientOidOf(args);
       break;
     case 'batch':
-      if (Array.isArray(params)) {
-        if (params.some((order) => isObject(order) && order.clientOid === undefined))
-          args = params.map((order) => withClientOid(order, newClientOid));
-        const oids = (args as unknown[]).map(clientOidOf);
+      if (Array.isArray(params) && params.length <= MAX_COPIED_LENGTH) {
+        const orders: unknown[] = [];
+        for (let i = 0; i < params.length; i++) orders.push(orderCopy(params[i], newClientOid));
+        args = orders;
+        const oids = orders.map(clientOidOf);
         if (oids.every((oid) => oid !== undefined)) clientOids = oids as string[];
+      } else {
+        args = snapshot(params, 0);
       }
       break;
     case 'lookup':
-      clientOid = clientOidOf(params);
+      args = snapshot(params, 0);
+      clientOid = clientOidOf(args);
       break;
   }
   if (spec.request.is(args)) return { ok: true, args, clientOid, clientOids };
