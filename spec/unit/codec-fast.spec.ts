@@ -1,0 +1,226 @@
+/**
+ * The request codecs' `is` is hand-tuned for the hot path (src/codecs/object.ts,
+ * src/codecs/primitives.ts). These properties check that it gives the same answer as the
+ * plain versions it replaced: the regular expressions for the primitives, the Object.keys
+ * version of strictObject's `is`, and, for every operation, the full decode.
+ */
+import fc from 'fast-check';
+import { isRight } from 'fp-ts/Either';
+import * as t from 'io-ts';
+import { strictObject } from '../../src/codecs/object';
+import {
+  Bool,
+  ClientOid,
+  DecimalString,
+  isClientOid,
+  isDecimalString,
+  isSymbol,
+  OneOf,
+  PositiveInt,
+  Symbol_,
+} from '../../src/codecs/primitives';
+import type { ValidationIssue } from '../../src/codecs/report';
+import { OPERATIONS, type MethodName } from '../../src/operations';
+import { BAD, FIELDS, hostileValue, ownObject, valid } from '../support/request-arbitraries';
+
+// ---- the plain versions ----
+
+const DECIMAL = /^(0|[1-9]\d{0,17})(\.\d{1,18})?$/;
+const refDecimal = (s: string): boolean => DECIMAL.test(s) && /[1-9]/.test(s);
+const refClientOid = (s: string): boolean => /^[A-Za-z0-9_-]{1,40}$/.test(s);
+const refSymbol = (s: string): boolean => /^[A-Z0-9]{1,20}(-[A-Z0-9]{1,20})?$/.test(s);
+
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** strictObject's `is` as it was first written. */
+function referenceIs(
+  required: t.Props,
+  optional: t.Props,
+  rules?: (value: Record<string, unknown>) => ValidationIssue[],
+): (u: unknown) => boolean {
+  return (u) => {
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
+    const o = u as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!has(required, k) && !has(optional, k)) return false;
+    for (const k of Object.keys(required)) if (!required[k].is(o[k])) return false;
+    for (const k of Object.keys(optional)) if (o[k] !== undefined && !optional[k].is(o[k])) return false;
+    return rules === undefined || rules(o).length === 0;
+  };
+}
+
+// ---- strings near every edge of the three expressions ----
+
+const chars = fc.constantFrom(
+  ...'0123456789.-_AZaz09 \t\n+eE,ü\u00a0\u0000/'.split(''),
+  '１', // a full-width digit
+  '\ud800',
+);
+const digits = (min: number, max: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: min, maxLength: max });
+/** A string of `n` characters from `alphabet`, `n` at and around each length limit. */
+const atLimits = (alphabet: string) =>
+  fc
+    .tuple(
+      fc.constantFrom(0, 1, 2, 17, 18, 19, 20, 21, 22, 39, 40, 41),
+      fc.constantFrom(...alphabet.split('')),
+    )
+    .chain(([n, first]) =>
+      fc
+        .string({ unit: fc.constantFrom(...alphabet.split('')), minLength: n, maxLength: n })
+        .map((rest) => (n === 0 ? '' : first + rest.slice(1))),
+    );
+const edgyString = fc.oneof(
+  atLimits('AZ09'),
+  atLimits('az_-AZ09'),
+  atLimits('1905'),
+  fc.tuple(atLimits('19'), fc.constantFrom('.', '-'), atLimits('09')).map((p) => p.join('')),
+  fc.string({ unit: chars, maxLength: 45 }),
+  fc.string({ maxLength: 45 }),
+  fc.tuple(digits(0, 20), fc.constantFrom('', '.', '-', '..'), digits(0, 20)).map((p) => p.join('')),
+  fc
+    .tuple(
+      fc.stringMatching(/^[A-Z0-9]{0,22}$/),
+      fc.constantFrom('', '-', '_', '--'),
+      fc.stringMatching(/^[A-Z0-9]{0,22}$/),
+    )
+    .map((p) => p.join('')),
+  fc.stringMatching(/^[A-Za-z0-9_-]{0,42}$/),
+  fc.stringMatching(/^(0|[1-9]\d{0,18})(\.\d{0,19})?$/),
+);
+
+describe('hand-written primitive checks', () => {
+  it.each([
+    ['DecimalString', isDecimalString, refDecimal],
+    ['ClientOid', isClientOid, refClientOid],
+    ['Symbol', isSymbol, refSymbol],
+  ] as const)('%s agrees with its regular expression', (_name, fast, reference) => {
+    fc.assert(
+      fc.property(edgyString, (s) => fast(s) === reference(s)),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('agree on the stated bad values and some good ones', () => {
+    for (const s of [...BAD.decimal, ...BAD.clientOid, ...BAD.symbol, '1', '0.1', '20000', 'BTC-USDT']) {
+      if (typeof s !== 'string') continue;
+      expect(isDecimalString(s)).toBe(refDecimal(s));
+      expect(isClientOid(s)).toBe(refClientOid(s));
+      expect(isSymbol(s)).toBe(refSymbol(s));
+    }
+  });
+});
+
+// ---- strictObject ----
+
+/** Objects whose keys are inherited, enumerable or not, or hidden behind getters. */
+class WithGetter {
+  constructor(private readonly sym: unknown) {}
+  get symbol(): unknown {
+    return this.sym;
+  }
+}
+
+function exotic(base: Record<string, unknown>, how: number, extra: unknown): unknown {
+  switch (how) {
+    case 0: // an enumerable inherited field
+      return Object.assign(Object.create({ price: extra }) as object, base);
+    case 1: // an enumerable inherited unknown key
+      return Object.assign(Object.create({ bogus: extra }) as object, base);
+    case 2: // a null prototype
+      return Object.assign(Object.create(null) as object, base);
+    case 3: {
+      // symbol only as a getter on the prototype (not an own key)
+      const { symbol, ...rest } = base;
+      return Object.assign(new WithGetter(symbol), rest);
+    }
+    case 4: // an own non-enumerable unknown key
+      return Object.defineProperty({ ...base }, 'bogus', { value: extra, enumerable: false });
+    default: // an inherited field shadowed by an own one
+      return Object.assign(Object.create({ symbol: extra, side: extra }) as object, base);
+  }
+}
+
+/** A valid value bent one way: a field bad, dropped, unknown added, or an odd prototype. */
+function mutated(method: MethodName): fc.Arbitrary<unknown> {
+  if (method === 'submitMultipleFuturesOrders') {
+    // A batch: each order bent (or not) on its own, and lists of every length around 1..20.
+    return fc.oneof(valid[method], fc.array(mutated('submitFuturesOrder'), { maxLength: 21 }), hostileValue);
+  }
+  const fields = Object.keys(FIELDS[method]);
+  const base = valid[method].filter(
+    (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v),
+  );
+  const badValue = fc
+    .constantFrom(...fields)
+    .chain((k) =>
+      fc.tuple(
+        fc.constant(k),
+        fc.oneof(fc.constantFrom(...BAD[FIELDS[method][k]]), edgyString, hostileValue),
+      ),
+    );
+  return fc.oneof(
+    valid[method],
+    fc.tuple(base, badValue).map(([o, [k, v]]) => ({ ...o, [k]: v })),
+    fc.tuple(base, fc.constantFrom(...fields)).map(([o, k]) => {
+      const copy = { ...o };
+      delete copy[k];
+      return copy;
+    }),
+    fc
+      .tuple(base, fc.string({ maxLength: 12 }), hostileValue)
+      .map(([o, k, v]) => ownObject([...Object.entries(o), [k, v]])),
+    fc
+      .tuple(base, fc.nat({ max: 5 }), fc.oneof(edgyString, hostileValue))
+      .map(([o, how, v]) => exotic(o, how, v)),
+    hostileValue,
+  );
+}
+
+describe('strictObject.is', () => {
+  const required = { symbol: Symbol_, side: OneOf(['buy', 'sell'] as const) };
+  const optional = { clientOid: ClientOid, price: DecimalString, size: PositiveInt, flag: Bool };
+  const rules = (o: Record<string, unknown>): ValidationIssue[] =>
+    o.flag === true && o.price === undefined ? [{ field: 'price', rule: 'needed with flag' }] : [];
+  const fast = strictObject('Test', required, optional, rules);
+  const reference = referenceIs(required, optional, rules);
+  const testValue = fc.oneof(
+    fc.record(
+      {
+        symbol: fc.oneof(fc.constantFrom('BTC-USDT', 'X'), edgyString),
+        side: fc.constantFrom('buy', 'sell', 'Buy', undefined),
+        clientOid: edgyString,
+        price: fc.oneof(edgyString, fc.constant(undefined)),
+        size: fc.oneof(fc.integer(), fc.double(), fc.constant(undefined)),
+        flag: fc.oneof(fc.boolean(), fc.constant(undefined)),
+        bogus: fc.anything(),
+      },
+      { requiredKeys: [], noNullPrototype: true },
+    ),
+    fc
+      .tuple(
+        fc.record({ symbol: fc.constant('BTC-USDT'), side: fc.constant('buy') }),
+        fc.nat({ max: 5 }),
+        edgyString,
+      )
+      .map(([o, how, v]) => exotic(o, how, v)),
+    hostileValue,
+  );
+
+  it('agrees with the Object.keys version', () => {
+    fc.assert(
+      fc.property(testValue, (v) => fast.is(v) === reference(v)),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it.each(Object.keys(OPERATIONS) as MethodName[])(
+    '%s: the request codec’s is agrees with its full decode',
+    (method) => {
+      const codec: t.Mixed = OPERATIONS[method].request;
+      fc.assert(
+        fc.property(mutated(method), (v) => codec.is(v) === isRight(codec.decode(v))),
+        { numRuns: 2_000 },
+      );
+    },
+  );
+});
