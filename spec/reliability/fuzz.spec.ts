@@ -418,6 +418,39 @@ describe(`fuzzed input (fast-check, ${RUNS} runs per operation, seed ${SEED})`, 
   }, 120_000);
 });
 
+describe('almost valid, exhaustively: every field of every operation with every value its rule rejects', () => {
+  it('is refused with a ValidationError naming the field, and nothing is sent', async () => {
+    const sim = await h.sim({ mode: 'ack', rateLimit: { limit: 100_000_000, windowMs: 60_000 } });
+    const client = h.client(sim, { requestTimeoutMs: 10_000 });
+    const wrongly: string[] = [];
+    let checked = 0;
+    for (const method of Object.keys(OPERATIONS) as MethodName[]) {
+      const [base] = fc.sample(valid[method], { numRuns: 1, seed: SEED });
+      for (const [field, kind] of Object.entries(FIELDS[method])) {
+        for (const value of BAD[kind]) {
+          const batch = method === 'submitMultipleFuturesOrders';
+          const params = withField(base, batch ? [0, field] : [field], value);
+          const call = client.request(method, params as never) as WsApiCall<unknown>;
+          const outcome = await settle(call);
+          checked++;
+          const path = batch ? `0.${field}` : field;
+          const named =
+            outcome instanceof ValidationError &&
+            outcome.issues.some((i) => i.field === path || i.field.startsWith(`${path}.`));
+          if (!named || call.sent) wrongly.push(`${method} ${field}=${fingerprint(value).slice(0, 40)}`);
+        }
+      }
+    }
+    expect(wrongly).toEqual([]);
+    const expected = Object.values(FIELDS)
+      .flatMap((fields) => Object.values(fields))
+      .reduce((n, kind) => n + BAD[kind].length, 0);
+    expect(checked).toBe(expected);
+    console.log(`almost valid, exhaustively: ${checked} field/value pairs refused`);
+    expect(sim.countFrames(() => true)).toBe(0);
+  });
+});
+
 /** A field path as a literal RegExp. */
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -145,16 +145,18 @@ export const WSAPICancelOrderRequest = strictObject(
 );
 export type WSAPICancelOrderRequest = t.TypeOf<typeof WSAPICancelOrderRequest>;
 
+/**
+ * Futures leverage, 1 to 125, as its rule says: a leverage below 1 (0.5 passed an earlier
+ * `> 0` check) is refused by the exchange, so it must not leave the client.
+ */
+const isLeverage = (u: unknown): u is number | string =>
+  (typeof u === 'number' && Number.isFinite(u) && u >= 1 && u <= 125) ||
+  (typeof u === 'string' && /^\d{1,3}(\.\d{1,2})?$/.test(u) && Number(u) >= 1 && Number(u) <= 125);
+
 const Leverage = new t.Type<number | string, number | string, unknown>(
   'Leverage',
-  (u): u is number | string =>
-    (typeof u === 'number' && Number.isFinite(u) && u > 0 && u <= 125) ||
-    (typeof u === 'string' && /^\d{1,3}(\.\d{1,2})?$/.test(u) && Number(u) > 0 && Number(u) <= 125),
-  (u, c) =>
-    (typeof u === 'number' && Number.isFinite(u) && u > 0 && u <= 125) ||
-    (typeof u === 'string' && /^\d{1,3}(\.\d{1,2})?$/.test(u) && Number(u) > 0 && Number(u) <= 125)
-      ? t.success(u as number | string)
-      : t.failure(u, c, 'must be a number from 1 to 125'),
+  isLeverage,
+  (u, c) => (isLeverage(u) ? t.success(u) : t.failure(u, c, 'must be a number from 1 to 125')),
   t.identity,
 );
 
