@@ -32,8 +32,15 @@ export class TrackedSocket implements WebSocketLike {
   /** Resolves once the socket has closed. */
   readonly closed: Promise<void>;
   private markClosed!: () => void;
+  /**
+   * The real socket, in a #private field: `ws` keeps the signed connection URL on it (its
+   * `sign` and the signed passphrase), and an ordinary field would let util.inspect with
+   * `customInspect: false`, or any object walker, reach it from the client.
+   */
+  readonly #socket: WebSocketLike;
 
-  constructor(private readonly socket: WebSocketLike) {
+  constructor(socket: WebSocketLike) {
+    this.#socket = socket;
     this.closed = new Promise<void>((resolve) => (this.markClosed = resolve));
     socket.onopen = (event: unknown) => this.onopen?.(event);
     socket.onmessage = (event: unknown) => this.onmessage?.(event);
@@ -48,7 +55,7 @@ export class TrackedSocket implements WebSocketLike {
 
   /** Sends one frame on the socket. */
   send(data: string | ArrayBuffer | Blob): void {
-    this.socket.send(data);
+    this.#socket.send(data);
   }
 
   /**
@@ -57,20 +64,21 @@ export class TrackedSocket implements WebSocketLike {
    * (injected fakes) count as open.
    */
   get writable(): boolean {
-    const state = (this.socket as { readyState?: number }).readyState;
+    const state = (this.#socket as { readyState?: number }).readyState;
     return state === undefined || state === OPEN;
   }
 
   /** What rxjs-websockets calls on unsubscribe: a closing handshake if `graceful`, else a cut. */
   close(): void {
-    if (this.graceful) this.socket.close();
+    if (this.graceful) this.#socket.close();
     else this.terminate();
   }
 
   /** Cuts the link without a closing handshake (ws `terminate`; a plain close elsewhere). */
   terminate(): void {
-    const terminate = (this.socket as Terminable).terminate;
-    if (typeof terminate === 'function') terminate.call(this.socket);
-    else this.socket.close();
+    const socket = this.#socket;
+    const terminate = (socket as Terminable).terminate;
+    if (typeof terminate === 'function') terminate.call(socket);
+    else socket.close();
   }
 }
