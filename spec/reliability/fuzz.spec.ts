@@ -384,6 +384,7 @@ describe(`fuzzed input (fast-check, ${RUNS} runs per operation, seed ${SEED})`, 
           if (outcome instanceof ValidationError) {
             expect(call.sent).toBe(false);
             expect(outcome.issues.length).toBeGreaterThan(0);
+            expectShortAndPrintable(outcome);
             expect(input.expect).not.toBe('accept');
             if (input.field !== undefined)
               expect(outcome.issues.map((i) => i.field)).toEqual(
@@ -447,6 +448,41 @@ describe('almost valid, exhaustively: every field of every operation with every 
       .reduce((n, kind) => n + BAD[kind].length, 0);
     expect(checked).toBe(expected);
     console.log(`almost valid, exhaustively: ${checked} field/value pairs refused`);
+    expect(sim.countFrames(() => true)).toBe(0);
+  });
+});
+
+/**
+ * Errors end up in logs: whatever keys the input had, the message stays short and on one
+ * line (a key may be megabytes long, or carry a newline and a forged log line).
+ */
+function expectShortAndPrintable(error: ValidationError): void {
+  expect(error.message.length).toBeLessThanOrEqual(4_096);
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  expect(error.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+  expect(error.issues.length).toBeLessThanOrEqual(25);
+}
+
+describe('validation errors of hostile input stay short and printable', () => {
+  it('a 100,000-character key, a key with a forged log line, and 5,000 unknown keys', async () => {
+    const sim = await h.sim({ mode: 'ack' });
+    const client = h.client(sim);
+    const entries: Array<[string, unknown]> = [
+      ['symbol', 'BTC-USDT'],
+      ['orderId', 'o-1'],
+      ['k'.repeat(100_000), 1],
+      ['x\n[kucoin-wsapi-rx] wsApiSpotV1: authenticated', 1],
+    ];
+    for (let i = 0; i < 5_000; i++) entries.push([`unknown${i}`, i]);
+    const error = await settle(client.cancelSpotOrder(ownObject(entries) as never));
+    expect(error).toBeInstanceOf(ValidationError);
+    expectShortAndPrintable(error as ValidationError);
+    expect(JSON.stringify(error).length).toBeLessThanOrEqual(8_192);
+    // Still useful: the first unknown keys are named, and the rest counted.
+    const fields = (error as ValidationError).issues.map((i) => i.field);
+    expect(fields[0]).toMatch(/^k{64}…$/);
+    expect(fields[1]).toBe('x\\u000a[kucoin-wsapi-rx] wsApiSpotV1: authenticated');
+    expect((error as ValidationError).message).toMatch(/4983 more issues/);
     expect(sim.countFrames(() => true)).toBe(0);
   });
 });

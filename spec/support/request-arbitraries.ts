@@ -417,8 +417,19 @@ export function ownObject(entries: ReadonlyArray<readonly [string, unknown]>): P
 }
 
 const hostileKey = fc.oneof(
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toJSON', 'valueOf', 'hasOwnProperty', '', 'args'),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toJSON',
+    'valueOf',
+    'hasOwnProperty',
+    '',
+    'args',
+    'x\n[kucoin-wsapi-rx] a forged log line',
+  ),
   fc.string({ maxLength: 12 }),
+  fc.nat({ max: 20_000 }).map((n) => `k${'e'.repeat(n)}y`),
 );
 
 const hostileLeaf = fc.oneof(

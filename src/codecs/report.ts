@@ -8,23 +8,45 @@ export interface ValidationIssue {
 
 const COMPOSITE = new Set(['IntersectionType', 'UnionType', 'RefinementType', 'ExactType', 'ReadonlyType']);
 
+/**
+ * Issues listed per error, at most; the rest are counted. A request with thousands of
+ * unknown keys must not become a megabyte error message in someone's log.
+ */
+const MAX_ISSUES = 20;
+
+/** Characters kept of one key in a field path: keys come from the input and may be huge. */
+const MAX_KEY_CHARS = 64;
+
+/** Control and line-breaking characters: a key must not start a new (forged) log line. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** A key as a field path shows it: cut to MAX_KEY_CHARS, unprintable characters as \uXXXX. */
+function printableKey(key: string): string {
+  const cut = key.length > MAX_KEY_CHARS ? `${key.slice(0, MAX_KEY_CHARS)}…` : key;
+  return cut.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function tagOf(type: t.Decoder<unknown, unknown>): string | undefined {
   return (type as { _tag?: string })._tag;
 }
 
 /**
  * Turns io-ts errors into field/rule pairs. The value itself is never echoed: it may be
- * huge, hostile or secret. Member indices of unions and intersections are not fields.
+ * huge, hostile or secret. Keys are, but cut short and printable, and at most MAX_ISSUES
+ * issues are listed (the last one counts the rest). Member indices of unions and
+ * intersections are not fields.
  */
 export function toIssues(errors: t.Errors): ValidationIssue[] {
   const seen = new Set<string>();
   const issues: ValidationIssue[] = [];
+  let unlisted = 0;
   for (const e of errors) {
     const parts: string[] = [];
     for (let i = 1; i < e.context.length; i++) {
       const parent = tagOf(e.context[i - 1].type);
       if (parent !== undefined && COMPOSITE.has(parent)) continue;
-      parts.push(e.context[i].key);
+      parts.push(printableKey(e.context[i].key));
     }
     const last = e.context[e.context.length - 1];
     const rule = e.message ?? `must be ${last ? last.type.name : 'valid'}`;
@@ -32,9 +54,13 @@ export function toIssues(errors: t.Errors): ValidationIssue[] {
     const key = `${field}|${rule}`;
     if (!seen.has(key)) {
       seen.add(key);
-      issues.push({ field, rule });
+      if (issues.length < MAX_ISSUES) issues.push({ field, rule });
+      else unlisted++;
     }
   }
+  // The last place counts what is left out (itself included).
+  if (unlisted > 0)
+    issues[MAX_ISSUES - 1] = { field: '(request)', rule: `${unlisted + 1} more issues not listed` };
   return issues;
 }
 
