@@ -214,6 +214,21 @@ describe('RpcChannel', () => {
     expect(eb).toMatchObject({ code: '400100', msg: 'bad price', response: { id: '2', msg: 'bad price' } });
   });
 
+  it('queued calls that time out while the link stays down are let go at once, not at the next flush', async () => {
+    const { channel, link, submit } = setup(5);
+    const calls = Array.from({ length: 3_000 }, () => submit());
+    const errors = await Promise.all(calls.map(outcome));
+    expect(errors.every((e) => e instanceof TimeoutError && !e.sent)).toBe(true);
+    // A long outage must not keep every timed-out call (and its error) in memory.
+    const { queue } = channel as unknown as { queue: unknown[] };
+    expect(queue.filter((c) => c !== undefined)).toHaveLength(0);
+    // Later calls still queue and go out in order once the link is ready.
+    const later = [submit(), submit()];
+    link.ready = true;
+    channel.ready();
+    expect(link.written.map((f) => JSON.parse(f).id)).toEqual(later.map((c) => c.id));
+  });
+
   it('failAll() rejects everything and stops the timer', async () => {
     jest.useFakeTimers();
     try {

@@ -212,6 +212,12 @@ export class RpcChannel {
       call.frame = undefined;
       call.sentAt = now();
     }
+    this.compact();
+  }
+
+  /** Frees the slots before `head`: all at once when the queue is empty, else in big steps. */
+  private compact(): void {
+    const queue = this.queue;
     if (this.head === queue.length) {
       queue.length = 0;
       this.head = 0;
@@ -219,6 +225,19 @@ export class RpcChannel {
       this.queue = queue.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /**
+   * Lets go of settled calls at the head of the queue now. Calls time out in the order they
+   * were made, which is the queue's order, so the queued calls that timed out are exactly its
+   * head: without this they (and their errors) would stay until the next flush, which a long
+   * outage puts off for as long as it lasts.
+   */
+  private dropSettledHead(): void {
+    const queue = this.queue;
+    while (this.head < queue.length && (queue[this.head] as WsApiCall).status !== 'pending')
+      queue[this.head++] = undefined;
+    this.compact();
   }
 
   private expire(call: WsApiCall): void {
@@ -234,6 +253,8 @@ export class RpcChannel {
         sent,
       }),
     );
+    // Amortised O(1): each queue slot is passed over once.
+    if (!sent) this.dropSettledHead();
   }
 
   private gatewayError(call: WsApiCall, response: WSAPIResponse): WsApiError {
