@@ -103,6 +103,27 @@ describe('silent gateway', () => {
     ]);
   });
 
+  it('a silence longer than the URL timestamp tolerance does not become an authentication failure', async () => {
+    // The client's clock 4.8 s behind the gateway's: a URL is stale 200 ms after signing.
+    const { sim, client } = await h.start(
+      { clockOffsetMs: 4_800 },
+      { handshakeTimeoutMs: 5_000, reconnect: { initialDelayMs: 10, maxDelayMs: 40 } },
+    );
+    await client.connect();
+    const spot = client.stateOf$('wsApiSpotV1');
+    sim.faults.pause();
+    sim.faults.dropSessions();
+    // The new socket is open but the silent gateway does not greet it …
+    const waiting = await firstValueFrom(spot.pipe(filter((s) => s.status === 'authenticating')));
+    const call = client.submitNewSpotOrder(limitBuy());
+    // … for longer than the signed URL stays fresh (the fault's duration, not a synchronisation).
+    await new Promise((r) => setTimeout(r, 400));
+    sim.faults.resume();
+    // A gateway checks a URL when it receives it: the session goes on, nothing is refused.
+    await expect(call).resolves.toMatchObject({ code: '200000' });
+    expect(client.stateOf('wsApiSpotV1')).toMatchObject({ status: 'ready', attempt: waiting.attempt });
+  });
+
   it('a gateway silent during the handshake: the handshake timeout bounds the wait, then it reconnects', async () => {
     const { sim, client } = await h.start(
       {},

@@ -79,6 +79,20 @@ describe('faults.pause / resume', () => {
     expect(c.frames.indexOf(challenge)).toBe(0);
     expect(s.sessions()).toHaveLength(1);
   });
+
+  it('checks the URL of a connection held by the pause against the time it arrived, not the resume', async () => {
+    const s = await start();
+    // Signed 4.9 s ago: still inside the 5 s tolerance when it arrives, not a moment later.
+    const signedAt = Date.now() - 4_900;
+    s.faults.pause();
+    const c = await RawClient.open(signedUrl(s.url, s.demoAccount, { timestamp: signedAt }));
+    clients.push(c);
+    // The gateway stays silent until the URL would be stale at resume time.
+    await new Promise((r) => setTimeout(r, Math.max(0, signedAt + 5_000 - Date.now()) + 50));
+    s.faults.resume();
+    const first = await c.waitFor(() => true);
+    expect(first.json).toMatchObject({ sessionId: expect.any(String), timestamp: expect.any(Number) });
+  });
 });
 
 describe('faults.delay', () => {

@@ -43,8 +43,13 @@ export class Gateway implements SessionHost {
   private readonly perKey = new Map<string, number>();
   /** Every upgraded socket, session or not, so that close() and drops reach them all. */
   private readonly sockets = new Set<WebSocket>();
-  /** Connections that arrived while paused; they are authenticated on resume. */
-  private pendingConnections: Array<{ socket: WebSocket; raw: Duplex; query: URLSearchParams }> = [];
+  /** Connections that arrived while paused (and when); they are authenticated on resume. */
+  private pendingConnections: Array<{
+    socket: WebSocket;
+    raw: Duplex;
+    query: URLSearchParams;
+    arrivedAt: number;
+  }> = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
   private malformedCount = 0;
@@ -139,17 +144,21 @@ export class Gateway implements SessionHost {
     socket.on('error', () => undefined);
     if (this.faults.paused) {
       if (this.pendingConnections.length >= MAX_PENDING_CONNECTIONS) return void socket.terminate();
-      this.pendingConnections.push({ socket, raw, query });
+      this.pendingConnections.push({ socket, raw, query, arrivedAt: this.clock() });
       return;
     }
-    this.admit(socket, raw, query);
+    this.admit(socket, raw, query, this.clock());
   }
 
-  /** URL check, session limit, then the session challenge. */
-  private admit(socket: WebSocket, raw: Duplex, query: URLSearchParams): void {
+  /**
+   * URL check, session limit, then the session challenge. The URL's timestamp is checked
+   * against `arrivedAt`, when the upgrade request came in — as a gateway checks it — so that
+   * a pause longer than the 5 s tolerance does not turn into a 400002 on resume.
+   */
+  private admit(socket: WebSocket, raw: Duplex, query: URLSearchParams, arrivedAt: number): void {
     if (socket.readyState !== socket.OPEN) return;
     const now = this.clock();
-    const outcome = this.verifier.verify(query, now);
+    const outcome = this.verifier.verify(query, arrivedAt);
     if (!outcome.ok) {
       this.refuse(socket, outcome.code, outcome.msg, now);
       return;
@@ -215,7 +224,7 @@ export class Gateway implements SessionHost {
     this.faults.paused = false;
     const pending = this.pendingConnections;
     this.pendingConnections = [];
-    for (const { socket, raw, query } of pending) this.admit(socket, raw, query);
+    for (const { socket, raw, query, arrivedAt } of pending) this.admit(socket, raw, query, arrivedAt);
   }
 
   delay(ms: number): void {
