@@ -30,6 +30,8 @@ interface RunReport {
   disconnectedNotInLedger: number;
   otherErrors: number;
   duplicates: number;
+  /** clientOids the gateway received in more than one frame (the exchange's dedupe would hide a re-send). */
+  resent: number;
   reconnects: number;
 }
 
@@ -129,6 +131,9 @@ async function runChaos(
   }
   let duplicates = 0;
   for (const o of outcomes) for (const c of o.clientOids) if (sim.exchange.acceptedCount(c) > 1) duplicates++;
+  const frames = framesPerClientOid(sim);
+  let resent = 0;
+  for (const o of outcomes) for (const c of o.clientOids) if ((frames.get(c) ?? 0) > 1) resent++;
 
   const report: RunReport = {
     seed: opts.seed,
@@ -141,10 +146,36 @@ async function runChaos(
     disconnectedNotInLedger: notInLedger,
     otherErrors: other,
     duplicates,
+    resent,
     reconnects: states.filter((s) => s.status === 'reconnecting').length,
   };
   console.log(`chaos ${label}: ${JSON.stringify(report)}; final state before close: ${finalState?.status}`);
   return { report, sim, outcomes, states };
+}
+
+/**
+ * How many received frames carry each clientOid. The exchange de-duplicates clientOids, so a
+ * frame sent twice would leave the ledger clean: the wire is where "never sent twice" shows.
+ */
+function framesPerClientOid(sim: Simulator): Map<string, number> {
+  const log = sim.framesReceived();
+  // The log keeps the last 100,000 frames: all of them here, or the count would be blind.
+  expect(log.length).toBeLessThan(100_000);
+  const counts = new Map<string, number>();
+  for (const { text } of log) {
+    let frame: { args?: unknown };
+    try {
+      frame = JSON.parse(text) as { args?: unknown };
+    } catch {
+      continue; // the session signature
+    }
+    const orders = Array.isArray(frame.args) ? frame.args : [frame.args];
+    for (const order of orders) {
+      const oid = (order as { clientOid?: unknown } | null)?.clientOid;
+      if (typeof oid === 'string') counts.set(oid, (counts.get(oid) ?? 0) + 1);
+    }
+  }
+  return counts;
 }
 
 function expectChaosContract(run: Awaited<ReturnType<typeof runChaos>>, minDrops: number): void {
@@ -155,6 +186,11 @@ function expectChaosContract(run: Awaited<ReturnType<typeof runChaos>>, minDrops
   // Drops happened, and none of them lost or duplicated an order.
   expect(report.drops).toBeGreaterThanOrEqual(minDrops);
   expect(report.duplicates).toBe(0);
+  expect(report.resent).toBe(0);
+  // Every resolved call's orders reached the gateway in exactly one frame.
+  const frames = framesPerClientOid(sim);
+  for (const o of outcomes)
+    if (o.error === undefined) for (const c of o.clientOids) expect(frames.get(c)).toBe(1);
   expect(report.otherErrors).toBe(0);
   // Every resolved order is in the ledger under the same orderId.
   for (const o of outcomes) {
