@@ -1,0 +1,70 @@
+/**
+ * The two clients the benchmarks compare, behind one shape, so that every scenario drives
+ * them the same way and both send byte-identical frames: the same order object (clientOid
+ * given, same key order) and the same `{"id","op","args"}` layout with counter ids from 1.
+ */
+import { randomUUID } from 'node:crypto';
+import { RawClient, type Credentials } from './raw-client';
+import { WebsocketAPIClient } from '../src';
+
+/** The simulator a worker talks to, as bench/sim-child.ts prints it. */
+export interface Target {
+  url: string;
+  credentials: Credentials;
+  control: string;
+}
+
+/** What each client's request returns: its own handle (a Promise, or our WsApiCall). */
+export type Place = () => PromiseLike<{ code: string }>;
+
+export interface Bench {
+  place: Place;
+  close: () => Promise<void>;
+}
+
+export type Kind = 'raw' | 'ours';
+
+/**
+ * The order both clients send. The caller gives the clientOid, so our client neither copies
+ * the object nor fills one in, and the frame text is the raw client's exactly.
+ */
+export function order(): {
+  clientOid: string;
+  side: 'buy';
+  symbol: string;
+  type: 'limit';
+  price: string;
+  size: string;
+} {
+  return {
+    clientOid: randomUUID(),
+    side: 'buy',
+    symbol: 'BTC-USDT',
+    type: 'limit',
+    price: '20000',
+    size: '0.0001',
+  };
+}
+
+export async function open(kind: Kind, target: Target): Promise<Bench> {
+  if (kind === 'raw') {
+    const raw = await RawClient.connect(target.url, target.credentials);
+    return { place: () => raw.request('spot.order', order()), close: () => raw.close() };
+  }
+  const client = new WebsocketAPIClient({
+    ...target.credentials,
+    wsBaseUrl: target.url,
+    attachEventListeners: false,
+    requestTimeoutMs: 60_000,
+  });
+  await client.connect();
+  return { place: () => client.submitNewSpotOrder(order()), close: () => client.close() };
+}
+
+/**
+ * Fails the round on an error answer. The raw client resolves with error answers (it tells
+ * nothing apart); ours rejects them. Both pay for this one check on the same path.
+ */
+export function check(r: { code: string }): void {
+  if (r.code !== '200000') throw new Error(`answer ${r.code}`);
+}
