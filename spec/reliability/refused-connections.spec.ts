@@ -19,7 +19,7 @@ import { recordStates, settle } from '../support/reliability';
 const h = useHarness();
 
 /** Timer lateness under a loaded test runner. */
-const SCHEDULING_MARGIN_MS = 60;
+const SCHEDULING_MARGIN_MS = 100;
 
 const reconnectingAt = (attempt: number) => (s: ConnectionState) =>
   s.status === 'reconnecting' && s.attempt >= attempt;
