@@ -74,8 +74,7 @@ class Capture {
     client.rateLimit$.subscribe((r) => this.add('rateLimit$', r));
     client.latency$.subscribe((l) => this.add('latency$', l));
     client.exceptions$.subscribe((e) => this.add('exceptions$', e));
-    this.texts.push(...logger.lines); // filled as the session runs: read at the end through `lines`
-    this.loggers.push(logger);
+    this.loggers.push(logger); // its lines are read at the end, by all()
   }
 
   private readonly loggers: Array<{ lines: string[] }> = [];

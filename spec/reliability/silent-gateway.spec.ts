@@ -83,6 +83,9 @@ describe('silent gateway', () => {
     await client.submitNewSpotOrder(limitBuy());
     for (const call of queued) {
       expect(framesFor(sim, call.id)).toBe(1);
+      expect(
+        sim.countFrames((f) => (f.args as { clientOid?: string } | undefined)?.clientOid === call.clientOid),
+      ).toBe(1);
       expect(sim.exchange.acceptedCount(call.clientOid!)).toBe(1);
     }
     for (const call of written) {
