@@ -3,10 +3,14 @@ import { join } from 'node:path';
 import { connect, spotOrder } from './raw-client';
 
 const ROOT = join(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
+// node --import tsx, not the tsx CLI: the CLI runs the script in a second child process and
+// relays signals to it, one more hop between the test's SIGTERM and the simulator's exit code.
 function run(args: string[]): ChildProcessWithoutNullStreams {
-  return spawn(TSX, ['src/cli/simulator.ts', ...args], { cwd: ROOT, stdio: 'pipe' });
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/simulator.ts', ...args], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
 }
 
 /** Resolves with stdout once it contains `pattern`. */

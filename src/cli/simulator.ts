@@ -79,6 +79,19 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const sim = await startSimulator(cli.options);
+  // Handlers first, then the ready line: stdout to a pipe is written synchronously, so a parent
+  // may read the line and signal before the next statement runs.
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   if (cli.json) {
     // One line for programs that start the simulator as a child process (the benchmarks).
     console.log(JSON.stringify({ url: sim.url, port: sim.port, demoAccount: sim.demoAccount }));
@@ -92,17 +105,6 @@ async function main(): Promise<void> {
     console.log(`    apiSecret:     ${apiSecret}`);
     console.log(`    apiPassphrase: ${apiPassphrase}`);
   }
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 main().catch((e: unknown) => {
