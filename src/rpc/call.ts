@@ -17,8 +17,13 @@ export type CallStatus = 'pending' | 'resolved' | 'rejected';
  *
  * The frame is sent once, when the method is called; awaiting, subscribing, re-subscribing or
  * `retry()` only replay the outcome. The call holds its outcome and a tiny list of observers
- * instead of a Subject, and makes its Promise and Observable only when asked: a caller that
+ * instead of a Subject, and makes its Promise and Observables only when asked: a caller that
  * only subscribes never creates a Promise, so it never sees an unhandled rejection.
+ *
+ * Every pending call lives until its answer, so its size is the client's memory per call in
+ * flight: thirteen fields, one number box, nothing else until a consumer asks. The Promise
+ * keeps only its resolve function (a rejection resolves it with a rejected promise), so a
+ * pending awaited call holds one resolving function instead of two.
  */
 export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
   /** The correlation id of the request frame. */
@@ -33,8 +38,11 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
   readonly spec: OperationSpec;
   /** @internal performance.now() at creation: the timeout counts from here. */
   readonly createdAt: number;
-  /** @internal performance.now() when written to a socket; -1 while not written. */
-  sentAt = -1;
+  /**
+   * @internal When the frame was written to a socket (performance.now()), or undefined while
+   * not written. Written at once, it is `createdAt` itself (the same number, no new box).
+   */
+  sentAt: number | undefined = undefined;
   /** @internal The request frame while it waits for a ready connection; dropped once written. */
   frame: string | undefined = undefined;
 
@@ -44,8 +52,6 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
   private promise: Promise<WSAPIResponse<T>> | undefined = undefined;
   // Typed without T so that a WsApiCall<Specific> is assignable to WsApiCall<unknown>.
   private resolvePromise: ((value: unknown) => void) | undefined = undefined;
-  private rejectPromise: ((reason: unknown) => void) | undefined = undefined;
-  private observable: Observable<WSAPIResponse<T>> | undefined = undefined;
 
   constructor(
     id: string,
@@ -75,15 +81,16 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
 
   /** Whether the request frame reached a socket. */
   get sent(): boolean {
-    return this.sentAt >= 0;
+    return this.sentAt !== undefined;
   }
 
   /**
    * The outcome as an Observable: emits the response and completes, or errors with the typed
-   * error. Subscribing never sends anything; late subscribers get the settled outcome.
+   * error. Subscribing never sends anything; late subscribers get the settled outcome. Each
+   * read makes a new (cold, replaying) Observable rather than keeping one on every call.
    */
   get response$(): Observable<WSAPIResponse<T>> {
-    return (this.observable ??= new Observable<WSAPIResponse<T>>((subscriber) => {
+    return new Observable<WSAPIResponse<T>>((subscriber) => {
       if (this.state === RESOLVED) {
         subscriber.next(this.outcome as WSAPIResponse<T>);
         subscriber.complete();
@@ -95,7 +102,7 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
       }
       this.addObserver(subscriber);
       return () => this.removeObserver(subscriber);
-    }));
+    });
   }
 
   /** Interop with `from(call)` and every library that reads `Symbol.observable`. */
@@ -134,9 +141,8 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
       if (this.state === RESOLVED) this.promise = Promise.resolve(this.outcome as WSAPIResponse<T>);
       else if (this.state === REJECTED) this.promise = Promise.reject(this.outcome);
       else {
-        this.promise = new Promise<WSAPIResponse<T>>((resolve, reject) => {
+        this.promise = new Promise<WSAPIResponse<T>>((resolve) => {
           this.resolvePromise = resolve as (value: unknown) => void;
-          this.rejectPromise = reject;
         });
       }
     }
@@ -156,7 +162,7 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     this.frame = undefined;
     if (this.resolvePromise !== undefined) {
       this.resolvePromise(response);
-      this.resolvePromise = this.rejectPromise = undefined;
+      this.resolvePromise = undefined;
     }
     const observers = this.observers;
     if (observers !== undefined) {
@@ -180,9 +186,11 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     this.state = REJECTED;
     this.outcome = error;
     this.frame = undefined;
-    if (this.rejectPromise !== undefined) {
-      this.rejectPromise(error);
-      this.resolvePromise = this.rejectPromise = undefined;
+    if (this.resolvePromise !== undefined) {
+      // Adopting a rejected promise rejects ours. Its handler is attached in the next
+      // microtask, before Node looks for unhandled rejections.
+      this.resolvePromise(Promise.reject(error));
+      this.resolvePromise = undefined;
     }
     const observers = this.observers;
     if (observers !== undefined) {

@@ -140,7 +140,7 @@ export class RpcChannel {
         id,
         op: call.op,
         wsKey: this.wsKey,
-        roundTripMs: now() - call.sentAt,
+        roundTripMs: now() - (call.sentAt as number),
         gatewayMs: response.outTime - response.inTime,
       });
     }
@@ -167,7 +167,7 @@ export class RpcChannel {
   lost(error: Error): void {
     const gate = this.gate;
     this.pending.failWhere(
-      (call) => call.sentAt >= 0,
+      (call) => call.sentAt !== undefined,
       (call) => {
         gate?.released();
         return new DisconnectedError({
@@ -241,7 +241,7 @@ export class RpcChannel {
   }
 
   private expire(call: WsApiCall): void {
-    const sent = call.sentAt >= 0;
+    const sent = call.sentAt !== undefined;
     if (sent) this.gate?.released();
     call.reject(
       new TimeoutError({
