@@ -1,6 +1,6 @@
 /** state$ and the seed's lifecycle events through connect, a dropped session, reconnect and close. */
 import { filter, firstValueFrom, skip, take, toArray } from 'rxjs';
-import type { ClientEvent, ConnectionState } from '../../src';
+import { ConfigurationError, WebsocketAPIClient, type ClientEvent, type ConnectionState } from '../../src';
 import { limitBuy, stateIs, useHarness } from './harness';
 
 const h = useHarness();
@@ -14,6 +14,22 @@ describe('state$', () => {
       ['wsApiSpotV1', 'idle'],
       ['wsApiFuturesV1', 'idle'],
     ]);
+  });
+
+  it('an unknown wsKey (inherited names too) is a ConfigurationError from stateOf, stateOf$ and connect', async () => {
+    const client = new WebsocketAPIClient({
+      apiKey: 'k',
+      apiSecret: 's',
+      apiPassphrase: 'p',
+      attachEventListeners: false,
+    });
+    for (const key of ['bogus', 'toString', '__proto__'] as never[]) {
+      expect(() => client.stateOf(key)).toThrow(ConfigurationError);
+      expect(() => client.stateOf$(key)).toThrow(ConfigurationError);
+      await expect(client.connect(key)).rejects.toBeInstanceOf(ConfigurationError);
+    }
+    expect(client.stateOf('wsApiSpotV1').status).toBe('idle');
+    await client.close();
   });
 
   it('connect → drop → reconnect → close, with the seed events in step', async () => {

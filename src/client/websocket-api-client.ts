@@ -313,8 +313,7 @@ export class WebsocketAPIClient {
    */
   async connect(wsKey: WSAPIWsKey = WS_KEY_MAP.wsApiSpotV1): Promise<void> {
     if (this.closed !== undefined) throw this.closedError();
-    const route = this.routes[wsKey];
-    if (route === undefined) throw new ConfigurationError(`unknown wsKey ${String(wsKey)}`);
+    const route = this.routeOf(wsKey);
     route.connection.start();
     try {
       await route.connection.whenReady();
@@ -340,14 +339,12 @@ export class WebsocketAPIClient {
 
   /** One connection's states (replays the current one). */
   stateOf$(wsKey: WSAPIWsKey): Observable<ConnectionState> {
-    const route = this.routes[wsKey];
-    if (route === undefined) throw new ConfigurationError(`unknown wsKey ${String(wsKey)}`);
-    return route.connection.state.state$;
+    return this.routeOf(wsKey).connection.state.state$;
   }
 
   /** The current state of one connection. */
   stateOf(wsKey: WSAPIWsKey): ConnectionState {
-    return this.routes[wsKey].connection.state.current;
+    return this.routeOf(wsKey).connection.state.current;
   }
 
   /** The options without credentials (JSON.stringify uses this). */
@@ -382,6 +379,12 @@ export class WebsocketAPIClient {
   }
 
   // ---- internals ----
+
+  /** The route of `wsKey`; an unknown key (inherited names such as 'toString' included) is a ConfigurationError. */
+  private routeOf(wsKey: WSAPIWsKey): Route {
+    if (!hasOwn(this.routes, wsKey)) throw new ConfigurationError(`unknown wsKey ${String(wsKey)}`);
+    return this.routes[wsKey];
+  }
 
   /** The base URL and signer for a connection attempt (testnet: the simulator, started once). */
   private endpoint(): Promise<Endpoint> {
