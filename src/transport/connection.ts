@@ -262,6 +262,12 @@ export class Connection {
           heartbeat.start();
           this.sink = socket;
           this.failSession = fail;
+          // From now on frames skip rxjs-websockets' Subject and come straight here.
+          const beat = heartbeat;
+          socket.onData = (text) => {
+            beat.heard = true;
+            this.receive(text);
+          };
           // Queued requests go out before anyone who watches state$ can add new ones.
           this.listener.ready();
           this.state.to('ready', { attempt: this.retries });
@@ -284,6 +290,7 @@ export class Connection {
 
       return () => {
         live = false;
+        socket.onData = undefined;
         heartbeat?.stop();
         if (this.sink === socket) {
           this.sink = undefined;

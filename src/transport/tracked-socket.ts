@@ -9,6 +9,11 @@ interface Terminable {
   terminate?: () => void;
 }
 
+/** The EventEmitter side of a `ws` socket. */
+interface NodeStyle {
+  on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
+}
+
 /**
  * A WebSocket seen through rxjs-websockets, which keeps the socket to itself and reports a
  * normal close (1000) as "Normal closure" without its reason. The gateway puts the refusal
@@ -31,6 +36,12 @@ export class TrackedSocket implements WebSocketLike {
   graceful = false;
   /** Resolves once the socket has closed. */
   readonly closed: Promise<void>;
+  /**
+   * Set by the connection once its session is ready: from then on every frame's text goes
+   * straight here instead of through rxjs-websockets' Subject and our subscriber (the hot
+   * path of every answer). Until then, frames take the `onmessage` route.
+   */
+  onData: ((text: string) => void) | undefined = undefined;
   private markClosed!: () => void;
   /**
    * The real socket, in a #private field: `ws` keeps the signed connection URL on it (its
@@ -43,7 +54,24 @@ export class TrackedSocket implements WebSocketLike {
     this.#socket = socket;
     this.closed = new Promise<void>((resolve) => (this.markClosed = resolve));
     socket.onopen = (event: unknown) => this.onopen?.(event);
-    socket.onmessage = (event: unknown) => this.onmessage?.(event);
+    const on = (socket as Partial<NodeStyle>).on;
+    if (typeof on === 'function') {
+      // `ws`: its own 'message' event, without the MessageEvent object that its `onmessage`
+      // builds for every frame. Text frames become strings, as `onmessage` would give them.
+      on.call(socket, 'message', (data: unknown, isBinary: boolean) => {
+        const text = isBinary ? undefined : String(data);
+        const fast = this.onData;
+        if (fast !== undefined && text !== undefined) fast(text);
+        else this.onmessage?.({ data: text ?? data });
+      });
+    } else {
+      socket.onmessage = (event: { data?: unknown }) => {
+        const fast = this.onData;
+        const data = event.data;
+        if (fast !== undefined && typeof data === 'string') fast(data);
+        else this.onmessage?.(event);
+      };
+    }
     socket.onerror = (event: unknown) => this.onerror?.(event);
     socket.onclose = (event: { code?: number; reason?: string }) => {
       this.closeCode = event.code;
