@@ -3,6 +3,7 @@
  * connections), signs with its demo account and stops it on close(); in a browser it asks for
  * wsBaseUrl. The simulator the client starts is observed through a spy on startSimulator.
  */
+import { inspect } from 'node:util';
 import WebSocket from 'ws';
 import { ConfigurationError, WebsocketAPIClient } from '../../src';
 import { startTestnet } from '../../src/client/testnet';
@@ -67,6 +68,17 @@ describe('testnet: true in Node', () => {
     expect(client.stateOf('wsApiFuturesV1').status).toBe('closed');
     expect(sim.sessions()).toEqual([]);
     expect(await probe(sim.url)).toBe('ECONNREFUSED');
+  });
+
+  it("keeps the demo account's secret and passphrase out of reach of util.inspect without customInspect", async () => {
+    const { started } = watchSimulators();
+    const client = new WebsocketAPIClient({ testnet: true, attachEventListeners: false });
+    await client.connect();
+    const { demoAccount } = await started[0];
+    const shown = inspect(client, { customInspect: false, depth: Infinity, showHidden: true });
+    expect(shown).not.toContain(demoAccount.apiSecret);
+    expect(shown).not.toContain(demoAccount.apiPassphrase);
+    await client.close();
   });
 
   it('close() before any call starts no simulator', async () => {

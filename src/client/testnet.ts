@@ -1,11 +1,15 @@
 import { ConfigurationError } from '../errors';
-import type { Credentials } from '../transport/auth';
+import { createSigner, type Signer } from '../transport/auth';
 import { isNodeRuntime } from '../transport/websocket';
 
-/** A simulator the client started for `testnet: true`, and how to stop it. */
+/**
+ * A simulator the client started for `testnet: true`, and how to stop it. Its demo account
+ * is held by the signer's closure only: the client keeps this object, and a plain field would
+ * show the demo secret to `util.inspect(client, { customInspect: false })`.
+ */
 export interface TestnetGateway {
   readonly url: string;
-  readonly credentials: Credentials;
+  readonly signer: Signer;
   close(): Promise<void>;
 }
 
@@ -39,5 +43,5 @@ export async function startTestnet(inNode: boolean = isNodeRuntime()): Promise<T
       `testnet: true could not start the bundled simulator: ${error instanceof Error ? error.message : String(error)}`,
     );
   });
-  return { url: sim.url, credentials: sim.demoAccount, close: () => sim.close() };
+  return { url: sim.url, signer: createSigner(sim.demoAccount), close: () => sim.close() };
 }

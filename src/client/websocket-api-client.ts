@@ -392,7 +392,7 @@ export class WebsocketAPIClient {
     if (s.testnet && s.wsBaseUrl === undefined) {
       // The local simulator only knows its demo account: given credentials are not used here.
       this.testnetEndpoint ??= (this.testnet = startTestnet()).then(
-        (gateway) => ({ baseUrl: gateway.url, signer: createSigner(gateway.credentials) }),
+        (gateway) => ({ baseUrl: gateway.url, signer: gateway.signer }),
         (error: unknown) => {
           // Let the next attempt try again rather than replaying this failure forever.
           this.testnet = this.testnetEndpoint = undefined;
