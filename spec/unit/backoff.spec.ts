@@ -14,6 +14,13 @@ describe('backoff (exponential, full jitter)', () => {
     expect(backoffDelay(5_000, policy, () => 0.5)).toBe(5_000);
   });
 
+  it('never exceeds what setTimeout can wait (a longer delay would fire after 1 ms), even with maxDelayMs: Infinity', () => {
+    const unbounded = { initialDelayMs: 250, maxDelayMs: Infinity };
+    expect(backoffCeiling(40, unbounded)).toBe(2 ** 31 - 1);
+    expect(backoffDelay(40, unbounded, () => 0.999_999)).toBeLessThanOrEqual(2 ** 31 - 1);
+    expect(backoffCeiling(3, unbounded)).toBe(1000);
+  });
+
   it('treats attempt 0 or less like the first retry', () => {
     expect(backoffCeiling(0, policy)).toBe(250);
     expect(backoffCeiling(-3, policy)).toBe(250);
