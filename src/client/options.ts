@@ -1,3 +1,4 @@
+import { MAX_TIMER_MS } from '../transport/backoff';
 import type { ReconnectOptions } from '../transport/connection';
 import { DEFAULT_WS_BASE_URL } from '../transport/url';
 import type { WebSocketFactory } from '../transport/websocket';
@@ -78,7 +79,12 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
     attachEventListeners: o.attachEventListeners ?? true,
     requestTimeoutMs: positive('requestTimeoutMs', o.requestTimeoutMs, DEFAULTS.requestTimeoutMs),
     reconnect,
-    handshakeTimeoutMs: positive('handshakeTimeoutMs', o.handshakeTimeoutMs, DEFAULTS.handshakeTimeoutMs),
+    // Capped at setTimeout's largest delay: a longer one (Infinity too) would fire after 1 ms
+    // and fail every handshake at once.
+    handshakeTimeoutMs: Math.min(
+      MAX_TIMER_MS,
+      positive('handshakeTimeoutMs', o.handshakeTimeoutMs, DEFAULTS.handshakeTimeoutMs),
+    ),
     rateLimitGate: o.rateLimitGate === true,
   };
 }
