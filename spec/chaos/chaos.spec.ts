@@ -6,6 +6,7 @@
  * Replay a failure with CHAOS_SEED=<seed printed in the report>.
  */
 import { randomUUID } from 'node:crypto';
+import { filter, firstValueFrom, timeout } from 'rxjs';
 import { DisconnectedError, WebsocketAPIClient, type ConnectionState } from '../../src';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { mulberry32, pickPoints } from '../support/prng';
@@ -110,6 +111,14 @@ async function runChaos(
     for (let i = 0; i < opts.inFlight; i++) next();
   });
 
+  // A drop deferred while the client was reconnecting can land among the last calls: the
+  // client then reconnects with nothing left to send. Give it that reconnect before looking.
+  await firstValueFrom(
+    client.state$.pipe(
+      filter((s) => s.status === 'ready' || s.status === 'closed'),
+      timeout(10_000),
+    ),
+  );
   const finalState = states[states.length - 1];
   await client.close();
   stateSub.unsubscribe();
