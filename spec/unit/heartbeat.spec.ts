@@ -1,4 +1,4 @@
-import { Heartbeat } from '../../src/transport/heartbeat';
+import { Heartbeat, safeTimerMs } from '../../src/transport/heartbeat';
 
 describe('Heartbeat', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -43,5 +43,30 @@ describe('Heartbeat', () => {
     hb.heard = true;
     jest.advanceTimersByTime(1_300);
     expect(dead).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('Heartbeat timing from the gateway', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY])(
+    'an unusable pingInterval (%s) falls back to 18 s instead of pinging in a tight loop',
+    (interval) => {
+      const ping = jest.fn();
+      const hb = new Heartbeat(interval, 10_000, ping, () => undefined);
+      hb.start();
+      jest.advanceTimersByTime(17_999);
+      expect(ping).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+      expect(ping).toHaveBeenCalledTimes(1);
+      hb.stop();
+    },
+  );
+
+  it('more than setTimeout can hold is capped rather than turned into 1 ms', () => {
+    expect(safeTimerMs(2 ** 40, 18_000)).toBe(2 ** 31 - 1);
+    expect(safeTimerMs(1, 18_000)).toBe(10);
+    expect(safeTimerMs(200, 18_000)).toBe(200);
   });
 });

@@ -1,4 +1,20 @@
+import { MAX_TIMER_MS } from './backoff';
+
 type TimerHandle = ReturnType<typeof setTimeout>;
+
+/** PROTOCOL.md §2's welcome values, used when a gateway sends unusable ones. */
+export const DEFAULT_PING_INTERVAL_MS = 18_000;
+export const DEFAULT_PING_TIMEOUT_MS = 10_000;
+const MIN_TIMER_MS = 10;
+
+/**
+ * The gateway's timing values are input: 0, a negative, NaN or more than setTimeout can hold
+ * (which Node turns into 1 ms) would make the client ping in a tight loop.
+ */
+export function safeTimerMs(value: number, fallback: number): number {
+  if (!Number.isFinite(value) || value <= 0) return fallback;
+  return Math.min(MAX_TIMER_MS, Math.max(MIN_TIMER_MS, Math.round(value)));
+}
 
 /**
  * Keep-alive of one session (PROTOCOL.md §3): a ping every `intervalMs`; if no frame at all
@@ -11,12 +27,18 @@ export class Heartbeat {
   private interval: TimerHandle | undefined = undefined;
   private deadline: TimerHandle | undefined = undefined;
 
+  private readonly intervalMs: number;
+  private readonly timeoutMs: number;
+
   constructor(
-    private readonly intervalMs: number,
-    private readonly timeoutMs: number,
+    intervalMs: number,
+    timeoutMs: number,
     private readonly ping: () => void,
     private readonly dead: () => void,
-  ) {}
+  ) {
+    this.intervalMs = safeTimerMs(intervalMs, DEFAULT_PING_INTERVAL_MS);
+    this.timeoutMs = safeTimerMs(timeoutMs, DEFAULT_PING_TIMEOUT_MS);
+  }
 
   /** Starts pinging (once the session is ready). */
   start(): void {
