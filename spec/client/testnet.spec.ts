@@ -117,6 +117,36 @@ describe('testnet: true in Node', () => {
   });
 });
 
+describe('testnet: true, stopping', () => {
+  it('a simulator that fails to stop does not become an unhandled rejection; close() still resolves', async () => {
+    const real = simulatorModule.startSimulator;
+    jest.spyOn(simulatorModule, 'startSimulator').mockImplementation(async (options) => {
+      const sim = await real(options);
+      const close = sim.close.bind(sim);
+      return Object.assign(Object.create(sim) as Simulator, {
+        close: async () => {
+          await close();
+          throw new Error('EBUSY: the simulator failed to stop');
+        },
+      });
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const client = new WebsocketAPIClient({ testnet: true, attachEventListeners: false });
+      await client.submitNewSpotOrder(limitBuy());
+      await client.close();
+      // Unhandled rejections are reported once the microtask queue drains: two turns suffice.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('testnet: true in a browser', () => {
   it('the adapter rejects with a ConfigurationError asking for wsBaseUrl, and loads no simulator', async () => {
     const { spy } = watchSimulators();

@@ -458,6 +458,9 @@ export class WebsocketAPIClient {
           const gateway = await testnet.catch(() => undefined);
           await gateway?.close();
         }
+      } catch {
+        // Sockets and the testnet simulator are closed as far as they can be; a failure to stop
+        // must not become an unhandled rejection that takes the user's process down.
       } finally {
         this.emitter.complete();
         done();
