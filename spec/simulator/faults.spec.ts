@@ -99,14 +99,15 @@ describe('faults.delay', () => {
   it('delays every answer by the given ms, keeps the order, and turns off with 0', async () => {
     const s = await start();
     const c = await session(s);
-    s.faults.delay(150);
+    // A delay far above any scheduling noise of a loaded machine, so the bounds can be wide.
+    s.faults.delay(1_000);
     const t0 = Date.now();
     const ids = [c.request('spot.order', spotOrder()), c.request('spot.order', spotOrder())];
     c.send({ id: 'p', op: 'ping', timestamp: t0 });
     const first = await c.answerTo(ids[0]);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(990);
     // outTime is when the gateway answered, not when the delayed frame left.
-    expect(first.outTime - first.inTime).toBeLessThan(100);
+    expect(first.outTime - first.inTime).toBeLessThan(500);
     await c.answerTo('p');
     const order = c.frames
       .filter((f) => ids.includes(f.json?.id) || f.json?.id === 'p')
@@ -115,7 +116,7 @@ describe('faults.delay', () => {
     s.faults.delay(0);
     const t1 = Date.now();
     await c.answerTo(c.request('spot.order', spotOrder()));
-    expect(Date.now() - t1).toBeLessThan(140);
+    expect(Date.now() - t1).toBeLessThan(500);
   });
 
   it('rejects a negative delay', async () => {
