@@ -5,6 +5,8 @@
  * code. Interleaved repetitions, CPU time (process.cpuUsage), medians. A development tool:
  * `npm run bench` measures the real thing over TCP; this shows where the difference is.
  */
+import { createRequire } from 'node:module';
+import { writeHeapSnapshot } from 'node:v8';
 import { WebsocketAPIClient } from '../src';
 import { RawClient } from './raw-client';
 import { order, type Place } from './clients';
@@ -84,11 +86,14 @@ class FakeWs {
 
 async function makeOurs(): Promise<Place> {
   // HOT_CLIENT=<path>: our client from a built bundle instead of src/ (tsx, module by module).
-  const Client = (
+  const Client =
     process.env.HOT_CLIENT === undefined
       ? WebsocketAPIClient
-      : (require(process.env.HOT_CLIENT) as { WebsocketAPIClient: typeof WebsocketAPIClient }).WebsocketAPIClient
-  );
+      : (
+          createRequire(__filename)(process.env.HOT_CLIENT) as {
+            WebsocketAPIClient: typeof WebsocketAPIClient;
+          }
+        ).WebsocketAPIClient;
   const client = new Client({
     apiKey: 'k',
     apiSecret: 's',
@@ -129,14 +134,16 @@ async function main(): Promise<void> {
       gc();
       const before = process.memoryUsage().heapUsed;
       const calls = new Array<PromiseLike<unknown>>(10_000);
-      if (process.env.HOT_SNAP === kind) require('node:v8').writeHeapSnapshot('/tmp/before.heapsnapshot');
+      if (process.env.HOT_SNAP === kind) writeHeapSnapshot('/tmp/before.heapsnapshot');
       for (let i = 0; i < calls.length; i++) calls[i] = clients[kind]();
       gc();
       if (process.env.HOT_SNAP === kind) {
-        require('node:v8').writeHeapSnapshot('/tmp/after.heapsnapshot');
+        writeHeapSnapshot('/tmp/after.heapsnapshot');
         process.env.HOT_SNAP = '';
       }
-      console.log(`${kind} ${((process.memoryUsage().heapUsed - before) / calls.length).toFixed(0)} B/pending`);
+      console.log(
+        `${kind} ${((process.memoryUsage().heapUsed - before) / calls.length).toFixed(0)} B/pending`,
+      );
       calls.length = 0;
     }
     process.exit(0);
