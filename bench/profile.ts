@@ -54,7 +54,8 @@ async function child(kind: Kind, scenario: Scenario, target: Target): Promise<vo
   if (!OFF) await session.post('Profiler.start');
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  for (let i = 0; i < REPEATS; i++) await run(place, scenario);
+  const results: unknown[] = [];
+  for (let i = 0; i < REPEATS; i++) results.push(await run(place, scenario));
   const cpu = process.cpuUsage(cpu0);
   const ms = performance.now() - t0;
   // CPU time of this process per call: what the client costs, much less sensitive than wall
@@ -70,7 +71,7 @@ async function child(kind: Kind, scenario: Scenario, target: Target): Promise<vo
     file = join(OUT, `${kind}-${scenario}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
   }
-  process.stdout.write(JSON.stringify({ file, ms, cpuUsPerCall, systemUsPerCall }) + '\n');
+  process.stdout.write(JSON.stringify({ file, ms, cpuUsPerCall, systemUsPerCall, results }) + '\n');
 }
 
 /** Self time per function (name, file, line), largest first. */
@@ -122,16 +123,18 @@ async function main(): Promise<void> {
         ['--expose-gc', '--import', 'tsx', 'bench/profile.ts', '--child', kind, scenario, target],
         { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
       );
-      const { file, ms, cpuUsPerCall, systemUsPerCall } = JSON.parse(await firstLine(p)) as {
+      const { file, ms, cpuUsPerCall, systemUsPerCall, results } = JSON.parse(await firstLine(p)) as {
         file: string;
         ms: number;
         cpuUsPerCall: number;
         systemUsPerCall: number;
+        results: unknown[];
       };
       console.log(
         `\n${kind}, ${scenario} ×${REPEATS}: ${ms.toFixed(0)} ms, client CPU ${cpuUsPerCall.toFixed(2)} µs/call (system ${systemUsPerCall.toFixed(2)})` +
           (file === '' ? '' : `; ${relative(ROOT, file)}`),
       );
+      if (scenario === 'sequential') console.log(`  p50/p99 per repetition: ${JSON.stringify(results)}`);
       if (file === '') continue;
       const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
       for (const { frame, selfPct } of topFrames(profile, Number(process.env.PROFILE_TOP ?? '25')))

@@ -6,6 +6,11 @@ type Handler = WebSocketLike['onmessage'];
 /** WebSocket.OPEN, the same in `ws` and browsers. */
 const OPEN = 1;
 
+/** How much a tick has written: see `TrackedSocket.send`. */
+const IDLE = 0;
+const WROTE = 1;
+const CORKED = 2;
+
 interface Terminable {
   terminate?: () => void;
 }
@@ -83,28 +88,34 @@ export class TrackedSocket implements WebSocketLike {
   }
 
   /**
-   * Sends one frame on the socket. Over a Node TCP socket, the first frame of a tick corks it
-   * and the end of the tick uncorks it: a burst of requests (or the requests issued while
-   * handling one chunk of answers) leaves in one writev instead of one syscall per frame.
-   * The frames still leave in order, in this tick, and a written frame counts as sent either
+   * Sends one frame on the socket. Over a Node TCP socket, the first frame of a tick goes out
+   * at once; a second one in the same tick corks the socket, and the end of the tick uncorks
+   * it: a burst of requests (or those issued while handling one chunk of answers) leaves in
+   * one writev instead of one syscall per frame, while a lone request is not held back at
+   * all. Frames leave in order, within the tick, and a written frame counts as sent either
    * way (a frame lost with the socket fails as disconnected, outcome unknown).
    */
   send(data: string | ArrayBuffer | Blob): void {
     const tcp = (this.#tcp ??= corkableOf(this.#socket) ?? null);
-    if (tcp !== null && !this.#corked) {
-      this.#corked = true;
-      tcp.cork();
-      process.nextTick(this.#uncork, tcp);
+    if (tcp !== null) {
+      if (this.#tick === IDLE) {
+        this.#tick = WROTE;
+        process.nextTick(this.#endTick, tcp);
+      } else if (this.#tick === WROTE) {
+        this.#tick = CORKED;
+        tcp.cork();
+      }
     }
     this.#socket.send(data);
   }
 
   /** The TCP socket to cork (null: none, e.g. in a browser); looked up on the first send. */
   #tcp: Corkable | null | undefined = undefined;
-  #corked = false;
-  readonly #uncork = (tcp: Corkable): void => {
-    this.#corked = false;
-    tcp.uncork();
+  /** What this tick has written: nothing, one frame, or more (and the socket is corked). */
+  #tick: typeof IDLE | typeof WROTE | typeof CORKED = IDLE;
+  readonly #endTick = (tcp: Corkable): void => {
+    if (this.#tick === CORKED) tcp.uncork();
+    this.#tick = IDLE;
   };
 
   /**
