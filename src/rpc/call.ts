@@ -2,10 +2,13 @@ import { Observable, observable as observableKey, type Subscriber } from 'rxjs';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
 import type { WSAPIResponse } from './response';
 
-const PENDING = 0;
-const RESOLVED = 1;
-const REJECTED = 2;
-type Status = typeof PENDING | typeof RESOLVED | typeof REJECTED;
+/** The outcome of a call whose answer is not in yet. */
+const PENDING: unique symbol = Symbol('pending');
+
+/** A rejected call's outcome (a response is stored as it is). */
+class Failure {
+  constructor(readonly error: unknown) {}
+}
 
 type Observer<T> = Subscriber<WSAPIResponse<T>>;
 
@@ -21,7 +24,8 @@ export type CallStatus = 'pending' | 'resolved' | 'rejected';
  * only subscribes never creates a Promise, so it never sees an unhandled rejection.
  *
  * Every pending call lives until its answer, so its size is the client's memory per call in
- * flight: thirteen fields, one number box, nothing else until a consumer asks. The Promise
+ * flight: eleven fields (one for the clientOid or the batch's clientOids, one for the state
+ * and outcome together), one number box, nothing else until a consumer asks. The Promise
  * keeps only its resolve function (a rejection resolves it with a rejected promise), so a
  * pending awaited call holds one resolving function instead of two.
  */
@@ -30,10 +34,6 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
   readonly id: string;
   /** The connection that carries the request. */
   readonly wsKey: WSAPIWsKey;
-  /** The order's clientOid (filled in when the caller left it out), or undefined. */
-  readonly clientOid: string | undefined;
-  /** A batch's clientOids (futures.multi_order), one per order, or undefined. */
-  readonly clientOids: readonly string[] | undefined;
   /** @internal The operation this call runs. */
   readonly spec: OperationSpec;
   /** @internal performance.now() at creation: the timeout counts from here. */
@@ -46,8 +46,10 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
   /** @internal The request frame while it waits for a ready connection; dropped once written. */
   frame: string | undefined = undefined;
 
-  private state: Status = PENDING;
-  private outcome: unknown = undefined;
+  /** A clientOid, a batch's clientOids, or undefined: a call has one or the other. */
+  private readonly oids: string | readonly string[] | undefined;
+  /** PENDING, then the response, or a Failure. */
+  private outcome: unknown = PENDING;
   private observers: Observer<T> | Array<Observer<T>> | undefined = undefined;
   private promise: Promise<WSAPIResponse<T>> | undefined = undefined;
   // Typed without T so that a WsApiCall<Specific> is assignable to WsApiCall<unknown>.
@@ -64,9 +66,20 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     this.id = id;
     this.spec = spec;
     this.wsKey = wsKey;
-    this.clientOid = clientOid;
-    this.clientOids = clientOids;
+    this.oids = clientOids ?? clientOid;
     this.createdAt = createdAt;
+  }
+
+  /** The order's clientOid (filled in when the caller left it out), or undefined. */
+  get clientOid(): string | undefined {
+    const oids = this.oids;
+    return typeof oids === 'string' ? oids : undefined;
+  }
+
+  /** A batch's clientOids (futures.multi_order), one per order, or undefined. */
+  get clientOids(): readonly string[] | undefined {
+    const oids = this.oids;
+    return typeof oids === 'object' ? oids : undefined;
   }
 
   /** The operation, e.g. 'spot.order'. */
@@ -76,7 +89,8 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
 
   /** 'pending' until the answer (or a failure) arrives, then 'resolved' or 'rejected' for good. */
   get status(): CallStatus {
-    return this.state === PENDING ? 'pending' : this.state === RESOLVED ? 'resolved' : 'rejected';
+    const outcome = this.outcome;
+    return outcome === PENDING ? 'pending' : outcome instanceof Failure ? 'rejected' : 'resolved';
   }
 
   /** Whether the request frame reached a socket. */
@@ -91,17 +105,18 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
    */
   get response$(): Observable<WSAPIResponse<T>> {
     return new Observable<WSAPIResponse<T>>((subscriber) => {
-      if (this.state === RESOLVED) {
-        subscriber.next(this.outcome as WSAPIResponse<T>);
+      const outcome = this.outcome;
+      if (outcome === PENDING) {
+        this.addObserver(subscriber);
+        return () => this.removeObserver(subscriber);
+      }
+      if (outcome instanceof Failure) {
+        subscriber.error(outcome.error);
+      } else {
+        subscriber.next(outcome as WSAPIResponse<T>);
         subscriber.complete();
-        return undefined;
       }
-      if (this.state === REJECTED) {
-        subscriber.error(this.outcome);
-        return undefined;
-      }
-      this.addObserver(subscriber);
-      return () => this.removeObserver(subscriber);
+      return undefined;
     });
   }
 
@@ -138,8 +153,9 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
   /** The outcome as a native Promise (created once, on first use). */
   toPromise(): Promise<WSAPIResponse<T>> {
     if (this.promise === undefined) {
-      if (this.state === RESOLVED) this.promise = Promise.resolve(this.outcome as WSAPIResponse<T>);
-      else if (this.state === REJECTED) this.promise = Promise.reject(this.outcome);
+      const outcome = this.outcome;
+      if (outcome instanceof Failure) this.promise = Promise.reject(outcome.error);
+      else if (outcome !== PENDING) this.promise = Promise.resolve(outcome as WSAPIResponse<T>);
       else {
         this.promise = new Promise<WSAPIResponse<T>>((resolve) => {
           this.resolvePromise = resolve as (value: unknown) => void;
@@ -156,8 +172,7 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
 
   /** @internal Settles with the response; false if already settled. */
   resolve(response: WSAPIResponse<T>): boolean {
-    if (this.state !== PENDING) return false;
-    this.state = RESOLVED;
+    if (this.outcome !== PENDING) return false;
     this.outcome = response;
     this.frame = undefined;
     if (this.resolvePromise !== undefined) {
@@ -182,9 +197,8 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
 
   /** @internal Settles with an error; false if already settled. */
   reject(error: unknown): boolean {
-    if (this.state !== PENDING) return false;
-    this.state = REJECTED;
-    this.outcome = error;
+    if (this.outcome !== PENDING) return false;
+    this.outcome = new Failure(error);
     this.frame = undefined;
     if (this.resolvePromise !== undefined) {
       // Adopting a rejected promise rejects ours. Its handler is attached in the next
