@@ -1,20 +1,170 @@
 /**
  * `npm run bench`: the simulator (ack mode) in a child process; for each of at least 3
- * rounds, the raw client and ours in fresh worker processes, alternating which goes first;
- * medians with min and max, and the ratios ours/raw. Writes bench/results/latest.json.
+ * rounds, the raw client and ours in fresh worker processes, both connected at once, with
+ * every timed scenario run as short blocks that alternate between the two (raw, ours, ours,
+ * raw, …): on a shared machine whatever else runs at the time weighs on both alike. Heap
+ * figures come last, one client at a time. Medians over rounds with min and max, ratios
+ * ours/raw, the targets of issue 5. Writes bench/results/latest.json, runs the simulator
+ * benchmark (bench/simulator.ts, unless BENCH_SKIP_SIM=1) and rewrites the README's table
+ * (bench/readme.ts). BENCH_ROUNDS (default 3), BENCH_QUICK=1 (a tenth of every count).
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { updateReadme } from './readme';
+import { percentiles } from './scenarios';
+import { holds, METRICS, TARGETS, type Metric } from './targets';
 
-type Figures = Record<string, number>;
+type Kind = 'raw' | 'ours';
+type Figures = Record<Metric, number>;
 const ROOT = join(__dirname, '..');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '3');
-const CLIENTS = ['raw', 'ours'] as const;
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '3'));
+const QUICK = process.env.BENCH_QUICK === '1';
+const SCALE = QUICK ? 0.1 : 1;
+const KINDS: readonly Kind[] = ['raw', 'ours'];
 
-function firstLine(child: ReturnType<typeof spawn>): Promise<string> {
+/** The blocks of each timed scenario: per client and round, `blocks` × `n` calls. */
+const PLAN = {
+  latency: { blocks: 5, n: 1_000 * SCALE },
+  pipelined: { blocks: 4, n: 20_000 * SCALE },
+  windowed100: { blocks: 4, n: 5_000 * SCALE, window: 100 },
+  windowed10k: { blocks: 2, n: 40_000 * SCALE, window: 10_000 * SCALE },
+  heapPending: 10_000 * SCALE,
+  growth: 200_000 * SCALE,
+};
+
+/** A child process that answers one JSON line per command. */
+class Worker {
+  private readonly lines: string[] = [];
+  private readonly waiting: Array<(line: string) => void> = [];
+  private exited: Error | undefined;
+
+  constructor(
+    readonly kind: Kind,
+    private readonly child: ChildProcess,
+  ) {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const w = this.waiting.shift();
+      if (w) w(line);
+      else this.lines.push(line);
+    });
+    child.once('exit', (code) => {
+      this.exited = new Error(`${kind} worker exited with ${code}`);
+      for (const w of this.waiting.splice(0)) w('');
+    });
+  }
+
+  static start(kind: Kind, target: string): Worker {
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', 'bench/worker.ts', kind, target],
+      { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    return new Worker(kind, child);
+  }
+
+  async next<T>(): Promise<T> {
+    const line = this.lines.shift() ?? (await new Promise<string>((r) => this.waiting.push(r)));
+    if (line === '' && this.exited) throw this.exited;
+    return JSON.parse(line) as T;
+  }
+
+  ask<T>(command: string): Promise<T> {
+    this.child.stdin!.write(command + '\n');
+    return this.next<T>();
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** One round: both workers, alternating blocks, then heap figures one at a time. */
+async function round(index: number, target: string): Promise<Record<Kind, Figures>> {
+  const workers = { raw: Worker.start('raw', target), ours: Worker.start('ours', target) };
+  await Promise.all(KINDS.map((k) => workers[k].next()));
+  // Who goes first alternates by round and by block.
+  const order = (block: number): Kind[] => ((index + block) % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw']);
+  for (const k of order(0)) await workers[k].ask('warmup');
+
+  const samples: Record<Kind, number[]> = { raw: [], ours: [] };
+  const timed = (): Record<Kind, { calls: number; seconds: number }> => ({
+    raw: { calls: 0, seconds: 0 },
+    ours: { calls: 0, seconds: 0 },
+  });
+  const pipelined = timed();
+  const windowed100 = timed();
+  const windowed10k = timed();
+  const runBlocks = async (
+    blocks: number,
+    command: string,
+    into: Record<Kind, { calls: number; seconds: number }>,
+  ): Promise<void> => {
+    for (let b = 0; b < blocks; b++) {
+      for (const k of order(b)) {
+        const r = await workers[k].ask<{ calls: number; seconds: number }>(command);
+        into[k].calls += r.calls;
+        into[k].seconds += r.seconds;
+      }
+    }
+  };
+
+  process.stderr.write(`round ${index + 1}/${ROUNDS}: latency…\n`);
+  for (let b = 0; b < PLAN.latency.blocks; b++) {
+    for (const k of order(b)) {
+      const r = await workers[k].ask<{ samples: number[] }>(`sequential ${PLAN.latency.n}`);
+      samples[k].push(...r.samples);
+    }
+  }
+  process.stderr.write(`round ${index + 1}/${ROUNDS}: throughput…\n`);
+  await runBlocks(PLAN.pipelined.blocks, `windowed ${PLAN.pipelined.n} ${PLAN.pipelined.n}`, pipelined);
+  await runBlocks(
+    PLAN.windowed100.blocks,
+    `windowed ${PLAN.windowed100.n} ${PLAN.windowed100.window}`,
+    windowed100,
+  );
+  await runBlocks(
+    PLAN.windowed10k.blocks,
+    `windowed ${PLAN.windowed10k.n} ${PLAN.windowed10k.window}`,
+    windowed10k,
+  );
+
+  process.stderr.write(`round ${index + 1}/${ROUNDS}: memory…\n`);
+  const heap: Record<Kind, { pending: number; growth: number }> = {
+    raw: { pending: 0, growth: 0 },
+    ours: { pending: 0, growth: 0 },
+  };
+  for (const k of order(0)) {
+    heap[k].pending = (await workers[k].ask<{ bytes: number }>(`heap ${PLAN.heapPending}`)).bytes;
+    heap[k].growth = (await workers[k].ask<{ bytes: number }>(`growth ${PLAN.growth}`)).bytes;
+  }
+  for (const k of KINDS) await workers[k].ask('close');
+
+  const figures = {} as Record<Kind, Figures>;
+  for (const k of KINDS) {
+    const { p50, p99 } = percentiles(samples[k]);
+    const w100 = windowed100[k].calls / windowed100[k].seconds;
+    const w10k = windowed10k[k].calls / windowed10k[k].seconds;
+    figures[k] = {
+      latencyP50Us: p50,
+      latencyP99Us: p99,
+      pipelinedPerSec: pipelined[k].calls / pipelined[k].seconds,
+      windowed100PerSec: w100,
+      windowed10kPerSec: w10k,
+      // Cost per call at 10,000 in flight divided by the cost per call at 100.
+      scaling: w100 / w10k,
+      heapPerPendingBytes: heap[k].pending,
+      heapGrowthBytes: heap[k].growth,
+    };
+  }
+  return figures;
+}
+
+function firstLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', (line) => {
@@ -25,46 +175,58 @@ function firstLine(child: ReturnType<typeof spawn>): Promise<string> {
   });
 }
 
-function runWorker(kind: string, target: string): Promise<Figures> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/worker.ts', kind, target], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return firstLine(child).then((line) => JSON.parse(line) as Figures);
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (v: number): string => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(2));
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg()[0];
   const sim = spawn(process.execPath, ['--import', 'tsx', 'bench/sim-child.ts'], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const target = await firstLine(sim);
-  const samples: Record<string, Figures[]> = { raw: [], ours: [] };
+  const samples: Record<Kind, Figures[]> = { raw: [], ours: [] };
   try {
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? CLIENTS : [...CLIENTS].reverse();
-      for (const kind of order) {
-        process.stderr.write(`round ${round + 1}/${ROUNDS}: ${kind}…\n`);
-        samples[kind].push(await runWorker(kind, target));
-      }
+    for (let r = 0; r < ROUNDS; r++) {
+      const figures = await round(r, target);
+      for (const k of KINDS) samples[k].push(figures[k]);
     }
   } finally {
     sim.kill('SIGTERM');
   }
+  const loadAfter = loadavg()[0];
 
-  const metrics = Object.keys(samples.raw[0]);
-  const summary: Record<string, Record<string, { median: number; min: number; max: number }>> = {};
-  for (const kind of CLIENTS) {
-    summary[kind] = {};
-    for (const m of metrics) {
-      const xs = samples[kind].map((f) => f[m]);
-      summary[kind][m] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+  const summary = {} as Record<Kind, Record<Metric, { median: number; min: number; max: number }>>;
+  for (const k of KINDS) {
+    summary[k] = {} as Record<Metric, { median: number; min: number; max: number }>;
+    for (const { key } of METRICS) {
+      const xs = samples[k].map((f) => f[key]);
+      summary[k][key] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
     }
   }
-  const ratios: Record<string, number> = {};
-  for (const m of metrics) ratios[m] = summary.ours[m].median / summary.raw[m].median;
+  const ratios = {} as Record<Metric, number>;
+  const checks: Partial<Record<Metric, { target: string; pass: boolean }>> = {};
+  for (const { key } of METRICS) {
+    ratios[key] = summary.ours[key].median / summary.raw[key].median;
+    const t = TARGETS[key];
+    if (t !== undefined)
+      checks[key] = { target: t.text, pass: holds(t, summary.ours[key].median, ratios[key]) };
+  }
+
+  const rows = METRICS.map(({ key, label }) => {
+    const r = summary.raw[key];
+    const o = summary.ours[key];
+    const c = checks[key];
+    return (
+      `| ${label} | ${fmt(r.median)} (${fmt(r.min)}–${fmt(r.max)}) | ${fmt(o.median)} (${fmt(o.min)}–${fmt(o.max)}) ` +
+      `| ${ratios[key].toFixed(2)} | ${c?.target ?? ''} | ${c === undefined ? '' : c.pass ? 'pass' : 'FAIL'} |`
+    );
+  });
+  const table = [
+    '| figure | raw | ours | ours/raw | target | |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+  console.log(table);
 
   let simulator: unknown = null;
   if (process.env.BENCH_SKIP_SIM !== '1')
@@ -79,30 +241,31 @@ async function main(): Promise<void> {
       process.stderr.write(`simulator benchmark failed: ${String(e)}\n`);
     }
 
-  const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
-  const rows = metrics.map((m) => {
-    const r = summary.raw[m];
-    const o = summary.ours[m];
-    return `| ${m} | ${fmt(r.median)} (${fmt(r.min)}–${fmt(r.max)}) | ${fmt(o.median)} (${fmt(o.min)}–${fmt(o.max)}) | ${ratios[m].toFixed(2)} |`;
-  });
-  const table = ['| figure | raw | ours | ours/raw |', '| --- | --- | --- | --- |', ...rows].join('\n');
-  console.log(table);
-
   const result = {
     date: new Date().toISOString(),
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     rounds: ROUNDS,
-    quick: process.env.BENCH_QUICK === '1',
+    quick: QUICK,
+    loadAverage: { before: loadBefore, after: loadAfter },
+    method:
+      'both clients connected at once to one simulator (ack mode, own process); each timed ' +
+      'scenario in alternating blocks per round (latency 5×1,000 sequential, pipelined ' +
+      '4×20,000 at once, windowed 4×5,000 with 100 in flight and 2×40,000 with 10,000); heap ' +
+      'per pending call with 10,000 held by the delay fault, after the writes drained; medians ' +
+      'over rounds of fresh processes',
+    plan: PLAN,
     summary,
     ratios,
+    checks,
     samples,
     simulator,
     table,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(result, null, 2) + '\n');
+  console.log(await updateReadme());
 }
 
 main().catch((e: unknown) => {

@@ -5,23 +5,44 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-/** `n` calls one after another, each awaited as a user would; p50 and p99 in µs. */
-export async function sequential(place: Place, n: number): Promise<{ p50: number; p99: number }> {
+/** p50 and p99 of latency samples. */
+export function percentiles(samples: number[]): { p50: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+}
+
+/** `n` calls one after another, each awaited as a user would: each one's latency in µs. */
+export async function sequentialSamples(place: Place, n: number): Promise<number[]> {
   const samples: number[] = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
     check(await place());
     samples[i] = Number(process.hrtime.bigint() - t0) / 1000;
   }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
+  return samples;
+}
+
+/** `n` calls one after another; p50 and p99 in µs. */
+export async function sequential(place: Place, n: number): Promise<{ p50: number; p99: number }> {
+  return percentiles(await sequentialSamples(place, n));
+}
+
+/** Calls per second with `window` calls in flight at a time (see `windowedTimed`). */
+export async function windowed(place: Place, n: number, window: number): Promise<number> {
+  const { calls, seconds } = await windowedTimed(place, n, window);
+  return calls / seconds;
 }
 
 /**
- * Calls per second with `window` calls in flight at a time (window >= n: all issued at
- * once, in one synchronous loop). Each call costs both clients one `then` on their handle.
+ * `n` calls with `window` in flight at a time (window >= n: all issued at once, in one
+ * synchronous loop), and how long they took. Each call costs both clients one `then` on
+ * their handle.
  */
-export async function windowed(place: Place, n: number, window: number): Promise<number> {
+export async function windowedTimed(
+  place: Place,
+  n: number,
+  window: number,
+): Promise<{ calls: number; seconds: number }> {
   const t0 = process.hrtime.bigint();
   let issued = 0;
   await new Promise<void>((resolve, reject) => {
@@ -44,6 +65,5 @@ export async function windowed(place: Place, n: number, window: number): Promise
     const first = Math.min(window, n);
     for (let i = 0; i < first; i++) next();
   });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return n / seconds;
+  return { calls: n, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }

@@ -1,0 +1,115 @@
+/**
+ * `npx tsx bench/readme.ts` (also run at the end of `npm run bench`): rewrites the README's
+ * benchmark section, between the lines `<!-- bench:start -->` and `<!-- bench:end -->`, from
+ * bench/results/latest.json (and the simulator figures it includes). Nothing else in the
+ * README is touched; without both marker lines it changes nothing and says so.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import { holds, METRICS, TARGETS, type Metric } from './targets';
+
+const ROOT = join(__dirname, '..');
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+interface Range {
+  median: number;
+  min: number;
+  max: number;
+}
+
+interface Latest {
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  rounds: number;
+  quick: boolean;
+  loadAverage?: { before: number; after: number };
+  summary: Record<'raw' | 'ours', Record<Metric, Range>>;
+  ratios: Record<Metric, number>;
+  simulator: {
+    rounds: number;
+    inFlight: number;
+    full: { requestsPerSecond: number; serverCpuMicrosPerRequest: number };
+    ack: { requestsPerSecond: number; serverCpuMicrosPerRequest: number };
+    ratio: number;
+    cpuRatio: number;
+  } | null;
+}
+
+const num = (v: number): string => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(2));
+
+function cell(metric: Metric, r: Range): string {
+  if (metric === 'heapGrowthBytes') {
+    const kb = (v: number): string => `${(v / 1024).toFixed(0)} KB`;
+    return `${kb(r.median)} (${kb(r.min)} – ${kb(r.max)})`;
+  }
+  return `${num(r.median)} (${num(r.min)}–${num(r.max)})`;
+}
+
+/** The section's text, from the latest results. */
+export function section(latest: Latest): string {
+  const rows = METRICS.map(({ key, label, unit }) => {
+    const t = TARGETS[key];
+    const ratio = latest.ratios[key];
+    const verdict =
+      t === undefined ? '' : holds(t, latest.summary.ours[key].median, ratio) ? '✅ pass' : '❌ fail';
+    const name = unit === '' || key === 'heapGrowthBytes' ? label : `${label} (${unit})`;
+    return `| ${name} | ${cell(key, latest.summary.raw[key])} | ${cell(key, latest.summary.ours[key])} | ${ratio.toFixed(2)} | ${t?.text ?? '—'} | ${verdict} |`;
+  });
+  const load =
+    latest.loadAverage === undefined
+      ? ''
+      : `, 1-minute load average ${latest.loadAverage.before.toFixed(2)} before and ${latest.loadAverage.after.toFixed(2)} after`;
+  const lines = [
+    `Measured by \`npm run bench\` on ${latest.date.slice(0, 10)} (${latest.date.slice(11, 16)} UTC): ` +
+      `Node ${latest.node}, ${latest.cpu} (${latest.cores} cores), ${latest.rounds} rounds${latest.quick ? ' (BENCH_QUICK: a tenth of every count)' : ''}${load}. ` +
+      'Each figure is the median over rounds, with min–max. **raw** is a minimal hand-written `ws` client ' +
+      '(handshake, requests, a Map from id to resolver: bench/raw-client.ts), the physical limit here; **ours** is ' +
+      '`WebsocketAPIClient` with validation on. Both send identical frames to the simulator in ack mode, running in ' +
+      'its own process; both stay connected and every timed scenario alternates short blocks between them.',
+    '',
+    '| figure | raw | ours | ours/raw | target | |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ];
+  const sim = latest.simulator;
+  if (sim !== null) {
+    lines.push(
+      '',
+      `The simulator alone (one connection, ${sim.inFlight.toLocaleString('en')} \`spot.order\` in flight, median of ${sim.rounds} rounds): ` +
+        `full matching engine ${sim.full.requestsPerSecond.toLocaleString('en')} requests/s ` +
+        `(${sim.full.serverCpuMicrosPerRequest} µs of simulator CPU each), ack mode ${sim.ack.requestsPerSecond.toLocaleString('en')} requests/s ` +
+        `(${sim.ack.serverCpuMicrosPerRequest} µs); full/ack ${sim.ratio.toFixed(2)} (target ≥ 0.6), by simulator CPU per request ${sim.cpuRatio.toFixed(2)}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Rewrites the README's section; returns what it did, for the console. The README is then
+ * formatted with the repository's Prettier settings (it aligns table columns), as
+ * `npm run lint` checks it. BENCH_README=<path> writes another file (for trying it out).
+ */
+export async function updateReadme(
+  readmePath = process.env.BENCH_README ?? join(ROOT, 'README.md'),
+  latestPath = join(ROOT, 'bench/results/latest.json'),
+): Promise<string> {
+  if (!existsSync(latestPath)) return `bench/readme: no ${latestPath}; run npm run bench first`;
+  const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '';
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END, start + START.length);
+  if (start === -1 || end === -1)
+    return `bench/readme: README.md has no ${START} … ${END} lines; left as it is`;
+  const latest = JSON.parse(readFileSync(latestPath, 'utf8')) as Latest;
+  const spliced = `${readme.slice(0, start + START.length)}\n\n${section(latest)}\n\n${readme.slice(end)}`;
+  const options = (await resolveConfig(join(ROOT, 'README.md'))) ?? {};
+  const next = await format(spliced, { ...options, parser: 'markdown' });
+  if (next === readme) return 'bench/readme: README.md already shows the latest results';
+  writeFileSync(readmePath, next);
+  return 'bench/readme: README.md benchmark section rewritten from bench/results/latest.json';
+}
+
+if (require.main === module) void updateReadme().then((message) => console.log(message));
