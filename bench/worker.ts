@@ -33,7 +33,7 @@ const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * handles, so no Promise machinery of the caller's is counted for either.
  */
 async function heapPerPending(place: Place, target: Target, n: number): Promise<number> {
-  await control(target, 10_000);
+  await control(target, 4_000);
   gc();
   const before = process.memoryUsage().heapUsed;
   const calls = new Array<PromiseLike<unknown>>(n);
