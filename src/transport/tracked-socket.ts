@@ -10,6 +10,8 @@ const OPEN = 1;
 const IDLE = 0;
 const WROTE = 1;
 const CORKED = 2;
+/** A corked tick releases its frames every this many (one writev each). */
+const FLUSH_EVERY = 32;
 
 interface Terminable {
   terminate?: () => void;
@@ -91,8 +93,8 @@ export class TrackedSocket implements WebSocketLike {
    * Sends one frame on the socket. Over a Node TCP socket, the first frame of a tick goes out
    * at once; a second one in the same tick corks the socket, and the end of the tick uncorks
    * it: a burst of requests (or those issued while handling one chunk of answers) leaves in
-   * one writev instead of one syscall per frame, while a lone request is not held back at
-   * all. Frames leave in order, within the tick, and a written frame counts as sent either
+   * one writev per 32 frames instead of one syscall per frame, while a lone request is not
+   * held back at all. Frames leave in order, within the tick, and a written frame counts as sent either
    * way (a frame lost with the socket fails as disconnected, outcome unknown).
    */
   send(data: string | ArrayBuffer | Blob): void {
@@ -103,6 +105,13 @@ export class TrackedSocket implements WebSocketLike {
         process.nextTick(this.#endTick, tcp);
       } else if (this.#tick === WROTE) {
         this.#tick = CORKED;
+        this.#held = 0;
+        tcp.cork();
+      } else if (++this.#held === FLUSH_EVERY) {
+        // A long burst leaves in slices, so that the gateway starts on it while the rest is
+        // still being built (one corked tick of 20,000 frames would make it wait for all).
+        this.#held = 0;
+        tcp.uncork();
         tcp.cork();
       }
     }
@@ -113,6 +122,8 @@ export class TrackedSocket implements WebSocketLike {
   #tcp: Corkable | null | undefined = undefined;
   /** What this tick has written: nothing, one frame, or more (and the socket is corked). */
   #tick: typeof IDLE | typeof WROTE | typeof CORKED = IDLE;
+  /** Frames held by the cork since it was last released. */
+  #held = 0;
   readonly #endTick = (tcp: Corkable): void => {
     if (this.#tick === CORKED) tcp.uncork();
     this.#tick = IDLE;
