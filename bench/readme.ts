@@ -57,7 +57,9 @@ export function section(latest: Latest): string {
     const verdict =
       t === undefined ? '' : holds(t, latest.summary.ours[key].median, ratio) ? '✅ pass' : '❌ fail';
     const name = unit === '' || key === 'heapGrowthBytes' ? label : `${label} (${unit})`;
-    return `| ${name} | ${cell(key, latest.summary.raw[key])} | ${cell(key, latest.summary.ours[key])} | ${ratio.toFixed(2)} | ${t?.text ?? '—'} | ${verdict} |`;
+    // A ratio of two figures near zero (heap growth) says nothing.
+    const shown = key === 'heapGrowthBytes' ? '—' : ratio.toFixed(2);
+    return `| ${name} | ${cell(key, latest.summary.raw[key])} | ${cell(key, latest.summary.ours[key])} | ${shown} | ${t?.text ?? '—'} | ${verdict} |`;
   });
   const load =
     latest.loadAverage === undefined
@@ -69,7 +71,10 @@ export function section(latest: Latest): string {
       'Each figure is the median over rounds, with min–max. **raw** is a minimal hand-written `ws` client ' +
       '(handshake, requests, a Map from id to resolver: bench/raw-client.ts), the physical limit here; **ours** is ' +
       '`WebsocketAPIClient` with validation on. Both send identical frames to the simulator in ack mode, running in ' +
-      'its own process; both stay connected and every timed scenario alternates short blocks between them.',
+      'its own process; both stay connected and every timed scenario alternates short blocks between them. ' +
+      'Where ours is faster than raw, it is by writing: ours sends the frames issued in one tick with one ' +
+      '`writev` per 32 (a corked socket), raw makes one syscall per frame, as a minimal `ws` client does. ' +
+      'The heap growth ratio is left out: both figures are within GC noise of zero.',
     '',
     '| figure | raw | ours | ours/raw | target | |',
     '| --- | --- | --- | --- | --- | --- |',
