@@ -4,6 +4,8 @@
  */
 import { exhaustMap, firstValueFrom, from, lastValueFrom, of, retry, toArray } from 'rxjs';
 import { framesFor, limitBuy, useHarness } from './harness';
+import { unhandledRejectionsDuring } from '../support/unhandled';
+import type { WsApiCall } from '../../src';
 
 const h = useHarness();
 
@@ -76,20 +78,23 @@ describe('one call, one frame, one outcome', () => {
   });
 
   it('an Observable-only caller gets no unhandledRejection, even for failed calls', async () => {
-    // Jest fails a test in which a rejection goes unhandled, so reaching the end is the check;
-    // the white-box assertion says why: no Promise exists until someone awaits.
+    // The white-box assertion says why there is none: no Promise exists until someone awaits.
     const { client } = await h.start();
     const errors: unknown[] = [];
-    const failed = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing' });
-    failed.response$.subscribe({ error: (e) => errors.push(e) });
-    const invalid = client.submitNewSpotOrder({ side: 'buy', symbol: 'BTC-USDT', type: 'limit' } as never);
-    invalid.response$.subscribe({ error: (e) => errors.push(e) });
-    // Fire-and-forget calls that fail are not unhandled rejections either.
-    const ignored = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing-too' });
-    await client.submitNewSpotOrder(limitBuy()); // answered after the failures
-    await new Promise((r) => setTimeout(r, 10));
+    const calls: WsApiCall<unknown>[] = [];
+    const unhandled = await unhandledRejectionsDuring(async () => {
+      const failed = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing' });
+      failed.response$.subscribe({ error: (e) => errors.push(e) });
+      const invalid = client.submitNewSpotOrder({ side: 'buy', symbol: 'BTC-USDT', type: 'limit' } as never);
+      invalid.response$.subscribe({ error: (e) => errors.push(e) });
+      // Fire-and-forget calls that fail are not unhandled rejections either.
+      const ignored = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing-too' });
+      calls.push(failed, invalid, ignored);
+      await client.submitNewSpotOrder(limitBuy()); // answered after the failures
+    });
+    expect(unhandled).toEqual([]);
     expect(errors).toHaveLength(2);
-    for (const call of [failed, invalid, ignored]) {
+    for (const call of calls) {
       expect(call.status).toBe('rejected');
       expect((call as unknown as { promise: unknown }).promise).toBeUndefined();
     }

@@ -10,6 +10,7 @@ import { startTestnet } from '../../src/client/testnet';
 import * as simulatorModule from '../../src/simulator';
 import type { Simulator } from '../../src/simulator';
 import { futuresBuy, limitBuy, stateIs } from './harness';
+import { unhandledRejectionsDuring } from '../support/unhandled';
 
 /** Resolves with how a fresh WebSocket to `url` ended: 'open' or the error's code. */
 function probe(url: string): Promise<string> {
@@ -130,20 +131,12 @@ describe('testnet: true, stopping', () => {
         },
       });
     });
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
-    process.on('unhandledRejection', onUnhandled);
-    try {
+    const unhandled = await unhandledRejectionsDuring(async () => {
       const client = new WebsocketAPIClient({ testnet: true, attachEventListeners: false });
       await client.submitNewSpotOrder(limitBuy());
       await client.close();
-      // Unhandled rejections are reported once the microtask queue drains: two turns suffice.
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onUnhandled);
-    }
+    });
+    expect(unhandled).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import { OPERATIONS } from '../../src/operations';
 import { WsApiCall } from '../../src/rpc/call';
 import type { WSAPIResponse } from '../../src/rpc/response';
 import { TimeoutError } from '../../src/errors';
+import { unhandledRejectionsDuring } from '../support/unhandled';
 
 const spec = OPERATIONS.submitNewSpotOrder;
 const makeCall = () => new WsApiCall<{ orderId: string }>('7', spec, 'wsApiSpotV1', 'oid-7', undefined, 0);
@@ -78,14 +79,15 @@ describe('WsApiCall (a Promise and an Observable of one outcome)', () => {
   });
 
   it('creates no Promise until asked, so an Observable-only caller never sees an unhandled rejection', async () => {
-    // Jest fails a test in which a rejection goes unhandled: reaching the end is the check.
     const call = makeCall();
     const seen: unknown[] = [];
-    call.response$.subscribe({ error: (e) => seen.push(e) });
-    call.reject(failure());
     const ignored = makeCall();
-    ignored.reject(failure());
-    await new Promise((r) => setTimeout(r, 10));
+    const unhandled = await unhandledRejectionsDuring(async () => {
+      call.response$.subscribe({ error: (e) => seen.push(e) });
+      call.reject(failure());
+      ignored.reject(failure());
+    });
+    expect(unhandled).toEqual([]);
     expect(seen).toHaveLength(1);
     expect((call as unknown as { promise: unknown }).promise).toBeUndefined();
     expect((ignored as unknown as { promise: unknown }).promise).toBeUndefined();
@@ -106,7 +108,7 @@ describe('WsApiCall (a Promise and an Observable of one outcome)', () => {
   it('is a thenable that async functions can return and Promise.all can take', async () => {
     const call = makeCall();
     const viaAsync = (async () => call)();
-    setTimeout(() => call.resolve(response()), 1);
+    setImmediate(() => call.resolve(response())); // after both awaiters are attached
     const [a, b] = await Promise.all([viaAsync, call]);
     expect(a).toBe(b);
     expect(a.data.orderId).toBe('o1');
