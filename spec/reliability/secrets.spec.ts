@@ -26,6 +26,7 @@ import type { Simulator } from '../../src/simulator';
 import { makeNodeWebSocket, type WebSocketFactory } from '../../src/transport/websocket';
 import { futuresBuy, limitBuy, stateIs, useHarness } from '../client/harness';
 import { settle, until } from '../support/reliability';
+import { EVENT_TYPES } from '../../src/client/events';
 
 const h = useHarness();
 
@@ -58,16 +59,8 @@ class Capture {
 
   /** Every client output: logs, events (both ways), states, frames, quotas, latencies. */
   watch(client: WebsocketAPIClient, logger: { lines: string[] }): void {
-    const events = [
-      'open',
-      'authenticated',
-      'reconnect',
-      'reconnected',
-      'exception',
-      'close',
-      'response',
-    ] as const;
-    for (const type of events) client.getWSClient().on(type, (e) => this.add(`on:${type}`, e));
+    // Every event the emitter knows, so that a new one is watched too.
+    for (const type of EVENT_TYPES) client.getWSClient().on(type, (e) => this.add(`on:${type}`, e));
     client.events$.subscribe((e) => this.add('events$', e));
     client.state$.subscribe((s) => this.add('state$', s));
     client.messages$.subscribe((m) => this.add('messages$', m));

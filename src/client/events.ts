@@ -41,7 +41,8 @@ type AnyHandler = (event: ClientEvent) => void;
 /** One event type's payload with its `type`. */
 export type ClientEventOf<K extends ClientEventType> = Extract<ClientEvent, { type: K }>;
 
-const EVENT_TYPES: readonly ClientEventType[] = [
+/** Every event the emitter can raise (the seed's names). */
+export const EVENT_TYPES: readonly ClientEventType[] = [
   'open',
   'authenticated',
   'reconnect',
