@@ -1,4 +1,5 @@
 import { Exchange, type OpResult } from '../../src/simulator/exchange';
+import { lookAlikes } from '../support/look-alike-ids';
 
 const acct = (apiKey: string, balances: Record<string, string>) => ({
   apiKey,
@@ -263,6 +264,32 @@ describe('futures.cancel', () => {
     expect(cancel('bob', { orderId }).code).toBe('100004');
     expect(cancel('alice', { orderId }).code).toBe('200000');
     expect(cancel('alice', { orderId }).code).toBe('100004');
+  });
+  it('matches order ids exactly: a look-alike of a live order id cancels nothing (100004)', () => {
+    const ex = exchange();
+    const ids: string[] = Array.from(
+      { length: 12 },
+      (_, i) => ok(ex, 'alice', order('buy', String(29000 - i), 1, { clientOid: `f${i}` })).orderId,
+    );
+    const target = ids[11];
+    const fakes = lookAlikes(target);
+    expect(fakes).toHaveLength(5);
+    for (const fake of fakes) {
+      expect(ex.handle('alice', 'futures.cancel', { orderId: fake }, T0)).toEqual({
+        code: '100004',
+        msg: 'order does not exist or is not cancelable',
+      });
+    }
+    expect(data(ex.handle('alice', 'futures.multi_cancel', { orderIdsList: fakes }, T0))).toEqual(
+      fakes.map((orderId) => ({
+        orderId,
+        clientOid: null,
+        code: '100004',
+        msg: 'order does not exist or is not cancelable',
+      })),
+    );
+    expect(ex.ledger('f11')).toMatchObject({ status: 'open', orderId: target });
+    expect(ex.handle('alice', 'futures.cancel', { orderId: target }, T0).code).toBe('200000');
   });
 });
 

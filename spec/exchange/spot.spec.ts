@@ -1,4 +1,5 @@
 import { Exchange, type ExchangeOptions, type OpResult } from '../../src/simulator/exchange';
+import { lookAlikes } from '../support/look-alike-ids';
 
 const acct = (apiKey: string, balances: Record<string, string>) => ({
   apiKey,
@@ -539,6 +540,46 @@ describe('spot: cancel and sync_cancel', () => {
     expect(cancel('alice', { symbol: 'BTC-USDT', orderId }).code).toBe('200000');
     expect(cancel('alice', { symbol: 'BTC-USDT', orderId }).code).toBe('400100');
     expect(cancel('alice', { symbol: 'BTC-USDT', clientOid: 'mine' }).code).toBe('400100');
+  });
+
+  it('matches order ids exactly: a look-alike of a live order id cancels nothing (400100)', () => {
+    const ex = exchange();
+    // The 12th order's sequence (0xc) has a hex letter, so upper case is a look-alike too.
+    const ids: string[] = Array.from(
+      { length: 12 },
+      (_, i) => place(ex, 'alice', limit('buy', String(20000 + i), '0.1', { clientOid: `o${i}` })).orderId,
+    );
+    const target = ids[11];
+    const fakes = lookAlikes(target);
+    expect(fakes).toHaveLength(5);
+    for (const fake of fakes) {
+      for (const op of ['spot.cancel', 'spot.sync_cancel']) {
+        expect(ex.handle('alice', op, { symbol: 'BTC-USDT', orderId: fake }, T0)).toEqual({
+          code: '400100',
+          msg: 'order not exists (unknown, or already done)',
+        });
+      }
+      expect(
+        ex.handle('alice', 'spot.modify', { symbol: 'BTC-USDT', orderId: fake, newPrice: '1000' }, T0).code,
+      ).toBe('400100');
+    }
+    expect(ex.ledger('o11')).toMatchObject({ status: 'open', orderId: target });
+    expect(ex.handle('alice', 'spot.cancel', { symbol: 'BTC-USDT', orderId: target }, T0).code).toBe(
+      '200000',
+    );
+  });
+
+  it('matches margin order ids exactly too (400100)', () => {
+    const ex = exchange();
+    const { orderId } = data(
+      ex.handle('alice', 'margin.order', { ...limit('buy', '20000', '1'), clientOid: 'mo' }, T0),
+    );
+    for (const fake of lookAlikes(orderId)) {
+      expect(ex.handle('alice', 'margin.cancel', { symbol: 'BTC-USDT', orderId: fake }, T0).code).toBe(
+        '400100',
+      );
+    }
+    expect(ex.ledger('mo')!.status).toBe('open');
   });
 
   it('does not cancel a margin order through spot.cancel', () => {

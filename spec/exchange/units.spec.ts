@@ -5,6 +5,7 @@ import { applyFill, flatPosition } from '../../src/simulator/exchange/positions'
 import { mulberry32, randomInt } from '../../src/simulator/exchange/prng';
 import { DEFAULT_SYMBOLS, toSymbolSpec } from '../../src/simulator/exchange/symbols';
 import { Wallet } from '../../src/simulator/exchange/wallet';
+import { lookAlikes } from '../support/look-alike-ids';
 
 describe('mulberry32', () => {
   it('is a deterministic stream per seed, in [0, 1)', () => {
@@ -37,6 +38,16 @@ describe('IdGenerator', () => {
     expect(a.sequenceOf('ffffffffffffffffffffffff')).toBeUndefined();
     expect(a.sequenceOf(ids[0].slice(0, 16) + 'ffffffff')).toBeUndefined(); // not issued yet
     expect(a.sequenceOf('short')).toBeUndefined();
+  });
+
+  it('reads back only canonical ids: no sign, 0x, blank, junk or upper case', () => {
+    const a = new IdGenerator(1);
+    const ids = Array.from({ length: 0xed }, () => a.next());
+    const canonical = ids[0xec - 1];
+    expect(a.sequenceOf(canonical)).toBe(0xec);
+    const fakes = lookAlikes(canonical);
+    expect(fakes).toHaveLength(5);
+    for (const fake of fakes) expect(a.sequenceOf(fake)).toBeUndefined();
   });
 });
 

@@ -33,10 +33,19 @@ export class IdGenerator {
     return this.format(this.nextSequence());
   }
 
-  /** The sequence number of an id this generator made; undefined for any other string. */
+  /**
+   * The sequence number of an id this generator made; undefined for any other string. Only the
+   * canonical spelling matches: `parseInt` alone would also read '+00000ec', '0x0000ec',
+   * '000eczzz' or upper case as the order 0xec, and cancel it.
+   */
   sequenceOf(id: string): number | undefined {
     if (id.length !== 24 || !id.startsWith(this.prefix)) return undefined;
     const sequence = parseInt(id.slice(16), 16);
-    return Number.isInteger(sequence) && sequence > 0 && sequence <= this.counter ? sequence : undefined;
+    return Number.isInteger(sequence) &&
+      sequence > 0 &&
+      sequence <= this.counter &&
+      this.format(sequence) === id
+      ? sequence
+      : undefined;
   }
 }
