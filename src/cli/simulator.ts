@@ -82,8 +82,9 @@ async function main(): Promise<void> {
   // Handlers first, then the ready line: stdout to a pipe is written synchronously, so a parent
   // may read the line and signal before the next statement runs.
   let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
+  const stop = (signal: NodeJS.Signals): void => {
+    // A second signal ends the process at once, whatever close() is waiting for.
+    if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
     stopping = true;
     sim.close().then(
       () => process.exit(0),

@@ -43,6 +43,12 @@ export class Gateway implements SessionHost {
   private readonly perKey = new Map<string, number>();
   /** Every upgraded socket, session or not, so that close() and drops reach them all. */
   private readonly sockets = new Set<WebSocket>();
+  /**
+   * Every TCP socket that asked for an upgrade, refused ones included: the HTTP server forgets
+   * them (closeAllConnections does not reach them), and a refused peer that keeps its side
+   * open would hold close() forever.
+   */
+  private readonly upgradeSockets = new Set<Duplex>();
   /** Connections that arrived while paused (and when); they are authenticated on resume. */
   private pendingConnections: Array<{
     socket: WebSocket;
@@ -126,6 +132,8 @@ export class Gateway implements SessionHost {
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.upgrades++;
     socket.on('error', () => undefined);
+    this.upgradeSockets.add(socket);
+    socket.once('close', () => this.upgradeSockets.delete(socket));
     if (this.closing !== undefined) return void socket.destroy();
     if (this.faults.refusing) return rejectUpgrade(socket, 503, 'Service Unavailable');
     let url: URL;
@@ -286,6 +294,7 @@ export class Gateway implements SessionHost {
       await Promise.all(closed);
     }
     this.wss.close();
+    for (const raw of this.upgradeSockets) raw.destroy();
     await new Promise<void>((resolve) => {
       this.http.close(() => resolve());
       this.http.closeAllConnections();
