@@ -18,6 +18,16 @@ export interface ParsedFrame {
 const MAX_STORED_TEXT = 4_096;
 
 /**
+ * A copy of `text` that shares no memory with it. `slice` alone would not do: V8 makes a
+ * slice a view that keeps its whole parent alive, so a kept 4 KiB cut would pin the full
+ * frame. UTF-16 round trip: exact for any code unit, and V8 stores the result in one byte per
+ * character when it can.
+ */
+function detachedCopy(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
+}
+
+/**
  * The last `capacity` frames received from all clients, oldest first. A ring of parallel
  * arrays: recording allocates nothing (the text exists already, ids are shared strings),
  * and only texts are kept — parsed objects would be promoted to the old generation and
@@ -28,6 +38,8 @@ export class FrameLog {
   private readonly sessionIds: string[];
   private readonly apiKeys: string[];
   private readonly times: Float64Array;
+  /** The full length of a cut text (0 when kept whole): the marker is added when read. */
+  private readonly cutFrom: Uint32Array;
   private next = 0;
   private size = 0;
 
@@ -37,13 +49,15 @@ export class FrameLog {
     this.sessionIds = new Array<string>(n).fill('');
     this.apiKeys = new Array<string>(n).fill('');
     this.times = new Float64Array(n);
+    this.cutFrom = new Uint32Array(n);
   }
 
   record(sessionId: string, apiKey: string, text: string, at: number): void {
     if (this.capacity <= 0) return;
     const i = this.next;
-    this.texts[i] =
-      text.length > MAX_STORED_TEXT ? `${text.slice(0, MAX_STORED_TEXT)}…(${text.length} chars)` : text;
+    const cut = text.length > MAX_STORED_TEXT;
+    this.texts[i] = cut ? detachedCopy(text.slice(0, MAX_STORED_TEXT)) : text;
+    this.cutFrom[i] = cut ? text.length : 0;
     this.sessionIds[i] = sessionId;
     this.apiKeys[i] = apiKey;
     this.times[i] = at;
@@ -63,7 +77,7 @@ export class FrameLog {
       out.push({
         sessionId: this.sessionIds[i],
         apiKey: this.apiKeys[i],
-        text: this.texts[i],
+        text: this.cutFrom[i] > 0 ? `${this.texts[i]}…(${this.cutFrom[i]} chars)` : this.texts[i],
         at: this.times[i],
       });
     }
