@@ -28,6 +28,11 @@ class FakeLink implements Link {
 
 const spec = OPERATIONS.submitNewSpotOrder;
 let nextId = 0;
+/** Every channel a test made: failed after it, so that no deadline timer outlives the test. */
+const channels: RpcChannel[] = [];
+afterEach(() => {
+  for (const channel of channels.splice(0)) channel.failAll(() => new Error('test over'));
+});
 
 function setup(timeoutMs = 1_000) {
   const exceptions: Array<{ error: Error; raw?: string }> = [];
@@ -39,6 +44,7 @@ function setup(timeoutMs = 1_000) {
     exception: (_wsKey, error, raw) => exceptions.push({ error, raw }),
   };
   const channel = new RpcChannel('wsApiSpotV1', timeoutMs, outlets, undefined);
+  channels.push(channel);
   const link = new FakeLink();
   channel.attach(link);
   const submit = (clientOid = `c${nextId + 1}`) => {
