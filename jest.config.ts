@@ -1,7 +1,8 @@
 import type { Config } from 'jest';
 
 const config: Config = {
-  testEnvironment: 'node',
+  // The node environment; its workers exit at once when idle (see the file).
+  testEnvironment: '<rootDir>/spec/support/node-environment.ts',
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
   transform: {
@@ -18,6 +19,10 @@ const config: Config = {
   // Sockets, timers and the simulator run in-process: keep one worker per core.
   maxWorkers: 2,
   testTimeout: 30_000,
+  // How long a worker may take to exit after its last file before jest force-exits it (and
+  // scripts/jest-clean-exit.mjs fails the run). Jest's 500 ms is within a busy machine's
+  // scheduling noise; a timer or socket left behind keeps a worker alive far longer.
+  workerGracefulExitTimeout: 2_000,
 };
 
 export default config;
