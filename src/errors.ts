@@ -215,7 +215,7 @@ export class ProtocolError extends WsApiError {
 export class ConfigurationError extends WsApiError {
   override name = 'ConfigurationError';
 
-  constructor(msg: string) {
-    super(msg, { code: CLIENT_ERROR_CODES.CONFIGURATION, msg });
+  constructor(msg: string, options: { readonly cause?: unknown } = {}) {
+    super(msg, { code: CLIENT_ERROR_CODES.CONFIGURATION, msg, cause: options.cause });
   }
 }
