@@ -1,0 +1,114 @@
+/**
+ * Connection failures, as callers see them: a call that times out unsent carries the last
+ * connection error (refused port, unknown host, a gateway that closes at once) as `cause`
+ * and names it in its message; connect() settles — on exhausted attempts, on its own
+ * timeout, or on an abort — and says why.
+ */
+import { createServer, type AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { TimeoutError, WebsocketAPIClient, type WebsocketAPIClientOptions } from '../../src';
+import { settle } from '../support/reliability';
+import { limitBuy, stateIs } from './harness';
+
+const clients: WebsocketAPIClient[] = [];
+const servers: Array<{ close(): void }> = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  for (const s of servers.splice(0)) s.close();
+});
+
+const CREDENTIALS = { apiKey: 'key', apiSecret: 'secret', apiPassphrase: 'passphrase' };
+
+function clientAt(wsBaseUrl: string, options: WebsocketAPIClientOptions = {}): WebsocketAPIClient {
+  const client = new WebsocketAPIClient({
+    ...CREDENTIALS,
+    wsBaseUrl,
+    attachEventListeners: false,
+    requestTimeoutMs: 250,
+    reconnect: { initialDelayMs: 5, maxDelayMs: 20 },
+    ...options,
+  });
+  clients.push(client);
+  return client;
+}
+
+/** A loopback port nothing listens on (bound, then released). */
+async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A call made once the first attempt has failed: it times out unsent. */
+async function timedOutUnsent(client: WebsocketAPIClient): Promise<TimeoutError> {
+  client.connect().catch(() => undefined); // starts connecting; settles when the client closes
+  await stateIs(client, 'reconnecting');
+  const error = await settle(client.submitNewSpotOrder(limitBuy()));
+  expect(error).toBeInstanceOf(TimeoutError);
+  expect(error).toMatchObject({ sent: false, timeoutMs: 250 });
+  return error as TimeoutError;
+}
+
+describe('a call that times out unsent names the last connection error', () => {
+  it('refused port: cause is the ECONNREFUSED error, and the message says so', async () => {
+    const port = await refusedPort();
+    const error = await timedOutUnsent(clientAt(`ws://127.0.0.1:${port}`));
+    expect(error.cause).toBeInstanceOf(Error);
+    expect((error.cause as Error).message).toBe(`connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(error.message).toBe(
+      `spot.order timed out: not sent within 250 ms (no ready connection; last connection error: connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
+  });
+
+  it('unknown host: cause is the resolver error', async () => {
+    const error = await timedOutUnsent(clientAt('ws://nonexistent-host.invalid:8899'));
+    expect((error.cause as Error).message).toMatch(
+      /^getaddrinfo (ENOTFOUND|EAI_AGAIN) nonexistent-host\.invalid$/,
+    );
+    expect(error.message).toMatch(
+      /\(no ready connection; last connection error: getaddrinfo (ENOTFOUND|EAI_AGAIN) nonexistent-host\.invalid\)$/,
+    );
+  });
+
+  it('a gateway that closes at once with a hostile reason: control characters escaped, long text cut', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    servers.push(server);
+    await new Promise((resolve) => server.once('listening', resolve));
+    const reason = `bad\nline\u0007${'x'.repeat(100)}`;
+    server.on('connection', (socket) => socket.close(4000, reason));
+    const { port } = server.address() as AddressInfo;
+    const error = await timedOutUnsent(clientAt(`ws://127.0.0.1:${port}`));
+    expect((error.cause as Error).message).toContain(reason.slice(0, 20));
+    // The close reason comes from the gateway: in the message it is one escaped line.
+    expect(error.message).toContain('; last connection error: ');
+    expect(error.message).toContain('bad\\nline\\u0007xxx');
+    // eslint-disable-next-line no-control-regex -- none may be left
+    expect(error.message).not.toMatch(/[\u0000-\u001f]/);
+    expect(error.message).toMatch(/x…\)$/); // cut
+    expect(error.msg.length).toBeLessThan(260);
+
+    const long = `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.invalid`;
+    const unknown = await timedOutUnsent(clientAt(`ws://${long}:1`));
+    expect((unknown.cause as Error).message).toContain(long);
+    expect(unknown.message).not.toContain(long);
+    expect(unknown.message).toMatch(/…\)$/);
+  });
+
+  it('a call that times out before any attempt failed has no cause', async () => {
+    // A listener that never answers the upgrade: the first attempt is still pending.
+    const server = createServer(() => undefined);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const client = clientAt(`ws://127.0.0.1:${port}`, { handshakeTimeoutMs: 60_000 });
+    const error = await settle(client.submitNewSpotOrder(limitBuy()));
+    expect(error).toMatchObject({ name: 'TimeoutError', sent: false });
+    expect((error as Error).cause).toBeUndefined();
+    expect((error as Error).message).toBe(
+      'spot.order timed out: not sent within 250 ms (no ready connection)',
+    );
+    expect(client.stateOf('wsApiSpotV1').status).toBe('connecting');
+  });
+});
