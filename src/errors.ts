@@ -160,12 +160,16 @@ export class TimeoutError extends WsApiError {
   readonly sent: boolean;
   readonly timeoutMs: number;
 
-  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { timeoutMs: number; sent: boolean }) {
+  constructor(
+    details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { timeoutMs: number; sent: boolean; msg?: string },
+  ) {
     const link =
       details.cause instanceof Error ? `; last connection error: ${excerpt(details.cause.message)}` : '';
-    const msg = details.sent
-      ? `no answer within ${details.timeoutMs} ms, outcome unknown`
-      : `not sent within ${details.timeoutMs} ms (no ready connection${link})`;
+    const msg =
+      details.msg ??
+      (details.sent
+        ? `no answer within ${details.timeoutMs} ms, outcome unknown`
+        : `not sent within ${details.timeoutMs} ms (no ready connection${link})`);
     super(`${details.op ?? 'request'} timed out: ${msg}`, {
       ...details,
       code: CLIENT_ERROR_CODES.TIMEOUT,

@@ -4,17 +4,23 @@
  * and names it in its message; connect() settles — on exhausted attempts, on its own
  * timeout, or on an abort — and says why.
  */
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { TimeoutError, WebsocketAPIClient, type WebsocketAPIClientOptions } from '../../src';
+import {
+  ClientClosedError,
+  TimeoutError,
+  WebsocketAPIClient,
+  type WebsocketAPIClientOptions,
+} from '../../src';
+import { startSimulator, type Simulator } from '../../src/simulator';
 import { settle } from '../support/reliability';
 import { limitBuy, stateIs } from './harness';
 
 const clients: WebsocketAPIClient[] = [];
-const servers: Array<{ close(): void }> = [];
+const servers: Array<{ close(): unknown }> = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
-  for (const s of servers.splice(0)) s.close();
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 const CREDENTIALS = { apiKey: 'key', apiSecret: 'secret', apiPassphrase: 'passphrase' };
@@ -98,8 +104,9 @@ describe('a call that times out unsent names the last connection error', () => {
 
   it('a call that times out before any attempt failed has no cause', async () => {
     // A listener that never answers the upgrade: the first attempt is still pending.
-    const server = createServer(() => undefined);
-    servers.push(server);
+    const accepted: Socket[] = [];
+    const server = createServer((socket) => void accepted.push(socket));
+    servers.push({ close: () => (accepted.forEach((socket) => socket.destroy()), server.close()) });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const client = clientAt(`ws://127.0.0.1:${port}`, { handshakeTimeoutMs: 60_000 });
@@ -110,5 +117,101 @@ describe('a call that times out unsent names the last connection error', () => {
       'spot.order timed out: not sent within 250 ms (no ready connection)',
     );
     expect(client.stateOf('wsApiSpotV1').status).toBe('connecting');
+  });
+});
+
+describe('connect() settles', () => {
+  it('rejects once reconnect.maxAttempts is spent, naming the attempts and the last error', async () => {
+    const port = await refusedPort();
+    const client = clientAt(`ws://127.0.0.1:${port}`, {
+      reconnect: { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 },
+    });
+    const attempts: number[] = [];
+    client.stateOf$('wsApiSpotV1').subscribe((s) => s.status === 'connecting' && attempts.push(s.attempt));
+    const error = await client.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ClientClosedError);
+    expect((error as Error).message).toBe(
+      `client closed: wsApiSpotV1 gave up after 3 reconnect attempts (reconnect.maxAttempts): connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
+    expect(((error as Error).cause as Error).message).toBe(`connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(attempts).toEqual([0, 1, 2, 3]); // the first connection and three retries
+    expect(client.stateOf('wsApiSpotV1').status).toBe('closed');
+  });
+
+  describe('with { timeoutMs } or { signal }', () => {
+    let sim: Simulator;
+    beforeEach(async () => {
+      sim = await startSimulator({ port: 0, seed: 1 });
+      servers.push(sim);
+      sim.faults.refuseConnections(true); // HTTP 503 to every upgrade
+    });
+    const client = (options: WebsocketAPIClientOptions = {}) =>
+      clientAt(sim.url, { ...sim.demoAccount, requestTimeoutMs: 10_000, ...options });
+
+    it('timeoutMs: rejects with a TimeoutError naming the last connection error; the client keeps trying and connects later', async () => {
+      const c = client();
+      const error = await c.connect({ timeoutMs: 300 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(error).toMatchObject({ op: 'connect', timeoutMs: 300, sent: false, code: 'REQUEST_TIMEOUT' });
+      expect((error as Error).message).toMatch(
+        /^connect timed out: wsApiSpotV1 not ready within 300 ms \(last connection error: .*503.*\)$/,
+      );
+      expect(((error as Error).cause as Error).message).toMatch(/503/);
+      // Not closed: the connection goes on retrying, and a call made meanwhile waits for it.
+      expect(['connecting', 'reconnecting']).toContain(c.stateOf('wsApiSpotV1').status);
+      const call = c.submitNewSpotOrder(limitBuy());
+      sim.faults.refuseConnections(false);
+      await c.connect({ timeoutMs: 20_000 });
+      await expect(call).resolves.toMatchObject({ code: '200000' });
+    });
+
+    it("signal: an abort rejects with the signal's reason and leaves the client connecting", async () => {
+      const c = client();
+      const controller = new AbortController();
+      const connecting = c.connect('wsApiFuturesV1', { signal: controller.signal }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await stateIs(c, 'reconnecting', 'wsApiFuturesV1');
+      controller.abort();
+      const error = await connecting;
+      expect(error).toBe(controller.signal.reason);
+      expect(error).toMatchObject({ name: 'AbortError' });
+      expect(c.stateOf('wsApiFuturesV1').status).not.toBe('closed');
+      sim.faults.refuseConnections(false);
+      await c.connect('wsApiFuturesV1');
+      expect(c.stateOf('wsApiFuturesV1').status).toBe('ready');
+    });
+
+    it('an already aborted signal rejects at once and starts nothing; a bad timeoutMs is a RangeError', async () => {
+      const c = client();
+      const reason = new Error('shutting down');
+      await expect(c.connect({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+      await expect(c.connect({ timeoutMs: 0 })).rejects.toBeInstanceOf(RangeError);
+      await expect(c.connect({ timeoutMs: Number.NaN })).rejects.toBeInstanceOf(RangeError);
+      expect(c.stateOf('wsApiSpotV1').status).toBe('idle');
+      expect(sim.connectionAttempts()).toBe(0);
+    });
+
+    it('an abort or timeout after ready changes nothing; close() while waiting rejects with ClientClosedError', async () => {
+      sim.faults.refuseConnections(false);
+      const c = client();
+      const controller = new AbortController();
+      await c.connect({ signal: controller.signal, timeoutMs: 20_000 });
+      controller.abort();
+      expect(c.stateOf('wsApiSpotV1').status).toBe('ready');
+
+      sim.faults.refuseConnections(true);
+      const waiting = c.connect('wsApiFuturesV1', { timeoutMs: 20_000 }).catch((e: unknown) => e);
+      await stateIs(c, 'reconnecting', 'wsApiFuturesV1');
+      await c.close();
+      expect(await waiting).toBeInstanceOf(ClientClosedError);
+    });
   });
 });

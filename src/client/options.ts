@@ -41,6 +41,14 @@ export interface WebsocketAPIClientOptions {
   rateLimitGate?: boolean;
 }
 
+/** How long `connect()` waits, at most. */
+export interface ConnectOptions {
+  /** Stop waiting when this aborts: `connect()` rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+  /** Stop waiting after this many ms: `connect()` rejects with a TimeoutError (op 'connect'). */
+  readonly timeoutMs?: number;
+}
+
 /** The options after defaults, without credentials. */
 export interface ClientSettings {
   readonly wsBaseUrl: string | undefined;

@@ -1,4 +1,4 @@
-import { filter, merge, Observable, Subject } from 'rxjs';
+import { filter, merge, Observable, Subject, Subscription } from 'rxjs';
 import type {
   FuturesCancelRequest,
   FuturesCancelResponse,
@@ -22,6 +22,8 @@ import {
   AuthenticationError,
   ClientClosedError,
   ConfigurationError,
+  excerpt,
+  TimeoutError,
   ValidationError,
   WsApiError,
 } from '../errors';
@@ -33,11 +35,18 @@ import { prepareRequest, requestFrame, type PreparedRequest, type RejectedReques
 import { RateLimitGate } from '../rpc/rate-limit-gate';
 import type { WSAPIResponse } from '../rpc/response';
 import { createSigner, type Signer } from '../transport/auth';
+import { MAX_TIMER_MS } from '../transport/backoff';
 import { Connection, type Endpoint, type InboundMessage } from '../transport/connection';
 import type { ConnectionState } from '../transport/state';
 import { defaultWebSocketFactory } from '../transport/websocket';
 import { WsApiEventEmitter, type ClientEvent, type ClientEventOf } from './events';
-import { resolveSettings, type ClientSettings, type Logger, type WebsocketAPIClientOptions } from './options';
+import {
+  resolveSettings,
+  type ClientSettings,
+  type ConnectOptions,
+  type Logger,
+  type WebsocketAPIClientOptions,
+} from './options';
 import { startTestnet, type TestnetGateway } from './testnet';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
 
@@ -65,6 +74,49 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
 /** Method name or op name → its operation. */
 function operationOf(name: string): OperationSpec | undefined {
   return hasOwn(OPERATIONS, name) ? OPERATIONS[name as keyof typeof OPERATIONS] : OPERATIONS_BY_OP.get(name);
+}
+
+/**
+ * Resolves when `route`'s connection is ready. Rejects with the closed state's error, with
+ * `signal.reason` on abort, or with a TimeoutError after `timeoutMs`. Stops watching either way.
+ */
+function waitUntilReady(
+  route: Route,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): Promise<void> {
+  const { connection, channel } = route;
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A container first: the replayed state may settle during subscribe(), and adding to a
+    // closed container unsubscribes at once.
+    const subscription = new Subscription();
+    const settle = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      subscription.unsubscribe();
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onAbort = (): void => settle(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs !== undefined && timeoutMs < MAX_TIMER_MS) {
+      timer = setTimeout(() => {
+        const cause = channel.linkError;
+        const msg = `${connection.wsKey} not ready within ${timeoutMs} ms${cause === undefined ? '' : ` (last connection error: ${excerpt(cause.message)})`}`;
+        settle(new TimeoutError({ op: 'connect', timeoutMs, sent: false, cause, msg }));
+      }, timeoutMs);
+    }
+    subscription.add(
+      connection.state.state$.subscribe((s) => {
+        if (s.status === 'ready') settle();
+        else if (s.status === 'closed') settle(s.error ?? new Error(`${connection.wsKey} connection closed`));
+      }),
+    );
+  });
 }
 
 /**
@@ -106,7 +158,8 @@ export class WebsocketAPIClient {
   private testnet: Promise<TestnetGateway> | undefined = undefined;
   private testnetEndpoint: Promise<Endpoint> | undefined = undefined;
   /** Set once the client closes: why (undefined reason = `close()`). */
-  private closed: { readonly reason: Error | undefined } | undefined = undefined;
+  private closed: { readonly reason: Error | undefined; readonly why: string | undefined } | undefined =
+    undefined;
   private closing: Promise<void> | undefined = undefined;
 
   /** Creates a client; nothing connects until the first call (or `connect()`). */
@@ -142,7 +195,7 @@ export class WebsocketAPIClient {
         makeWebSocket,
         reconnect: this.settings.reconnect,
         handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
-        onFatal: (error) => void this.shutdown(error),
+        onFatal: (error) => void this.shutdown(error, wsKey),
         messages: this.messages,
       });
       connection.listener = channel;
@@ -308,17 +361,40 @@ export class WebsocketAPIClient {
 
   /**
    * Connects and authenticates `wsKey` (default 'wsApiSpotV1') ahead of the first call.
-   * Resolves when ready; rejects with AuthenticationError when the gateway refuses the
-   * credentials, or ClientClosedError when the client closes first.
+   * Resolves when ready. Rejects with AuthenticationError when the gateway refuses the
+   * credentials, ConfigurationError when the client cannot work as configured, or
+   * ClientClosedError when the client closes first (also when `reconnect.maxAttempts` is spent).
+   *
+   * `timeoutMs`: reject with a TimeoutError (op 'connect', the last connection error as cause)
+   * if not ready by then. `signal`: reject with `signal.reason` when it aborts. Either only stops
+   * this wait: the connection keeps trying (calls queued meanwhile still go out once it is
+   * ready, within their own timeout); `close()` is what stops it.
    */
-  async connect(wsKey: WSAPIWsKey = WS_KEY_MAP.wsApiSpotV1): Promise<void> {
+  connect(options?: ConnectOptions): Promise<void>;
+  connect(wsKey: WSAPIWsKey, options?: ConnectOptions): Promise<void>;
+  async connect(
+    keyOrOptions: WSAPIWsKey | ConnectOptions = WS_KEY_MAP.wsApiSpotV1,
+    maybeOptions: ConnectOptions = {},
+  ): Promise<void> {
+    const [wsKey, options] =
+      typeof keyOrOptions === 'object' && keyOrOptions !== null
+        ? [WS_KEY_MAP.wsApiSpotV1, keyOrOptions]
+        : [keyOrOptions, maybeOptions];
     if (this.closed !== undefined) throw this.closedError();
     const route = this.routeOf(wsKey);
+    const { signal, timeoutMs } = options;
+    if (
+      timeoutMs !== undefined &&
+      (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs <= 0)
+    ) {
+      throw new RangeError('connect() option timeoutMs must be a number > 0');
+    }
+    signal?.throwIfAborted();
     route.connection.start();
     try {
-      await route.connection.whenReady();
+      await waitUntilReady(route, signal, timeoutMs);
     } catch (error) {
-      if (error instanceof WsApiError) throw error;
+      if (error === signal?.reason || error instanceof WsApiError) throw error;
       throw this.closedError();
     }
   }
@@ -429,7 +505,7 @@ export class WebsocketAPIClient {
       requestId: call?.id,
       clientOid: call?.clientOid,
       clientOids: call?.clientOids,
-      reason: reason?.message,
+      reason: this.closed?.why,
       cause: reason,
     });
   }
@@ -438,15 +514,21 @@ export class WebsocketAPIClient {
    * Closes everything, once. `reason` is the error that forced it (auth refusal, bad
    * configuration, exhausted reconnects), undefined for `close()`.
    */
-  private shutdown(reason: Error | undefined): Promise<void> {
+  private shutdown(reason: Error | undefined, wsKey?: WSAPIWsKey): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     // Assigned before anything runs: rejecting calls runs user code, which may call close().
     let done!: () => void;
     this.closing = new Promise<void>((resolve) => (done = resolve));
-    this.closed = { reason };
     // A refusal is what every pending call should see; anything else is "closed" with a cause.
     const shared =
       reason instanceof AuthenticationError || reason instanceof ConfigurationError ? reason : undefined;
+    // A connection closes on its own for a refusal, or when its reconnect attempts are spent.
+    const why =
+      reason === undefined || shared !== undefined || wsKey === undefined
+        ? reason?.message
+        : `${wsKey} gave up after ${this.settings.reconnect.maxAttempts} reconnect attempts ` +
+          `(reconnect.maxAttempts): ${reason.message}`;
+    this.closed = { reason, why };
     const routes = Object.values(this.routes);
     for (const { channel } of routes) channel.failAll((call) => shared ?? this.closedError(call));
     this.gate?.dispose();

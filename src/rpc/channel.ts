@@ -71,7 +71,7 @@ export class RpcChannel {
   lastRateLimit: RateLimit | undefined = undefined;
   private link!: Link;
   /** Why the last connection attempt failed, until a session is ready: the cause of unsent timeouts. */
-  private linkError: Error | undefined = undefined;
+  linkError: Error | undefined = undefined;
   /** Calls waiting to be written, oldest first, from `head` on (timed-out ones are skipped). */
   private queue: Array<WsApiCall | undefined> = [];
   private head = 0;
