@@ -57,6 +57,12 @@ interface Route {
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+/**
+ * The key `await using` calls. Node 20 and current browsers have Symbol.asyncDispose; where it
+ * is missing, the registered symbol that polyfills use (`Symbol.for('Symbol.asyncDispose')`).
+ */
+const ASYNC_DISPOSE: typeof Symbol.asyncDispose = ((Symbol as { asyncDispose?: symbol }).asyncDispose ??
+  Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
 const LOG_PREFIX = '[kucoin-wsapi-rx]';
 /** How much of an unusable frame an exception event carries. */
 const FRAME_EXCERPT = 256;
@@ -406,6 +412,11 @@ export class WebsocketAPIClient {
    */
   close(): Promise<void> {
     return this.shutdown(undefined);
+  }
+
+  /** `await using client = new WebsocketAPIClient(…)`: closes the client when the block ends, as `close()`. */
+  [ASYNC_DISPOSE](): Promise<void> {
+    return this.close();
   }
 
   /** The seed's event emitter: `getWSClient().on('authenticated', handler)` and friends. */
