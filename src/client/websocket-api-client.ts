@@ -167,6 +167,13 @@ export class WebsocketAPIClient {
   private closed: { readonly reason: Error | undefined; readonly why: string | undefined } | undefined =
     undefined;
   private closing: Promise<void> | undefined = undefined;
+  /** Failed calls nobody had observed yet; reported on the next macrotask unless observed by then. */
+  private unobserved: Array<{ readonly call: WsApiCall; readonly error: unknown }> = [];
+  /** Errors already reported as a frame exception (a malformed answer): not reported twice. */
+  private readonly reported = new WeakSet<object>();
+  private readonly onUnobservedFailure = (call: WsApiCall, error: unknown): void => {
+    if (this.unobserved.push({ call, error }) === 1) setTimeout(() => this.reportUnobserved(), 0);
+  };
 
   /** Creates a client; nothing connects until the first call (or `connect()`). */
   constructor(options: WebsocketAPIClientOptions = {}) {
@@ -185,13 +192,15 @@ export class WebsocketAPIClient {
       rateLimit: this.rateLimits,
       wantsResponses: () => this.emitter.wants('response'),
       response: (response) => this.emitter.emit({ type: 'response', wsKey: response.wsKey, response }),
-      exception: (wsKey, error, raw) =>
+      exception: (wsKey, error, raw) => {
+        if (error.requestId !== undefined) this.reported.add(error);
         this.emitter.emit({
           type: 'exception',
           wsKey,
           error,
           frame: raw === undefined || raw.length <= FRAME_EXCERPT ? raw : `${raw.slice(0, FRAME_EXCERPT)}…`,
-        }),
+        });
+      },
     };
     const route = (wsKey: WSAPIWsKey): Route => {
       const channel = new RpcChannel(wsKey, this.settings.requestTimeoutMs, outlets, this.gate);
@@ -347,7 +356,15 @@ export class WebsocketAPIClient {
       // Hostile input (a throwing getter or toJSON) is a validation failure, not a crash.
       prepared = UNREADABLE;
     }
-    const call = new WsApiCall(id, spec, key, prepared.clientOid, prepared.clientOids, performance.now());
+    const call = new WsApiCall(
+      id,
+      spec,
+      key,
+      prepared.clientOid,
+      prepared.clientOids,
+      performance.now(),
+      this.onUnobservedFailure,
+    );
     if (!prepared.ok) {
       call.reject(
         new ValidationError(prepared.issues, {
@@ -503,7 +520,15 @@ export class WebsocketAPIClient {
     wsKey: WSAPIWsKey,
     issue: { field: string; rule: string },
   ): WsApiCall<unknown> {
-    const call = new WsApiCall(id, spec, wsKey, undefined, undefined, performance.now());
+    const call = new WsApiCall(
+      id,
+      spec,
+      wsKey,
+      undefined,
+      undefined,
+      performance.now(),
+      this.onUnobservedFailure,
+    );
     call.reject(new ValidationError([issue], { op: spec.op, requestId: id }));
     return call;
   }
@@ -562,6 +587,25 @@ export class WebsocketAPIClient {
     return this.closing;
   }
 
+  /**
+   * Reports the failed calls that nobody has awaited or subscribed to by now (a macrotask after
+   * they failed, so a caller that attaches in the same turn counts): one `exception` event each.
+   */
+  private reportUnobserved(): void {
+    const failed = this.unobserved;
+    this.unobserved = [];
+    for (const { call, error } of failed) {
+      if (call.observed || this.reported.has(error as object)) continue;
+      this.emitter.emit({
+        type: 'exception',
+        wsKey: call.wsKey,
+        error: error instanceof Error ? error : new Error(String(error)),
+        frame: undefined,
+        unobserved: true,
+      });
+    }
+  }
+
   /** Turns one connection's state changes into the seed's lifecycle events. */
   private forwardLifecycle(connection: Connection): void {
     const wsKey = connection.wsKey;
@@ -608,7 +652,23 @@ export class WebsocketAPIClient {
         ),
       )
       .on('reconnected', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: reconnected`))
-      .on('exception', (e) => logger.error(`${LOG_PREFIX} ${e.wsKey}: exception: ${e.error.message}`));
+      .on('exception', (e) => {
+        if (e.unobserved === true) {
+          const error = e.error as Partial<WsApiError>;
+          logger.error(
+            `${LOG_PREFIX} ${e.wsKey}: ${error.op ?? 'a call'} failed and nobody awaited or subscribed to it: ${e.error.message}`,
+            {
+              wsKey: e.wsKey,
+              op: error.op,
+              requestId: error.requestId,
+              clientOid: error.clientOid,
+              code: error.code,
+            },
+          );
+        } else {
+          logger.error(`${LOG_PREFIX} ${e.wsKey}: exception: ${e.error.message}`);
+        }
+      });
   }
 }
 
