@@ -44,9 +44,9 @@ import {
   resolveSettings,
   type ClientSettings,
   type ConnectOptions,
-  type Logger,
   type WebsocketAPIClientOptions,
 } from './options';
+import { attachDefaultListeners, logSink, type LogSink } from './logging';
 import { startTestnet, type TestnetGateway } from './testnet';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
 
@@ -63,7 +63,6 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  */
 const ASYNC_DISPOSE: typeof Symbol.asyncDispose = ((Symbol as { asyncDispose?: symbol }).asyncDispose ??
   Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
-const LOG_PREFIX = '[kucoin-wsapi-rx]';
 /** How much of an unusable frame an exception event carries. */
 const FRAME_EXCERPT = 256;
 
@@ -153,6 +152,10 @@ export class WebsocketAPIClient {
   private readonly settings: ClientSettings;
   private readonly apiKeyHint: string | undefined;
   private readonly hasSecrets: boolean;
+  /** The names of the credentials given (never their values): testnet says it ignores them. */
+  private readonly credentialsGiven: readonly string[];
+  /** The default listeners' logger (attachEventListeners), also told about the testnet simulator. */
+  private readonly log: LogSink | undefined = undefined;
   private readonly signer: Signer | undefined;
   private readonly emitter = new WsApiEventEmitter();
   private readonly routes: Record<WSAPIWsKey, Route>;
@@ -180,6 +183,9 @@ export class WebsocketAPIClient {
     this.settings = resolveSettings(options);
     const { apiKey, apiSecret, apiPassphrase } = options;
     this.hasSecrets = apiSecret !== undefined || apiPassphrase !== undefined;
+    this.credentialsGiven = (['apiKey', 'apiSecret', 'apiPassphrase'] as const).filter(
+      (name) => options[name] !== undefined,
+    );
     this.apiKeyHint = apiKey === undefined ? undefined : `${apiKey.slice(0, 4)}…`;
     // The credentials go into the signer's closure and are not kept anywhere else.
     this.signer =
@@ -237,7 +243,10 @@ export class WebsocketAPIClient {
       return this.rateLimits.subscribe(subscriber);
     });
 
-    if (this.settings.attachEventListeners) this.attachLogging(options.logger ?? console);
+    if (this.settings.attachEventListeners) {
+      this.log = logSink(options.logger ?? console);
+      attachDefaultListeners(this.emitter, this.log, (wsKey, error) => this.closeReason(wsKey, error));
+    }
   }
 
   // ---- spot ----
@@ -496,7 +505,24 @@ export class WebsocketAPIClient {
     if (s.testnet && s.wsBaseUrl === undefined) {
       // The local simulator only knows its demo account: given credentials are not used here.
       this.testnetEndpoint ??= (this.testnet = startTestnet()).then(
-        (gateway) => ({ baseUrl: gateway.url, signer: gateway.signer }),
+        (gateway) => {
+          this.log?.(
+            'info',
+            `testnet: started the bundled simulator in-process on ${gateway.url} (close() stops it)`,
+            {
+              url: gateway.url,
+            },
+          );
+          if (this.credentialsGiven.length > 0) {
+            this.log?.(
+              'warn',
+              `testnet: the ${this.credentialsGiven.join(', ')} given are not used: the in-process simulator ` +
+                'signs with its demo account (pass wsBaseUrl to use your own credentials)',
+              { ignored: this.credentialsGiven },
+            );
+          }
+          return { baseUrl: gateway.url, signer: gateway.signer };
+        },
         (error: unknown) => {
           // Let the next attempt try again rather than replaying this failure forever.
           this.testnet = this.testnetEndpoint = undefined;
@@ -560,10 +586,7 @@ export class WebsocketAPIClient {
       reason instanceof AuthenticationError || reason instanceof ConfigurationError ? reason : undefined;
     // A connection closes on its own for a refusal, or when its reconnect attempts are spent.
     const why =
-      reason === undefined || shared !== undefined || wsKey === undefined
-        ? reason?.message
-        : `${wsKey} gave up after ${this.settings.reconnect.maxAttempts} reconnect attempts ` +
-          `(reconnect.maxAttempts): ${reason.message}`;
+      reason === undefined || wsKey === undefined ? reason?.message : this.closeReason(wsKey, reason);
     this.closed = { reason, why };
     const routes = Object.values(this.routes);
     for (const { channel } of routes) channel.failAll((call) => shared ?? this.closedError(call));
@@ -640,35 +663,14 @@ export class WebsocketAPIClient {
     });
   }
 
-  /** The seed's default listeners: lifecycle to `logger.info`, exceptions to `logger.error`. */
-  private attachLogging(logger: Logger): void {
-    this.emitter
-      .on('open', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: connection open`))
-      .on('authenticated', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: authenticated`))
-      .on('reconnect', (e) =>
-        logger.info(
-          `${LOG_PREFIX} ${e.wsKey}: reconnecting (attempt ${e.attempt}, in ${e.retryInMs ?? 0} ms)` +
-            (e.error === undefined ? '' : `: ${e.error.message}`),
-        ),
-      )
-      .on('reconnected', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: reconnected`))
-      .on('exception', (e) => {
-        if (e.unobserved === true) {
-          const error = e.error as Partial<WsApiError>;
-          logger.error(
-            `${LOG_PREFIX} ${e.wsKey}: ${error.op ?? 'a call'} failed and nobody awaited or subscribed to it: ${e.error.message}`,
-            {
-              wsKey: e.wsKey,
-              op: error.op,
-              requestId: error.requestId,
-              clientOid: error.clientOid,
-              code: error.code,
-            },
-          );
-        } else {
-          logger.error(`${LOG_PREFIX} ${e.wsKey}: exception: ${e.error.message}`);
-        }
-      });
+  /** Why a connection closed for good, in words: a refusal's message, or the attempts it gave up after. */
+  private closeReason(wsKey: WSAPIWsKey, error: Error): string {
+    const closed = this.closed;
+    if (closed !== undefined && closed.reason === error && closed.why !== undefined) return closed.why;
+    return error instanceof AuthenticationError || error instanceof ConfigurationError
+      ? error.message
+      : `${wsKey} gave up after ${this.settings.reconnect.maxAttempts} reconnect attempts ` +
+          `(reconnect.maxAttempts): ${error.message}`;
   }
 }
 
