@@ -131,17 +131,45 @@ export class RateLimitError extends WsApiError {
   }
 }
 
-/** No answer within `requestTimeoutMs`. If the request was written, its outcome is unknown. */
+/** Control characters (and the JS line separators) as escapes: one line, nothing a terminal obeys. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** `text` on one line, control characters escaped, cut after `max` characters. */
+export function excerpt(text: string, max = 160): string {
+  const line = text.replace(CONTROL, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\r'
+        ? '\\r'
+        : c === '\t'
+          ? '\\t'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/**
+ * No answer within `requestTimeoutMs`. If the request was written, its outcome is unknown.
+ * A request never sent carries the last connection error (if an attempt had failed) as `cause`,
+ * and names it in the message.
+ */
 export class TimeoutError extends WsApiError {
   override name = 'TimeoutError';
   /** Whether the request reached the wire (false: it was never sent). */
   readonly sent: boolean;
   readonly timeoutMs: number;
 
-  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { timeoutMs: number; sent: boolean }) {
-    const msg = details.sent
-      ? `no answer within ${details.timeoutMs} ms, outcome unknown`
-      : `not sent within ${details.timeoutMs} ms (no ready connection)`;
+  constructor(
+    details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { timeoutMs: number; sent: boolean; msg?: string },
+  ) {
+    const link =
+      details.cause instanceof Error ? `; last connection error: ${excerpt(details.cause.message)}` : '';
+    const msg =
+      details.msg ??
+      (details.sent
+        ? `no answer within ${details.timeoutMs} ms, outcome unknown`
+        : `not sent within ${details.timeoutMs} ms (no ready connection${link})`);
     super(`${details.op ?? 'request'} timed out: ${msg}`, {
       ...details,
       code: CLIENT_ERROR_CODES.TIMEOUT,
@@ -215,7 +243,7 @@ export class ProtocolError extends WsApiError {
 export class ConfigurationError extends WsApiError {
   override name = 'ConfigurationError';
 
-  constructor(msg: string) {
-    super(msg, { code: CLIENT_ERROR_CODES.CONFIGURATION, msg });
+  constructor(msg: string, options: { readonly cause?: unknown } = {}) {
+    super(msg, { code: CLIENT_ERROR_CODES.CONFIGURATION, msg, cause: options.cause });
   }
 }

@@ -9,6 +9,7 @@ export type {
   ClientEventMap,
   ClientEventOf,
   ClientEventType,
+  ConnectOptions,
   Logger,
   MethodOf,
   MethodOrOperation,

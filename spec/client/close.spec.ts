@@ -137,3 +137,30 @@ describe('close()', () => {
     await client.close();
   });
 });
+
+describe('await using', () => {
+  it('closes the client when the block ends (Symbol.asyncDispose): sockets closed, state closed', async () => {
+    let kept: WebsocketAPIClient | undefined;
+    let pending: Promise<unknown> | undefined;
+    {
+      await using client = makeClient({ requestTimeoutMs: 60_000 });
+      kept = client;
+      await client.connect();
+      sim.faults.pause();
+      pending = settle(client.submitNewSpotOrder(limitBuy()));
+      expect(client.stateOf('wsApiSpotV1').status).toBe('ready');
+    }
+    expect(kept.stateOf('wsApiSpotV1').status).toBe('closed');
+    expect(await pending).toBeInstanceOf(ClientClosedError);
+    expect(sim.sessions()).toEqual([]);
+    sim.faults.resume();
+  });
+
+  it('is the same method under Symbol.asyncDispose and resolves like close()', async () => {
+    const client = makeClient();
+    expect(typeof client[Symbol.asyncDispose]).toBe('function');
+    await client.connect();
+    await expect(client[Symbol.asyncDispose]()).resolves.toBeUndefined();
+    expect(client.stateOf('wsApiSpotV1').status).toBe('closed');
+  });
+});

@@ -163,9 +163,9 @@ describe('attachEventListeners', () => {
     sim.faults.sendMalformed('not-json');
     await firstValueFrom(client.exceptions$);
     const text = lines.join('\n');
-    expect(text).toMatch(/wsApiSpotV1: connection open/);
+    expect(text).toMatch(/wsApiSpotV1: socket open/);
     expect(text).toMatch(/wsApiSpotV1: authenticated/);
-    expect(text).toMatch(/wsApiSpotV1: reconnecting \(attempt 1/);
+    expect(text).toMatch(/wsApiSpotV1: connection lost: .*; reconnecting in \d+ ms \(attempt 1\)/);
     expect(text).toMatch(/wsApiSpotV1: reconnected/);
     expect(text).toMatch(/error .*exception: malformed frame: frame is not JSON/);
     expect(text).not.toContain(sim.demoAccount.apiSecret);

@@ -3,7 +3,12 @@
  * connections), signs with its demo account and stops it on close(); in a browser it asks for
  * wsBaseUrl. The simulator the client starts is observed through a spy on startSimulator.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { build } from 'esbuild';
 import WebSocket from 'ws';
 import { ConfigurationError, WebsocketAPIClient } from '../../src';
 import { startTestnet } from '../../src/client/testnet';
@@ -172,5 +177,116 @@ describe('testnet: true in a browser', () => {
       expect(spy).not.toHaveBeenCalled();
       await client.close();
     });
+  });
+});
+
+describe('testnet: true where the simulator cannot be loaded', () => {
+  it('closes the client with a ConfigurationError at the first attempt, naming the module and the cause', async () => {
+    await jest.isolateModulesAsync(async () => {
+      jest.dontMock('../../src/transport/websocket'); // a test above made it a browser
+      // What a bundled app sees: the package's own `kucoin-wsapi-rx/simulator` does not resolve.
+      jest.doMock('kucoin-wsapi-rx/simulator', () => {
+        throw new Error("Cannot find package 'kucoin-wsapi-rx' imported from /app/dist/bundle.mjs");
+      });
+      const lib = await import('../../src');
+      const client = new lib.WebsocketAPIClient({
+        testnet: true,
+        attachEventListeners: false,
+        reconnect: { initialDelayMs: 1, maxDelayMs: 1 },
+      });
+      const states: string[] = [];
+      client.stateOf$('wsApiSpotV1').subscribe((s) => states.push(s.status));
+      const error = await client.submitNewSpotOrder(limitBuy()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(lib.ConfigurationError);
+      expect((error as Error).message).toMatch(
+        /testnet: true could not load the bundled simulator \(kucoin-wsapi-rx\/simulator\): Cannot find package/,
+      );
+      expect((error as Error).cause).toBeInstanceOf(Error);
+      expect(client.stateOf('wsApiSpotV1')).toMatchObject({ status: 'closed', error });
+      // One attempt, no reconnect loop.
+      expect(states).toEqual(['idle', 'connecting', 'closed']);
+      await expect(client.connect()).rejects.toBeInstanceOf(lib.ClientClosedError);
+      await client.close();
+      jest.dontMock('kucoin-wsapi-rx/simulator');
+    });
+  });
+
+  it('a module without startSimulator is a ConfigurationError too', async () => {
+    const error = await startTestnet(true, async () => ({ notTheSimulator: true })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/could not load the bundled simulator.*no startSimulator/);
+  });
+});
+
+describe('testnet: true in an app bundled with esbuild (no kucoin-wsapi-rx/simulator beside it)', () => {
+  const ROOT = join(__dirname, '..', '..');
+  let dir = '';
+  afterAll(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('calls reject with the ConfigurationError at once, the state closes with it, one log line', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kucoin-wsapi-bundle-'));
+    const entry = join(dir, 'app.ts');
+    writeFileSync(
+      entry,
+      `import { WebsocketAPIClient } from ${JSON.stringify(join(ROOT, 'src'))};
+       const lines: string[] = [];
+       const log = (...a: unknown[]) => lines.push(a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' '));
+       const client = new WebsocketAPIClient({
+         testnet: true,
+         logger: { info: log, warn: log, error: log, debug: log },
+         reconnect: { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 20 },
+       });
+       const states: string[] = [];
+       client.stateOf$('wsApiSpotV1').subscribe((s) => states.push(s.status));
+       const error = await client
+         .submitNewSpotOrder({ side: 'buy', symbol: 'BTC-USDT', type: 'limit', price: '20000', size: '0.0001' })
+         .then(() => undefined, (e: Error) => e);
+       const closed = client.stateOf('wsApiSpotV1');
+       await client.close();
+       console.log(JSON.stringify({
+         name: error?.name, message: error?.message, states,
+         closedWithIt: closed.status === 'closed' && closed.error === error,
+         notFound: lines.filter((l) => /Cannot find/.test(l)).length,
+       }));`,
+    );
+    await build({
+      entryPoints: [entry],
+      outfile: join(dir, 'bundle.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      // ws' optional native add-ons; ws falls back to JavaScript without them.
+      external: ['bufferutil', 'utf-8-validate'],
+      // The usual banner of an ESM bundle for Node: ws (CommonJS) requires Node's built-ins.
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+      logLevel: 'silent',
+    });
+    const run = spawnSync(process.execPath, [join(dir, 'bundle.mjs')], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.stderr).toBe('');
+    const out = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      name: 'ConfigurationError',
+      message: expect.stringMatching(
+        /^testnet: true could not load the bundled simulator \(kucoin-wsapi-rx\/simulator\): Cannot find package 'kucoin-wsapi-rx'/,
+      ),
+      states: ['idle', 'connecting', 'closed'],
+      closedWithIt: true,
+    });
+    expect(out.notFound).toBe(1); // the close line names it once; no retry loop logging it per attempt
   });
 });

@@ -78,18 +78,26 @@ class Capture {
   }
 }
 
-/** A logger that keeps each line as console would print it (util.inspect of each argument). */
+/** A logger that keeps each line, at every level, as console would print it (util.inspect of each argument). */
 function capturingLogger(): {
   lines: string[];
   info: (...a: unknown[]) => void;
   error: (...a: unknown[]) => void;
+  warn: (...a: unknown[]) => void;
+  debug: (...a: unknown[]) => void;
 } {
   const lines: string[] = [];
   const line = (level: string, args: unknown[]) =>
     lines.push(
       [level, ...args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 10 })))].join(' '),
     );
-  return { lines, info: (...a) => line('info', a), error: (...a) => line('error', a) };
+  return {
+    lines,
+    info: (...a) => line('info', a),
+    error: (...a) => line('error', a),
+    warn: (...a) => line('warn', a),
+    debug: (...a) => line('debug', a),
+  };
 }
 
 /** A WebSocket factory that remembers every signed URL it was given (to know the signatures). */
@@ -260,6 +268,8 @@ describe('secrets', () => {
     expect(urls.length).toBeGreaterThanOrEqual(4); // spot, futures, the reconnect, the wrong client
     expect(logger.lines.join('\n')).toMatch(/reconnecting/);
     expect(logger.lines.join('\n')).toMatch(/exception/);
+    expect(logger.lines.join('\n')).toMatch(/^debug .*socket open/m);
+    expect(wrongLogger.lines.join('\n')).toMatch(/^error .*connection closed: authentication refused/m);
     expect(text.length).toBeGreaterThan(10_000); // the capture did capture
     expect(text).toContain(KEY.slice(0, 4)); // the key's hint is allowed, and shows the search works
     const leaks = secrets.filter((s) => text.includes(s));

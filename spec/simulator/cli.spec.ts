@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, spotOrder } from './raw-client';
 
@@ -35,6 +36,23 @@ function output(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutM
 const exited = (child: ChildProcessWithoutNullStreams): Promise<number | null> =>
   new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 
+/** Runs to the end; resolves with the exit code and both outputs. */
+function finished(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = run(args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Collects a stream's text until the child exits. */
+function collect(stream: NodeJS.ReadableStream): () => string {
+  let text = '';
+  stream.on('data', (d: Buffer) => (text += d.toString()));
+  return () => text;
+}
+
 describe('kucoin-wsapi-sim', () => {
   it('prints its URL and demo credentials, serves them, and exits 0 on SIGTERM', async () => {
     const child = run(['--port', '0', '--seed', '5', '--mode', 'ack', '--rate-limit', '10/1000']);
@@ -50,9 +68,11 @@ describe('kucoin-wsapi-sim', () => {
       const { client } = await connect(url, creds);
       const a = await client.answerTo(client.request('spot.order', spotOrder()));
       expect(a).toMatchObject({ code: '200000', rateLimit: { limit: 10 } });
+      const rest = collect(child.stdout);
       const exit = exited(child);
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
+      expect(rest()).toBe('kucoin-wsapi-sim: SIGTERM received, stopping\nkucoin-wsapi-sim: stopped\n');
       await client.waitClosed();
     } finally {
       child.kill('SIGKILL');
@@ -66,9 +86,14 @@ describe('kucoin-wsapi-sim', () => {
       const info = JSON.parse(text);
       expect(info.url).toBe(`ws://127.0.0.1:${info.port}`);
       expect(Object.keys(info.demoAccount).sort()).toEqual(['apiKey', 'apiPassphrase', 'apiSecret']);
+      const errors = collect(child.stderr);
+      const rest = collect(child.stdout);
       const exit = exited(child);
       child.kill('SIGINT');
       expect(await exit).toBe(0);
+      // With --json, stdout stays one JSON line: the status goes to stderr.
+      expect(rest()).toBe('');
+      expect(errors()).toBe('kucoin-wsapi-sim: SIGINT received, stopping\nkucoin-wsapi-sim: stopped\n');
     } finally {
       child.kill('SIGKILL');
     }
@@ -81,5 +106,25 @@ describe('kucoin-wsapi-sim', () => {
     expect(await exited(child)).toBe(2);
     expect(err).toMatch(/--mode/);
     expect(err).toMatch(/usage/);
+  });
+
+  it('--help lists every flag the parser accepts, and exits 0', async () => {
+    const source = readFileSync(join(ROOT, 'src', 'cli', 'simulator.ts'), 'utf8');
+    const accepted = [...source.matchAll(/case '(-{1,2}[a-z-]+)':/g)].map((m) => m[1]);
+    expect(accepted).toEqual(expect.arrayContaining(['--port', '--json', '--help', '--version', '-h', '-v']));
+    for (const flag of ['--help', '-h']) {
+      const { code, stdout, stderr } = await finished([flag]);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(/^kucoin-wsapi-sim \d+\.\d+\.\d+\S*: /);
+      for (const a of accepted) expect(stdout).toMatch(new RegExp(`(^|[ ,])${a}\\b`, 'm'));
+      expect(stdout).toMatch(/SIGINT/);
+    }
+  });
+
+  it('--version and -v print the package version and exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      expect(await finished([flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
   });
 });

@@ -3,20 +3,47 @@
  * kucoin-wsapi-sim: runs the gateway simulator until SIGINT/SIGTERM.
  *
  *   kucoin-wsapi-sim [--port 8899] [--host 127.0.0.1] [--seed 1] [--mode full|ack]
- *                    [--rate-limit 1600[/30000]] [--json]
+ *                    [--rate-limit 1600[/30000]] [--json] [--help] [--version]
  *
  * The printed credentials are those of the local simulator's demo account: printing them
  * is the point, they open nothing else.
  */
+import { version } from '../../package.json';
 import { startSimulator, type SimulatorOptions } from '../simulator';
 
-const USAGE =
-  'usage: kucoin-wsapi-sim [--port 8899] [--host 127.0.0.1] [--seed 1] [--mode full|ack] [--rate-limit LIMIT[/WINDOW_MS]] [--json]';
+const NAME = 'kucoin-wsapi-sim';
 
-interface Cli {
-  readonly options: SimulatorOptions;
-  readonly json: boolean;
-}
+/** Every flag, as --help prints it (the parser below accepts exactly these). */
+const FLAGS: ReadonlyArray<readonly [flag: string, what: string]> = [
+  ['--port PORT', 'TCP port to listen on; 0 picks a free one (default 8899)'],
+  ['--host HOST', 'interface to listen on (default 127.0.0.1)'],
+  ['--seed N', 'seed of the liquidity, ids and demo credentials (default 1)'],
+  [
+    '--mode full|ack',
+    'full: the matching engine answers (default); ack: every valid request succeeds at once',
+  ],
+  ['--rate-limit LIMIT[/WINDOW_MS]', 'requests per API key per window (default 1600/30000)'],
+  ['--json', 'print one JSON line { url, port, demoAccount } instead of the text'],
+  ['-h, --help', 'print this help and exit'],
+  ['-v, --version', 'print the version and exit'],
+];
+
+const USAGE = `usage: ${NAME} [--port 8899] [--host 127.0.0.1] [--seed 1] [--mode full|ack] [--rate-limit LIMIT[/WINDOW_MS]] [--json]`;
+
+const HELP = [
+  `${NAME} ${version}: the KuCoin WS API gateway simulator (a WebSocket server on loopback)`,
+  '',
+  USAGE,
+  '',
+  'options:',
+  ...FLAGS.map(([flag, what]) => `  ${flag.padEnd(32)} ${what}`),
+  '',
+  'Prints its URL and the demo account to sign with; runs until SIGINT (Ctrl-C) or SIGTERM.',
+].join('\n');
+
+type Cli =
+  | { readonly action: 'run'; readonly options: SimulatorOptions; readonly json: boolean }
+  | { readonly action: 'help' | 'version' };
 
 function integer(flag: string, text: string | undefined): number {
   if (text === undefined || !/^\d+$/.test(text)) throw new Error(`${flag} needs a whole number`);
@@ -60,14 +87,15 @@ export function parseArgs(argv: readonly string[]): Cli {
         break;
       case '--help':
       case '-h':
-        console.log(USAGE);
-        process.exit(0);
-        break;
+        return { action: 'help' };
+      case '--version':
+      case '-v':
+        return { action: 'version' };
       default:
         throw new Error(`unknown argument ${argv[i]}`);
     }
   }
-  return { options, json };
+  return { action: 'run', options, json };
 }
 
 async function main(): Promise<void> {
@@ -75,32 +103,49 @@ async function main(): Promise<void> {
   try {
     cli = parseArgs(process.argv.slice(2));
   } catch (e) {
-    console.error(`kucoin-wsapi-sim: ${(e as Error).message}\n${USAGE}`);
+    console.error(`${NAME}: ${(e as Error).message}\n${USAGE}\n(${NAME} --help lists every option)`);
     process.exit(2);
   }
-  const sim = await startSimulator(cli.options);
+  if (cli.action !== 'run') {
+    console.log(cli.action === 'help' ? HELP : version);
+    return;
+  }
+  const { options, json } = cli;
+  const sim = await startSimulator(options);
+  // Status lines go to stderr with --json, so that stdout stays one JSON line.
+  const say = json ? console.error : console.log;
   // Handlers first, then the ready line: stdout to a pipe is written synchronously, so a parent
   // may read the line and signal before the next statement runs.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     // A second signal ends the process at once, whatever close() is waiting for.
-    if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (stopping) {
+      say(`${NAME}: ${signal} again, exiting without waiting`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
     stopping = true;
+    say(`${NAME}: ${signal} received, stopping`);
     sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        say(`${NAME}: stopped`);
+        process.exit(0);
+      },
+      (e: unknown) => {
+        console.error(`${NAME}: stopped with an error: ${e instanceof Error ? e.message : String(e)}`);
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  if (cli.json) {
+  if (json) {
     // One line for programs that start the simulator as a child process (the benchmarks).
     console.log(JSON.stringify({ url: sim.url, port: sim.port, demoAccount: sim.demoAccount }));
   } else {
     const { apiKey, apiSecret, apiPassphrase } = sim.demoAccount;
-    console.log(`kucoin-wsapi-sim listening on ${sim.url}`);
+    console.log(`${NAME} listening on ${sim.url}`);
     console.log(`  endpoint:       ${sim.url}/v1/private`);
-    console.log(`  mode:           ${cli.options.mode ?? 'full'}`);
+    console.log(`  mode:           ${options.mode ?? 'full'}`);
     console.log('  demo account (local simulator only):');
     console.log(`    apiKey:        ${apiKey}`);
     console.log(`    apiSecret:     ${apiSecret}`);
@@ -109,6 +154,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(`kucoin-wsapi-sim: ${e instanceof Error ? e.message : String(e)}`);
+  console.error(`${NAME}: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

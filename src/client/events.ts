@@ -17,8 +17,17 @@ export interface ClientEventMap {
   };
   /** Ready again after a reconnect. */
   reconnected: { readonly wsKey: WSAPIWsKey; readonly attempt: number };
-  /** A frame the client could not use (malformed, unknown id, …); the rest keeps working. */
-  exception: { readonly wsKey: WSAPIWsKey; readonly error: Error; readonly frame: string | undefined };
+  /**
+   * A frame the client could not use (malformed, unknown id, …; `frame` is an excerpt of it),
+   * or a call that failed while nobody awaited or subscribed to it (`unobserved: true`, `error`
+   * is the call's error, `frame` undefined). The rest keeps working.
+   */
+  exception: {
+    readonly wsKey: WSAPIWsKey;
+    readonly error: Error;
+    readonly frame: string | undefined;
+    readonly unobserved?: true;
+  };
   /** The connection closed for good; `error` says why when it was not `close()`. */
   close: { readonly wsKey: WSAPIWsKey; readonly error: Error | undefined };
   /** Every answered request's envelope. */

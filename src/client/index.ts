@@ -7,5 +7,5 @@ export type {
   ClientEventOf,
   ClientEventType,
 } from './events';
-export type { ClientSettings, Logger, WebsocketAPIClientOptions } from './options';
+export type { ClientSettings, ConnectOptions, Logger, WebsocketAPIClientOptions } from './options';
 export type { MethodOf, MethodOrOperation, RequestOf, ResponseOf } from './types';

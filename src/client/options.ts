@@ -3,10 +3,17 @@ import type { ReconnectOptions } from '../transport/connection';
 import { DEFAULT_WS_BASE_URL } from '../transport/url';
 import type { WebSocketFactory } from '../transport/websocket';
 
-/** Where lifecycle events are logged when `attachEventListeners` is on (console fits). */
+/**
+ * Where lifecycle events are logged when `attachEventListeners` is on (console fits; so does
+ * winston). Each line is `(message, fields)`: fields such as `wsKey`, `attempt`, `code` come
+ * as an object in the second argument. `warn` and `debug` are used where the logger has them,
+ * `info` otherwise.
+ */
 export interface Logger {
   info(...args: unknown[]): void;
   error(...args: unknown[]): void;
+  warn?(...args: unknown[]): void;
+  debug?(...args: unknown[]): void;
 }
 
 /** The constructor options: the seed's, plus the reactive client's own (all optional). */
@@ -25,7 +32,10 @@ export interface WebsocketAPIClientOptions {
    * given here are not used then), and stops it on `close()`. In a browser it needs `wsBaseUrl`.
    */
   testnet?: boolean;
-  /** Log open / reconnect / reconnected / authenticated / exception (default true, as in the seed). */
+  /**
+   * Log the connection's life (open, authenticated, reconnect, reconnected, close), exceptions and
+   * failed calls nobody observed, and the testnet simulator's start (default true, as in the seed).
+   */
   attachEventListeners?: boolean;
   /** Where those logs go (default console). Never receives credentials. */
   logger?: Logger;
@@ -39,6 +49,14 @@ export interface WebsocketAPIClientOptions {
   makeWebSocket?: WebSocketFactory;
   /** Hold requests while the quota is spent instead of getting 429000 (default false). */
   rateLimitGate?: boolean;
+}
+
+/** How long `connect()` waits, at most. */
+export interface ConnectOptions {
+  /** Stop waiting when this aborts: `connect()` rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+  /** Stop waiting after this many ms: `connect()` rejects with a TimeoutError (op 'connect'). */
+  readonly timeoutMs?: number;
 }
 
 /** The options after defaults, without credentials. */

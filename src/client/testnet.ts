@@ -20,28 +20,53 @@ export interface TestnetGateway {
  */
 const SIMULATOR_MODULE: string = 'kucoin-wsapi-rx/simulator';
 
+/** Loads the simulator module (injectable for tests). */
+export type SimulatorLoader = () => Promise<unknown>;
+
+const loadSimulator: SimulatorLoader = () =>
+  import(/* webpackIgnore: true */ /* @vite-ignore */ SIMULATOR_MODULE);
+
+/** The first line of an error's message, at most 300 characters (a loader's message can be long). */
+function reasonOf(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).split('\n', 1)[0];
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
 /**
  * `testnet: true` without `wsBaseUrl`. KuCoin has no public test gateway for the WS API, so
  * in Node the bundled simulator is started in-process on a free loopback port, with its
  * demo account. The simulator is imported lazily, here only, so that the client core never
  * loads it (and browser bundles need not contain it).
+ *
+ * Every failure is a ConfigurationError, which closes the client at once: retrying cannot
+ * make a module appear (a bundled app where the simulator does not resolve) or a port free.
  */
-export async function startTestnet(inNode: boolean = isNodeRuntime()): Promise<TestnetGateway> {
+export async function startTestnet(
+  inNode: boolean = isNodeRuntime(),
+  load: SimulatorLoader = loadSimulator,
+): Promise<TestnetGateway> {
   if (!inNode) {
     throw new ConfigurationError(
       'testnet: true needs wsBaseUrl in a browser (there is no public test gateway; ' +
         'run the simulator with `npx kucoin-wsapi-sim` and pass its URL as wsBaseUrl)',
     );
   }
-  const { startSimulator } = (await import(
-    /* webpackIgnore: true */ /* @vite-ignore */ SIMULATOR_MODULE
-  )) as typeof import('../simulator');
-  // The client asks for the endpoint once and keeps the answer: a failure here would repeat on
-  // every reconnect, so it is a configuration error (fatal, every call rejects with it).
-  const sim = await startSimulator({ port: 0 }).catch((error: unknown) => {
+  let startSimulator: (typeof import('../simulator'))['startSimulator'];
+  try {
+    const loaded = (await load()) as Partial<typeof import('../simulator')> | undefined;
+    if (typeof loaded?.startSimulator !== 'function') throw new Error('the module has no startSimulator');
+    startSimulator = loaded.startSimulator;
+  } catch (error) {
     throw new ConfigurationError(
-      `testnet: true could not start the bundled simulator: ${error instanceof Error ? error.message : String(error)}`,
+      `testnet: true could not load the bundled simulator (${SIMULATOR_MODULE}): ${reasonOf(error)}. ` +
+        'In a bundled app, keep kucoin-wsapi-rx external, or run `npx kucoin-wsapi-sim` and pass its URL as wsBaseUrl',
+      { cause: error },
     );
+  }
+  const sim = await startSimulator({ port: 0 }).catch((error: unknown) => {
+    throw new ConfigurationError(`testnet: true could not start the bundled simulator: ${reasonOf(error)}`, {
+      cause: error,
+    });
   });
   return { url: sim.url, signer: createSigner(sim.demoAccount), close: () => sim.close() };
 }

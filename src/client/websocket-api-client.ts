@@ -1,4 +1,4 @@
-import { filter, merge, Observable, Subject } from 'rxjs';
+import { filter, merge, Observable, Subject, Subscription } from 'rxjs';
 import type {
   FuturesCancelRequest,
   FuturesCancelResponse,
@@ -22,6 +22,8 @@ import {
   AuthenticationError,
   ClientClosedError,
   ConfigurationError,
+  excerpt,
+  TimeoutError,
   ValidationError,
   WsApiError,
 } from '../errors';
@@ -33,11 +35,18 @@ import { prepareRequest, requestFrame, type PreparedRequest, type RejectedReques
 import { RateLimitGate } from '../rpc/rate-limit-gate';
 import type { WSAPIResponse } from '../rpc/response';
 import { createSigner, type Signer } from '../transport/auth';
+import { MAX_TIMER_MS } from '../transport/backoff';
 import { Connection, type Endpoint, type InboundMessage } from '../transport/connection';
 import type { ConnectionState } from '../transport/state';
 import { defaultWebSocketFactory } from '../transport/websocket';
 import { WsApiEventEmitter, type ClientEvent, type ClientEventOf } from './events';
-import { resolveSettings, type ClientSettings, type Logger, type WebsocketAPIClientOptions } from './options';
+import {
+  resolveSettings,
+  type ClientSettings,
+  type ConnectOptions,
+  type WebsocketAPIClientOptions,
+} from './options';
+import { attachDefaultListeners, logSink, type LogSink } from './logging';
 import { startTestnet, type TestnetGateway } from './testnet';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
 
@@ -48,7 +57,12 @@ interface Route {
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-const LOG_PREFIX = '[kucoin-wsapi-rx]';
+/**
+ * The key `await using` calls. Node 20 and current browsers have Symbol.asyncDispose; where it
+ * is missing, the registered symbol that polyfills use (`Symbol.for('Symbol.asyncDispose')`).
+ */
+const ASYNC_DISPOSE: typeof Symbol.asyncDispose = ((Symbol as { asyncDispose?: symbol }).asyncDispose ??
+  Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
 /** How much of an unusable frame an exception event carries. */
 const FRAME_EXCERPT = 256;
 
@@ -65,6 +79,49 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
 /** Method name or op name → its operation. */
 function operationOf(name: string): OperationSpec | undefined {
   return hasOwn(OPERATIONS, name) ? OPERATIONS[name as keyof typeof OPERATIONS] : OPERATIONS_BY_OP.get(name);
+}
+
+/**
+ * Resolves when `route`'s connection is ready. Rejects with the closed state's error, with
+ * `signal.reason` on abort, or with a TimeoutError after `timeoutMs`. Stops watching either way.
+ */
+function waitUntilReady(
+  route: Route,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): Promise<void> {
+  const { connection, channel } = route;
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A container first: the replayed state may settle during subscribe(), and adding to a
+    // closed container unsubscribes at once.
+    const subscription = new Subscription();
+    const settle = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      subscription.unsubscribe();
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onAbort = (): void => settle(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs !== undefined && timeoutMs < MAX_TIMER_MS) {
+      timer = setTimeout(() => {
+        const cause = channel.linkError;
+        const msg = `${connection.wsKey} not ready within ${timeoutMs} ms${cause === undefined ? '' : ` (last connection error: ${excerpt(cause.message)})`}`;
+        settle(new TimeoutError({ op: 'connect', timeoutMs, sent: false, cause, msg }));
+      }, timeoutMs);
+    }
+    subscription.add(
+      connection.state.state$.subscribe((s) => {
+        if (s.status === 'ready') settle();
+        else if (s.status === 'closed') settle(s.error ?? new Error(`${connection.wsKey} connection closed`));
+      }),
+    );
+  });
 }
 
 /**
@@ -95,6 +152,10 @@ export class WebsocketAPIClient {
   private readonly settings: ClientSettings;
   private readonly apiKeyHint: string | undefined;
   private readonly hasSecrets: boolean;
+  /** The names of the credentials given (never their values): testnet says it ignores them. */
+  private readonly credentialsGiven: readonly string[];
+  /** The default listeners' logger (attachEventListeners), also told about the testnet simulator. */
+  private readonly log: LogSink | undefined = undefined;
   private readonly signer: Signer | undefined;
   private readonly emitter = new WsApiEventEmitter();
   private readonly routes: Record<WSAPIWsKey, Route>;
@@ -106,14 +167,25 @@ export class WebsocketAPIClient {
   private testnet: Promise<TestnetGateway> | undefined = undefined;
   private testnetEndpoint: Promise<Endpoint> | undefined = undefined;
   /** Set once the client closes: why (undefined reason = `close()`). */
-  private closed: { readonly reason: Error | undefined } | undefined = undefined;
+  private closed: { readonly reason: Error | undefined; readonly why: string | undefined } | undefined =
+    undefined;
   private closing: Promise<void> | undefined = undefined;
+  /** Failed calls nobody had observed yet; reported on the next macrotask unless observed by then. */
+  private unobserved: Array<{ readonly call: WsApiCall; readonly error: unknown }> = [];
+  /** Errors already reported as a frame exception (a malformed answer): not reported twice. */
+  private readonly reported = new WeakSet<object>();
+  private readonly onUnobservedFailure = (call: WsApiCall, error: unknown): void => {
+    if (this.unobserved.push({ call, error }) === 1) setTimeout(() => this.reportUnobserved(), 0);
+  };
 
   /** Creates a client; nothing connects until the first call (or `connect()`). */
   constructor(options: WebsocketAPIClientOptions = {}) {
     this.settings = resolveSettings(options);
     const { apiKey, apiSecret, apiPassphrase } = options;
     this.hasSecrets = apiSecret !== undefined || apiPassphrase !== undefined;
+    this.credentialsGiven = (['apiKey', 'apiSecret', 'apiPassphrase'] as const).filter(
+      (name) => options[name] !== undefined,
+    );
     this.apiKeyHint = apiKey === undefined ? undefined : `${apiKey.slice(0, 4)}…`;
     // The credentials go into the signer's closure and are not kept anywhere else.
     this.signer =
@@ -126,13 +198,15 @@ export class WebsocketAPIClient {
       rateLimit: this.rateLimits,
       wantsResponses: () => this.emitter.wants('response'),
       response: (response) => this.emitter.emit({ type: 'response', wsKey: response.wsKey, response }),
-      exception: (wsKey, error, raw) =>
+      exception: (wsKey, error, raw) => {
+        if (error.requestId !== undefined) this.reported.add(error);
         this.emitter.emit({
           type: 'exception',
           wsKey,
           error,
           frame: raw === undefined || raw.length <= FRAME_EXCERPT ? raw : `${raw.slice(0, FRAME_EXCERPT)}…`,
-        }),
+        });
+      },
     };
     const route = (wsKey: WSAPIWsKey): Route => {
       const channel = new RpcChannel(wsKey, this.settings.requestTimeoutMs, outlets, this.gate);
@@ -142,7 +216,7 @@ export class WebsocketAPIClient {
         makeWebSocket,
         reconnect: this.settings.reconnect,
         handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
-        onFatal: (error) => void this.shutdown(error),
+        onFatal: (error) => void this.shutdown(error, wsKey),
         messages: this.messages,
       });
       connection.listener = channel;
@@ -169,7 +243,10 @@ export class WebsocketAPIClient {
       return this.rateLimits.subscribe(subscriber);
     });
 
-    if (this.settings.attachEventListeners) this.attachLogging(options.logger ?? console);
+    if (this.settings.attachEventListeners) {
+      this.log = logSink(options.logger ?? console);
+      attachDefaultListeners(this.emitter, this.log, (wsKey, error) => this.closeReason(wsKey, error));
+    }
   }
 
   // ---- spot ----
@@ -288,7 +365,15 @@ export class WebsocketAPIClient {
       // Hostile input (a throwing getter or toJSON) is a validation failure, not a crash.
       prepared = UNREADABLE;
     }
-    const call = new WsApiCall(id, spec, key, prepared.clientOid, prepared.clientOids, performance.now());
+    const call = new WsApiCall(
+      id,
+      spec,
+      key,
+      prepared.clientOid,
+      prepared.clientOids,
+      performance.now(),
+      this.onUnobservedFailure,
+    );
     if (!prepared.ok) {
       call.reject(
         new ValidationError(prepared.issues, {
@@ -308,17 +393,40 @@ export class WebsocketAPIClient {
 
   /**
    * Connects and authenticates `wsKey` (default 'wsApiSpotV1') ahead of the first call.
-   * Resolves when ready; rejects with AuthenticationError when the gateway refuses the
-   * credentials, or ClientClosedError when the client closes first.
+   * Resolves when ready. Rejects with AuthenticationError when the gateway refuses the
+   * credentials, ConfigurationError when the client cannot work as configured, or
+   * ClientClosedError when the client closes first (also when `reconnect.maxAttempts` is spent).
+   *
+   * `timeoutMs`: reject with a TimeoutError (op 'connect', the last connection error as cause)
+   * if not ready by then. `signal`: reject with `signal.reason` when it aborts. Either only stops
+   * this wait: the connection keeps trying (calls queued meanwhile still go out once it is
+   * ready, within their own timeout); `close()` is what stops it.
    */
-  async connect(wsKey: WSAPIWsKey = WS_KEY_MAP.wsApiSpotV1): Promise<void> {
+  connect(options?: ConnectOptions): Promise<void>;
+  connect(wsKey: WSAPIWsKey, options?: ConnectOptions): Promise<void>;
+  async connect(
+    keyOrOptions: WSAPIWsKey | ConnectOptions = WS_KEY_MAP.wsApiSpotV1,
+    maybeOptions: ConnectOptions = {},
+  ): Promise<void> {
+    const [wsKey, options] =
+      typeof keyOrOptions === 'object' && keyOrOptions !== null
+        ? [WS_KEY_MAP.wsApiSpotV1, keyOrOptions]
+        : [keyOrOptions, maybeOptions];
     if (this.closed !== undefined) throw this.closedError();
     const route = this.routeOf(wsKey);
+    const { signal, timeoutMs } = options;
+    if (
+      timeoutMs !== undefined &&
+      (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs <= 0)
+    ) {
+      throw new RangeError('connect() option timeoutMs must be a number > 0');
+    }
+    signal?.throwIfAborted();
     route.connection.start();
     try {
-      await route.connection.whenReady();
+      await waitUntilReady(route, signal, timeoutMs);
     } catch (error) {
-      if (error instanceof WsApiError) throw error;
+      if (error === signal?.reason || error instanceof WsApiError) throw error;
       throw this.closedError();
     }
   }
@@ -330,6 +438,11 @@ export class WebsocketAPIClient {
    */
   close(): Promise<void> {
     return this.shutdown(undefined);
+  }
+
+  /** `await using client = new WebsocketAPIClient(…)`: closes the client when the block ends, as `close()`. */
+  [ASYNC_DISPOSE](): Promise<void> {
+    return this.close();
   }
 
   /** The seed's event emitter: `getWSClient().on('authenticated', handler)` and friends. */
@@ -392,7 +505,24 @@ export class WebsocketAPIClient {
     if (s.testnet && s.wsBaseUrl === undefined) {
       // The local simulator only knows its demo account: given credentials are not used here.
       this.testnetEndpoint ??= (this.testnet = startTestnet()).then(
-        (gateway) => ({ baseUrl: gateway.url, signer: gateway.signer }),
+        (gateway) => {
+          this.log?.(
+            'info',
+            `testnet: started the bundled simulator in-process on ${gateway.url} (close() stops it)`,
+            {
+              url: gateway.url,
+            },
+          );
+          if (this.credentialsGiven.length > 0) {
+            this.log?.(
+              'warn',
+              `testnet: the ${this.credentialsGiven.join(', ')} given are not used: the in-process simulator ` +
+                'signs with its demo account (pass wsBaseUrl to use your own credentials)',
+              { ignored: this.credentialsGiven },
+            );
+          }
+          return { baseUrl: gateway.url, signer: gateway.signer };
+        },
         (error: unknown) => {
           // Let the next attempt try again rather than replaying this failure forever.
           this.testnet = this.testnetEndpoint = undefined;
@@ -416,7 +546,15 @@ export class WebsocketAPIClient {
     wsKey: WSAPIWsKey,
     issue: { field: string; rule: string },
   ): WsApiCall<unknown> {
-    const call = new WsApiCall(id, spec, wsKey, undefined, undefined, performance.now());
+    const call = new WsApiCall(
+      id,
+      spec,
+      wsKey,
+      undefined,
+      undefined,
+      performance.now(),
+      this.onUnobservedFailure,
+    );
     call.reject(new ValidationError([issue], { op: spec.op, requestId: id }));
     return call;
   }
@@ -429,7 +567,7 @@ export class WebsocketAPIClient {
       requestId: call?.id,
       clientOid: call?.clientOid,
       clientOids: call?.clientOids,
-      reason: reason?.message,
+      reason: this.closed?.why,
       cause: reason,
     });
   }
@@ -438,15 +576,18 @@ export class WebsocketAPIClient {
    * Closes everything, once. `reason` is the error that forced it (auth refusal, bad
    * configuration, exhausted reconnects), undefined for `close()`.
    */
-  private shutdown(reason: Error | undefined): Promise<void> {
+  private shutdown(reason: Error | undefined, wsKey?: WSAPIWsKey): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     // Assigned before anything runs: rejecting calls runs user code, which may call close().
     let done!: () => void;
     this.closing = new Promise<void>((resolve) => (done = resolve));
-    this.closed = { reason };
     // A refusal is what every pending call should see; anything else is "closed" with a cause.
     const shared =
       reason instanceof AuthenticationError || reason instanceof ConfigurationError ? reason : undefined;
+    // A connection closes on its own for a refusal, or when its reconnect attempts are spent.
+    const why =
+      reason === undefined || wsKey === undefined ? reason?.message : this.closeReason(wsKey, reason);
+    this.closed = { reason, why };
     const routes = Object.values(this.routes);
     for (const { channel } of routes) channel.failAll((call) => shared ?? this.closedError(call));
     this.gate?.dispose();
@@ -467,6 +608,25 @@ export class WebsocketAPIClient {
       }
     })();
     return this.closing;
+  }
+
+  /**
+   * Reports the failed calls that nobody has awaited or subscribed to by now (a macrotask after
+   * they failed, so a caller that attaches in the same turn counts): one `exception` event each.
+   */
+  private reportUnobserved(): void {
+    const failed = this.unobserved;
+    this.unobserved = [];
+    for (const { call, error } of failed) {
+      if (call.observed || this.reported.has(error as object)) continue;
+      this.emitter.emit({
+        type: 'exception',
+        wsKey: call.wsKey,
+        error: error instanceof Error ? error : new Error(String(error)),
+        frame: undefined,
+        unobserved: true,
+      });
+    }
   }
 
   /** Turns one connection's state changes into the seed's lifecycle events. */
@@ -503,19 +663,14 @@ export class WebsocketAPIClient {
     });
   }
 
-  /** The seed's default listeners: lifecycle to `logger.info`, exceptions to `logger.error`. */
-  private attachLogging(logger: Logger): void {
-    this.emitter
-      .on('open', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: connection open`))
-      .on('authenticated', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: authenticated`))
-      .on('reconnect', (e) =>
-        logger.info(
-          `${LOG_PREFIX} ${e.wsKey}: reconnecting (attempt ${e.attempt}, in ${e.retryInMs ?? 0} ms)` +
-            (e.error === undefined ? '' : `: ${e.error.message}`),
-        ),
-      )
-      .on('reconnected', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: reconnected`))
-      .on('exception', (e) => logger.error(`${LOG_PREFIX} ${e.wsKey}: exception: ${e.error.message}`));
+  /** Why a connection closed for good, in words: a refusal's message, or the attempts it gave up after. */
+  private closeReason(wsKey: WSAPIWsKey, error: Error): string {
+    const closed = this.closed;
+    if (closed !== undefined && closed.reason === error && closed.why !== undefined) return closed.why;
+    return error instanceof AuthenticationError || error instanceof ConfigurationError
+      ? error.message
+      : `${wsKey} gave up after ${this.settings.reconnect.maxAttempts} reconnect attempts ` +
+          `(reconnect.maxAttempts): ${error.message}`;
   }
 }
 

@@ -12,6 +12,15 @@ class Failure {
 
 type Observer<T> = Subscriber<WSAPIResponse<T>>;
 
+/**
+ * `observers` once the last subscriber has gone, or after a subscription to a settled call:
+ * somebody did observe the call (never mutated; the array branch finds nothing in it).
+ */
+const DETACHED: Array<Observer<never>> = [];
+
+/** Told about a call that failed while nobody had awaited or subscribed to it. */
+export type UnobservedFailureHook = (call: WsApiCall, error: unknown) => void;
+
 /** Where a call stands: waiting for its answer, or settled one way for good. */
 export type CallStatus = 'pending' | 'resolved' | 'rejected';
 
@@ -24,8 +33,8 @@ export type CallStatus = 'pending' | 'resolved' | 'rejected';
  * only subscribes never creates a Promise, so it never sees an unhandled rejection.
  *
  * Every pending call lives until its answer, so its size is the client's memory per call in
- * flight: eleven fields (one for the clientOid or the batch's clientOids, one for the state
- * and outcome together), one number box, nothing else until a consumer asks. The Promise
+ * flight: twelve fields (one for the clientOid or the batch's clientOids, one for the state
+ * and outcome together, one for the client's shared unobserved-failure hook), one number box, nothing else until a consumer asks. The Promise
  * keeps only its resolve function (a rejection resolves it with a rejected promise), so a
  * pending awaited call holds one resolving function instead of two.
  */
@@ -54,6 +63,7 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
   private promise: Promise<WSAPIResponse<T>> | undefined = undefined;
   // Typed without T so that a WsApiCall<Specific> is assignable to WsApiCall<unknown>.
   private resolvePromise: ((value: unknown) => void) | undefined = undefined;
+  private readonly onUnobservedFailure: UnobservedFailureHook | undefined;
 
   constructor(
     id: string,
@@ -62,12 +72,14 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     clientOid: string | undefined,
     clientOids: readonly string[] | undefined,
     createdAt: number,
+    onUnobservedFailure?: UnobservedFailureHook,
   ) {
     this.id = id;
     this.spec = spec;
     this.wsKey = wsKey;
     this.oids = clientOids ?? clientOid;
     this.createdAt = createdAt;
+    this.onUnobservedFailure = onUnobservedFailure;
   }
 
   /** The order's clientOid (filled in when the caller left it out), or undefined. */
@@ -93,6 +105,14 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     return outcome === PENDING ? 'pending' : outcome instanceof Failure ? 'rejected' : 'resolved';
   }
 
+  /**
+   * @internal Whether anybody ever awaited it (then/catch/finally/toPromise) or subscribed to it
+   * (a subscription that has ended counts).
+   */
+  get observed(): boolean {
+    return this.promise !== undefined || this.observers !== undefined;
+  }
+
   /** Whether the request frame reached a socket. */
   get sent(): boolean {
     return this.sentAt !== undefined;
@@ -110,6 +130,7 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
         this.addObserver(subscriber);
         return () => this.removeObserver(subscriber);
       }
+      this.observers ??= DETACHED as Array<Observer<T>>;
       if (outcome instanceof Failure) {
         subscriber.error(outcome.error);
       } else {
@@ -195,7 +216,10 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     return true;
   }
 
-  /** @internal Settles with an error; false if already settled. */
+  /**
+   * @internal Settles with an error; false if already settled. A call nobody has observed yet
+   * goes to the unobserved-failure hook, which decides later whether anybody did.
+   */
   reject(error: unknown): boolean {
     if (this.outcome !== PENDING) return false;
     this.outcome = new Failure(error);
@@ -208,23 +232,25 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     }
     const observers = this.observers;
     if (observers !== undefined) {
-      this.observers = undefined;
+      this.observers = DETACHED as Array<Observer<T>>;
       if (Array.isArray(observers)) for (const o of observers) o.error(error);
       else observers.error(error);
+    } else if (this.promise === undefined) {
+      this.onUnobservedFailure?.(this, error);
     }
     return true;
   }
 
   private addObserver(o: Observer<T>): void {
     const current = this.observers;
-    if (current === undefined) this.observers = o;
+    if (current === undefined || current === DETACHED) this.observers = o;
     else if (Array.isArray(current)) current.push(o);
     else this.observers = [current, o];
   }
 
   private removeObserver(o: Observer<T>): void {
     const current = this.observers;
-    if (current === o) this.observers = undefined;
+    if (current === o) this.observers = DETACHED as Array<Observer<T>>;
     else if (Array.isArray(current)) {
       const i = current.indexOf(o);
       if (i >= 0) current.splice(i, 1);

@@ -70,6 +70,8 @@ export class RpcChannel {
   /** The last quota the gateway reported on this connection. */
   lastRateLimit: RateLimit | undefined = undefined;
   private link!: Link;
+  /** Why the last connection attempt failed, until a session is ready: the cause of unsent timeouts. */
+  linkError: Error | undefined = undefined;
   /** Calls waiting to be written, oldest first, from `head` on (timed-out ones are skipped). */
   private queue: Array<WsApiCall | undefined> = [];
   private head = 0;
@@ -160,11 +162,13 @@ export class RpcChannel {
 
   /** The session is ready: write what waited. */
   ready(): void {
+    this.linkError = undefined;
     this.flush();
   }
 
   /** The link died: every written call has an unknown outcome and fails now. */
   lost(error: Error): void {
+    this.linkError = error;
     const gate = this.gate;
     this.pending.failWhere(
       (call) => call.sentAt !== undefined,
@@ -251,6 +255,7 @@ export class RpcChannel {
         clientOids: call.clientOids,
         timeoutMs: this.pending.timeoutMs,
         sent,
+        cause: sent ? undefined : this.linkError,
       }),
     );
     // Amortised O(1): each queue slot is passed over once.
