@@ -9,7 +9,7 @@ export interface Logger {
   error(...args: unknown[]): void;
 }
 
-/** The constructor options: the seed's, plus the reactive client's own (all optional). */
+/** The constructor options: kucoin-api's, plus the reactive client's own (all optional). */
 export interface WebsocketAPIClientOptions {
   /** API key. Optional with `testnet: true` and no `wsBaseUrl` (the simulator's demo account is used). */
   apiKey?: string;
@@ -25,7 +25,7 @@ export interface WebsocketAPIClientOptions {
    * given here are not used then), and stops it on `close()`. In a browser it needs `wsBaseUrl`.
    */
   testnet?: boolean;
-  /** Log open / reconnect / reconnected / authenticated / exception (default true, as in the seed). */
+  /** Log open / reconnect / reconnected / authenticated / exception (default true, as in kucoin-api). */
   attachEventListeners?: boolean;
   /** Where those logs go (default console). Never receives credentials. */
   logger?: Logger;

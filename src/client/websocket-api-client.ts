@@ -68,7 +68,7 @@ function operationOf(name: string): OperationSpec | undefined {
 }
 
 /**
- * KuCoin's WebSocket order API ("WS API") as the seed's `WebsocketAPIClient`, on an RxJS core.
+ * KuCoin's WebSocket order API ("WS API") as kucoin-api's `WebsocketAPIClient`, on an RxJS core.
  *
  * Each method sends its request at once and returns a {@link WsApiCall}: `await` it for the
  * `WSAPIResponse`, or use `call.response$` / `from(call)` as an Observable. One connection
@@ -332,7 +332,7 @@ export class WebsocketAPIClient {
     return this.shutdown(undefined);
   }
 
-  /** The seed's event emitter: `getWSClient().on('authenticated', handler)` and friends. */
+  /** kucoin-api's event emitter: `getWSClient().on('authenticated', handler)` and friends. */
   getWSClient(): WsApiEventEmitter {
     return this.emitter;
   }
@@ -469,7 +469,7 @@ export class WebsocketAPIClient {
     return this.closing;
   }
 
-  /** Turns one connection's state changes into the seed's lifecycle events. */
+  /** Turns one connection's state changes into kucoin-api's lifecycle events. */
   private forwardLifecycle(connection: Connection): void {
     const wsKey = connection.wsKey;
     let wasReady = false;
@@ -503,7 +503,7 @@ export class WebsocketAPIClient {
     });
   }
 
-  /** The seed's default listeners: lifecycle to `logger.info`, exceptions to `logger.error`. */
+  /** kucoin-api's default listeners: lifecycle to `logger.info`, exceptions to `logger.error`. */
   private attachLogging(logger: Logger): void {
     this.emitter
       .on('open', (e) => logger.info(`${LOG_PREFIX} ${e.wsKey}: connection open`))
