@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import * as rxjs from 'rxjs';
 import * as ts from 'typescript';
 import * as lib from '../../src';
 import * as simulatorModule from '../../src/simulator';
@@ -72,9 +73,14 @@ const text = (args: unknown[]): string =>
  * talks to `sim` (with the simulator's demo account) unless the block gave it a loopback URL of
  * its own. `testnet: true` means "a simulator" anyway; here it is one the test can inspect, and
  * the placeholder credentials of the quick start become the demo account's. The package's
- * imports resolve to the sources. Rejects if the block throws or outlives `timeoutMs`.
+ * imports resolve to the sources; rxjs is the one the library uses. Rejects if the block
+ * throws or outlives `timeoutMs`. `onError` hears each `console.error` line as it is written.
  */
-export async function runBlock(block: Block, sim: Simulator, timeoutMs = 20_000): Promise<BlockRun> {
+export async function runBlock(
+  block: Block,
+  sim: Simulator,
+  { timeoutMs = 20_000, onError }: { timeoutMs?: number; onError?: (line: string) => void } = {},
+): Promise<BlockRun> {
   const clients: lib.WebsocketAPIClient[] = [];
   const logs: string[] = [];
   const errors: string[] = [];
@@ -88,12 +94,20 @@ export async function runBlock(block: Block, sim: Simulator, timeoutMs = 20_000)
   const modules: Record<string, unknown> = {
     'kucoin-wsapi-rx': { ...lib, WebsocketAPIClient: SimulatorClient },
     'kucoin-wsapi-rx/simulator': simulatorModule,
+    rxjs,
   };
-  const requireShim = (id: string): unknown => modules[id] ?? require(id);
+  const requireShim = (id: string): unknown => {
+    if (!(id in modules))
+      throw new Error(`${block.name} imports ${id}, which the docs runner does not provide`);
+    return modules[id];
+  };
   const consoleShim = {
     log: (...a: unknown[]) => logs.push(text(a)),
     info: (...a: unknown[]) => logs.push(text(a)),
-    error: (...a: unknown[]) => errors.push(text(a)),
+    error: (...a: unknown[]) => {
+      errors.push(text(a));
+      onError?.(text(a));
+    },
     warn: (...a: unknown[]) => errors.push(text(a)),
   };
   const js = ts.transpileModule(block.code, {

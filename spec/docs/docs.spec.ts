@@ -4,7 +4,7 @@
  * that are not in it; every link between the docs resolves.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as ts from 'typescript';
 import { codeBlocks, docFiles, ROOT } from './blocks';
@@ -78,8 +78,8 @@ describe('README.md and docs/', () => {
   });
 
   it('nothing in the repository refers to documents that are not in it', () => {
-    // Built from pieces, so that this file does not match itself. ("The seed" was an old in-house
-    // name for kucoin-api's client; the docs now call it by its name.)
+    // Built from pieces, so that this file does not match itself. (An old in-house name for
+    // kucoin-api's client is among them; the docs now call it by its name.)
     const outside = [
       'shared' + '/',
       'PROTOCOL' + '\\.md',
@@ -98,4 +98,17 @@ describe('README.md and docs/', () => {
     }
     expect(found.split('\n').filter((l) => l !== '')).toEqual([]);
   });
+
+  it('docs/benchmarks.md shows the figures of bench/results/latest.json, as bench/readme.ts writes them', () => {
+    mkdirSync(OUT, { recursive: true });
+    const copy = join(OUT, 'benchmarks.md');
+    copyFileSync(join(ROOT, 'docs', 'benchmarks.md'), copy);
+    const said = execFileSync(process.execPath, ['--import', 'tsx', 'bench/readme.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_DOC: copy },
+    });
+    expect(said).toContain('already shows the latest results');
+    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(join(ROOT, 'docs', 'benchmarks.md'), 'utf8'));
+  }, 60_000);
 });
