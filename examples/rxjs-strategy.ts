@@ -26,8 +26,11 @@ import {
   type Observable,
 } from 'rxjs';
 import {
+  DisconnectedError,
   RateLimitError,
+  TimeoutError,
   WebsocketAPIClient,
+  type WSAPICancelOrderRequest,
   type SubmitHFOrderRequest,
   type WSAPIOrderResponse,
   type WSAPIResponse,
@@ -124,16 +127,27 @@ function placeLadder(mid: number, signal: number): Observable<Event> {
   );
 }
 
+/** The request may have acted: the link dropped, or no answer came in time after it was sent. */
+const outcomeUnknown = (e: unknown): boolean =>
+  e instanceof DisconnectedError || (e instanceof TimeoutError && e.sent);
+
 /**
  * Cancels one placement. `from(call)` waits for its answer (a call settles even after
- * switchMap dropped its subscriber) and replays it; nothing is sent again.
+ * switchMap dropped its subscriber) and replays it; nothing is sent again. A placement whose
+ * outcome is unknown may rest on the book: it is cancelled by its clientOid.
  */
 function cancel(placement: WsApiCall<WSAPIOrderResponse>): Observable<Event> {
   return from(placement).pipe(
-    catchError(() => EMPTY), // it never rested: nothing to cancel
-    mergeMap((placed) => {
-      const orderId = placed.data.orderId;
-      return withRetry(() => client.cancelSpotOrder({ symbol: SYMBOL, orderId })).pipe(
+    map((placed): WSAPICancelOrderRequest => ({ symbol: SYMBOL, orderId: placed.data.orderId })),
+    catchError((e: unknown) =>
+      // Refused: it never rested, nothing to cancel.
+      outcomeUnknown(e)
+        ? of<WSAPICancelOrderRequest>({ symbol: SYMBOL, clientOid: placement.clientOid })
+        : EMPTY,
+    ),
+    mergeMap((target) => {
+      const orderId = target.orderId ?? `clientOid ${target.clientOid ?? ''}`;
+      return withRetry(() => client.cancelSpotOrder(target)).pipe(
         map((): Event => ({ kind: 'cancelled', orderId })),
         catchError((e: unknown) => of<Event>({ kind: 'cancelFailed', orderId, reason: reason(e) })),
       );

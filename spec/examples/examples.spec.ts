@@ -58,8 +58,8 @@ describe('examples', () => {
     expect(files.sort()).toEqual([
       'connection-monitor.ts',
       'futures.ts',
-      'rxjs-strategy.ts',
       'kucoin-api.ts',
+      'rxjs-strategy.ts',
     ]);
   });
 
