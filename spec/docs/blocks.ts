@@ -84,10 +84,21 @@ export async function runBlock(
   const clients: lib.WebsocketAPIClient[] = [];
   const logs: string[] = [];
   const errors: string[] = [];
+  const consoleShim = {
+    log: (...a: unknown[]) => logs.push(text(a)),
+    info: (...a: unknown[]) => logs.push(text(a)),
+    error: (...a: unknown[]) => {
+      errors.push(text(a));
+      onError?.(text(a));
+    },
+    warn: (...a: unknown[]) => errors.push(text(a)),
+  };
   class SimulatorClient extends lib.WebsocketAPIClient {
     constructor(options: lib.WebsocketAPIClientOptions = {}) {
       const own = options.wsBaseUrl !== undefined && /^wss?:\/\/127\.0\.0\.1[:/]/.test(options.wsBaseUrl);
-      super(own ? options : { ...options, testnet: false, wsBaseUrl: sim.url, ...sim.demoAccount });
+      // The default logger is the console, which for a block is the one it was given.
+      const logged = { logger: consoleShim, ...options };
+      super(own ? logged : { ...logged, testnet: false, wsBaseUrl: sim.url, ...sim.demoAccount });
       clients.push(this);
     }
   }
@@ -100,15 +111,6 @@ export async function runBlock(
     if (!(id in modules))
       throw new Error(`${block.name} imports ${id}, which the docs runner does not provide`);
     return modules[id];
-  };
-  const consoleShim = {
-    log: (...a: unknown[]) => logs.push(text(a)),
-    info: (...a: unknown[]) => logs.push(text(a)),
-    error: (...a: unknown[]) => {
-      errors.push(text(a));
-      onError?.(text(a));
-    },
-    warn: (...a: unknown[]) => errors.push(text(a)),
   };
   const js = ts.transpileModule(block.code, {
     fileName: `${block.name}.ts`,
