@@ -64,14 +64,31 @@ describe('README.md and docs/', () => {
     expect(readme).toContain('npm ci && npm test');
   });
 
-  it('every relative link in README.md and docs/ points at a file that exists', () => {
+  it('every relative link in README.md and docs/ points at a file that exists, and at a heading in it', () => {
+    // GitHub's anchors: the heading in lower case, without punctuation, spaces as hyphens.
+    const anchors = (file: string): Set<string> =>
+      new Set(
+        [
+          ...readFileSync(file, 'utf8')
+            .replace(/^```[\s\S]*?^```/gm, '')
+            .matchAll(/^#{1,6} (.+)$/gm),
+        ].map((m) =>
+          m[1]
+            .toLowerCase()
+            .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+            .replace(/\s/g, '-'),
+        ),
+      );
     const broken: string[] = [];
     for (const f of docFiles()) {
       const text = readFileSync(f, 'utf8');
-      for (const m of text.matchAll(/\]\(([^)#\s]+)(#[^)\s]*)?\)/g)) {
-        const target = m[1];
+      for (const m of text.matchAll(/\]\(([^)#\s]*)(?:#([^)\s]*))?\)/g)) {
+        const [, target, anchor] = m;
         if (/^[a-z]+:/.test(target)) continue; // https:, mailto:
-        if (!existsSync(join(dirname(f), target))) broken.push(`${relative(ROOT, f)}: ${target}`);
+        const file = target === '' ? f : join(dirname(f), target);
+        if (!existsSync(file)) broken.push(`${relative(ROOT, f)}: ${target}`);
+        else if (anchor !== undefined && file.endsWith('.md') && !anchors(file).has(anchor))
+          broken.push(`${relative(ROOT, f)}: ${target}#${anchor}`);
       }
     }
     expect(broken).toEqual([]);
