@@ -255,3 +255,27 @@ describe('docs/rxjs.md: a refused order does not end the stream', () => {
     expect(openOrders(s)).toBe(1);
   });
 });
+
+describe('docs/delivery.md: an order whose answer is lost', () => {
+  it('is cancelled by its clientOid once the client is connected again', async () => {
+    const [block] = codeBlocks(docFiles().find((f) => f.endsWith('delivery.md')) ?? '');
+    const s = await freshSimulator();
+    // The exchange accepts the order, then every session drops before the answer is sent.
+    const exchange: ExchangeApi = s.exchange;
+    const handle = exchange.handle.bind(exchange);
+    let placed: string | undefined;
+    exchange.handle = (apiKey, op, args, now) => {
+      const result = handle(apiKey, op, args, now);
+      if (op === 'spot.order' && placed === undefined) {
+        placed = (args as { clientOid: string }).clientOid;
+        s.faults.dropSessions();
+      }
+      return result;
+    };
+    await runBlock(block, s);
+    expect(placed).toBeDefined();
+    expect(s.exchange.acceptedCount(placed ?? '')).toBe(1); // placed once, never sent again
+    expect(s.exchange.ledger(placed ?? '')?.status).toBe('done'); // and cancelled by the block
+    expect(s.countFrames((f) => f.op === 'spot.cancel')).toBe(1);
+  });
+});
