@@ -127,7 +127,7 @@ describe('examples', () => {
     expect(n('still resting on the book:')).toBe(0);
     // 4 ladders of 6 plus their cancels in about a second exceed the 20/s quota.
     expect(n('rate-limited, retried:')).toBeGreaterThan(0);
-    expect(n('placed:') + n('never sent (replaced first):')).toBe(24);
+    expect(n('placed:') + n('not placed (replaced first):')).toBe(24);
   });
 });
 
