@@ -118,7 +118,6 @@ export async function runBlock(
       module: ts.ModuleKind.CommonJS,
       target: ts.ScriptTarget.ES2022,
       esModuleInterop: true,
-      experimentalDecorators: true,
     },
   }).outputText;
   const module = { exports: {} as Record<string, unknown> };

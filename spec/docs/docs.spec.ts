@@ -27,7 +27,7 @@ describe('README.md and docs/', () => {
     });
     const config = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile);
     const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
-    const options = { ...parsed.options, noEmit: true, noUnusedLocals: false, experimentalDecorators: true };
+    const options = { ...parsed.options, noEmit: true, noUnusedLocals: false };
     const program = ts.createProgram(files, options);
     const diagnostics = ts
       .getPreEmitDiagnostics(program)
