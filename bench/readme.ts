@@ -1,8 +1,9 @@
 /**
- * `npx tsx bench/readme.ts` (also run at the end of `npm run bench`): rewrites the README's
- * benchmark section, between the lines `<!-- bench:start -->` and `<!-- bench:end -->`, from
- * bench/results/latest.json (and the simulator figures it includes). Nothing else in the
- * README is touched; without both marker lines it changes nothing and says so.
+ * `npx tsx bench/readme.ts` (also run at the end of `npm run bench`): rewrites the figures of
+ * docs/benchmarks.md, between the lines `<!-- bench:start -->` and `<!-- bench:end -->`, from
+ * bench/results/latest.json (and the simulator figures it includes). Nothing else in the file
+ * is touched; without both marker lines it changes nothing and says so. spec/docs checks that
+ * the file shows what latest.json holds.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +50,20 @@ function cell(metric: Metric, r: Range): string {
   return `${num(r.median)} (${num(r.min)}–${num(r.max)})`;
 }
 
+/** `text` broken into lines of at most `width` characters (Markdown joins them again). */
+export function wrap(text: string, width = 110): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.join('\n');
+}
+
 /** The section's text, from the latest results. */
 export function section(latest: Latest): string {
   const rows = METRICS.map(({ key, label, unit }) => {
@@ -66,15 +81,17 @@ export function section(latest: Latest): string {
       ? ''
       : `, 1-minute load average ${latest.loadAverage.before.toFixed(2)} before and ${latest.loadAverage.after.toFixed(2)} after`;
   const lines = [
-    `Measured by \`npm run bench\` on ${latest.date.slice(0, 10)} (${latest.date.slice(11, 16)} UTC): ` +
-      `Node ${latest.node}, ${latest.cpu} (${latest.cores} cores), ${latest.rounds} rounds${latest.quick ? ' (BENCH_QUICK: a tenth of every count)' : ''}${load}. ` +
-      'Each figure is the median over rounds, with min–max. **raw** is a minimal hand-written `ws` client ' +
-      '(handshake, requests, a Map from id to resolver: bench/raw-client.ts), the physical limit here; **ours** is ' +
-      '`WebsocketAPIClient` with validation on. Both send identical frames to the simulator in ack mode, running in ' +
-      'its own process; both stay connected and every timed scenario alternates short blocks between them. ' +
-      'Where ours is faster than raw, it is by writing: ours sends the frames issued in one tick with one ' +
-      '`writev` per 32 (a corked socket), raw makes one syscall per frame, as a minimal `ws` client does. ' +
-      'The heap growth ratio is left out: both figures are within GC noise of zero.',
+    wrap(
+      `Measured by \`npm run bench\` on ${latest.date.slice(0, 10)} (${latest.date.slice(11, 16)} UTC): ` +
+        `Node ${latest.node}, ${latest.cpu} (${latest.cores} cores), ${latest.rounds} rounds${latest.quick ? ' (BENCH_QUICK: a tenth of every count)' : ''}${load}. ` +
+        'Each figure is the median over rounds, with min–max. **raw** is a minimal hand-written `ws` client ' +
+        '(handshake, requests, a Map from id to resolver: bench/raw-client.ts), the physical limit here; **ours** is ' +
+        '`WebsocketAPIClient` with validation on. Both send identical frames to the simulator in ack mode, running in ' +
+        'its own process; both stay connected and every timed scenario alternates short blocks between them. ' +
+        'Where ours is faster than raw, it is by writing: ours sends the frames issued in one tick with one ' +
+        '`writev` per 32 (a corked socket), raw makes one syscall per frame, as a minimal `ws` client does. ' +
+        'The heap growth ratio is left out: both figures are within GC noise of zero.',
+    ),
     '',
     '| figure | raw | ours | ours/raw | target | |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -84,37 +101,55 @@ export function section(latest: Latest): string {
   if (sim !== null) {
     lines.push(
       '',
-      `The simulator alone (one connection, ${sim.inFlight.toLocaleString('en')} \`spot.order\` in flight, median of ${sim.rounds} rounds): ` +
-        `full matching engine ${sim.full.requestsPerSecond.toLocaleString('en')} requests/s ` +
-        `(${sim.full.serverCpuMicrosPerRequest} µs of simulator CPU each), ack mode ${sim.ack.requestsPerSecond.toLocaleString('en')} requests/s ` +
-        `(${sim.ack.serverCpuMicrosPerRequest} µs); full/ack ${sim.ratio.toFixed(2)} (target ≥ 0.6), by simulator CPU per request ${sim.cpuRatio.toFixed(2)}.`,
+      wrap(
+        `The simulator alone (one connection, ${sim.inFlight.toLocaleString('en')} \`spot.order\` in flight, median of ${sim.rounds} rounds): ` +
+          `full matching engine ${sim.full.requestsPerSecond.toLocaleString('en')} requests/s ` +
+          `(${sim.full.serverCpuMicrosPerRequest} µs of simulator CPU each), ack mode ${sim.ack.requestsPerSecond.toLocaleString('en')} requests/s ` +
+          `(${sim.ack.serverCpuMicrosPerRequest} µs); full/ack ${sim.ratio.toFixed(2)} (target ≥ 0.6), by simulator CPU per request ${sim.cpuRatio.toFixed(2)}.`,
+      ),
     );
   }
   return lines.join('\n');
 }
 
+export const BENCHMARKS_DOC = join(ROOT, 'docs', 'benchmarks.md');
+export const LATEST = join(ROOT, 'bench', 'results', 'latest.json');
+
 /**
- * Rewrites the README's section; returns what it did, for the console. The README is then
- * formatted with the repository's Prettier settings (it aligns table columns), as
- * `npm run lint` checks it. BENCH_README=<path> writes another file (for trying it out).
+ * The text of `docPath` with its benchmark section made from `latestPath`, formatted with the
+ * repository's Prettier settings (they align table columns) as `npm run lint` checks it; or
+ * a sentence saying why it cannot be made.
  */
-export async function updateReadme(
-  readmePath = process.env.BENCH_README ?? join(ROOT, 'README.md'),
-  latestPath = join(ROOT, 'bench/results/latest.json'),
-): Promise<string> {
-  if (!existsSync(latestPath)) return `bench/readme: no ${latestPath}; run npm run bench first`;
-  const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : '';
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END, start + START.length);
+export async function rewritten(
+  docPath = BENCHMARKS_DOC,
+  latestPath = LATEST,
+): Promise<{ text: string } | { problem: string }> {
+  if (!existsSync(latestPath)) return { problem: `no ${latestPath}; run npm run bench first` };
+  const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
+  const start = doc.indexOf(START);
+  const end = doc.indexOf(END, start + START.length);
   if (start === -1 || end === -1)
-    return `bench/readme: README.md has no ${START} … ${END} lines; left as it is`;
+    return { problem: `${docPath} has no ${START} … ${END} lines; left as it is` };
   const latest = JSON.parse(readFileSync(latestPath, 'utf8')) as Latest;
-  const spliced = `${readme.slice(0, start + START.length)}\n\n${section(latest)}\n\n${readme.slice(end)}`;
-  const options = (await resolveConfig(join(ROOT, 'README.md'))) ?? {};
-  const next = await format(spliced, { ...options, parser: 'markdown' });
-  if (next === readme) return 'bench/readme: README.md already shows the latest results';
-  writeFileSync(readmePath, next);
-  return 'bench/readme: README.md benchmark section rewritten from bench/results/latest.json';
+  const spliced = `${doc.slice(0, start + START.length)}\n\n${section(latest)}\n\n${doc.slice(end)}`;
+  const options = (await resolveConfig(docPath)) ?? {};
+  return { text: await format(spliced, { ...options, parser: 'markdown' }) };
 }
 
-if (require.main === module) void updateReadme().then((message) => console.log(message));
+/**
+ * Rewrites the benchmark section of docs/benchmarks.md; returns what it did, for the console.
+ * BENCH_DOC=<path> writes another file (for trying it out).
+ */
+export async function updateBenchmarksDoc(
+  docPath = process.env.BENCH_DOC ?? BENCHMARKS_DOC,
+  latestPath = LATEST,
+): Promise<string> {
+  const r = await rewritten(docPath, latestPath);
+  if ('problem' in r) return `bench/readme: ${r.problem}`;
+  if (r.text === readFileSync(docPath, 'utf8'))
+    return `bench/readme: ${docPath} already shows the latest results`;
+  writeFileSync(docPath, r.text);
+  return `bench/readme: ${docPath} benchmark section rewritten from bench/results/latest.json`;
+}
+
+if (require.main === module) void updateBenchmarksDoc().then((message) => console.log(message));

@@ -5,7 +5,7 @@
  * raw, …): on a shared machine whatever else runs at the time weighs on both alike. Heap
  * figures come last, one client at a time. Medians over rounds with min and max, ratios
  * ours/raw, the targets of issue 5. Writes bench/results/latest.json, runs the simulator
- * benchmark (bench/simulator.ts, unless BENCH_SKIP_SIM=1) and rewrites the README's table
+ * benchmark (bench/simulator.ts, unless BENCH_SKIP_SIM=1) and rewrites the table in docs/benchmarks.md
  * (bench/readme.ts). BENCH_ROUNDS (default 3), BENCH_QUICK=1 (a tenth of every count).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { updateReadme } from './readme';
+import { updateBenchmarksDoc } from './readme';
 import { percentiles } from './scenarios';
 import { holds, METRICS, TARGETS, type Metric } from './targets';
 
@@ -265,7 +265,7 @@ async function main(): Promise<void> {
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(result, null, 2) + '\n');
-  console.log(await updateReadme());
+  console.log(await updateBenchmarksDoc());
 }
 
 main().catch((e: unknown) => {

@@ -15,7 +15,7 @@ export interface Target {
   readonly of: 'ratio' | 'ours';
   readonly op: '<=' | '>=';
   readonly limit: number;
-  /** How the README states it. */
+  /** How docs/benchmarks.md states it. */
   readonly text: string;
 }
 

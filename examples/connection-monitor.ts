@@ -1,7 +1,7 @@
 /**
  * A connection monitor: what an ops dashboard or a strategy's health check would watch.
  * `state$` gives every transition of both connections (spot and futures), `ready$` the
- * moments a connection became usable, the event emitter the seed-style lifecycle events,
+ * moments a connection became usable, the event emitter the kucoin-api-style lifecycle events,
  * `rateLimit$` the quota left and `latency$` each call's round trip.
  * Run it: `npx tsx examples/connection-monitor.ts`.
  */
@@ -40,7 +40,7 @@ client.state$
 
 client.ready$.subscribe((s) => console.log(`${at(Date.now())}  ${s.wsKey} is ready for requests`));
 
-// The seed's event API works too; a frame the client cannot use is reported, never thrown.
+// kucoin-api's event API works too; a frame the client cannot use is reported, never thrown.
 client.getWSClient().on('exception', (e) => console.error(`exception on ${e.wsKey}: ${e.error.message}`));
 
 client.rateLimit$.subscribe((q) =>

@@ -2,7 +2,7 @@ import type * as t from 'io-ts';
 import * as req from './codecs/requests';
 import * as res from './codecs/responses';
 
-/** The connections a client keeps, one socket each (the seed's WS_KEY_MAP for the WS API). */
+/** The connections a client keeps, one socket each (kucoin-api's WS_KEY_MAP for the WS API). */
 export const WS_KEY_MAP = {
   wsApiSpotV1: 'wsApiSpotV1',
   wsApiFuturesV1: 'wsApiFuturesV1',

@@ -39,7 +39,7 @@ export function useHarness() {
     return c;
   };
 
-  /** A client made elsewhere (e.g. with the seed's literal options) that must be closed too. */
+  /** A client made elsewhere (e.g. with kucoin-api's literal options) that must be closed too. */
   const track = (c: WebsocketAPIClient): WebsocketAPIClient => {
     clients.push(c);
     return c;

@@ -1,4 +1,4 @@
-/** All eleven methods on both connections, with every envelope field the seed documents. */
+/** All eleven methods on both connections, with every envelope field kucoin-api documents. */
 import type { WebsocketAPIClient, WSAPIResponse, WSAPIWsKey } from '../../src';
 import { futuresBuy, limitBuy, useHarness } from './harness';
 

@@ -1,4 +1,4 @@
-/** state$ and the seed's lifecycle events through connect, a dropped session, reconnect and close. */
+/** state$ and kucoin-api's lifecycle events through connect, a dropped session, reconnect and close. */
 import { filter, firstValueFrom, skip, take, toArray } from 'rxjs';
 import { ConfigurationError, WebsocketAPIClient, type ClientEvent, type ConnectionState } from '../../src';
 import { limitBuy, stateIs, useHarness } from './harness';
@@ -32,7 +32,7 @@ describe('state$', () => {
     await client.close();
   });
 
-  it('connect → drop → reconnect → close, with the seed events in step', async () => {
+  it('connect → drop → reconnect → close, with kucoin-api’s events in step', async () => {
     const { client, sim } = await h.start({}, fastReconnect);
     const states: ConnectionState[] = [];
     const events: ClientEvent[] = [];

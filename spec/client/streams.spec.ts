@@ -188,7 +188,7 @@ describe('testnet', () => {
     expect(JSON.stringify(client)).toContain('"testnet":true');
   });
 
-  it('testnet: true with the seed’s placeholder credentials still uses the demo account', async () => {
+  it('testnet: true with kucoin-api’s placeholder credentials still uses the demo account', async () => {
     const client = h.track(
       new WebsocketAPIClient({
         apiKey: 'your-api-key',

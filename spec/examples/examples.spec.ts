@@ -55,12 +55,17 @@ async function ok(file: string): Promise<string> {
 describe('examples', () => {
   it('every Node example in examples/ has a test here', () => {
     const files = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ts'));
-    expect(files.sort()).toEqual(['connection-monitor.ts', 'futures.ts', 'rxjs-strategy.ts', 'seed-api.ts']);
+    expect(files.sort()).toEqual([
+      'connection-monitor.ts',
+      'futures.ts',
+      'kucoin-api.ts',
+      'rxjs-strategy.ts',
+    ]);
   });
 
-  it('seed-api.ts: all seven seed methods and the explicit wsKey, with the fields the seed page prints', async () => {
-    const out = await ok('examples/seed-api.ts');
-    // attachEventListeners defaults to true, as in the seed: lifecycle lines on the console.
+  it('kucoin-api.ts: all seven kucoin-api methods and the explicit wsKey, with the fields kucoin-api’s page prints', async () => {
+    const out = await ok('examples/kucoin-api.ts');
+    // attachEventListeners defaults to true, as in kucoin-api: lifecycle lines on the console.
     expect(out).toContain('[kucoin-wsapi-rx] wsApiSpotV1: authenticated');
     expect(valueOf(out, 'Order ID:')).toMatch(ORDER_ID);
     expect(valueOf(out, 'Client OID:')).toMatch(UUID);
@@ -122,7 +127,7 @@ describe('examples', () => {
     expect(n('still resting on the book:')).toBe(0);
     // 4 ladders of 6 plus their cancels in about a second exceed the 20/s quota.
     expect(n('rate-limited, retried:')).toBeGreaterThan(0);
-    expect(n('placed:') + n('never sent (replaced first):')).toBe(24);
+    expect(n('placed:') + n('not placed (replaced first):')).toBe(24);
   });
 });
 

@@ -37,7 +37,7 @@ async function expectRefused(url: string, code: string, msg?: string | RegExp): 
   return frame.json;
 }
 
-describe('URL authentication (PROTOCOL.md §1)', () => {
+describe('URL authentication (docs/protocol.md §1)', () => {
   it('400002 when the timestamp is more than 5 s behind or ahead of the gateway clock', async () => {
     const s = await start();
     await expectRefused(signedUrl(s.url, s.demoAccount, { timestamp: Date.now() - 6_000 }), '400002');
@@ -169,7 +169,7 @@ describe('partner verification', () => {
   });
 });
 
-describe('session handshake (PROTOCOL.md §2)', () => {
+describe('session handshake (docs/protocol.md §2)', () => {
   it('sends a challenge {sessionId: uuid, timestamp} and a welcome with the ping settings', async () => {
     const s = await start({ pingInterval: 1234, pingTimeout: 567 });
     const { client, challengeText, welcome } = await connect(s.url, s.demoAccount);
@@ -188,7 +188,7 @@ describe('session handshake (PROTOCOL.md §2)', () => {
     });
   });
 
-  it('gives every session its own id, deterministically from the seed', async () => {
+  it('gives every session its own id, deterministically from the simulator’s seed', async () => {
     const ids = async (): Promise<string[]> => {
       const s = await start({ seed: 7 });
       const a = await connect(s.url, s.demoAccount);

@@ -92,7 +92,7 @@ describe('inspection', () => {
     expect(s.connectionAttempts()).toBe(4);
   });
 
-  it('exposes the demo account, derived from the seed', async () => {
+  it('exposes the demo account, derived from the simulator’s seed', async () => {
     const a = (await start({ seed: 3 })).demoAccount;
     await sim!.close();
     const b = (await start({ seed: 3 })).demoAccount;

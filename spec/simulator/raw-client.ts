@@ -26,7 +26,7 @@ export interface UrlOverrides {
   path?: string;
 }
 
-/** `${base}/v1/private?apikey=…&sign=…&passphrase=…&timestamp=…` per PROTOCOL.md §1. */
+/** `${base}/v1/private?apikey=…&sign=…&passphrase=…&timestamp=…` per docs/protocol.md §1. */
 export function signedUrl(base: string, creds: Credentials, o: UrlOverrides = {}): string {
   const ts = String(o.timestamp ?? Date.now());
   const apikey = o.apikey ?? creds.apiKey;

@@ -20,7 +20,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-/** The envelope fields every answer to a request carries (PROTOCOL.md §4). */
+/** The envelope fields every answer to a request carries (docs/protocol.md §4). */
 function expectEnvelope(a: any): void {
   expect(typeof a.code).toBe('string');
   expect(Number.isInteger(a.inTime)).toBe(true);
@@ -44,7 +44,7 @@ async function answerToText(c: RawClient, text: string): Promise<any> {
 }
 const f0 = (c: RawClient, j: unknown) => c.frames.find((x) => x.json === j)!;
 
-describe('keep-alive (PROTOCOL.md §3)', () => {
+describe('keep-alive (docs/protocol.md §3)', () => {
   it('answers a ping with a pong echoing the id and carrying the gateway time', async () => {
     const c = await ready({ clockOffsetMs: 2_000 });
     c.send({ id: 'ping-123', op: 'ping', timestamp: 1 });

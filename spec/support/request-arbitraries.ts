@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries of request parameters for every operation, built from the rules of
- * shared/PROTOCOL.md §5 and the codecs' stated rules — written independently of the codecs,
+ * docs/protocol.md §5 and the codecs' stated rules — written independently of the codecs,
  * so that a property test can catch a codec that is looser or stricter than its rule says.
  *
  * - `valid[method]`: parameters every rule accepts.

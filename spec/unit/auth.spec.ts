@@ -38,7 +38,7 @@ describe('Web Crypto HMAC-SHA256 (matches node:crypto createHmac)', () => {
 });
 
 describe('createSigner', () => {
-  it('signs the URL as PROTOCOL.md §1 says, every value URL-encoded', async () => {
+  it('signs the URL as docs/protocol.md §1 says, every value URL-encoded', async () => {
     const signer = createSigner(credentials, () => 1742175983882);
     const url = new URL(await signer.signedUrl('wss://wsapi.kucoin.com'));
     expect(url.origin + url.pathname).toBe('wss://wsapi.kucoin.com/v1/private');

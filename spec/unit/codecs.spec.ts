@@ -6,7 +6,7 @@ function rules(value: unknown): string {
 }
 
 describe('SubmitHFOrderRequest', () => {
-  it('accepts the seed example', () => {
+  it('accepts kucoin-api’s example', () => {
     expect(rules({ side: 'buy', symbol: 'BTC-USDT', type: 'limit', price: '20000', size: '0.0001' })).toBe(
       'ok',
     );

@@ -118,7 +118,7 @@ describe('prepareRequest', () => {
 });
 
 describe('requestFrame', () => {
-  it('builds the PROTOCOL.md §4 request frame', () => {
+  it('builds the docs/protocol.md §4 request frame', () => {
     const text = requestFrame('12', 'spot.cancel', { symbol: 'BTC-USDT', orderId: 'o"1' });
     expect(JSON.parse(text)).toEqual({
       id: '12',

@@ -45,7 +45,7 @@ describe('isResponseEnvelope (the hot-path envelope check)', () => {
     );
   });
 
-  it('accepts the PROTOCOL.md example and rejects the simulator’s wrong-shape frame', () => {
+  it('accepts the docs/protocol.md example and rejects the simulator’s wrong-shape frame', () => {
     const example = JSON.parse(
       '{"id":"request-001","op":"spot.order","code":"200000","data":{"orderId":"670fd33bf9406e0007ab3945","clientOid":"5c52e11203aa677f33e493fb"},"inTime":1695190491421,"outTime":1695190491422,"rateLimit":{"limit":1600,"reset":15244,"remaining":1528}}',
     );

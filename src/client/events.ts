@@ -2,7 +2,7 @@ import { merge, Observable, Subject } from 'rxjs';
 import type { WSAPIWsKey } from '../operations';
 import type { WSAPIResponse } from '../rpc/response';
 
-/** The payload of each event, by name (the seed's event names). */
+/** The payload of each event, by name (kucoin-api's event names). */
 export interface ClientEventMap {
   /** The socket opened; the session handshake starts. */
   open: { readonly wsKey: WSAPIWsKey };
@@ -50,7 +50,7 @@ type AnyHandler = (event: ClientEvent) => void;
 /** One event type's payload with its `type`. */
 export type ClientEventOf<K extends ClientEventType> = Extract<ClientEvent, { type: K }>;
 
-/** Every event the emitter can raise (the seed's names). */
+/** Every event the emitter can raise (kucoin-api's names). */
 export const EVENT_TYPES: readonly ClientEventType[] = [
   'open',
   'authenticated',
@@ -62,7 +62,7 @@ export const EVENT_TYPES: readonly ClientEventType[] = [
 ];
 
 /**
- * What `client.getWSClient()` returns: the seed's `on(event, handler)` surface, plus `events$`
+ * What `client.getWSClient()` returns: kucoin-api's `on(event, handler)` surface, plus `events$`
  * with every event as one stream. Environment-neutral (no node:events), so it runs in
  * browsers too. A throwing handler cannot break the client: its error is rethrown
  * asynchronously, like an unhandled error anywhere else.

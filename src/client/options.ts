@@ -16,7 +16,7 @@ export interface Logger {
   debug?(...args: unknown[]): void;
 }
 
-/** The constructor options: the seed's, plus the reactive client's own (all optional). */
+/** The constructor options: kucoin-api's, plus the reactive client's own (all optional). */
 export interface WebsocketAPIClientOptions {
   /** API key. Optional with `testnet: true` and no `wsBaseUrl` (the simulator's demo account is used). */
   apiKey?: string;
@@ -34,7 +34,7 @@ export interface WebsocketAPIClientOptions {
   testnet?: boolean;
   /**
    * Log the connection's life (open, authenticated, reconnect, reconnected, close), exceptions and
-   * failed calls nobody observed, and the testnet simulator's start (default true, as in the seed).
+   * failed calls nobody observed, and the testnet simulator's start (default true, as in kucoin-api).
    */
   attachEventListeners?: boolean;
   /** Where those logs go (default console). Never receives credentials. */

@@ -125,7 +125,7 @@ function waitUntilReady(
 }
 
 /**
- * KuCoin's WebSocket order API ("WS API") as the seed's `WebsocketAPIClient`, on an RxJS core.
+ * KuCoin's WebSocket order API ("WS API") as kucoin-api's `WebsocketAPIClient`, on an RxJS core.
  *
  * Each method sends its request at once and returns a {@link WsApiCall}: `await` it for the
  * `WSAPIResponse`, or use `call.response$` / `from(call)` as an Observable. One connection
@@ -445,7 +445,7 @@ export class WebsocketAPIClient {
     return this.close();
   }
 
-  /** The seed's event emitter: `getWSClient().on('authenticated', handler)` and friends. */
+  /** kucoin-api's event emitter: `getWSClient().on('authenticated', handler)` and friends. */
   getWSClient(): WsApiEventEmitter {
     return this.emitter;
   }
@@ -629,7 +629,7 @@ export class WebsocketAPIClient {
     }
   }
 
-  /** Turns one connection's state changes into the seed's lifecycle events. */
+  /** Turns one connection's state changes into kucoin-api's lifecycle events. */
   private forwardLifecycle(connection: Connection): void {
     const wsKey = connection.wsKey;
     let wasReady = false;

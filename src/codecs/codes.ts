@@ -1,4 +1,4 @@
-/** Gateway codes from shared/PROTOCOL.md §6. Codes travel as strings. */
+/** Gateway codes from docs/protocol.md §6. Codes travel as strings. */
 export const CODES = {
   SUCCESS: '200000',
   TIMESTAMP_OFF: '400002',

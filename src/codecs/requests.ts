@@ -32,7 +32,7 @@ interface OrderFields {
   allowMaxTimeWindow?: number;
 }
 
-/** Cross-field rules shared by spot and margin orders (shared/PROTOCOL.md §5). */
+/** Cross-field rules shared by spot and margin orders (docs/protocol.md §5). */
 function orderRules(o: OrderFields, icebergNeedsClientTimestamp: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const type = o.type ?? 'limit';
@@ -86,7 +86,7 @@ const orderOptional = {
   stp: SpotStp,
 };
 
-/** spot.order / spot.sync_order arguments (the seed's SubmitHFOrderRequest). */
+/** spot.order / spot.sync_order arguments (kucoin-api's SubmitHFOrderRequest). */
 export const SubmitHFOrderRequest = strictObject(
   'SubmitHFOrderRequest',
   { type: OrderType, symbol: Symbol_, side: Side },
@@ -101,7 +101,7 @@ export const SubmitHFOrderRequest = strictObject(
 );
 export type SubmitHFOrderRequest = t.TypeOf<typeof SubmitHFOrderRequest>;
 
-/** margin.order arguments (the seed's SubmitHFMarginOrderRequest). clientOid is filled in when omitted. */
+/** margin.order arguments (kucoin-api's SubmitHFMarginOrderRequest). clientOid is filled in when omitted. */
 export const SubmitHFMarginOrderRequest = strictObject(
   'SubmitHFMarginOrderRequest',
   { symbol: Symbol_, side: Side },
@@ -122,7 +122,7 @@ function orderIdOrClientOid(o: { orderId?: string; clientOid?: string }): Valida
     : [];
 }
 
-/** spot.modify arguments (the seed's ModifyHFOrderRequest). */
+/** spot.modify arguments (kucoin-api's ModifyHFOrderRequest). */
 export const ModifyHFOrderRequest = strictObject(
   'ModifyHFOrderRequest',
   { symbol: Symbol_ },
@@ -136,7 +136,7 @@ export const ModifyHFOrderRequest = strictObject(
 );
 export type ModifyHFOrderRequest = t.TypeOf<typeof ModifyHFOrderRequest>;
 
-/** spot.cancel / spot.sync_cancel / margin.cancel arguments (the seed's WSAPICancelOrderRequest). */
+/** spot.cancel / spot.sync_cancel / margin.cancel arguments (kucoin-api's WSAPICancelOrderRequest). */
 export const WSAPICancelOrderRequest = strictObject(
   'WSAPICancelOrderRequest',
   { symbol: Symbol_ },

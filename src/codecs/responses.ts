@@ -5,13 +5,13 @@ import * as t from 'io-ts';
 const optional = <R extends t.Props, P extends t.Props>(required: R, opt: P) =>
   t.intersection([t.type(required), t.partial(opt)]);
 
-/** data of spot.order, spot.cancel and margin.cancel (the seed's WSAPIOrderResponse). */
+/** data of spot.order, spot.cancel and margin.cancel (kucoin-api's WSAPIOrderResponse). */
 export const WSAPIOrderResponse = t.type({ orderId: t.string, clientOid: t.string }, 'WSAPIOrderResponse');
 export type WSAPIOrderResponse = t.TypeOf<typeof WSAPIOrderResponse>;
 
 export const OrderStatus = t.keyof({ open: null, done: null }, 'OrderStatus');
 
-/** data of spot.sync_order (the seed's SubmitHFOrderSyncResponse). */
+/** data of spot.sync_order (kucoin-api's SubmitHFOrderSyncResponse). */
 export const SubmitHFOrderSyncResponse = t.type(
   {
     orderId: t.string,
@@ -35,7 +35,7 @@ export const ModifyHFOrderResponse = t.type(
 );
 export type ModifyHFOrderResponse = t.TypeOf<typeof ModifyHFOrderResponse>;
 
-/** data of spot.sync_cancel (the seed's SyncCancelHFOrderResponse). */
+/** data of spot.sync_cancel (kucoin-api's SyncCancelHFOrderResponse). */
 export const SyncCancelHFOrderResponse = t.type(
   {
     orderId: t.string,
@@ -50,7 +50,7 @@ export const SyncCancelHFOrderResponse = t.type(
 );
 export type SyncCancelHFOrderResponse = t.TypeOf<typeof SyncCancelHFOrderResponse>;
 
-/** data of margin.order (the seed's MarginSubmitOrderV3Response). */
+/** data of margin.order (kucoin-api's MarginSubmitOrderV3Response). */
 export const MarginSubmitOrderV3Response = optional(
   { orderId: t.string, clientOid: t.string },
   { borrowSize: t.string, loanApplyId: t.union([t.string, t.null]) },

@@ -166,7 +166,7 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     return this.toPromise().finally(onfinally);
   }
 
-  /** Makes a call assignable where the seed's users wrote `Promise<WSAPIResponse<T>>`. */
+  /** Makes a call assignable where kucoin-api's users wrote `Promise<WSAPIResponse<T>>`. */
   get [Symbol.toStringTag](): string {
     return 'WsApiCall';
   }

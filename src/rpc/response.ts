@@ -2,7 +2,7 @@ import type { RateLimit } from '../codecs/envelope';
 import type { WSAPIWsKey } from '../operations';
 
 /**
- * What every method resolves with (the seed's `WSAPIResponse<T>`): the gateway's envelope
+ * What every method resolves with (kucoin-api's `WSAPIResponse<T>`): the gateway's envelope
  * plus the two fields the client adds, `wsKey` and `isWSAPIResponse`.
  */
 export interface WSAPIResponse<TData = unknown, TOperation extends string = string> {

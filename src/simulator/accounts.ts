@@ -5,7 +5,7 @@ import { hexOf } from './ids';
 export const DEMO_BALANCES = { USDT: '1000000', BTC: '100', ETH: '1000' } as const;
 
 /**
- * The demo account of a seed. Its credentials are derived from the seed so that scripts and
+ * The demo account of a seed. Its credentials are derived from `seed` so that scripts and
  * docs can rely on them across runs; they only open a local simulator.
  */
 export function demoAccount(seed: number): AccountConfig {

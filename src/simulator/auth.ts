@@ -3,7 +3,7 @@ import type { AccountConfig } from './exchange/types';
 import { MESSAGES } from './codes';
 import { hmacBase64, safeEqual } from './crypto';
 
-/** How far the client's `timestamp` may be from the gateway clock (PROTOCOL.md §1). */
+/** How far the client's `timestamp` may be from the gateway clock (docs/protocol.md §1). */
 export const TIMESTAMP_TOLERANCE_MS = 5_000;
 
 export type AuthOutcome =
@@ -19,7 +19,7 @@ interface KnownAccount {
 }
 
 /**
- * Checks the signed connection URL (PROTOCOL.md §1). Checks stop at the first failure:
+ * Checks the signed connection URL (docs/protocol.md §1). Checks stop at the first failure:
  * timestamp (400002), key (400003), URL signature (400005), passphrase (400004), then the
  * partner pair (400200 / 400201) when partner keys are configured.
  * Secrets stay inside this object: outcomes carry codes and fixed texts only.

@@ -19,7 +19,7 @@ export const MESSAGES = {
 
 /** The documented prefix of every 4001002 text. */
 export const MALFORMED_PREFIX = 'Please check the param of your request: ';
-/** PROTOCOL.md §4, verbatim. */
+/** docs/protocol.md §4, verbatim. */
 export const MISSING_ID_MSG = `${MALFORMED_PREFIX}Field 'id' must be a non-empty string.`;
 
 export const sessionLimitMessage = (max: number): string => `exceed max session count limitation of ${max}`;

@@ -1,6 +1,6 @@
 /**
  * The gateway simulator: a WebSocket server on loopback that behaves like KuCoin's WS API
- * gateway (shared/PROTOCOL.md), with a matching engine behind it. See the README, "The simulator".
+ * gateway (docs/protocol.md), with a matching engine behind it. See docs/simulator.md.
  */
 import { AckExchange } from './ack';
 import type { Simulator } from './api';

@@ -10,7 +10,7 @@ interface Route {
   /** The op name as JSON text, built once instead of once per answer. */
   readonly opJson: string;
   readonly codec: t.Mixed;
-  /** Spot and margin report parameter errors as 400100, futures as 100001 (PROTOCOL.md §6). */
+  /** Spot and margin report parameter errors as 400100, futures as 100001 (docs/protocol.md §6). */
   readonly paramCode: string;
 }
 
@@ -44,7 +44,7 @@ export class RequestRouter {
     const validId = typeof id === 'string' && id.length > 0;
     if (op === 'ping') {
       if (!validId) return this.malformed(MISSING_ID_MSG, rate, inTime, undefined, '"ping"');
-      // Pongs carry the protocol's three fields only (PROTOCOL.md §3) and cost no quota.
+      // Pongs carry the protocol's three fields only (docs/protocol.md §3) and cost no quota.
       return `{"id":${JSON.stringify(id)},"op":"pong","timestamp":${this.clock()}}`;
     }
     const route = typeof op === 'string' ? this.routes.get(op) : undefined;
@@ -108,7 +108,7 @@ function resultFields(r: OpResult): string {
   return r.data === undefined ? msg : `${msg},"data":${JSON.stringify(r.data)}`;
 }
 
-/** The response envelope of PROTOCOL.md §4 as text; `fields` is `"data":…` and/or `"msg":…`. */
+/** The response envelope of docs/protocol.md §4 as text; `fields` is `"data":…` and/or `"msg":…`. */
 export function envelope(
   idJson: string | undefined,
   opJson: string | undefined,

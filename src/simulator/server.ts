@@ -13,7 +13,7 @@ import { RateLimiter } from './rateLimit';
 import { RequestRouter } from './requests';
 import { connectionError, sendThenClose, Session, type SessionHost } from './session';
 
-/** The only path the gateway serves (PROTOCOL.md §1). */
+/** The only path the gateway serves (docs/protocol.md §1). */
 export const WS_PATH = '/v1/private';
 
 /** How long `close()` lets clients answer the close frame before cutting their sockets. */

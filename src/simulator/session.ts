@@ -29,7 +29,7 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 /** WebSocket close reasons are limited to 123 bytes. */
 const reasonOf = (code: string, msg: string): string => `${code} ${msg}`.slice(0, 120);
 
-/** A connection-level error frame (PROTOCOL.md §2): code, msg, inTime, outTime; no id. */
+/** A connection-level error frame (docs/protocol.md §2): code, msg, inTime, outTime; no id. */
 export function connectionError(code: string, msg: string, now: number): string {
   return `{"code":"${code}","msg":${JSON.stringify(msg)},"inTime":${now},"outTime":${now}}`;
 }
@@ -56,7 +56,7 @@ export function sendThenClose(
 }
 
 /**
- * One authenticated socket: the session challenge (PROTOCOL.md §2), then requests and pings
+ * One authenticated socket: the session challenge (docs/protocol.md §2), then requests and pings
  * (§3, §4) handed to the router. Inbound frames are parsed once; each answer is one string.
  */
 export class Session {

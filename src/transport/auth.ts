@@ -43,7 +43,7 @@ export async function hmacBase64(
 }
 
 /**
- * The only holder of the secret and passphrase (PROTOCOL.md §1–2). They live in this
+ * The only holder of the secret and passphrase (docs/protocol.md §1–2). They live in this
  * closure: the returned object has no fields, so JSON.stringify and util.inspect of it, or of
  * anything that holds it, show nothing. The CryptoKey is imported once (non-extractable) and
  * the passphrase signature, which never changes, is computed once.

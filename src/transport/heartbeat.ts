@@ -2,7 +2,7 @@ import { MAX_TIMER_MS } from './backoff';
 
 type TimerHandle = ReturnType<typeof setTimeout>;
 
-/** PROTOCOL.md §2's welcome values, used when a gateway sends unusable ones. */
+/** docs/protocol.md §2's welcome values, used when a gateway sends unusable ones. */
 export const DEFAULT_PING_INTERVAL_MS = 18_000;
 export const DEFAULT_PING_TIMEOUT_MS = 10_000;
 const MIN_TIMER_MS = 10;
@@ -17,7 +17,7 @@ export function safeTimerMs(value: number, fallback: number): number {
 }
 
 /**
- * Keep-alive of one session (PROTOCOL.md §3): a ping every `intervalMs`; if no frame at all
+ * Keep-alive of one session (docs/protocol.md §3): a ping every `intervalMs`; if no frame at all
  * arrives within `timeoutMs` of a ping, the link is dead. Any inbound frame proves the link
  * alive, so the hot path only sets `heard = true`: no timer is touched per frame.
  */

@@ -1,4 +1,4 @@
-/** KuCoin's WS API host (PROTOCOL.md §1). */
+/** KuCoin's WS API host (docs/protocol.md §1). */
 export const DEFAULT_WS_BASE_URL = 'wss://wsapi.kucoin.com';
 
 /** The one path of the WS API; spot, margin and futures share it. */

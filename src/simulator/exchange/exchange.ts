@@ -26,7 +26,7 @@ import type {
 
 type Handler = (state: ExchangeState, account: Account, args: unknown, now: number) => OpResult;
 
-/** Operation name → handler: the eleven operations of PROTOCOL.md §5. */
+/** Operation name → handler: the eleven operations of docs/protocol.md §5. */
 const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['spot.order', placeSpotOrder],
   ['spot.sync_order', placeSpotOrderSync],

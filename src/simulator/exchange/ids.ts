@@ -4,7 +4,7 @@ const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 
 /**
  * KuCoin-style 24-hex-character ids ('670fd33bf9406e0007ab3945'): 16 characters derived from
- * the seed, then an 8-character sequence number. Deterministic for a seed, unique for 2^32
+ * `seed`, then an 8-character sequence number. Deterministic for a seed, unique for 2^32
  * ids, cheap to make, and the sequence number doubles as an array index for lookups by id.
  */
 export class IdGenerator {

@@ -13,7 +13,7 @@ const LEVEL_GAP_BP = 2n;
  * Rests house orders around each symbol's reference price so market orders have something to
  * fill against: SEED_LEVELS levels per side starting one gap from the reference, each level
  * jittered by up to half a gap and holding one or two orders worth 5,000 to 25,000 quote each.
- * Everything comes from the seed, so the same seed gives the same book.
+ * Everything comes from `seed`, so the same `seed` gives the same book.
  */
 export function seedLiquidity(state: ExchangeState, seed: number): void {
   const random = mulberry32(seed);

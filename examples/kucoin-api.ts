@@ -1,7 +1,7 @@
 /**
- * Every example of the seed's API page (kucoin-api's WebsocketAPIClient), unchanged but for
+ * Every example of kucoin-api's API page (kucoin-api's WebsocketAPIClient), unchanged but for
  * the constructor (`testnet: true` instead of credentials) and real order ids in place of the
- * page's placeholders. Run it: `npx tsx examples/seed-api.ts`.
+ * page's placeholders. Run it: `npx tsx examples/kucoin-api.ts`.
  */
 import { WebsocketAPIClient, WS_KEY_MAP } from 'kucoin-wsapi-rx';
 

@@ -1,5 +1,5 @@
 /**
- * Every example of the seed's API page (shared/seed/), changed only in credentials and
+ * Every example of kucoin-api's API page (the `kucoin-api` npm package), changed only in credentials and
  * wsBaseUrl, against the simulator: each returns the fields the page documents.
  */
 import { WebsocketAPIClient, WS_KEY_MAP } from '../../src';
@@ -9,7 +9,7 @@ const h = useHarness();
 
 async function seedClient() {
   const sim = await h.sim();
-  // The seed's constructor, with the simulator's demo credentials and URL.
+  // kucoin-api's constructor, with the simulator's demo credentials and URL.
   const client = new WebsocketAPIClient({
     apiKey: sim.demoAccount.apiKey,
     apiSecret: sim.demoAccount.apiSecret,
@@ -21,7 +21,7 @@ async function seedClient() {
   return { sim, client };
 }
 
-describe('seed examples', () => {
+describe('kucoin-api examples', () => {
   it('submitNewSpotOrder: a limit buy returns orderId and clientOid', async () => {
     const { client, sim } = await seedClient();
     const response = await client.submitNewSpotOrder({
@@ -158,7 +158,7 @@ describe('seed examples', () => {
     expect(cancelMargin.data.orderId).toBe(marginOrder.data.orderId);
   });
 
-  it('the seed client type-checks as Promise<WSAPIResponse<T>>', async () => {
+  it('the kucoin-api-style client type-checks as Promise<WSAPIResponse<T>>', async () => {
     const { client } = await seedClient();
     // A seed user who annotated the Promise type must still compile (and work).
     const p: Promise<import('../../src').WSAPIResponse<import('../../src').WSAPIOrderResponse>> =
