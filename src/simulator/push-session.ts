@@ -41,6 +41,8 @@ export class PushSession {
   readonly markets = new Set<PushMarket>();
   lastActivity: number;
   framesSent = 0;
+  /** Frames received from the client (recorded even while paused). */
+  framesReceived = 0;
   private ended = false;
   private corked = false;
 
@@ -135,6 +137,7 @@ export class PushSession {
   private onMessage(data: RawData): void {
     if (this.ended) return;
     this.lastActivity = this.host.clock();
+    this.framesReceived++;
     if (this.host.faults.paused) return;
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     let frame: unknown;

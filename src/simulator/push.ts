@@ -29,6 +29,8 @@ export interface PushSessionInfo {
   readonly topics: string[];
   /** Frames written to this socket so far (welcome, pongs, acks, events, errors). */
   readonly framesSent: number;
+  /** Frames received from the client so far, those swallowed by `pause()` included. */
+  readonly framesReceived: number;
 }
 
 export interface PushHost {
@@ -171,6 +173,7 @@ export class PushHub implements PushSessionHost {
       apiKey: s.apiKey,
       topics: [...s.markets].map((m) => TOPIC_OF[m]),
       framesSent: s.framesSent,
+      framesReceived: s.framesReceived,
     }));
   }
 
