@@ -1,7 +1,8 @@
 /**
  * `npm run bench:sim`: how many spot.order requests per second one connection sustains
  * against the simulator, with 1,000 requests in flight, (a) through the full matching engine
- * with resting orders and (b) in ack mode. The simulator runs in its own child process (this
+ * with resting orders, (b) in ack mode, and (c) through the full engine with one push
+ * subscriber on the account (every order then also sends `received` and `open` events). The simulator runs in its own child process (this
  * file, started with `--serve <mode>`), so that the raw client below does not share its CPU.
  * Writes bench/results/simulator.json. BENCH_QUICK=1: one round instead of five.
  *
@@ -18,6 +19,8 @@ import WebSocket from 'ws';
 import { startSimulator } from '../src/simulator';
 
 type Mode = 'full' | 'ack';
+/** A round: the simulator's mode, and whether a push subscriber watches the account. */
+type Variant = Mode | 'full+push';
 
 const IN_FLIGHT = 1_000;
 const WARMUP = 10_000;
@@ -141,20 +144,69 @@ function order(n: number): string {
 
 interface Round {
   requestsPerSecond: number;
+  /** full+push: order events received by the subscriber per second of the measured window. */
+  pushEventsPerSecond?: number;
   /** CPU the simulator process spent per measured request (µs): what the gateway costs. */
   serverCpuMicrosPerRequest: number;
   errors: number;
   firstError?: string;
 }
 
+/** A push subscriber of the bench account: counts the order events it receives. */
+async function subscriber(wsUrl: string): Promise<{ ws: WebSocket; events: () => number }> {
+  const restUrl = wsUrl.replace('ws://', 'http://');
+  const ts = String(Date.now());
+  const { apiKey, apiSecret, apiPassphrase } = BENCH_ACCOUNT;
+  const target = '/api/v1/bullet-private';
+  const res = await fetch(restUrl + target, {
+    method: 'POST',
+    headers: {
+      'KC-API-KEY': apiKey,
+      'KC-API-TIMESTAMP': ts,
+      'KC-API-SIGN': sign(apiSecret, ts + 'POST' + target),
+      'KC-API-PASSPHRASE': sign(apiSecret, apiPassphrase),
+      'KC-API-KEY-VERSION': '2',
+    },
+  });
+  const bullet = (await res.json()) as {
+    data: { token: string; instanceServers: Array<{ endpoint: string }> };
+  };
+  const ws = new WebSocket(
+    `${bullet.data.instanceServers[0].endpoint}?token=${bullet.data.token}&connectId=bench`,
+    {
+      perMessageDeflate: false,
+    },
+  );
+  let events = 0;
+  await new Promise<void>((resolve, reject) => {
+    ws.on('error', reject);
+    ws.on('message', (data: Buffer) => {
+      // Events start with {"type":"message"; welcome, ack and pong with {"id". Counting looks at
+      // one byte, so that the subscriber (in this process) costs the measuring client little.
+      if (data[2] === 0x74) {
+        events++;
+        return;
+      }
+      const text = data.toString();
+      if (text.includes('"welcome"'))
+        ws.send(
+          JSON.stringify({ id: 's', type: 'subscribe', topic: '/spotMarket/tradeOrdersV2', response: true }),
+        );
+      else if (text.includes('"ack"')) resolve();
+    });
+  });
+  return { ws, events: () => events };
+}
+
 /** Keeps IN_FLIGHT requests outstanding; times the MEASURED answers after WARMUP. */
-function pump(ws: WebSocket, cpu: () => Promise<number>): Promise<Round> {
+function pump(ws: WebSocket, cpu: () => Promise<number>, pushEvents?: () => number): Promise<Round> {
   const total = WARMUP + MEASURED;
   let sent = 0;
   let answered = 0;
   let errors = 0;
   let firstError: string | undefined;
   let t0 = 0;
+  let events0 = 0;
   let cpu0: Promise<number> = Promise.resolve(0);
   // The client corks its TCP socket per tick like the gateway does, so that the client's
   // syscalls do not cap what is measured. `_socket` is ws' own net.Socket (not public API).
@@ -184,13 +236,16 @@ function pump(ws: WebSocket, cpu: () => Promise<number>): Promise<Round> {
       answered++;
       if (answered === WARMUP) {
         t0 = performance.now();
+        events0 = pushEvents?.() ?? 0;
         cpu0 = cpu();
       }
       if (answered === total) {
         const seconds = (performance.now() - t0) / 1_000;
+        const events = pushEvents === undefined ? undefined : pushEvents() - events0;
         void Promise.all([cpu0, cpu()]).then(([a, b]) =>
           resolve({
             requestsPerSecond: Math.round(MEASURED / seconds),
+            ...(events === undefined ? {} : { pushEventsPerSecond: Math.round(events / seconds) }),
             serverCpuMicrosPerRequest: Math.round(((b - a) / MEASURED) * 100) / 100,
             errors,
             firstError,
@@ -204,13 +259,15 @@ function pump(ws: WebSocket, cpu: () => Promise<number>): Promise<Round> {
   });
 }
 
-async function round(mode: Mode): Promise<Round> {
-  const { child, url, cpu } = await startChild(mode);
+async function round(variant: Variant): Promise<Round> {
+  const { child, url, cpu } = await startChild(variant === 'ack' ? 'ack' : 'full');
   try {
+    const push = variant === 'full+push' ? await subscriber(url) : undefined;
     const ws = await handshake(url);
-    const r = await pump(ws, cpu);
+    const r = await pump(ws, cpu, push?.events);
     ws.removeAllListeners('close');
     ws.terminate();
+    push?.ws.terminate();
     return r;
   } finally {
     child.removeAllListeners('exit');
@@ -224,13 +281,13 @@ async function main(): Promise<void> {
   const serveAt = process.argv.indexOf('--serve');
   if (serveAt !== -1) return serve(process.argv[serveAt + 1] === 'full' ? 'full' : 'ack');
 
-  const rounds: Record<Mode, Round[]> = { full: [], ack: [] };
+  const rounds: Record<Variant, Round[]> = { full: [], ack: [], 'full+push': [] };
   for (let i = 0; i < ROUNDS; i++) {
-    for (const mode of ['ack', 'full'] as const) {
-      const r = await round(mode);
-      rounds[mode].push(r);
+    for (const variant of ['ack', 'full', 'full+push'] as const) {
+      const r = await round(variant);
+      rounds[variant].push(r);
       console.log(
-        `  round ${i + 1} ${mode.padEnd(4)} ${r.requestsPerSecond.toLocaleString('en')} req/s, simulator CPU ${r.serverCpuMicrosPerRequest} µs/request${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ''}`,
+        `  round ${i + 1} ${variant.padEnd(9)} ${r.requestsPerSecond.toLocaleString('en')} req/s, simulator CPU ${r.serverCpuMicrosPerRequest} µs/request${r.pushEventsPerSecond === undefined ? '' : `, ${r.pushEventsPerSecond.toLocaleString('en')} push events/s`}${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ''}`,
       );
     }
   }
@@ -243,7 +300,13 @@ async function main(): Promise<void> {
   const fullCpu = median(rounds.full.map((r) => r.serverCpuMicrosPerRequest));
   const ackCpu = median(rounds.ack.map((r) => r.serverCpuMicrosPerRequest));
   const cpuRatio = round2(ackCpu / fullCpu);
-  const errors = [...rounds.full, ...rounds.ack].reduce((n, r) => n + r.errors, 0);
+  const withPush = median(rounds['full+push'].map((r) => r.requestsPerSecond));
+  const pushRatio = round2(
+    median(rounds['full+push'].map((r, i) => r.requestsPerSecond / rounds.full[i].requestsPerSecond)),
+  );
+  const pushCpu = median(rounds['full+push'].map((r) => r.serverCpuMicrosPerRequest));
+  const pushEvents = median(rounds['full+push'].map((r) => r.pushEventsPerSecond ?? 0));
+  const errors = [...rounds.full, ...rounds.ack, ...rounds['full+push']].reduce((n, r) => n + r.errors, 0);
   console.log(
     `simulator, one connection, ${IN_FLIGHT} in flight, ${MEASURED} spot.order after ${WARMUP} warm-up (median of ${ROUNDS}):`,
   );
@@ -256,6 +319,10 @@ async function main(): Promise<void> {
   console.log(
     `  full / ack:                   ${ratio} (target ≥ 0.6); by simulator CPU per request: ${cpuRatio}`,
   );
+  console.log(
+    `  full + push subscriber:       ${withPush.toLocaleString('en')} req/s, simulator CPU ${pushCpu} µs/request, ${pushEvents.toLocaleString('en')} push events/s to the subscriber`,
+  );
+  console.log(`  full+push / full:             ${pushRatio} (target ≥ 0.8)`);
   if (errors > 0) console.log(`  ${errors} error answers`);
   const result = {
     date: new Date().toISOString(),
@@ -269,8 +336,15 @@ async function main(): Promise<void> {
     rounds: ROUNDS,
     full: { requestsPerSecond: full, serverCpuMicrosPerRequest: fullCpu, rounds: rounds.full },
     ack: { requestsPerSecond: ack, serverCpuMicrosPerRequest: ackCpu, rounds: rounds.ack },
+    fullWithPush: {
+      requestsPerSecond: withPush,
+      serverCpuMicrosPerRequest: pushCpu,
+      pushEventsPerSecond: pushEvents,
+      rounds: rounds['full+push'],
+    },
     ratio,
     cpuRatio,
+    pushRatio,
     errors,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

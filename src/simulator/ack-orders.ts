@@ -1,5 +1,9 @@
-import type { OrderEventFields } from './exchange/order-events';
-import { orderEventText } from './exchange/order-events';
+import {
+  eventHeadText,
+  orderEventText,
+  type OrderEventHead,
+  type OrderEventState,
+} from './exchange/order-events';
 import type { OrderEventSink, OrderView, PushMarket } from './exchange/types';
 
 type Line = 'spot' | 'margin' | 'futures';
@@ -9,7 +13,9 @@ type Args = Record<string, unknown>;
 export const ACK_MEMORY = 10_000;
 
 interface AckOrder {
-  readonly fields: OrderEventFields;
+  readonly head: OrderEventHead;
+  readonly headText: string;
+  state: OrderEventState;
   readonly line: Line;
   readonly apiKey: string;
   status: 'open' | 'done';
@@ -41,22 +47,21 @@ export class AckOrders {
     const size = text(a.size, '0');
     const funds = a.funds === undefined ? undefined : text(a.funds, '0');
     const market: PushMarket = line === 'futures' ? 'futures' : 'spot';
+    const head: OrderEventHead = {
+      orderId,
+      clientOid,
+      symbol: text(a.symbol, ''),
+      side: a.side === 'sell' ? 'sell' : 'buy',
+      orderType: a.type === 'market' ? 'market' : 'limit',
+      market,
+      price: text(a.price, '0'),
+      size,
+      orderTime: now,
+    };
     const order: AckOrder = {
-      fields: {
-        orderId,
-        clientOid,
-        symbol: text(a.symbol, ''),
-        side: a.side === 'sell' ? 'sell' : 'buy',
-        orderType: a.type === 'market' ? 'market' : 'limit',
-        market,
-        price: text(a.price, '0'),
-        size,
-        filledSize: '0',
-        remainSize: size,
-        canceledSize: '0',
-        remainFunds: funds,
-        orderTime: now,
-      },
+      head,
+      headText: eventHeadText(head),
+      state: { filledSize: '0', remainSize: size, canceledSize: '0', remainFunds: funds },
       line,
       apiKey,
       status: 'open',
@@ -68,8 +73,9 @@ export class AckOrders {
     if (this.orders.size > ACK_MEMORY) this.orders.delete(this.orders.keys().next().value ?? '');
     const sink = this.sinks.get(apiKey);
     if (sink === undefined) return;
-    if (market === 'spot') sink(market, orderEventText(order.fields, 'received', 'new', now));
-    sink(market, orderEventText(order.fields, 'open', 'open', now));
+    if (market === 'spot')
+      sink(market, orderEventText(order.headText, market, 'received', 'new', order.state, now));
+    sink(market, orderEventText(order.headText, market, 'open', 'open', order.state, now));
   }
 
   /** A cancel was acknowledged: a remembered open order of that clientOid or id is done. */
@@ -78,21 +84,24 @@ export class AckOrders {
     if (typeof ref.clientOid === 'string') order = this.orders.get(keyOf(apiKey, line, ref.clientOid));
     else if (typeof ref.orderId === 'string') {
       for (const o of this.orders.values())
-        if (o.fields.orderId === ref.orderId && o.apiKey === apiKey && o.line === line) order = o;
+        if (o.head.orderId === ref.orderId && o.apiKey === apiKey && o.line === line) order = o;
     }
     if (order === undefined || order.status === 'done') return;
     order.status = 'done';
     order.updatedAt = now;
-    const f = order.fields;
-    const done: OrderEventFields = { ...f, remainSize: '0', canceledSize: f.size };
-    (order as { fields: OrderEventFields }).fields = done;
-    this.sinks.get(apiKey)?.(f.market, orderEventText(done, 'canceled', 'done', now));
+    order.state = { ...order.state, remainSize: '0', canceledSize: order.head.size };
+    const market = order.head.market;
+    this.sinks.get(apiKey)?.(
+      market,
+      orderEventText(order.headText, market, 'canceled', 'done', order.state, now),
+    );
   }
 
   find(apiKey: string, line: Line, clientOid: string): OrderView | undefined {
     const order = this.orders.get(keyOf(apiKey, line, clientOid));
     if (order === undefined) return undefined;
-    const f = order.fields;
+    const f = order.head;
+    const st = order.state;
     return {
       id: f.orderId,
       clientOid: f.clientOid,
@@ -102,11 +111,11 @@ export class AckOrders {
       side: f.side,
       price: f.price,
       size: f.size,
-      funds: f.remainFunds ?? '0',
+      funds: st.remainFunds ?? '0',
       dealSize: '0',
       dealFunds: '0',
-      canceledSize: f.canceledSize,
-      remainSize: f.remainSize,
+      canceledSize: st.canceledSize,
+      remainSize: st.remainSize,
       timeInForce: 'GTC',
       postOnly: false,
       hidden: false,

@@ -16,8 +16,6 @@ export interface PushSessionHost {
   later(ms: number, fn: () => void): void;
   /** A session subscribed or unsubscribed: the hub starts or stops the account's events. */
   subscriptionsChanged(session: PushSession): void;
-  /** Counts a frame written to one of `apiKey`'s sockets. */
-  sent(apiKey: string): void;
   /** Called once when the session's socket has closed or been cut. */
   closed(session: PushSession): void;
 }
@@ -52,6 +50,8 @@ export class PushSession {
     private readonly raw: Duplex,
     readonly id: string,
     readonly apiKey: string,
+    /** The count of frames written to this account's push sockets, shared by its sessions. */
+    private readonly accountFrames: { n: number },
   ) {
     this.lastActivity = host.clock();
     socket.on('message', (data) => this.onMessage(data));
@@ -93,7 +93,7 @@ export class PushSession {
     }
     socket.send(text);
     this.framesSent++;
-    this.host.sent(this.apiKey);
+    this.accountFrames.n++;
   }
 
   private readonly uncork = (): void => {

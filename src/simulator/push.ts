@@ -48,7 +48,7 @@ export interface PushHost {
 export class PushHub implements PushSessionHost {
   readonly sessions = new Set<PushSession>();
   private readonly byKey = new Map<string, Set<PushSession>>();
-  private readonly framesByKey = new Map<string, number>();
+  private readonly framesByKey = new Map<string, { n: number }>();
   private readonly listening = new Set<string>();
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
@@ -100,7 +100,7 @@ export class PushHub implements PushSessionHost {
     ws.on('error', () => undefined);
     const connectId = query.get('connectId') ?? this.ids.nextHex().slice(0, 16);
     const apiKey = this.tokens.accountOf(query.get('token') ?? '', this.clock());
-    const session = new PushSession(this, ws, raw, connectId, apiKey ?? '');
+    const session = new PushSession(this, ws, raw, connectId, apiKey ?? '', this.counterOf(apiKey ?? ''));
     if (apiKey === undefined) return session.expire();
     let mine = this.byKey.get(apiKey);
     if (mine !== undefined && mine.size >= this.host.options.maxSessionsPerKey) {
@@ -120,8 +120,10 @@ export class PushHub implements PushSessionHost {
     this.refreshListener(session.apiKey);
   }
 
-  sent(apiKey: string): void {
-    this.framesByKey.set(apiKey, (this.framesByKey.get(apiKey) ?? 0) + 1);
+  private counterOf(apiKey: string): { n: number } {
+    let counter = this.framesByKey.get(apiKey);
+    if (counter === undefined) this.framesByKey.set(apiKey, (counter = { n: 0 }));
+    return counter;
   }
 
   closed(session: PushSession): void {
@@ -164,7 +166,7 @@ export class PushHub implements PushSessionHost {
 
   /** Push frames written to `apiKey`'s sockets so far. */
   framesSent(apiKey: string): number {
-    return this.framesByKey.get(apiKey) ?? 0;
+    return this.framesByKey.get(apiKey)?.n ?? 0;
   }
 
   info(): PushSessionInfo[] {

@@ -17,6 +17,9 @@ export class Account {
   readonly futures: Wallet;
   /** Where this account's order events go; undefined while nobody listens (the usual case). */
   orderEvents: OrderEventSink | undefined = undefined;
+  /** The order of the last event and its fixed event text (see order-events.ts). */
+  lastEventOrder: object | undefined = undefined;
+  lastEventHead = '';
   private readonly isolated = new Map<string, Wallet>();
   private readonly positions = new Map<string, Position>();
 

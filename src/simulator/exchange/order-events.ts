@@ -7,8 +7,8 @@ import { formatDecimal } from './decimal';
 import type { Order } from './order';
 import type { OrderEventSink, PushMarket } from './types';
 
-/** What an event says about its order, as strings ready for the wire. */
-export interface OrderEventFields {
+/** What never changes about an order, as strings ready for the wire. */
+export interface OrderEventHead {
   readonly orderId: string;
   readonly clientOid: string;
   readonly symbol: string;
@@ -17,13 +17,17 @@ export interface OrderEventFields {
   readonly market: PushMarket;
   readonly price: string;
   readonly size: string;
+  /** ms. */
+  readonly orderTime: number;
+}
+
+/** What an event says about its order now. */
+export interface OrderEventState {
   readonly filledSize: string;
   readonly remainSize: string;
   readonly canceledSize: string;
   /** Market orders by funds only. */
   readonly remainFunds: string | undefined;
-  /** ms. */
-  readonly orderTime: number;
 }
 
 export type OrderEventType = 'received' | 'open' | 'match' | 'update' | 'filled' | 'canceled';
@@ -39,31 +43,41 @@ export interface MatchFields {
 const NS_PER_MS = 1_000_000;
 
 /**
- * The `data` object of one orderChange message as JSON text. Spot and margin carry
- * `orderTime` in ms; futures carry it in ns. `ts` is in ns for both.
+ * The fixed part of an order's events as JSON members (no braces): made once per order and
+ * kept, so that each event only formats what changed. Spot and margin carry `orderTime` in
+ * ms and `originSize`; futures carry `orderTime` in ns.
  */
+export function eventHeadText(h: OrderEventHead): string {
+  const futures = h.market === 'futures';
+  return (
+    `"orderId":"${h.orderId}","clientOid":${JSON.stringify(h.clientOid)},"symbol":"${h.symbol}",` +
+    `"side":"${h.side}","orderType":"${h.orderType}","price":"${h.price}","size":"${h.size}",` +
+    (futures ? '' : `"originSize":"${h.size}",`) +
+    `"orderTime":${futures ? h.orderTime * NS_PER_MS : h.orderTime}`
+  );
+}
+
+/** The `data` object of one orderChange message as JSON text; `ts` is in ns. */
 export function orderEventText(
-  f: OrderEventFields,
+  headText: string,
+  market: PushMarket,
   type: OrderEventType,
   status: string,
+  st: OrderEventState,
   now: number,
   match?: MatchFields,
   oldSize?: string,
 ): string {
-  const futures = f.market === 'futures';
   let text =
-    `{"orderId":"${f.orderId}","clientOid":${JSON.stringify(f.clientOid)},"symbol":"${f.symbol}",` +
-    `"side":"${f.side}","orderType":"${f.orderType}","type":"${type}","status":"${status}",` +
-    `"price":"${f.price}","size":"${f.size}",` +
-    (futures ? '' : `"originSize":"${f.size}",`) +
-    `"filledSize":"${f.filledSize}","remainSize":"${f.remainSize}","canceledSize":"${f.canceledSize}",` +
-    (f.remainFunds === undefined ? '' : `"remainFunds":"${f.remainFunds}",`) +
-    `"orderTime":${futures ? f.orderTime * NS_PER_MS : f.orderTime},"ts":${now * NS_PER_MS}`;
+    `{"type":"${type}","status":"${status}",${headText},` +
+    `"filledSize":"${st.filledSize}","remainSize":"${st.remainSize}","canceledSize":"${st.canceledSize}",` +
+    (st.remainFunds === undefined ? '' : `"remainFunds":"${st.remainFunds}",`) +
+    `"ts":${now * NS_PER_MS}`;
   if (match !== undefined) {
     text +=
       `,"matchPrice":"${match.matchPrice}","matchSize":"${match.matchSize}","tradeId":"${match.tradeId}",` +
       `"liquidity":"${match.liquidity}"` +
-      (futures ? '' : `,"feeType":"${match.liquidity === 'maker' ? 'makerFee' : 'takerFee'}"`);
+      (market === 'futures' ? '' : `,"feeType":"${match.liquidity === 'maker' ? 'makerFee' : 'takerFee'}"`);
   }
   if (oldSize !== undefined) text += `,"oldSize":"${oldSize}"`;
   return text + '}';
@@ -72,10 +86,16 @@ export function orderEventText(
 /** The market an order's events go to: spot and margin share the spot topic. */
 const marketOf = (order: Order): PushMarket => (order.line === 'futures' ? 'futures' : 'spot');
 
-/** An order's fields now; `remaining` overrides the order's (a taker's is updated after matching). */
-function fieldsOf(order: Order, remaining: bigint = order.remaining): OrderEventFields {
-  const byFunds = order.funds !== undefined;
-  return {
+/**
+ * The order's fixed event text. An order's events mostly come in a row (received then open;
+ * a taker's matches then its end), so the account keeps the last order's text for the next
+ * event. Only that one is kept: a string per resting order would be promoted to the old
+ * generation and cost every GC.
+ */
+function headOf(order: Order): string {
+  const account = order.account;
+  if (account.lastEventOrder === order) return account.lastEventHead;
+  const head = eventHeadText({
     orderId: order.id,
     clientOid: order.clientOid,
     symbol: order.spec.symbol,
@@ -84,11 +104,21 @@ function fieldsOf(order: Order, remaining: bigint = order.remaining): OrderEvent
     market: marketOf(order),
     price: formatDecimal(order.price),
     size: formatDecimal(order.size),
+    orderTime: order.orderTime,
+  });
+  account.lastEventOrder = order;
+  account.lastEventHead = head;
+  return head;
+}
+
+/** An order's sizes now; `remaining` overrides the order's (a taker's is updated after matching). */
+function stateOf(order: Order, remaining: bigint): OrderEventState {
+  const byFunds = order.funds !== undefined;
+  return {
     filledSize: formatDecimal(order.dealSize),
-    remainSize: formatDecimal(byFunds ? 0n : remaining),
+    remainSize: byFunds ? '0' : formatDecimal(remaining),
     canceledSize: formatDecimal(order.canceledSize),
     remainFunds: byFunds ? formatDecimal((order.funds ?? 0n) - order.dealFunds) : undefined,
-    orderTime: order.orderTime,
   };
 }
 
@@ -98,12 +128,15 @@ function emit(
   type: OrderEventType,
   status: string,
   now: number,
-  remaining?: bigint,
+  remaining: bigint = order.remaining,
   match?: MatchFields,
   oldSize?: string,
 ): void {
   const market = marketOf(order);
-  sink(market, orderEventText(fieldsOf(order, remaining), type, status, now, match, oldSize));
+  sink(
+    market,
+    orderEventText(headOf(order), market, type, status, stateOf(order, remaining), now, match, oldSize),
+  );
 }
 
 /** The order entered the engine (spot and margin only: futures have no `received`). */
@@ -145,7 +178,7 @@ export function orderMatched(
 export function orderUpdated(order: Order, oldSize: bigint, now: number): void {
   const sink = order.account.orderEvents;
   if (sink === undefined) return;
-  emit(sink, order, 'update', 'open', now, undefined, undefined, formatDecimal(oldSize));
+  emit(sink, order, 'update', 'open', now, order.remaining, undefined, formatDecimal(oldSize));
 }
 
 /** The order is done: `filled` when it ended by trading its last size, else `canceled`. */
