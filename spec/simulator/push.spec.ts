@@ -391,3 +391,15 @@ describe('faults and inspection on the push channel', () => {
     expect(push.eventsOf('after-pause').map((e) => e.type)).toEqual(['received', 'open']);
   });
 });
+
+describe('close', () => {
+  it('closes push sockets with 1001 and leaves nothing behind', async () => {
+    const s = await start();
+    const { push } = await pushOf(s);
+    await push.subscribe(SPOT);
+    await s.close();
+    sim = undefined;
+    expect((await push.closed).code).toBe(1001);
+    await expect(fetch(`${s.restUrl}/api/v1/timestamp`)).rejects.toThrow();
+  });
+});
