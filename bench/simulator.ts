@@ -2,7 +2,8 @@
  * `npm run bench:sim`: how many spot.order requests per second one connection sustains
  * against the simulator, with 1,000 requests in flight, (a) through the full matching engine
  * with resting orders, (b) in ack mode, and (c) through the full engine with one push
- * subscriber on the account (every order then also sends `received` and `open` events). The simulator runs in its own child process (this
+ * subscriber on the account, in a process of its own (every order then also sends `received`
+ * and `open` events). The simulator runs in its own child process (this
  * file, started with `--serve <mode>`), so that the raw client below does not share its CPU.
  * Writes bench/results/simulator.json. BENCH_QUICK=1: one round instead of five.
  *
@@ -64,8 +65,9 @@ interface Child {
   cpu(): Promise<number>;
 }
 
-function startChild(mode: Mode): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1], '--serve', mode], {
+/** This file run as a child with `args`; `nextLine` reads its stdout line by line. */
+function spawnChild(args: string[]): { child: ChildProcess; nextLine: () => Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1], ...args], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -89,6 +91,11 @@ function startChild(mode: Mode): Promise<Child> {
       if (l !== undefined) resolve(l);
       else waiting.push(resolve);
     });
+  return { child, nextLine };
+}
+
+function startChild(mode: Mode): Promise<Child> {
+  const { child, nextLine } = spawnChild(['--serve', mode]);
   const cpu = (): Promise<number> => {
     child.stdin!.write('cpu\n');
     return nextLine().then(Number);
@@ -152,6 +159,35 @@ interface Round {
   firstError?: string;
 }
 
+/**
+ * A push subscriber in a process of its own (so that it neither slows the measuring client nor
+ * is starved by it); `events()` asks it how many order events it has received so far.
+ */
+async function startSubscriber(
+  wsUrl: string,
+): Promise<{ child: ChildProcess; events: () => Promise<number> }> {
+  const { child, nextLine } = spawnChild(['--subscribe', wsUrl]);
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`subscriber exited with ${code}`)));
+    void nextLine().then(() => resolve());
+  });
+  return {
+    child,
+    events: () => {
+      child.stdin!.write('count\n');
+      return nextLine().then(Number);
+    },
+  };
+}
+
+/** Child side of startSubscriber. */
+async function subscribe(wsUrl: string): Promise<void> {
+  const { events } = await subscriber(wsUrl);
+  process.stdout.write('ready\n');
+  process.stdin.on('data', () => process.stdout.write(`${events()}\n`));
+  process.stdin.on('end', () => process.exit(0));
+}
+
 /** A push subscriber of the bench account: counts the order events it receives. */
 async function subscriber(wsUrl: string): Promise<{ ws: WebSocket; events: () => number }> {
   const restUrl = wsUrl.replace('ws://', 'http://');
@@ -199,14 +235,14 @@ async function subscriber(wsUrl: string): Promise<{ ws: WebSocket; events: () =>
 }
 
 /** Keeps IN_FLIGHT requests outstanding; times the MEASURED answers after WARMUP. */
-function pump(ws: WebSocket, cpu: () => Promise<number>, pushEvents?: () => number): Promise<Round> {
+function pump(ws: WebSocket, cpu: () => Promise<number>, pushEvents?: () => Promise<number>): Promise<Round> {
   const total = WARMUP + MEASURED;
   let sent = 0;
   let answered = 0;
   let errors = 0;
   let firstError: string | undefined;
   let t0 = 0;
-  let events0 = 0;
+  let events0: Promise<number> = Promise.resolve(0);
   let cpu0: Promise<number> = Promise.resolve(0);
   // The client corks its TCP socket per tick like the gateway does, so that the client's
   // syscalls do not cap what is measured. `_socket` is ws' own net.Socket (not public API).
@@ -236,16 +272,16 @@ function pump(ws: WebSocket, cpu: () => Promise<number>, pushEvents?: () => numb
       answered++;
       if (answered === WARMUP) {
         t0 = performance.now();
-        events0 = pushEvents?.() ?? 0;
+        events0 = pushEvents?.() ?? Promise.resolve(0);
         cpu0 = cpu();
       }
       if (answered === total) {
         const seconds = (performance.now() - t0) / 1_000;
-        const events = pushEvents === undefined ? undefined : pushEvents() - events0;
-        void Promise.all([cpu0, cpu()]).then(([a, b]) =>
+        const events1 = pushEvents?.();
+        void Promise.all([cpu0, cpu(), events0, events1]).then(([a, b, e0, e1]) =>
           resolve({
             requestsPerSecond: Math.round(MEASURED / seconds),
-            ...(events === undefined ? {} : { pushEventsPerSecond: Math.round(events / seconds) }),
+            ...(e1 === undefined ? {} : { pushEventsPerSecond: Math.round((e1 - e0) / seconds) }),
             serverCpuMicrosPerRequest: Math.round(((b - a) / MEASURED) * 100) / 100,
             errors,
             firstError,
@@ -262,13 +298,17 @@ function pump(ws: WebSocket, cpu: () => Promise<number>, pushEvents?: () => numb
 async function round(variant: Variant): Promise<Round> {
   const { child, url, cpu } = await startChild(variant === 'ack' ? 'ack' : 'full');
   try {
-    const push = variant === 'full+push' ? await subscriber(url) : undefined;
-    const ws = await handshake(url);
-    const r = await pump(ws, cpu, push?.events);
-    ws.removeAllListeners('close');
-    ws.terminate();
-    push?.ws.terminate();
-    return r;
+    const push = variant === 'full+push' ? await startSubscriber(url) : undefined;
+    try {
+      const ws = await handshake(url);
+      const r = await pump(ws, cpu, push?.events);
+      ws.removeAllListeners('close');
+      ws.terminate();
+      return r;
+    } finally {
+      push?.child.removeAllListeners('exit');
+      push?.child.kill('SIGTERM');
+    }
   } finally {
     child.removeAllListeners('exit');
     child.kill('SIGTERM');
@@ -280,6 +320,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const serveAt = process.argv.indexOf('--serve');
   if (serveAt !== -1) return serve(process.argv[serveAt + 1] === 'full' ? 'full' : 'ack');
+  const subscribeAt = process.argv.indexOf('--subscribe');
+  if (subscribeAt !== -1) return subscribe(process.argv[subscribeAt + 1]);
 
   const rounds: Record<Variant, Round[]> = { full: [], ack: [], 'full+push': [] };
   for (let i = 0; i < ROUNDS; i++) {

@@ -9,15 +9,14 @@ import type { OrderEventSink, OrderView, PushMarket } from './exchange/types';
 type Line = 'spot' | 'margin' | 'futures';
 type Args = Record<string, unknown>;
 
-/** Acknowledged orders ack mode remembers, at most; the oldest are forgotten first. */
-export const ACK_MEMORY = 10_000;
+/** Acknowledged orders ack mode remembers per account and line; the oldest are forgotten first. */
+export const ACK_MEMORY = 1_000;
 
+/** What is kept per order: the validated request itself, no copy and no text. */
 interface AckOrder {
-  readonly head: OrderEventHead;
-  readonly headText: string;
-  state: OrderEventState;
-  readonly line: Line;
-  readonly apiKey: string;
+  readonly args: Args;
+  readonly orderId: string;
+  readonly orderTime: number;
   status: 'open' | 'done';
   updatedAt: number;
 }
@@ -25,14 +24,42 @@ interface AckOrder {
 const text = (v: unknown, fallback: string): string =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback;
 
+function headOf(o: AckOrder, line: Line): OrderEventHead {
+  const a = o.args;
+  return {
+    orderId: o.orderId,
+    clientOid: text(a.clientOid, ''),
+    symbol: text(a.symbol, ''),
+    side: a.side === 'sell' ? 'sell' : 'buy',
+    orderType: a.type === 'market' ? 'market' : 'limit',
+    market: line === 'futures' ? 'futures' : 'spot',
+    price: text(a.price, '0'),
+    size: text(a.size, '0'),
+    orderTime: o.orderTime,
+  };
+}
+
+function stateOf(o: AckOrder): OrderEventState {
+  const size = text(o.args.size, '0');
+  const done = o.status === 'done';
+  return {
+    filledSize: '0',
+    remainSize: done ? '0' : size,
+    canceledSize: done ? size : '0',
+    remainFunds: o.args.funds === undefined ? undefined : text(o.args.funds, '0'),
+  };
+}
+
 /**
  * What ack mode knows of its orders: nothing matches, so an acknowledged order is open (with
  * nothing filled) until a cancel of it is acknowledged. The push channel gets `received` and
  * `open` for each acknowledged order (futures: `open` only) and `canceled` for a remembered
- * one that is cancelled; REST lookups find the last ACK_MEMORY orders.
+ * one that is cancelled; REST lookups find the last ACK_MEMORY orders of each account and line.
+ * Remembering costs a Map entry per order; event text is only made for a subscribed account.
  */
 export class AckOrders {
-  private readonly orders = new Map<string, AckOrder>();
+  /** `${apiKey} ${line}` → clientOid → order, oldest first. */
+  private readonly books = new Map<string, Map<string, AckOrder>>();
   private readonly sinks = new Map<string, OrderEventSink>();
 
   onOrderEvents(apiKey: string, sink: OrderEventSink | undefined): void {
@@ -40,68 +67,57 @@ export class AckOrders {
     else this.sinks.set(apiKey, sink);
   }
 
+  private bookOf(apiKey: string, line: Line): Map<string, AckOrder> {
+    const key = `${apiKey} ${line}`;
+    let book = this.books.get(key);
+    if (book === undefined) this.books.set(key, (book = new Map()));
+    return book;
+  }
+
   /** An order acknowledged with `orderId`. */
-  placed(apiKey: string, line: Line, orderId: string, a: Args, now: number): void {
-    const clientOid = text(a.clientOid, '');
-    if (clientOid === '') return;
-    const size = text(a.size, '0');
-    const funds = a.funds === undefined ? undefined : text(a.funds, '0');
-    const market: PushMarket = line === 'futures' ? 'futures' : 'spot';
-    const head: OrderEventHead = {
-      orderId,
-      clientOid,
-      symbol: text(a.symbol, ''),
-      side: a.side === 'sell' ? 'sell' : 'buy',
-      orderType: a.type === 'market' ? 'market' : 'limit',
-      market,
-      price: text(a.price, '0'),
-      size,
-      orderTime: now,
-    };
-    const order: AckOrder = {
-      head,
-      headText: eventHeadText(head),
-      state: { filledSize: '0', remainSize: size, canceledSize: '0', remainFunds: funds },
-      line,
-      apiKey,
-      status: 'open',
-      updatedAt: now,
-    };
-    const key = keyOf(apiKey, line, clientOid);
-    this.orders.delete(key);
-    this.orders.set(key, order);
-    if (this.orders.size > ACK_MEMORY) this.orders.delete(this.orders.keys().next().value ?? '');
+  placed(apiKey: string, line: Line, orderId: string, args: Args, now: number): void {
+    const clientOid = args.clientOid;
+    if (typeof clientOid !== 'string' || clientOid === '') return;
+    const book = this.bookOf(apiKey, line);
+    const order: AckOrder = { args, orderId, orderTime: now, status: 'open', updatedAt: now };
+    book.delete(clientOid);
+    book.set(clientOid, order);
+    if (book.size > ACK_MEMORY) book.delete(book.keys().next().value ?? '');
     const sink = this.sinks.get(apiKey);
     if (sink === undefined) return;
-    if (market === 'spot')
-      sink(market, orderEventText(order.headText, market, 'received', 'new', order.state, now));
-    sink(market, orderEventText(order.headText, market, 'open', 'open', order.state, now));
+    const market: PushMarket = line === 'futures' ? 'futures' : 'spot';
+    const head = eventHeadText(headOf(order, line));
+    const state = stateOf(order);
+    if (market === 'spot') sink(market, orderEventText(head, market, 'received', 'new', state, now));
+    sink(market, orderEventText(head, market, 'open', 'open', state, now));
   }
 
   /** A cancel was acknowledged: a remembered open order of that clientOid or id is done. */
   canceled(apiKey: string, line: Line, ref: { clientOid?: unknown; orderId?: unknown }, now: number): void {
+    const book = this.books.get(`${apiKey} ${line}`);
+    if (book === undefined) return;
     let order: AckOrder | undefined;
-    if (typeof ref.clientOid === 'string') order = this.orders.get(keyOf(apiKey, line, ref.clientOid));
+    if (typeof ref.clientOid === 'string') order = book.get(ref.clientOid);
     else if (typeof ref.orderId === 'string') {
-      for (const o of this.orders.values())
-        if (o.head.orderId === ref.orderId && o.apiKey === apiKey && o.line === line) order = o;
+      for (const o of book.values()) if (o.orderId === ref.orderId) order = o;
     }
     if (order === undefined || order.status === 'done') return;
     order.status = 'done';
     order.updatedAt = now;
-    order.state = { ...order.state, remainSize: '0', canceledSize: order.head.size };
-    const market = order.head.market;
-    this.sinks.get(apiKey)?.(
+    const sink = this.sinks.get(apiKey);
+    if (sink === undefined) return;
+    const market: PushMarket = line === 'futures' ? 'futures' : 'spot';
+    sink(
       market,
-      orderEventText(order.headText, market, 'canceled', 'done', order.state, now),
+      orderEventText(eventHeadText(headOf(order, line)), market, 'canceled', 'done', stateOf(order), now),
     );
   }
 
   find(apiKey: string, line: Line, clientOid: string): OrderView | undefined {
-    const order = this.orders.get(keyOf(apiKey, line, clientOid));
+    const order = this.books.get(`${apiKey} ${line}`)?.get(clientOid);
     if (order === undefined) return undefined;
-    const f = order.head;
-    const st = order.state;
+    const f = headOf(order, line);
+    const st = stateOf(order);
     return {
       id: f.orderId,
       clientOid: f.clientOid,
@@ -132,6 +148,3 @@ export class AckOrders {
     };
   }
 }
-
-const keyOf = (apiKey: string, line: Line, clientOid: string): string =>
-  `${apiKey}\u0000${line}\u0000${clientOid}`;
