@@ -12,8 +12,9 @@
  * as it does not depend on how fast the client or the rest of the machine is.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect as tcp } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -188,8 +189,16 @@ async function subscribe(wsUrl: string): Promise<void> {
   process.stdin.on('end', () => process.exit(0));
 }
 
-/** A push subscriber of the bench account: counts the order events it receives. */
-async function subscriber(wsUrl: string): Promise<{ ws: WebSocket; events: () => number }> {
+/** The bytes every event frame's payload starts with (no event's `data` contains them). */
+const EVENT_MARK = Buffer.from('{"type":"message"');
+
+/**
+ * A push subscriber of the bench account on a plain TCP socket: the WebSocket upgrade and its
+ * one (masked) subscribe frame are written by hand, and events are counted by searching the
+ * byte stream for EVENT_MARK, without parsing frames. A subscriber that reads its socket at
+ * memory speed measures what pushing costs the simulator, not what parsing costs a client.
+ */
+async function subscriber(wsUrl: string): Promise<{ events: () => number }> {
   const restUrl = wsUrl.replace('ws://', 'http://');
   const ts = String(Date.now());
   const { apiKey, apiSecret, apiPassphrase } = BENCH_ACCOUNT;
@@ -207,31 +216,49 @@ async function subscriber(wsUrl: string): Promise<{ ws: WebSocket; events: () =>
   const bullet = (await res.json()) as {
     data: { token: string; instanceServers: Array<{ endpoint: string }> };
   };
-  const ws = new WebSocket(
+  const endpoint = new URL(
     `${bullet.data.instanceServers[0].endpoint}?token=${bullet.data.token}&connectId=bench`,
-    {
-      perMessageDeflate: false,
-    },
   );
+  const socket = tcp(Number(endpoint.port), endpoint.hostname);
+  socket.setNoDelay(true);
+  socket.write(
+    `GET ${endpoint.pathname}${endpoint.search} HTTP/1.1\r\nHost: ${endpoint.host}\r\nUpgrade: websocket\r\n` +
+      `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  const payload = Buffer.from(
+    JSON.stringify({ id: 's', type: 'subscribe', topic: '/spotMarket/tradeOrdersV2', response: true }),
+  );
+  const mask = randomBytes(4);
+  const frame = Buffer.concat([
+    Buffer.from([0x81, 0x80 | payload.length]),
+    mask,
+    payload.map((b, i) => b ^ mask[i % 4]),
+  ]);
   let events = 0;
+  let tail: Buffer = Buffer.alloc(0);
+  let subscribed = false;
   await new Promise<void>((resolve, reject) => {
-    ws.on('error', reject);
-    ws.on('message', (data: Buffer) => {
-      // Events start with {"type":"message"; welcome, ack and pong with {"id". Counting looks at
-      // one byte, so that the subscriber (in this process) costs the measuring client little.
-      if (data[2] === 0x74) {
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      // The mark may straddle two chunks: search from the last few bytes of the previous one.
+      const data = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+      for (
+        let at = data.indexOf(EVENT_MARK);
+        at !== -1;
+        at = data.indexOf(EVENT_MARK, at + EVENT_MARK.length)
+      )
         events++;
-        return;
+      tail = data.subarray(Math.max(0, data.length - EVENT_MARK.length + 1));
+      if (subscribed) return;
+      const text = data.toString('latin1');
+      if (text.includes('"welcome"') && !text.includes('"ack"')) socket.write(frame);
+      if (text.includes('"type":"ack"')) {
+        subscribed = true;
+        resolve();
       }
-      const text = data.toString();
-      if (text.includes('"welcome"'))
-        ws.send(
-          JSON.stringify({ id: 's', type: 'subscribe', topic: '/spotMarket/tradeOrdersV2', response: true }),
-        );
-      else if (text.includes('"ack"')) resolve();
     });
   });
-  return { ws, events: () => events };
+  return { events: () => events };
 }
 
 /** Keeps IN_FLIGHT requests outstanding; times the MEASURED answers after WARMUP. */
