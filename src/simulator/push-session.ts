@@ -27,27 +27,41 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 const MAX_TOPICS = 16;
 
 /**
- * One unmasked, unfragmented WebSocket text frame (RFC 6455 §5.2), header and payload in one
- * buffer. Push frames are written to the TCP socket directly: ws would make a second buffer
- * and a second write per frame, which is most of what an event costs. Safe beside ws because
- * it writes each frame whole and synchronously too (no compression, no fragmentation).
+ * Unmasked, unfragmented WebSocket text frames (RFC 6455 §5.2), headers and payloads in one
+ * buffer. Push frames are written to the TCP socket directly: through ws each frame cost its
+ * own buffers and write, most of what an event cost, and a busy subscriber fell behind. Safe
+ * beside ws, which writes each of its frames whole and synchronously too (no compression, no
+ * fragmentation); the few frames ws sends here (errors before a close) flush the queue first.
  */
-function textFrame(text: string): Buffer {
-  const length = Buffer.byteLength(text);
-  const head = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(head + length);
-  frame[0] = 0x81; // FIN, text
-  if (head === 2) frame[1] = length;
-  else if (head === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
-    frame.writeUInt32BE(length >>> 0, 6);
+function textFrames(texts: readonly string[]): Buffer {
+  let total = 0;
+  const lengths = new Array<number>(texts.length);
+  for (let i = 0; i < texts.length; i++) {
+    const length = Buffer.byteLength(texts[i]);
+    lengths[i] = length;
+    total += (length < 126 ? 2 : length < 65_536 ? 4 : 10) + length;
   }
-  frame.write(text, head, 'utf8');
-  return frame;
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const length = lengths[i];
+    out[at] = 0x81; // FIN, text
+    if (length < 126) {
+      out[at + 1] = length;
+      at += 2;
+    } else if (length < 65_536) {
+      out[at + 1] = 126;
+      out.writeUInt16BE(length, at + 2);
+      at += 4;
+    } else {
+      out[at + 1] = 127;
+      out.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
+      out.writeUInt32BE(length >>> 0, at + 6);
+      at += 10;
+    }
+    at += out.write(texts[i], at, 'utf8');
+  }
+  return out;
 }
 
 const errorFrame = (idJson: string, code: number, data: string): string =>
@@ -66,7 +80,8 @@ export class PushSession {
   /** Frames received from the client (recorded even while paused). */
   framesReceived = 0;
   private ended = false;
-  private corked = false;
+  /** Frames written this tick, sent together at its end. */
+  private pending: string[] = [];
 
   constructor(
     private readonly host: PushSessionHost,
@@ -105,25 +120,24 @@ export class PushSession {
   private write(text: string): void {
     const socket = this.socket;
     if (socket.readyState !== socket.OPEN) return;
-    const raw = this.raw;
-    if (raw.writableLength > MAX_BUFFERED_BYTES) {
+    if (this.raw.writableLength > MAX_BUFFERED_BYTES) {
       socket.terminate();
       return;
     }
-    if (!this.corked) {
-      // Every event of one engine step leaves in one writev.
-      this.corked = true;
-      raw.cork();
-      process.nextTick(this.uncork);
-    }
-    raw.write(textFrame(text));
+    // Frames of one engine step (one tick) leave as one buffer in one write.
+    if (this.pending.length === 0) process.nextTick(this.flush);
+    this.pending.push(text);
     this.framesSent++;
     this.accountFrames.n++;
   }
 
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.raw.uncork();
+  /** Writes the frames queued this tick as one buffer. */
+  private readonly flush = (): void => {
+    const texts = this.pending;
+    if (texts.length === 0) return;
+    this.pending = [];
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.raw.write(textFrames(texts));
   };
 
   /** The 401 of an expired token, then a close. */
@@ -136,6 +150,7 @@ export class PushSession {
     const socket = this.socket;
     const run = (): void => {
       if (socket.readyState !== socket.OPEN) return;
+      this.flush(); // what was queued before goes first
       if (!this.host.faults.paused) socket.send(text);
       socket.close(1000, reason);
     };
