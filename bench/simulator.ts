@@ -1,7 +1,9 @@
 /**
  * `npm run bench:sim`: how many spot.order requests per second one connection sustains
  * against the simulator, with 1,000 requests in flight, (a) through the full matching engine
- * with resting orders and (b) in ack mode. The simulator runs in its own child process (this
+ * with resting orders, (b) in ack mode, and (c) through the full engine with one push
+ * subscriber on the account, in a process of its own (every order then also sends `received`
+ * and `open` events). The simulator runs in its own child process (this
  * file, started with `--serve <mode>`), so that the raw client below does not share its CPU.
  * Writes bench/results/simulator.json. BENCH_QUICK=1: one round instead of five.
  *
@@ -10,14 +12,17 @@
  * as it does not depend on how fast the client or the rest of the machine is.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect as tcp } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startSimulator } from '../src/simulator';
 
 type Mode = 'full' | 'ack';
+/** A round: the simulator's mode, and whether a push subscriber watches the account. */
+type Variant = Mode | 'full+push';
 
 const IN_FLIGHT = 1_000;
 const WARMUP = 10_000;
@@ -61,8 +66,9 @@ interface Child {
   cpu(): Promise<number>;
 }
 
-function startChild(mode: Mode): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1], '--serve', mode], {
+/** This file run as a child with `args`; `nextLine` reads its stdout line by line. */
+function spawnChild(args: string[]): { child: ChildProcess; nextLine: () => Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1], ...args], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -86,6 +92,11 @@ function startChild(mode: Mode): Promise<Child> {
       if (l !== undefined) resolve(l);
       else waiting.push(resolve);
     });
+  return { child, nextLine };
+}
+
+function startChild(mode: Mode): Promise<Child> {
+  const { child, nextLine } = spawnChild(['--serve', mode]);
   const cpu = (): Promise<number> => {
     child.stdin!.write('cpu\n');
     return nextLine().then(Number);
@@ -141,20 +152,124 @@ function order(n: number): string {
 
 interface Round {
   requestsPerSecond: number;
+  /** full+push: order events received by the subscriber per second of the measured window. */
+  pushEventsPerSecond?: number;
   /** CPU the simulator process spent per measured request (µs): what the gateway costs. */
   serverCpuMicrosPerRequest: number;
   errors: number;
   firstError?: string;
 }
 
+/**
+ * A push subscriber in a process of its own (so that it neither slows the measuring client nor
+ * is starved by it); `events()` asks it how many order events it has received so far.
+ */
+async function startSubscriber(
+  wsUrl: string,
+): Promise<{ child: ChildProcess; events: () => Promise<number> }> {
+  const { child, nextLine } = spawnChild(['--subscribe', wsUrl]);
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`subscriber exited with ${code}`)));
+    void nextLine().then(() => resolve());
+  });
+  return {
+    child,
+    events: () => {
+      child.stdin!.write('count\n');
+      return nextLine().then(Number);
+    },
+  };
+}
+
+/** Child side of startSubscriber. */
+async function subscribe(wsUrl: string): Promise<void> {
+  const { events } = await subscriber(wsUrl);
+  process.stdout.write('ready\n');
+  process.stdin.on('data', () => process.stdout.write(`${events()}\n`));
+  process.stdin.on('end', () => process.exit(0));
+}
+
+/** The bytes every event frame's payload starts with (no event's `data` contains them). */
+const EVENT_MARK = Buffer.from('{"type":"message"');
+
+/**
+ * A push subscriber of the bench account on a plain TCP socket: the WebSocket upgrade and its
+ * one (masked) subscribe frame are written by hand, and events are counted by searching the
+ * byte stream for EVENT_MARK, without parsing frames. A subscriber that reads its socket at
+ * memory speed measures what pushing costs the simulator, not what parsing costs a client.
+ */
+async function subscriber(wsUrl: string): Promise<{ events: () => number }> {
+  const restUrl = wsUrl.replace('ws://', 'http://');
+  const ts = String(Date.now());
+  const { apiKey, apiSecret, apiPassphrase } = BENCH_ACCOUNT;
+  const target = '/api/v1/bullet-private';
+  const res = await fetch(restUrl + target, {
+    method: 'POST',
+    headers: {
+      'KC-API-KEY': apiKey,
+      'KC-API-TIMESTAMP': ts,
+      'KC-API-SIGN': sign(apiSecret, ts + 'POST' + target),
+      'KC-API-PASSPHRASE': sign(apiSecret, apiPassphrase),
+      'KC-API-KEY-VERSION': '2',
+    },
+  });
+  const bullet = (await res.json()) as {
+    data: { token: string; instanceServers: Array<{ endpoint: string }> };
+  };
+  const endpoint = new URL(
+    `${bullet.data.instanceServers[0].endpoint}?token=${bullet.data.token}&connectId=bench`,
+  );
+  const socket = tcp(Number(endpoint.port), endpoint.hostname);
+  socket.setNoDelay(true);
+  socket.write(
+    `GET ${endpoint.pathname}${endpoint.search} HTTP/1.1\r\nHost: ${endpoint.host}\r\nUpgrade: websocket\r\n` +
+      `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  const payload = Buffer.from(
+    JSON.stringify({ id: 's', type: 'subscribe', topic: '/spotMarket/tradeOrdersV2', response: true }),
+  );
+  const mask = randomBytes(4);
+  const frame = Buffer.concat([
+    Buffer.from([0x81, 0x80 | payload.length]),
+    mask,
+    payload.map((b, i) => b ^ mask[i % 4]),
+  ]);
+  let events = 0;
+  let tail: Buffer = Buffer.alloc(0);
+  let subscribed = false;
+  await new Promise<void>((resolve, reject) => {
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      // The mark may straddle two chunks: search from the last few bytes of the previous one.
+      const data = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+      for (
+        let at = data.indexOf(EVENT_MARK);
+        at !== -1;
+        at = data.indexOf(EVENT_MARK, at + EVENT_MARK.length)
+      )
+        events++;
+      tail = data.subarray(Math.max(0, data.length - EVENT_MARK.length + 1));
+      if (subscribed) return;
+      const text = data.toString('latin1');
+      if (text.includes('"welcome"') && !text.includes('"ack"')) socket.write(frame);
+      if (text.includes('"type":"ack"')) {
+        subscribed = true;
+        resolve();
+      }
+    });
+  });
+  return { events: () => events };
+}
+
 /** Keeps IN_FLIGHT requests outstanding; times the MEASURED answers after WARMUP. */
-function pump(ws: WebSocket, cpu: () => Promise<number>): Promise<Round> {
+function pump(ws: WebSocket, cpu: () => Promise<number>, pushEvents?: () => Promise<number>): Promise<Round> {
   const total = WARMUP + MEASURED;
   let sent = 0;
   let answered = 0;
   let errors = 0;
   let firstError: string | undefined;
   let t0 = 0;
+  let events0: Promise<number> = Promise.resolve(0);
   let cpu0: Promise<number> = Promise.resolve(0);
   // The client corks its TCP socket per tick like the gateway does, so that the client's
   // syscalls do not cap what is measured. `_socket` is ws' own net.Socket (not public API).
@@ -184,13 +299,16 @@ function pump(ws: WebSocket, cpu: () => Promise<number>): Promise<Round> {
       answered++;
       if (answered === WARMUP) {
         t0 = performance.now();
+        events0 = pushEvents?.() ?? Promise.resolve(0);
         cpu0 = cpu();
       }
       if (answered === total) {
         const seconds = (performance.now() - t0) / 1_000;
-        void Promise.all([cpu0, cpu()]).then(([a, b]) =>
+        const events1 = pushEvents?.();
+        void Promise.all([cpu0, cpu(), events0, events1]).then(([a, b, e0, e1]) =>
           resolve({
             requestsPerSecond: Math.round(MEASURED / seconds),
+            ...(e1 === undefined ? {} : { pushEventsPerSecond: Math.round((e1 - e0) / seconds) }),
             serverCpuMicrosPerRequest: Math.round(((b - a) / MEASURED) * 100) / 100,
             errors,
             firstError,
@@ -204,14 +322,20 @@ function pump(ws: WebSocket, cpu: () => Promise<number>): Promise<Round> {
   });
 }
 
-async function round(mode: Mode): Promise<Round> {
-  const { child, url, cpu } = await startChild(mode);
+async function round(variant: Variant): Promise<Round> {
+  const { child, url, cpu } = await startChild(variant === 'ack' ? 'ack' : 'full');
   try {
-    const ws = await handshake(url);
-    const r = await pump(ws, cpu);
-    ws.removeAllListeners('close');
-    ws.terminate();
-    return r;
+    const push = variant === 'full+push' ? await startSubscriber(url) : undefined;
+    try {
+      const ws = await handshake(url);
+      const r = await pump(ws, cpu, push?.events);
+      ws.removeAllListeners('close');
+      ws.terminate();
+      return r;
+    } finally {
+      push?.child.removeAllListeners('exit');
+      push?.child.kill('SIGTERM');
+    }
   } finally {
     child.removeAllListeners('exit');
     child.kill('SIGTERM');
@@ -223,14 +347,16 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const serveAt = process.argv.indexOf('--serve');
   if (serveAt !== -1) return serve(process.argv[serveAt + 1] === 'full' ? 'full' : 'ack');
+  const subscribeAt = process.argv.indexOf('--subscribe');
+  if (subscribeAt !== -1) return subscribe(process.argv[subscribeAt + 1]);
 
-  const rounds: Record<Mode, Round[]> = { full: [], ack: [] };
+  const rounds: Record<Variant, Round[]> = { full: [], ack: [], 'full+push': [] };
   for (let i = 0; i < ROUNDS; i++) {
-    for (const mode of ['ack', 'full'] as const) {
-      const r = await round(mode);
-      rounds[mode].push(r);
+    for (const variant of ['ack', 'full', 'full+push'] as const) {
+      const r = await round(variant);
+      rounds[variant].push(r);
       console.log(
-        `  round ${i + 1} ${mode.padEnd(4)} ${r.requestsPerSecond.toLocaleString('en')} req/s, simulator CPU ${r.serverCpuMicrosPerRequest} µs/request${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ''}`,
+        `  round ${i + 1} ${variant.padEnd(9)} ${r.requestsPerSecond.toLocaleString('en')} req/s, simulator CPU ${r.serverCpuMicrosPerRequest} µs/request${r.pushEventsPerSecond === undefined ? '' : `, ${r.pushEventsPerSecond.toLocaleString('en')} push events/s`}${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ''}`,
       );
     }
   }
@@ -243,7 +369,13 @@ async function main(): Promise<void> {
   const fullCpu = median(rounds.full.map((r) => r.serverCpuMicrosPerRequest));
   const ackCpu = median(rounds.ack.map((r) => r.serverCpuMicrosPerRequest));
   const cpuRatio = round2(ackCpu / fullCpu);
-  const errors = [...rounds.full, ...rounds.ack].reduce((n, r) => n + r.errors, 0);
+  const withPush = median(rounds['full+push'].map((r) => r.requestsPerSecond));
+  const pushRatio = round2(
+    median(rounds['full+push'].map((r, i) => r.requestsPerSecond / rounds.full[i].requestsPerSecond)),
+  );
+  const pushCpu = median(rounds['full+push'].map((r) => r.serverCpuMicrosPerRequest));
+  const pushEvents = median(rounds['full+push'].map((r) => r.pushEventsPerSecond ?? 0));
+  const errors = [...rounds.full, ...rounds.ack, ...rounds['full+push']].reduce((n, r) => n + r.errors, 0);
   console.log(
     `simulator, one connection, ${IN_FLIGHT} in flight, ${MEASURED} spot.order after ${WARMUP} warm-up (median of ${ROUNDS}):`,
   );
@@ -256,6 +388,10 @@ async function main(): Promise<void> {
   console.log(
     `  full / ack:                   ${ratio} (target ≥ 0.6); by simulator CPU per request: ${cpuRatio}`,
   );
+  console.log(
+    `  full + push subscriber:       ${withPush.toLocaleString('en')} req/s, simulator CPU ${pushCpu} µs/request, ${pushEvents.toLocaleString('en')} push events/s to the subscriber`,
+  );
+  console.log(`  full+push / full:             ${pushRatio} (target ≥ 0.8)`);
   if (errors > 0) console.log(`  ${errors} error answers`);
   const result = {
     date: new Date().toISOString(),
@@ -269,8 +405,15 @@ async function main(): Promise<void> {
     rounds: ROUNDS,
     full: { requestsPerSecond: full, serverCpuMicrosPerRequest: fullCpu, rounds: rounds.full },
     ack: { requestsPerSecond: ack, serverCpuMicrosPerRequest: ackCpu, rounds: rounds.ack },
+    fullWithPush: {
+      requestsPerSecond: withPush,
+      serverCpuMicrosPerRequest: pushCpu,
+      pushEventsPerSecond: pushEvents,
+      rounds: rounds['full+push'],
+    },
     ratio,
     cpuRatio,
+    pushRatio,
     errors,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

@@ -60,6 +60,7 @@ describe('kucoin-wsapi-sim', () => {
       const text = await output(child, /apiPassphrase:\s+\S+/);
       const url = /kucoin-wsapi-sim listening on (ws:\/\/127\.0\.0\.1:\d+)/.exec(text)![1];
       const field = (name: string) => new RegExp(`${name}:\\s+(\\S+)`).exec(text)![1];
+      expect(field('REST')).toBe(url.replace('ws://', 'http://'));
       const creds = {
         apiKey: field('apiKey'),
         apiSecret: field('apiSecret'),
@@ -85,6 +86,9 @@ describe('kucoin-wsapi-sim', () => {
       const text = await output(child, /\}\n/);
       const info = JSON.parse(text);
       expect(info.url).toBe(`ws://127.0.0.1:${info.port}`);
+      expect(info.restUrl).toBe(`http://127.0.0.1:${info.port}`);
+      const time = (await (await fetch(`${info.restUrl}/api/v1/timestamp`)).json()) as { code: string };
+      expect(time.code).toBe('200000');
       expect(Object.keys(info.demoAccount).sort()).toEqual(['apiKey', 'apiPassphrase', 'apiSecret']);
       const errors = collect(child.stderr);
       const rest = collect(child.stdout);

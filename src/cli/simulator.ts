@@ -140,11 +140,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   if (json) {
     // One line for programs that start the simulator as a child process (the benchmarks).
-    console.log(JSON.stringify({ url: sim.url, port: sim.port, demoAccount: sim.demoAccount }));
+    console.log(
+      JSON.stringify({ url: sim.url, restUrl: sim.restUrl, port: sim.port, demoAccount: sim.demoAccount }),
+    );
   } else {
     const { apiKey, apiSecret, apiPassphrase } = sim.demoAccount;
     console.log(`${NAME} listening on ${sim.url}`);
     console.log(`  endpoint:       ${sim.url}/v1/private`);
+    console.log(`  REST:           ${sim.restUrl}`);
     console.log(`  mode:           ${options.mode ?? 'full'}`);
     console.log('  demo account (local simulator only):');
     console.log(`    apiKey:        ${apiKey}`);

@@ -1,5 +1,6 @@
 import { CODES } from '../codecs/codes';
-import type { ExchangeApi, LedgerEntry, OpResult } from './exchange/types';
+import { AckOrders } from './ack-orders';
+import type { ExchangeApi, LedgerEntry, OpResult, OrderEventSink, OrderView } from './exchange/types';
 import { orderIdSource } from './ids';
 
 type Args = Record<string, unknown>;
@@ -13,13 +14,57 @@ const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v
  */
 export class AckExchange implements ExchangeApi {
   private readonly nextOrderId: () => string;
+  /** What REST lookups and the push channel know of acknowledged orders. */
+  private readonly memory = new AckOrders();
 
   constructor(seed: number) {
     this.nextOrderId = orderIdSource(seed, 'ack-order');
   }
 
   /** Arguments were validated by the gateway before this is called. */
-  handle(_apiKey: string, op: string, args: unknown, now: number): OpResult {
+  handle(apiKey: string, op: string, args: unknown, now: number): OpResult {
+    const result = this.answer(op, args, now);
+    if (result.code === CODES.SUCCESS) this.remember(apiKey, op, args, result.data, now);
+    return result;
+  }
+
+  private remember(apiKey: string, op: string, args: unknown, data: unknown, now: number): void {
+    const a = (typeof args === 'object' && args !== null ? args : {}) as Args;
+    const d = (typeof data === 'object' && data !== null ? data : {}) as Args;
+    switch (op) {
+      case 'spot.order':
+      case 'spot.sync_order':
+      case 'margin.order':
+      case 'futures.order': {
+        const line = op.startsWith('margin') ? 'margin' : op.startsWith('futures') ? 'futures' : 'spot';
+        this.memory.placed(apiKey, line, str(d.orderId, ''), a, now);
+        return;
+      }
+      case 'futures.multi_order':
+        if (Array.isArray(args) && Array.isArray(data))
+          args.forEach((o: Args, i) =>
+            this.memory.placed(apiKey, 'futures', str((data[i] as Args).orderId, ''), o, now),
+          );
+        return;
+      case 'spot.cancel':
+      case 'spot.sync_cancel':
+        return this.memory.canceled(apiKey, 'spot', a, now);
+      case 'margin.cancel':
+        return this.memory.canceled(apiKey, 'margin', a, now);
+      case 'futures.cancel':
+        return this.memory.canceled(apiKey, 'futures', a, now);
+    }
+  }
+
+  findOrder(apiKey: string, line: 'spot' | 'margin' | 'futures', clientOid: string): OrderView | undefined {
+    return this.memory.find(apiKey, line, clientOid);
+  }
+
+  onOrderEvents(apiKey: string, sink: OrderEventSink | undefined): void {
+    this.memory.onOrderEvents(apiKey, sink);
+  }
+
+  private answer(op: string, args: unknown, now: number): OpResult {
     const a = (typeof args === 'object' && args !== null ? args : {}) as Args;
     switch (op) {
       case 'spot.order':

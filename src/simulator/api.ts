@@ -1,6 +1,7 @@
 import type { ExchangeApi } from './exchange/types';
 import type { SimulatorFaults } from './faults';
 import type { ParsedFrame, ReceivedFrame } from './frameLog';
+import type { PushSessionInfo } from './push';
 
 /** One open socket that passed the URL check. */
 export interface SessionInfo {
@@ -14,6 +15,11 @@ export interface SessionInfo {
 export interface Simulator {
   /** 'ws://<host>:<port>'; clients connect to `${url}/v1/private?apikey=…`. */
   readonly url: string;
+  /**
+   * 'http://<host>:<port>': the REST API on the same port (server time, push tokens, order
+   * lookups by clientOid). Spot, margin and futures share it.
+   */
+  readonly restUrl: string;
   readonly port: number;
   /** The first configured account: credentials of a funded account of this local simulator. */
   readonly demoAccount: {
@@ -27,6 +33,10 @@ export interface Simulator {
   readonly faults: SimulatorFaults;
   /** The sessions open now. */
   sessions(): SessionInfo[];
+  /** The private push channel's open sessions. */
+  pushSessions(): PushSessionInfo[];
+  /** Push frames (welcome, pong, ack, error, events) written to `apiKey`'s push sockets so far. */
+  pushFramesSent(apiKey: string): number;
   /** Text frames received from clients, oldest first (the last `frameLogSize`, default 100000). */
   framesReceived(): ReadonlyArray<ReceivedFrame>;
   /**

@@ -12,6 +12,17 @@ export type AuthOutcome =
 
 const refuse = (code: keyof typeof MESSAGES): AuthOutcome => ({ ok: false, code, msg: MESSAGES[code] });
 
+/** The credentials of one signed request, whatever carried them. */
+export interface SignedFields {
+  readonly timestamp: string;
+  readonly apiKey: string;
+  readonly sign: string;
+  readonly passphrase: string;
+  /** null when absent. */
+  readonly partner: string | null;
+  readonly partnerSign: string;
+}
+
 interface KnownAccount {
   readonly account: AccountConfig;
   /** The passphrase signature never changes, so it is computed once. */
@@ -41,24 +52,43 @@ export class UrlVerifier {
 
   /** `query` is the parsed query string of the upgrade request; `now` the gateway clock. */
   verify(query: URLSearchParams, now: number): AuthOutcome {
+    const apiKey = query.get('apikey') ?? '';
     const timestamp = query.get('timestamp') ?? '';
+    return this.verifyFields(
+      {
+        timestamp,
+        apiKey,
+        sign: query.get('sign') ?? '',
+        passphrase: query.get('passphrase') ?? '',
+        partner: query.get('partner'),
+        partnerSign: query.get('partner_sign') ?? '',
+      },
+      apiKey + timestamp,
+      now,
+    );
+  }
+
+  /**
+   * The same checks in the same order for any transport: REST sends these fields as KC-API
+   * headers and signs `signedText` (timestamp + method + path + body) instead of key + timestamp.
+   */
+  verifyFields(f: SignedFields, signedText: string, now: number): AuthOutcome {
+    const { timestamp, apiKey } = f;
     const t = /^\d{1,16}$/.test(timestamp) ? Number(timestamp) : NaN;
     if (!(Math.abs(now - t) <= TIMESTAMP_TOLERANCE_MS)) return refuse(CODES.TIMESTAMP_OFF);
 
-    const apiKey = query.get('apikey') ?? '';
     const known = this.accounts.get(apiKey);
     if (known === undefined) return refuse(CODES.KEY_NOT_EXISTS);
 
-    // The URL signature depends on the secret alone, the passphrase signature on the secret
+    // The signature depends on the secret alone, the passphrase signature on the secret
     // and the passphrase: checking the signature first gives each wrong credential its own
     // code (a wrong secret is 400005, a wrong passphrase with the right secret 400004).
-    const expectedSign = hmacBase64(known.account.apiSecret, apiKey + timestamp);
-    if (!safeEqual(expectedSign, query.get('sign') ?? '')) return refuse(CODES.WRONG_SIGNATURE);
+    const expectedSign = hmacBase64(known.account.apiSecret, signedText);
+    if (!safeEqual(expectedSign, f.sign)) return refuse(CODES.WRONG_SIGNATURE);
 
-    if (!safeEqual(known.passphraseSign, query.get('passphrase') ?? ''))
-      return refuse(CODES.WRONG_PASSPHRASE);
+    if (!safeEqual(known.passphraseSign, f.passphrase)) return refuse(CODES.WRONG_PASSPHRASE);
 
-    const partner = query.get('partner');
+    const partner = f.partner;
     // A plain client omits the partner pair; it is only checked when the simulator knows partners.
     if (this.partners !== undefined && partner !== null) {
       const partnerKey = Object.prototype.hasOwnProperty.call(this.partners, partner)
@@ -66,7 +96,7 @@ export class UrlVerifier {
         : undefined;
       if (partnerKey === undefined) return refuse(CODES.UNKNOWN_PARTNER);
       const expected = hmacBase64(partnerKey, timestamp + partner + apiKey);
-      if (!safeEqual(expected, query.get('partner_sign') ?? '')) return refuse(CODES.WRONG_PARTNER_SIGN);
+      if (!safeEqual(expected, f.partnerSign)) return refuse(CODES.WRONG_PARTNER_SIGN);
     }
     return { ok: true, account: known.account };
   }

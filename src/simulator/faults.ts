@@ -5,8 +5,20 @@ export type MalformedKind =
 
 /** Fault injection on a running simulator, for tests of the client's failure handling. */
 export interface SimulatorFaults {
-  /** Terminates every open socket now, without a close frame (like a network drop). Returns the count. */
-  dropSessions(): number;
+  /**
+   * Terminates open sockets now, without a close frame (like a network drop), and returns the
+   * count. No argument: every socket, WS API and push. `apiKey` keeps to one account's sessions,
+   * `kind` to the WS API ('wsapi') or to the push channel ('push').
+   */
+  dropSessions(filter?: { apiKey?: string; kind?: 'wsapi' | 'push' }): number;
+  /**
+   * Every push token issued so far expires: open push sessions get
+   * `{ type: 'error', code: 401, data: 'token is expired' }` and a close; connects with an old
+   * token are refused the same way. New tokens from `bullet-private` work.
+   */
+  expireTokens(): void;
+  /** While on, every REST request is answered with HTTP 503 (the WS API and push are untouched). */
+  restDown(on: boolean): void;
   /**
    * Stops answering anything — requests, pings, handshakes, new connections — while sockets
    * stay open. Frames received meanwhile are recorded (framesReceived/countFrames) and then
@@ -15,7 +27,10 @@ export interface SimulatorFaults {
   pause(): void;
   /** Answers again. Connections opened during the pause get their handshake now. */
   resume(): void;
-  /** Delays every frame the gateway sends by `ms` (0 = off), like a slow link. `outTime` excludes it. */
+  /**
+   * Delays every frame the gateway sends, WS API and push, by `ms` (0 = off), like a slow link.
+   * `outTime` excludes it.
+   */
   delay(ms: number): void;
   /**
    * Sends one malformed frame to every ready session now ('duplicate': its last answer again).
@@ -23,9 +38,9 @@ export interface SimulatorFaults {
    * carries `data` of the wrong shape for its operation (the string "sim-bad-data").
    */
   sendMalformed(kind: MalformedKind): void;
-  /** While on, new WebSocket upgrades are refused with HTTP 503. */
+  /** While on, new WebSocket upgrades, WS API and push, are refused with HTTP 503. */
   refuseConnections(on: boolean): void;
-  /** Turns every fault off (resumes, no delay, accepts connections). */
+  /** Turns every fault off (resumes, no delay, accepts connections, REST up). */
   reset(): void;
 }
 
@@ -34,6 +49,8 @@ export class FaultState {
   paused = false;
   delayMs = 0;
   refusing = false;
+  /** Every REST request is answered 503. */
+  restDown = false;
 }
 
 /** The `data` of an answer corrupted by the 'bad-data' fault: no operation answers a string. */

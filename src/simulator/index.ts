@@ -15,6 +15,7 @@ export type { SessionInfo, Simulator } from './api';
 export type { MalformedKind, SimulatorFaults } from './faults';
 export type { ParsedFrame, ReceivedFrame } from './frameLog';
 export type { SimulatorOptions } from './options';
+export type { PushSessionInfo } from './push';
 export { demoAccount } from './accounts';
 
 /**
@@ -42,16 +43,34 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   const { apiKey, apiSecret, apiPassphrase } = o.accounts[0];
   const faults: SimulatorFaults = {
-    dropSessions: () => gateway.dropSessions(),
+    dropSessions: (filter) => {
+      const kind = filter?.kind;
+      const apiKey = filter?.apiKey;
+      let n = 0;
+      if (kind !== 'push') {
+        if (apiKey === undefined) n += gateway.dropSessions();
+        else for (const s of gateway.sessions) if (s.apiKey === apiKey && s.drop()) n++;
+      }
+      if (kind !== 'wsapi') n += gateway.push.drop(apiKey);
+      return n;
+    },
+    expireTokens: () => gateway.push.expireTokens(),
+    restDown: (on) => {
+      gateway.faults.restDown = on;
+    },
     pause: () => gateway.pause(),
     resume: () => gateway.resume(),
     delay: (ms) => gateway.delay(ms),
     sendMalformed: (kind) => gateway.sendMalformed(kind),
     refuseConnections: (on) => gateway.refuseConnections(on),
-    reset: () => gateway.resetFaults(),
+    reset: () => {
+      gateway.faults.restDown = false;
+      gateway.resetFaults();
+    },
   };
   return {
     url: `ws://${host}:${port}`,
+    restUrl: `http://${host}:${port}`,
     port,
     demoAccount: { apiKey, apiSecret, apiPassphrase },
     exchange,
@@ -63,6 +82,8 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
         state: s.state,
         framesReceived: s.framesReceived,
       })),
+    pushSessions: () => gateway.push.info(),
+    pushFramesSent: (apiKey) => gateway.push.framesSent(apiKey),
     framesReceived: () => gateway.log.frames(),
     countFrames: (predicate) => gateway.log.count(predicate),
     connectionAttempts: () => gateway.upgrades,

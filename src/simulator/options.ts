@@ -38,6 +38,11 @@ export interface SimulatorOptions {
   partners?: Record<string, string>;
   /** How many received frames `framesReceived()` keeps (default 100000; 0 keeps none). */
   frameLogSize?: number;
+  /**
+   * REST: how long a client may take to send a request's headers, and then its body, before
+   * it gets 408 and is disconnected (default 10000 ms).
+   */
+  restTimeoutMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -57,6 +62,7 @@ export interface ResolvedOptions {
   readonly maxFrameBytes: number;
   readonly partners: Readonly<Record<string, string>> | undefined;
   readonly frameLogSize: number;
+  readonly restTimeoutMs: number;
 }
 
 function count(name: string, value: number | undefined, fallback: number, min: number): number {
@@ -103,5 +109,6 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     maxFrameBytes: count('maxFrameBytes', o.maxFrameBytes, 64 * 1024, 64),
     partners: o.partners,
     frameLogSize: count('frameLogSize', o.frameLogSize, 100_000, 0),
+    restTimeoutMs: count('restTimeoutMs', o.restTimeoutMs, 10_000, 1),
   };
 }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CODES } from '../codecs/codes';
@@ -9,8 +10,11 @@ import { FaultState, malformedFrame, type MalformedKind } from './faults';
 import { FrameLog } from './frameLog';
 import { SeededIds } from './ids';
 import type { ResolvedOptions } from './options';
+import { PUSH_PATH, PushHub } from './push';
+import { PushTokens } from './push-tokens';
 import { RateLimiter } from './rateLimit';
 import { RequestRouter } from './requests';
+import { answerClientError, RestApi } from './rest';
 import { connectionError, sendThenClose, Session, type SessionHost } from './session';
 
 /** The only path the gateway serves (docs/protocol.md §1). */
@@ -35,6 +39,9 @@ export class Gateway implements SessionHost {
   readonly log: FrameLog;
   readonly router: RequestRouter;
   readonly sessions = new Set<Session>();
+  /** The private push channel and the REST API, on the same port. */
+  readonly push: PushHub;
+  readonly rest: RestApi;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly verifier: UrlVerifier;
@@ -80,18 +87,39 @@ export class Gateway implements SessionHost {
       // itself closes the socket (1009) so that no frame can exhaust memory.
       maxPayload: Math.max(options.maxFrameBytes * 16, 1024 * 1024),
     });
-    this.http = createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain', connection: 'close' });
-      res.end(`WebSocket only: connect to ${WS_PATH}\n`);
-    });
+    const tokens = new PushTokens();
+    this.push = new PushHub(this, exchange, tokens);
+    this.rest = new RestApi(
+      { options, faults: this.faults, clock: () => this.clock(), pushEndpoint: () => this.pushEndpoint() },
+      options.accounts,
+      exchange,
+      tokens,
+    );
+    const t = options.restTimeoutMs;
+    this.http = createServer(
+      {
+        headersTimeout: t,
+        requestTimeout: t,
+        connectionsCheckingInterval: Math.min(1_000, Math.max(10, t / 4)),
+      },
+      (req, res) => this.rest.handle(req, res),
+    );
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.onUpgrade(req, socket, head),
     );
-    this.http.on('clientError', (_err, socket: Duplex) => socket.destroy());
+    this.http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) =>
+      answerClientError(err, socket),
+    );
   }
 
   clock(): number {
     return Date.now() + this.options.clockOffsetMs;
+  }
+
+  private pushEndpoint(): string {
+    const port = (this.http.address() as AddressInfo | null)?.port ?? this.options.port;
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    return `ws://${host}:${port}${PUSH_PATH}`;
   }
 
   later(ms: number, fn: () => void): void {
@@ -142,6 +170,7 @@ export class Gateway implements SessionHost {
     } catch {
       return rejectUpgrade(socket, 400, 'Bad Request');
     }
+    if (url.pathname === PUSH_PATH) return this.push.upgrade(req, socket, head, url.searchParams);
     if (url.pathname !== WS_PATH) return rejectUpgrade(socket, 404, 'Not Found');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, socket, url.searchParams));
   }
@@ -293,6 +322,7 @@ export class Gateway implements SessionHost {
       for (const socket of this.sockets) socket.terminate();
       await Promise.all(closed);
     }
+    await this.push.close();
     this.wss.close();
     for (const raw of this.upgradeSockets) raw.destroy();
     await new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import { flatPosition, type Position } from './positions';
 import type { SymbolSpec } from './symbols';
-import type { Balances } from './types';
+import type { Balances, OrderEventSink } from './types';
 import { Wallet } from './wallet';
 
 /**
@@ -15,6 +15,11 @@ export class Account {
   readonly cross: Wallet;
   /** Futures wallet (settle currency, USDT). */
   readonly futures: Wallet;
+  /** Where this account's order events go; undefined while nobody listens (the usual case). */
+  orderEvents: OrderEventSink | undefined = undefined;
+  /** The order of the last event and its fixed event text (see order-events.ts). */
+  lastEventOrder: object | undefined = undefined;
+  lastEventHead = '';
   private readonly isolated = new Map<string, Wallet>();
   private readonly positions = new Map<string, Position>();
 

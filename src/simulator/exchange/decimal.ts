@@ -11,7 +11,6 @@ export const ONE = 10n ** BigInt(SCALE_DIGITS);
 /** 0 in scaled units. */
 export const ZERO = 0n;
 
-const TRAILING_ZEROS = /0+$/;
 /** 10^k for k = 0..18, so scaling a parsed value is one multiplication. */
 const POW10: readonly bigint[] = Array.from({ length: SCALE_DIGITS + 1 }, (_, k) => 10n ** BigInt(k));
 /** Digits a double holds exactly (2^53 > 10^15): below this a Number accumulates the digits. */
@@ -52,14 +51,20 @@ export function parseDecimal(text: string): bigint | undefined {
 
 /** Canonical text of a scaled value: no exponent, no trailing zeros ("0.0001", "20000", "-1.5"). */
 export function formatDecimal(value: bigint): string {
+  if (value === 0n) return '0';
+  // One BigInt-to-text conversion, then the point is placed by slicing: no BigInt division.
   const negative = value < 0n;
-  const magnitude = negative ? -value : value;
-  const whole = magnitude / ONE;
-  const fraction = magnitude % ONE;
+  const digits = (negative ? -value : value).toString();
   const sign = negative ? '-' : '';
-  if (fraction === 0n) return `${sign}${whole}`;
-  const digits = fraction.toString().padStart(SCALE_DIGITS, '0').replace(TRAILING_ZEROS, '');
-  return `${sign}${whole}.${digits}`;
+  const n = digits.length;
+  let end = n;
+  while (end > n - SCALE_DIGITS && end > 0 && digits.charCodeAt(end - 1) === 48) end--; // trailing '0's
+  if (n <= SCALE_DIGITS) {
+    // Below 1: "0." and the fraction's leading zeros.
+    return `${sign}0.${'0'.repeat(SCALE_DIGITS - n)}${digits.slice(0, end)}`;
+  }
+  const whole = digits.slice(0, n - SCALE_DIGITS);
+  return end === n - SCALE_DIGITS ? sign + whole : `${sign}${whole}.${digits.slice(n - SCALE_DIGITS, end)}`;
 }
 
 /** An integer as a scaled value. */

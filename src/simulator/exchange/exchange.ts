@@ -4,6 +4,7 @@ import { expireDue } from './execution';
 import { cancelFuturesOrder, cancelFuturesOrders, placeFuturesOrder, placeFuturesOrders } from './futures';
 import { seedLiquidity } from './liquidity';
 import { placeMarginOrder } from './margin';
+import { orderView } from './order-view';
 import { Rejection } from './results';
 import {
   cancelOrder,
@@ -21,6 +22,8 @@ import type {
   LedgerEntry,
   MarginBalances,
   OpResult,
+  OrderEventSink,
+  OrderView,
   PositionView,
 } from './types';
 
@@ -59,6 +62,7 @@ export class Exchange implements ExchangeApi {
   /** Runs one operation for one account at time `now` (ms). Never throws: a bug answers 500000. */
   handle(apiKey: string, op: string, args: unknown, now: number): OpResult {
     try {
+      this.state.now = now;
       expireDue(this.state, now);
       const account = this.state.accounts.get(apiKey);
       if (account === undefined) return { code: CODES.KEY_NOT_EXISTS, msg: 'API key does not exist' };
@@ -75,6 +79,18 @@ export class Exchange implements ExchangeApi {
   /** The latest order accepted with this clientOid. */
   ledger(clientOid: string): LedgerEntry | undefined {
     return this.state.ledger.get(clientOid);
+  }
+
+  /** An account's latest order of `line` with this clientOid, as REST describes it. */
+  findOrder(apiKey: string, line: 'spot' | 'margin' | 'futures', clientOid: string): OrderView | undefined {
+    const order = this.state.ledger.find(clientOid, apiKey, line);
+    return order === undefined ? undefined : orderView(order);
+  }
+
+  /** Sends an account's order events to `sink` from now on (undefined: stops them). */
+  onOrderEvents(apiKey: string, sink: OrderEventSink | undefined): void {
+    const account = this.state.accounts.get(apiKey);
+    if (account !== undefined) account.orderEvents = sink;
   }
 
   /** How many orders were ever accepted with this clientOid. */

@@ -9,6 +9,7 @@ import {
   type Taker,
 } from './matching';
 import type { Order } from './order';
+import { orderDone, orderMatched, orderOpened, orderUpdated } from './order-events';
 import { holdFor, releasePart, settleFuturesFill, settleSpotFill } from './settlement';
 import type { ExchangeState } from './state';
 
@@ -28,7 +29,7 @@ export function execute(state: ExchangeState, order: Order, now: number): void {
     const byFunds = order.funds !== undefined;
     const stp: Stp | undefined = byFunds && order.stp === 'DC' ? 'CN' : order.stp;
     const taker: Taker = { side: order.side, limit, remaining: byFunds ? UNBOUNDED : order.remaining, stp };
-    const hooks = new TakerHooks(state, order, now);
+    const hooks = new TakerHooks(state, order, taker, now);
     if (order.timeInForce === 'FOK' && !canFillCompletely(book, taker, hooks.isSelf)) {
       cancelRemainder(state, order);
       return;
@@ -40,6 +41,7 @@ export function execute(state: ExchangeState, order: Order, now: number): void {
   if (order.remaining > 0n && order.rests) {
     order.visible = order.peak !== undefined && order.peak < order.remaining ? order.peak : order.remaining;
     book.add(order);
+    orderOpened(order, now);
     if (order.expireAt !== undefined) state.expiries.push(order.expireAt, order);
     return;
   }
@@ -48,20 +50,27 @@ export function execute(state: ExchangeState, order: Order, now: number): void {
 
 /** Cancels whatever an order has left (in the book or not) and completes it. */
 export function cancelRemainder(state: ExchangeState, order: Order): void {
+  // A taker that matched all it had and lost nothing to STP ends filled, not cancelled.
+  const filled = order.remaining === 0n && order.canceledSize === 0n && order.dealSize > 0n;
   state.book(order.spec.symbol).remove(order);
   order.canceledSize += order.remaining;
   order.remaining = 0n;
   order.visible = 0n;
-  complete(state, order);
+  complete(state, order, filled);
 }
 
-/** Marks an order done: releases what it still holds and forgets it as live. */
-export function complete(state: ExchangeState, order: Order): void {
+/**
+ * Marks an order done: releases what it still holds and forgets it as live. `filled`: it ended
+ * by trading its last size (its terminal event is `filled`, else `canceled`).
+ */
+export function complete(state: ExchangeState, order: Order, filled: boolean): void {
   order.status = 'done';
+  order.updatedAt = state.now;
   releasePart(order, order.holdLeft);
   state.live.delete(order);
   state.ledger.retire(order);
   if (order.entry !== undefined) order.entry.status = 'done';
+  orderDone(order, filled, state.now);
 }
 
 /** Expires GTT orders whose time has come (cheap when none has: one heap peek). */
@@ -77,6 +86,8 @@ class TakerHooks implements MatchHooks<Order> {
   constructor(
     private readonly state: ExchangeState,
     private readonly taker: Order,
+    /** The matcher's view of the taker: its `remaining` is current during matching. */
+    private readonly takerState: Taker,
     private readonly now: number,
   ) {}
 
@@ -96,22 +107,35 @@ class TakerHooks implements MatchHooks<Order> {
     const settle = maker.line === 'futures' ? settleFuturesFill : settleSpotFill;
     settle(this.taker, price, size);
     settle(maker, price, size);
-    record(this.taker, price, size, 'taker', this.now);
+    const taker = this.taker;
+    record(taker, price, size, 'taker', this.now);
     record(maker, price, size, 'maker', this.now);
     this.state.lastPrice.set(maker.spec.symbol, price);
-    if (maker.remaining === 0n) complete(this.state, maker);
+    const tradeId = ++this.state.trades;
+    // Per order, events follow the engine: the taker's match, then the maker's, then its end.
+    if (taker.account.orderEvents !== undefined) {
+      const left = taker.funds !== undefined ? 0n : this.takerState.remaining;
+      orderMatched(taker, price, size, tradeId, 'taker', left, this.now);
+    }
+    orderMatched(maker, price, size, tradeId, 'maker', maker.remaining, this.now);
+    if (maker.remaining === 0n) complete(this.state, maker, true);
   }
 
   makerCanceled(maker: Order, size: bigint, removed: boolean): void {
     maker.canceledSize += size;
-    if (removed) complete(this.state, maker);
-    else releasePart(maker, holdFor(maker, size));
+    maker.updatedAt = this.now;
+    if (removed) complete(this.state, maker, false);
+    else {
+      releasePart(maker, holdFor(maker, size));
+      orderUpdated(maker, maker.remaining + size, this.now);
+    }
   }
 }
 
 function record(order: Order, price: bigint, size: bigint, liquidity: 'maker' | 'taker', now: number): void {
   order.dealSize += size;
   order.dealFunds += mul(price, size);
+  order.updatedAt = now;
   if (order.account.house) return;
   const fill = { price: formatDecimal(price), size: formatDecimal(size), time: now, liquidity };
   if (order.fills === undefined) order.fills = [fill];

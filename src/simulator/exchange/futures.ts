@@ -191,7 +191,12 @@ function submitFutures(
     op,
     now,
   );
-  order.futures = { leverage, marginPerLot, reduceOnly };
+  order.futures = {
+    leverage,
+    marginPerLot,
+    reduceOnly,
+    marginMode: args.marginMode === 'CROSS' ? 'CROSS' : 'ISOLATED',
+  };
   execute(state, order, now);
   return order;
 }

@@ -50,6 +50,7 @@ export class Ledger {
     if (clientOid === '') return;
     const previous = this.latest.get(clientOid);
     order.clientOidCount = (previous?.clientOidCount ?? 0) + 1;
+    order.olderSameOid = previous;
     if (previous !== undefined && previous.status === 'open') {
       const aside = this.shadowed.get(clientOid);
       if (aside === undefined) this.shadowed.set(clientOid, [previous]);
@@ -78,6 +79,13 @@ export class Ledger {
   get(clientOid: string): LedgerEntry | undefined {
     const order = this.latest.get(clientOid);
     return order === undefined ? undefined : entryOf(order);
+  }
+
+  /** An account's latest order of `line` with this clientOid, open or done. */
+  find(clientOid: string, apiKey: string, line: Line): Order | undefined {
+    for (let o = this.latest.get(clientOid); o !== undefined; o = o.olderSameOid)
+      if (o.account.apiKey === apiKey && o.line === line) return o;
+    return undefined;
   }
 
   /** How many orders were ever accepted with this clientOid. */

@@ -45,6 +45,7 @@ export interface OrderOwner {
 /** What only futures orders carry. */
 export interface FuturesTerms {
   readonly leverage: bigint;
+  readonly marginMode: 'ISOLATED' | 'CROSS';
   /** Initial margin reserved per lot that opens or extends the position. */
   readonly marginPerLot: bigint;
   /** May only reduce the position (reduceOnly and closeOrder). */
@@ -97,6 +98,10 @@ export class Order implements BookOrder {
   entry: MutableLedgerEntry | undefined = undefined;
   /** How many orders were accepted with this clientOid up to this one. */
   clientOidCount = 0;
+  /** The order accepted before this one with the same clientOid (any account): lookups walk it. */
+  olderSameOid: Order | undefined = undefined;
+  /** When the order last changed (ms). */
+  updatedAt: number;
   /** Margin: repay liabilities from fill proceeds. */
   autoRepay = false;
   /** Futures orders only. */
@@ -128,6 +133,7 @@ export class Order implements BookOrder {
     this.peak = terms.peak;
     this.stp = terms.stp;
     this.orderTime = now;
+    this.updatedAt = now;
     this.remaining = this.size;
     this.visible = this.size;
   }

@@ -2,6 +2,7 @@ import type { Account } from './accounts';
 import { div, floorTo, formatDecimal, mul } from './decimal';
 import { walk } from './matching';
 import { Order, type Line, type OrderOwner, type OrderTerms } from './order';
+import { orderReceived } from './order-events';
 import { reject, type LineCodes } from './results';
 import type { ExchangeState } from './state';
 
@@ -83,6 +84,7 @@ export function acceptOrder(
   state.live.add(order);
   order.op = op;
   state.ledger.record(order);
+  orderReceived(order, now);
   return order;
 }
 

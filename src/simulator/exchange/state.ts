@@ -27,6 +27,10 @@ export class ExchangeState {
   /** Last trade price per symbol: the mark for margin valuation and futures valueQty. */
   readonly lastPrice = new Map<string, bigint>();
   readonly referencePrices = new Map<string, bigint>();
+  /** The time of the operation being run (ms): order events and update times use it. */
+  now = 0;
+  /** Trades so far: the last trade's id number. */
+  trades = 0;
 
   /** State for the options' symbols and accounts (seeding is done by the caller). */
   constructor(options: ExchangeOptions) {

@@ -86,6 +86,55 @@ export interface DepthView {
   readonly asks: Array<[string, string]>;
 }
 
+/** The two push topics: spot and margin orders ('spot'), futures orders ('futures'). */
+export type PushMarket = 'spot' | 'futures';
+
+/**
+ * Receives an account's order events as they happen, in engine order: the market (which
+ * topic) and the `data` of the orderChange message as JSON text.
+ */
+export type OrderEventSink = (market: PushMarket, dataJson: string) => void;
+
+/** An order as the REST lookups describe it. Sizes and prices are decimal strings. */
+export interface OrderView {
+  readonly id: string;
+  readonly clientOid: string;
+  readonly symbol: string;
+  readonly line: 'spot' | 'margin' | 'futures';
+  readonly type: 'limit' | 'market';
+  readonly side: 'buy' | 'sell';
+  readonly price: string;
+  /** Original size (futures: lots); '0' for a market order by funds. */
+  readonly size: string;
+  /** Market orders by funds: the quote amount; else '0'. */
+  readonly funds: string;
+  readonly dealSize: string;
+  readonly dealFunds: string;
+  readonly canceledSize: string;
+  readonly remainSize: string;
+  readonly timeInForce: string;
+  readonly postOnly: boolean;
+  readonly hidden: boolean;
+  readonly iceberg: boolean;
+  readonly visibleSize: string;
+  readonly stp: string;
+  readonly status: 'open' | 'done';
+  readonly inOrderBook: boolean;
+  /** ms. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Margin: whether the order used an isolated wallet. */
+  readonly isolated: boolean;
+  /** Futures only. */
+  readonly leverage?: string;
+  readonly reduceOnly?: boolean;
+  readonly marginMode?: 'ISOLATED' | 'CROSS';
+  /** Futures: price × lots × multiplier of the order, and of what traded (quote). */
+  readonly value?: string;
+  readonly dealValue?: string;
+  readonly settleCurrency: string;
+}
+
 export interface ExchangeApi {
   /** Runs one operation for one account. `now` is the gateway's receive time (ms). Never throws. */
   handle(apiKey: string, op: string, args: unknown, now: number): OpResult;
@@ -105,4 +154,8 @@ export interface ExchangeApi {
   position?(apiKey: string, symbol: string): PositionView;
   /** The visible book of a symbol, `levels` deep per side. */
   orderBook?(symbol: string, levels?: number): DepthView;
+  /** An account's latest order of a line with this clientOid (REST lookups); never another account's. */
+  findOrder?(apiKey: string, line: 'spot' | 'margin' | 'futures', clientOid: string): OrderView | undefined;
+  /** Starts (a sink) or stops (undefined) the order events of an account. */
+  onOrderEvents?(apiKey: string, sink: OrderEventSink | undefined): void;
 }

@@ -1,0 +1,56 @@
+/** Ack mode serves REST and the push channel from what it remembers of acknowledged orders. */
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { connect, spotOrder, type RawClient } from './raw-client';
+import { futuresLookup, openPush, signed, spotLookup, type PushClient } from './rest-client';
+
+let sim: Simulator;
+const closeMe: Array<RawClient | PushClient> = [];
+afterAll(async () => {
+  for (const c of closeMe) c.close();
+  await sim.close();
+});
+
+it('pushes received and open per acknowledged order, canceled per acknowledged cancel; REST finds them', async () => {
+  sim = await startSimulator({ mode: 'ack' });
+  const creds = sim.demoAccount;
+  const { push } = await openPush(sim.restUrl, creds);
+  closeMe.push(push);
+  await push.subscribe('/spotMarket/tradeOrdersV2');
+  await push.subscribe('/contractMarket/tradeOrders');
+  const { client } = await connect(sim.url, creds);
+  closeMe.push(client);
+
+  const placed = await client.answerTo(client.request('spot.order', spotOrder({ clientOid: 'ack-1' })));
+  await push.waitEvent('ack-1', 'open');
+  expect(push.eventsOf('ack-1').map((e) => [e.type, e.status])).toEqual([
+    ['received', 'new'],
+    ['open', 'open'],
+  ]);
+  expect(push.eventsOf('ack-1')[0].orderId).toBe(placed.data.orderId);
+  const fut = { symbol: 'XBTUSDTM', side: 'buy', type: 'limit', price: '30000', size: 2, leverage: 5 };
+  await client.answerTo(client.request('futures.order', { ...fut, clientOid: 'ack-f' }));
+  expect((await push.waitEvent('ack-f', 'open')).size).toBe('2');
+  expect(push.eventsOf('ack-f').map((e) => e.type)).toEqual(['open']);
+
+  const detail = await signed(sim.restUrl, creds, 'GET', spotLookup('ack-1', 'BTC-USDT'));
+  expect(detail.json.data).toMatchObject({
+    id: placed.data.orderId,
+    active: true,
+    dealSize: '0',
+    size: '0.001',
+  });
+  expect((await signed(sim.restUrl, creds, 'GET', futuresLookup('ack-f'))).json.data).toMatchObject({
+    status: 'open',
+    size: 2,
+  });
+
+  await client.answerTo(client.request('spot.cancel', { symbol: 'BTC-USDT', clientOid: 'ack-1' }));
+  expect(await push.waitEvent('ack-1', 'canceled')).toMatchObject({ status: 'done', canceledSize: '0.001' });
+  const after = await signed(sim.restUrl, creds, 'GET', spotLookup('ack-1', 'BTC-USDT'));
+  expect(after.json.data).toMatchObject({ active: false, cancelExist: true });
+  // Never acknowledged: not found.
+  expect((await signed(sim.restUrl, creds, 'GET', spotLookup('never', 'BTC-USDT'))).json.code).toBe('400100');
+  expect((await signed(sim.restUrl, creds, 'GET', futuresLookup('never'))).json.data).toBeNull();
+  // The ledger stays empty in ack mode.
+  expect(sim.exchange.ledger('ack-1')).toBeUndefined();
+});

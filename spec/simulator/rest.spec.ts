@@ -1,0 +1,332 @@
+/** The simulator's REST API against the protocol text: endpoints, fields, auth, limits, isolation. */
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+import { connect, hmac, type RawClient } from './raw-client';
+import { futuresLookup, marginLookup, signed, spotLookup, unsigned } from './rest-client';
+
+const alice = {
+  apiKey: 'alice-key',
+  apiSecret: 'alice-secret',
+  apiPassphrase: 'alice-pass',
+  balances: { USDT: '1000000', BTC: '100' },
+};
+const bob = {
+  apiKey: 'bob-key',
+  apiSecret: 'bob-secret',
+  apiPassphrase: 'bob-pass',
+  balances: { USDT: '1000000', BTC: '100' },
+};
+
+let sim: Simulator | undefined;
+const clients: RawClient[] = [];
+async function start(o: SimulatorOptions = {}): Promise<Simulator> {
+  sim = await startSimulator({ seed: 5, accounts: [alice, bob], ...o });
+  return sim;
+}
+async function wsOf(s: Simulator, creds = alice): Promise<RawClient> {
+  const { client } = await connect(s.url, creds);
+  clients.push(client);
+  return client;
+}
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await sim?.close();
+  sim = undefined;
+});
+
+describe('GET /api/v1/timestamp', () => {
+  it('is public and answers the simulator clock, clockOffsetMs included', async () => {
+    const s = await start({ clockOffsetMs: 60_000 });
+    expect(s.restUrl).toBe(`http://127.0.0.1:${s.port}`);
+    const before = Date.now();
+    const a = await unsigned(s.restUrl, 'GET', '/api/v1/timestamp');
+    expect(a.status).toBe(200);
+    expect(a.headers.get('content-type')).toBe('application/json');
+    expect(a.json.code).toBe('200000');
+    expect(typeof a.json.data).toBe('number');
+    expect(a.json.data).toBeGreaterThanOrEqual(before + 60_000);
+    expect(a.json.data).toBeLessThanOrEqual(Date.now() + 60_000);
+  });
+});
+
+describe('POST /api/v1/bullet-private', () => {
+  it('answers a token and an endpoint on the same port with the ping settings', async () => {
+    const s = await start({ pingInterval: 5_000, pingTimeout: 2_000 });
+    const a = await signed(s.restUrl, alice, 'POST', '/api/v1/bullet-private');
+    expect(a.status).toBe(200);
+    expect(a.json.code).toBe('200000');
+    expect(typeof a.json.data.token).toBe('string');
+    expect(a.json.data.token.length).toBeGreaterThan(20);
+    expect(a.json.data.instanceServers).toEqual([
+      {
+        endpoint: expect.stringMatching(new RegExp(`^ws://127\\.0\\.0\\.1:${s.port}/`)),
+        encrypt: false,
+        protocol: 'websocket',
+        pingInterval: 5_000,
+        pingTimeout: 2_000,
+      },
+    ]);
+    // A body, when sent, is signed like any other and may be a JSON object.
+    const withBody = await signed(s.restUrl, alice, 'POST', '/api/v1/bullet-private', '{}');
+    expect(withBody.json.code).toBe('200000');
+    expect(withBody.json.data.token).not.toBe(a.json.data.token);
+  });
+});
+
+describe('order lookups by clientOid', () => {
+  it('spot: the documented detail, agreeing with the ledger, for a resting then cancelled order', async () => {
+    const s = await start();
+    const ws = await wsOf(s);
+    const args = {
+      type: 'limit',
+      symbol: 'BTC-USDT',
+      side: 'sell',
+      price: '90000',
+      size: '0.5',
+      clientOid: 'rest-spot-1',
+    };
+    const placed = await ws.answerTo(ws.request('spot.order', args));
+    const a = await signed(s.restUrl, alice, 'GET', spotLookup('rest-spot-1', 'BTC-USDT'));
+    expect(a.status).toBe(200);
+    const d = a.json.data;
+    const ledger = s.exchange.ledger('rest-spot-1')!;
+    expect(d).toMatchObject({
+      id: placed.data.orderId,
+      clientOid: 'rest-spot-1',
+      symbol: 'BTC-USDT',
+      type: 'limit',
+      side: 'sell',
+      price: '90000',
+      size: '0.5',
+      dealSize: ledger.dealSize,
+      dealFunds: '0',
+      fee: '0',
+      feeCurrency: 'USDT',
+      timeInForce: 'GTC',
+      postOnly: false,
+      hidden: false,
+      iceberg: false,
+      cancelExist: false,
+      active: true,
+      inOrderBook: true,
+      cancelledSize: '0',
+      remainSize: '0.5',
+      tradeType: 'TRADE',
+    });
+    for (const field of ['funds', 'createdAt', 'lastUpdatedAt']) expect(d).toHaveProperty(field);
+    expect(typeof d.createdAt).toBe('number');
+    await ws.answerTo(ws.request('spot.cancel', { symbol: 'BTC-USDT', clientOid: 'rest-spot-1' }));
+    const after = (await signed(s.restUrl, alice, 'GET', spotLookup('rest-spot-1', 'BTC-USDT'))).json.data;
+    expect(after).toMatchObject({
+      active: false,
+      inOrderBook: false,
+      cancelExist: true,
+      cancelledSize: '0.5',
+    });
+    expect(s.exchange.ledger('rest-spot-1')!.status).toBe('done');
+    expect(after.lastUpdatedAt).toBeGreaterThanOrEqual(after.createdAt);
+  });
+
+  it('margin: the same detail with the margin trade type; a spot lookup does not find it', async () => {
+    const s = await start();
+    const ws = await wsOf(s);
+    const args = {
+      clientOid: 'rest-margin-1',
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      type: 'limit',
+      price: '1000',
+      size: '0.01',
+      isIsolated: true,
+    };
+    expect((await ws.answerTo(ws.request('margin.order', args))).code).toBe('200000');
+    const a = await signed(s.restUrl, alice, 'GET', marginLookup('rest-margin-1', 'BTC-USDT'));
+    expect(a.json.data).toMatchObject({
+      clientOid: 'rest-margin-1',
+      tradeType: 'MARGIN_ISOLATED_TRADE',
+      active: true,
+      size: '0.01',
+    });
+    const spot = await signed(s.restUrl, alice, 'GET', spotLookup('rest-margin-1', 'BTC-USDT'));
+    expect(spot.json.code).toBe('400100');
+    expect(spot.json.data).toBeUndefined();
+  });
+
+  it('futures: the detail with sizes in lots; an unknown clientOid is success with null data', async () => {
+    const s = await start();
+    const ws = await wsOf(s);
+    const args = {
+      clientOid: 'rest-fut-1',
+      symbol: 'XBTUSDTM',
+      side: 'sell',
+      type: 'market',
+      size: 3,
+      leverage: '10',
+      marginMode: 'CROSS',
+    };
+    expect((await ws.answerTo(ws.request('futures.order', args))).code).toBe('200000');
+    const d = (await signed(s.restUrl, alice, 'GET', futuresLookup('rest-fut-1'))).json.data;
+    expect(d).toMatchObject({
+      clientOid: 'rest-fut-1',
+      symbol: 'XBTUSDTM',
+      type: 'market',
+      side: 'sell',
+      size: 3,
+      dealSize: 3,
+      filledSize: 3,
+      leverage: '10',
+      marginMode: 'CROSS',
+      reduceOnly: false,
+      status: 'done',
+      isActive: false,
+      cancelExist: false,
+    });
+    expect(Number(d.dealValue)).toBeGreaterThan(0);
+    expect(String(d.dealSize)).toBe(s.exchange.ledger('rest-fut-1')!.dealSize);
+    const none = await signed(s.restUrl, alice, 'GET', futuresLookup('never-placed'));
+    expect(none.status).toBe(200);
+    expect(none.json).toEqual({ code: '200000', data: null });
+  });
+
+  it('tolerates extra signed query parameters and answers not found for another symbol', async () => {
+    const s = await start();
+    const ws = await wsOf(s);
+    const args = {
+      type: 'limit',
+      symbol: 'ETH-USDT',
+      side: 'buy',
+      price: '100',
+      size: '0.01',
+      clientOid: 'rest-q',
+    };
+    await ws.answerTo(ws.request('spot.order', args));
+    const extra = await signed(
+      s.restUrl,
+      alice,
+      'GET',
+      '/api/v1/hf/orders/client-order/rest-q?clientOid=rest-q&symbol=ETH-USDT',
+    );
+    expect(extra.json.data.clientOid).toBe('rest-q');
+    const other = await signed(s.restUrl, alice, 'GET', spotLookup('rest-q', 'BTC-USDT'));
+    expect(other.status).toBe(200);
+    expect(other.json).toEqual({ code: '400100', msg: 'order not exist.' });
+    const noSymbol = await signed(s.restUrl, alice, 'GET', '/api/v1/hf/orders/client-order/rest-q');
+    expect(noSymbol.status).toBe(400);
+    expect(noSymbol.json.code).toBe('400100');
+  });
+
+  it("never shows another account's order, even under the same clientOid", async () => {
+    const s = await start();
+    const a = await wsOf(s, alice);
+    const b = await wsOf(s, bob);
+    const order = (price: string) => ({
+      type: 'limit',
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      price,
+      size: '0.01',
+      clientOid: 'shared-oid',
+    });
+    await a.answerTo(a.request('spot.order', order('1000')));
+    // Bob's lookup before he has any order: not found.
+    expect((await signed(s.restUrl, bob, 'GET', spotLookup('shared-oid', 'BTC-USDT'))).json.code).toBe(
+      '400100',
+    );
+    await b.answerTo(b.request('spot.order', order('2000')));
+    const seenByAlice = (await signed(s.restUrl, alice, 'GET', spotLookup('shared-oid', 'BTC-USDT'))).json;
+    const seenByBob = (await signed(s.restUrl, bob, 'GET', spotLookup('shared-oid', 'BTC-USDT'))).json;
+    expect(seenByAlice.data.price).toBe('1000');
+    expect(seenByBob.data.price).toBe('2000');
+    expect(seenByAlice.data.id).not.toBe(seenByBob.data.id);
+  });
+});
+
+describe('authentication (KC-API headers)', () => {
+  const target = '/api/v1/bullet-private';
+  it('refuses with the handshake codes and HTTP 401, checked in the handshake order', async () => {
+    const s = await start();
+    const post = (o: Parameters<typeof signed>[5]) => signed(s.restUrl, alice, 'POST', target, '', o);
+    const cases: Array<[Parameters<typeof signed>[5], string]> = [
+      [{ omit: ['KC-API-KEY'] }, '400001'],
+      [{ omit: ['KC-API-SIGN'] }, '400001'],
+      [{ omit: ['KC-API-TIMESTAMP'] }, '400001'],
+      [{ omit: ['KC-API-PASSPHRASE'] }, '400001'],
+      [{ omit: ['KC-API-KEY-VERSION'] }, '400001'],
+      [{ timestamp: Date.now() - 6_000 }, '400002'],
+      [{ key: 'nobody' }, '400003'],
+      [{ passphrase: hmac(alice.apiSecret, 'wrong') }, '400004'],
+      [{ sign: hmac('wrong-secret', 'x') }, '400005'],
+      // Checked in order: a stale timestamp is reported before an unknown key, an unknown key
+      // before a bad signature, a bad signature before a bad passphrase.
+      [{ timestamp: Date.now() - 6_000, key: 'nobody' }, '400002'],
+      [{ key: 'nobody', sign: 'x' }, '400003'],
+      [{ sign: 'x', passphrase: 'y' }, '400005'],
+    ];
+    for (const [o, code] of cases) {
+      const a = await post(o);
+      expect({ o, status: a.status, code: a.json.code }).toEqual({ o, status: 401, code });
+      expect(typeof a.json.msg).toBe('string');
+      expect(a.json.data).toBeUndefined();
+    }
+  });
+
+  it('signs the exact path with query and the body', async () => {
+    const s = await start();
+    // Signed for another body than the one sent.
+    const headers = (await import('./rest-client')).kcHeaders(alice, 'POST', target, '{"a":1}');
+    const res = await fetch(s.restUrl + target, { method: 'POST', headers, body: '{"a":2}' });
+    expect(res.status).toBe(401);
+    expect((await res.json()).code).toBe('400005');
+  });
+
+  it('verifies partner headers when partners are configured, and ignores them otherwise', async () => {
+    const partnered = { extra: { 'KC-API-PARTNER': 'p1', 'KC-API-PARTNER-SIGN': 'nonsense' } };
+    let s = await start();
+    expect((await signed(s.restUrl, alice, 'POST', target, '', partnered)).json.code).toBe('200000');
+    await s.close();
+    s = await start({ partners: { p1: 'partner-key' } });
+    expect((await signed(s.restUrl, alice, 'POST', target, '', partnered)).json.code).toBe('400201');
+    const unknown = { extra: { 'KC-API-PARTNER': 'p2', 'KC-API-PARTNER-SIGN': 'x' } };
+    expect((await signed(s.restUrl, alice, 'POST', target, '', unknown)).json.code).toBe('400200');
+    const ts = Date.now();
+    const good = {
+      timestamp: ts,
+      extra: { 'KC-API-PARTNER': 'p1', 'KC-API-PARTNER-SIGN': hmac('partner-key', ts + 'p1' + alice.apiKey) },
+    };
+    expect((await signed(s.restUrl, alice, 'POST', target, '', good)).json.code).toBe('200000');
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429000 with HTTP 429 past the quota of the key, not of other keys', async () => {
+    const s = await start({ rateLimit: { limit: 3, windowMs: 60_000 } });
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++)
+      codes.push((await signed(s.restUrl, alice, 'POST', '/api/v1/bullet-private')).json.code);
+    expect(codes).toEqual(['200000', '200000', '200000', '429000', '429000']);
+    const refused = await signed(s.restUrl, alice, 'GET', futuresLookup('x'));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('gw-ratelimit-remaining')).toBe('0');
+    expect(Number(refused.headers.get('gw-ratelimit-reset'))).toBeGreaterThan(0);
+    expect((await signed(s.restUrl, bob, 'GET', futuresLookup('x'))).json.code).toBe('200000');
+    // The public clock is not rate-limited by key.
+    expect((await unsigned(s.restUrl, 'GET', '/api/v1/timestamp')).json.code).toBe('200000');
+  });
+});
+
+describe('faults.restDown', () => {
+  it('answers every REST request 503 while on, and leaves the WS API alone', async () => {
+    const s = await start();
+    s.faults.restDown(true);
+    const a = await unsigned(s.restUrl, 'GET', '/api/v1/timestamp');
+    expect(a.status).toBe(503);
+    expect(a.json.code).toBe('503000');
+    expect((await signed(s.restUrl, alice, 'POST', '/api/v1/bullet-private')).status).toBe(503);
+    const ws = await wsOf(s);
+    expect((await ws.answerTo(ws.request('ping-free', {}))).code).toBe('400100');
+    s.faults.reset();
+    expect((await unsigned(s.restUrl, 'GET', '/api/v1/timestamp')).status).toBe(200);
+    s.faults.restDown(true);
+    s.faults.restDown(false);
+    expect((await unsigned(s.restUrl, 'GET', '/api/v1/timestamp')).status).toBe(200);
+  });
+});

@@ -1,0 +1,150 @@
+import {
+  eventHeadText,
+  orderEventText,
+  type OrderEventHead,
+  type OrderEventState,
+} from './exchange/order-events';
+import type { OrderEventSink, OrderView, PushMarket } from './exchange/types';
+
+type Line = 'spot' | 'margin' | 'futures';
+type Args = Record<string, unknown>;
+
+/** Acknowledged orders ack mode remembers per account and line; the oldest are forgotten first. */
+export const ACK_MEMORY = 1_000;
+
+/** What is kept per order: the validated request itself, no copy and no text. */
+interface AckOrder {
+  readonly args: Args;
+  readonly orderId: string;
+  readonly orderTime: number;
+  status: 'open' | 'done';
+  updatedAt: number;
+}
+
+const text = (v: unknown, fallback: string): string =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback;
+
+function headOf(o: AckOrder, line: Line): OrderEventHead {
+  const a = o.args;
+  return {
+    orderId: o.orderId,
+    clientOid: text(a.clientOid, ''),
+    symbol: text(a.symbol, ''),
+    side: a.side === 'sell' ? 'sell' : 'buy',
+    orderType: a.type === 'market' ? 'market' : 'limit',
+    market: line === 'futures' ? 'futures' : 'spot',
+    price: text(a.price, '0'),
+    size: text(a.size, '0'),
+    orderTime: o.orderTime,
+  };
+}
+
+function stateOf(o: AckOrder): OrderEventState {
+  const size = text(o.args.size, '0');
+  const done = o.status === 'done';
+  return {
+    filledSize: '0',
+    remainSize: done ? '0' : size,
+    canceledSize: done ? size : '0',
+    remainFunds: o.args.funds === undefined ? undefined : text(o.args.funds, '0'),
+  };
+}
+
+/**
+ * What ack mode knows of its orders: nothing matches, so an acknowledged order is open (with
+ * nothing filled) until a cancel of it is acknowledged. The push channel gets `received` and
+ * `open` for each acknowledged order (futures: `open` only) and `canceled` for a remembered
+ * one that is cancelled; REST lookups find the last ACK_MEMORY orders of each account and line.
+ * Remembering costs a Map entry per order; event text is only made for a subscribed account.
+ */
+export class AckOrders {
+  /** `${apiKey} ${line}` → clientOid → order, oldest first. */
+  private readonly books = new Map<string, Map<string, AckOrder>>();
+  private readonly sinks = new Map<string, OrderEventSink>();
+
+  onOrderEvents(apiKey: string, sink: OrderEventSink | undefined): void {
+    if (sink === undefined) this.sinks.delete(apiKey);
+    else this.sinks.set(apiKey, sink);
+  }
+
+  private bookOf(apiKey: string, line: Line): Map<string, AckOrder> {
+    const key = `${apiKey} ${line}`;
+    let book = this.books.get(key);
+    if (book === undefined) this.books.set(key, (book = new Map()));
+    return book;
+  }
+
+  /** An order acknowledged with `orderId`. */
+  placed(apiKey: string, line: Line, orderId: string, args: Args, now: number): void {
+    const clientOid = args.clientOid;
+    if (typeof clientOid !== 'string' || clientOid === '') return;
+    const book = this.bookOf(apiKey, line);
+    const order: AckOrder = { args, orderId, orderTime: now, status: 'open', updatedAt: now };
+    book.delete(clientOid);
+    book.set(clientOid, order);
+    if (book.size > ACK_MEMORY) book.delete(book.keys().next().value ?? '');
+    const sink = this.sinks.get(apiKey);
+    if (sink === undefined) return;
+    const market: PushMarket = line === 'futures' ? 'futures' : 'spot';
+    const head = eventHeadText(headOf(order, line));
+    const state = stateOf(order);
+    if (market === 'spot') sink(market, orderEventText(head, market, 'received', 'new', state, now));
+    sink(market, orderEventText(head, market, 'open', 'open', state, now));
+  }
+
+  /** A cancel was acknowledged: a remembered open order of that clientOid or id is done. */
+  canceled(apiKey: string, line: Line, ref: { clientOid?: unknown; orderId?: unknown }, now: number): void {
+    const book = this.books.get(`${apiKey} ${line}`);
+    if (book === undefined) return;
+    let order: AckOrder | undefined;
+    if (typeof ref.clientOid === 'string') order = book.get(ref.clientOid);
+    else if (typeof ref.orderId === 'string') {
+      for (const o of book.values()) if (o.orderId === ref.orderId) order = o;
+    }
+    if (order === undefined || order.status === 'done') return;
+    order.status = 'done';
+    order.updatedAt = now;
+    const sink = this.sinks.get(apiKey);
+    if (sink === undefined) return;
+    const market: PushMarket = line === 'futures' ? 'futures' : 'spot';
+    sink(
+      market,
+      orderEventText(eventHeadText(headOf(order, line)), market, 'canceled', 'done', stateOf(order), now),
+    );
+  }
+
+  find(apiKey: string, line: Line, clientOid: string): OrderView | undefined {
+    const order = this.books.get(`${apiKey} ${line}`)?.get(clientOid);
+    if (order === undefined) return undefined;
+    const f = headOf(order, line);
+    const st = stateOf(order);
+    return {
+      id: f.orderId,
+      clientOid: f.clientOid,
+      symbol: f.symbol,
+      line,
+      type: f.orderType,
+      side: f.side,
+      price: f.price,
+      size: f.size,
+      funds: st.remainFunds ?? '0',
+      dealSize: '0',
+      dealFunds: '0',
+      canceledSize: st.canceledSize,
+      remainSize: st.remainSize,
+      timeInForce: 'GTC',
+      postOnly: false,
+      hidden: false,
+      iceberg: false,
+      visibleSize: '0',
+      stp: '',
+      status: order.status,
+      inOrderBook: order.status === 'open',
+      createdAt: f.orderTime,
+      updatedAt: order.updatedAt,
+      isolated: false,
+      settleCurrency: 'USDT',
+      ...(line === 'futures' ? { leverage: '1', reduceOnly: false, marginMode: 'ISOLATED' as const } : {}),
+    };
+  }
+}

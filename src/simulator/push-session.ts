@@ -1,0 +1,226 @@
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket } from 'ws';
+import type { PushMarket } from './exchange/types';
+import type { FaultState } from './faults';
+
+/** The topics of the private push channel and the market each carries. */
+export const PUSH_TOPICS: ReadonlyMap<string, PushMarket> = new Map([
+  ['/spotMarket/tradeOrdersV2', 'spot'],
+  ['/contractMarket/tradeOrders', 'futures'],
+]);
+
+/** What a push session needs from the hub that owns it. */
+export interface PushSessionHost {
+  readonly faults: FaultState;
+  clock(): number;
+  later(ms: number, fn: () => void): void;
+  /** A session subscribed or unsubscribed: the hub starts or stops the account's events. */
+  subscriptionsChanged(session: PushSession): void;
+  /** Called once when the session's socket has closed or been cut. */
+  closed(session: PushSession): void;
+}
+
+/** A client that stops reading is cut off once this much waits to be sent. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
+/** Topics one session may hold at once; there are only two, this bounds hostile repeats. */
+const MAX_TOPICS = 16;
+
+/**
+ * Unmasked, unfragmented WebSocket text frames (RFC 6455 §5.2), headers and payloads in one
+ * buffer. Push frames are written to the TCP socket directly: through ws each frame cost its
+ * own buffers and write, most of what an event cost, and a busy subscriber fell behind. Safe
+ * beside ws, which writes each of its frames whole and synchronously too (no compression, no
+ * fragmentation); the few frames ws sends here (errors before a close) flush the queue first.
+ */
+function textFrames(texts: readonly string[]): Buffer {
+  let total = 0;
+  const lengths = new Array<number>(texts.length);
+  for (let i = 0; i < texts.length; i++) {
+    const length = Buffer.byteLength(texts[i]);
+    lengths[i] = length;
+    total += (length < 126 ? 2 : length < 65_536 ? 4 : 10) + length;
+  }
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const length = lengths[i];
+    out[at] = 0x81; // FIN, text
+    if (length < 126) {
+      out[at + 1] = length;
+      at += 2;
+    } else if (length < 65_536) {
+      out[at + 1] = 126;
+      out.writeUInt16BE(length, at + 2);
+      at += 4;
+    } else {
+      out[at + 1] = 127;
+      out.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
+      out.writeUInt32BE(length >>> 0, at + 6);
+      at += 10;
+    }
+    at += out.write(texts[i], at, 'utf8');
+  }
+  return out;
+}
+
+const errorFrame = (idJson: string, code: number, data: string): string =>
+  `{"id":${idJson},"type":"error","code":${code},"data":${JSON.stringify(data)}}`;
+
+/**
+ * One socket of the private push channel, admitted with a valid token: ping/pong, subscribe
+ * and unsubscribe (with an ack when asked), and the account's order events on the topics it
+ * subscribed. Frames go through the pause and delay faults like the WS API's.
+ */
+export class PushSession {
+  /** Markets subscribed to. */
+  readonly markets = new Set<PushMarket>();
+  lastActivity: number;
+  framesSent = 0;
+  /** Frames received from the client (recorded even while paused). */
+  framesReceived = 0;
+  private ended = false;
+  /** Frames written this tick, sent together at its end. */
+  private pending: string[] = [];
+
+  constructor(
+    private readonly host: PushSessionHost,
+    readonly socket: WebSocket,
+    private readonly raw: Duplex,
+    readonly id: string,
+    readonly apiKey: string,
+    /** The count of frames written to this account's push sockets, shared by its sessions. */
+    private readonly accountFrames: { n: number },
+  ) {
+    this.lastActivity = host.clock();
+    socket.on('message', (data) => this.onMessage(data));
+    socket.on('ping', () => {
+      this.lastActivity = this.host.clock();
+    });
+    socket.on('close', () => this.end());
+    socket.on('error', () => undefined);
+  }
+
+  /** Sends the welcome frame. */
+  start(): void {
+    this.send(`{"id":${JSON.stringify(this.id)},"type":"welcome"}`);
+  }
+
+  /** Sends one frame through the pause and delay faults. */
+  send(text: string): void {
+    const { faults } = this.host;
+    if (faults.paused || this.ended) return;
+    if (faults.delayMs > 0) {
+      this.host.later(faults.delayMs, () => this.write(text));
+      return;
+    }
+    this.write(text);
+  }
+
+  private write(text: string): void {
+    const socket = this.socket;
+    if (socket.readyState !== socket.OPEN) return;
+    if (this.raw.writableLength > MAX_BUFFERED_BYTES) {
+      socket.terminate();
+      return;
+    }
+    // Frames of one engine step (one tick) leave as one buffer in one write.
+    if (this.pending.length === 0) process.nextTick(this.flush);
+    this.pending.push(text);
+    this.framesSent++;
+    this.accountFrames.n++;
+  }
+
+  /** Writes the frames queued this tick as one buffer. */
+  private readonly flush = (): void => {
+    const texts = this.pending;
+    if (texts.length === 0) return;
+    this.pending = [];
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.raw.write(textFrames(texts));
+  };
+
+  /** The 401 of an expired token, then a close. */
+  expire(): void {
+    this.sendThenClose(errorFrame(JSON.stringify(this.id), 401, 'token is expired'), 'token is expired');
+  }
+
+  /** Sends `text` (through the faults), then closes normally; the session is gone at once. */
+  sendThenClose(text: string, reason: string): void {
+    const socket = this.socket;
+    const run = (): void => {
+      if (socket.readyState !== socket.OPEN) return;
+      this.flush(); // what was queued before goes first
+      if (!this.host.faults.paused) socket.send(text);
+      socket.close(1000, reason);
+    };
+    if (this.host.faults.delayMs > 0) this.host.later(this.host.faults.delayMs, run);
+    else run();
+    this.end();
+  }
+
+  /** Cuts the socket without a close frame; false when it was not open. */
+  drop(): boolean {
+    const open = this.socket.readyState === this.socket.OPEN;
+    if (open) this.socket.terminate();
+    this.end();
+    return open;
+  }
+
+  /** Closes a session silent past pingInterval + pingTimeout. */
+  closeIdle(): void {
+    if (this.socket.readyState === this.socket.OPEN)
+      this.socket.close(1000, 'idle: no frame within pingInterval + pingTimeout');
+    this.end();
+  }
+
+  private onMessage(data: RawData): void {
+    if (this.ended) return;
+    this.lastActivity = this.host.clock();
+    this.framesReceived++;
+    if (this.host.faults.paused) return;
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    let frame: unknown;
+    try {
+      frame = JSON.parse(buf.toString('utf8'));
+    } catch {
+      this.send(errorFrame('null', 400, 'the frame is not valid JSON'));
+      return;
+    }
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+      this.send(errorFrame('null', 400, 'the frame must be a JSON object'));
+      return;
+    }
+    const f = frame as { id?: unknown; type?: unknown; topic?: unknown; response?: unknown };
+    const idJson = typeof f.id === 'string' || typeof f.id === 'number' ? JSON.stringify(f.id) : 'null';
+    switch (f.type) {
+      case 'ping':
+        this.send(`{"id":${idJson},"type":"pong"}`);
+        return;
+      case 'subscribe':
+      case 'unsubscribe': {
+        const market = typeof f.topic === 'string' ? PUSH_TOPICS.get(f.topic) : undefined;
+        if (market === undefined) {
+          const topic = typeof f.topic === 'string' ? f.topic.slice(0, 100) : String(f.topic);
+          this.send(errorFrame(idJson, 404, `topic ${topic} is not found`));
+          return;
+        }
+        if (f.type === 'subscribe') {
+          if (this.markets.size < MAX_TOPICS) this.markets.add(market);
+        } else this.markets.delete(market);
+        this.host.subscriptionsChanged(this);
+        if (f.response === true) this.send(`{"id":${idJson},"type":"ack"}`);
+        return;
+      }
+      default:
+        this.send(errorFrame(idJson, 400, 'type must be ping, subscribe or unsubscribe'));
+    }
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.markets.clear();
+    this.host.closed(this);
+  }
+}
