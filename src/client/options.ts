@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from '../transport/backoff';
+import { safeDelay } from '../safe-delay';
 import type { ReconnectOptions } from '../transport/connection';
 import { DEFAULT_WS_BASE_URL } from '../transport/url';
 import type { WebSocketFactory } from '../transport/websocket';
@@ -81,8 +81,7 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
     reconnect,
     // Capped at setTimeout's largest delay: a longer one (Infinity too) would fire after 1 ms
     // and fail every handshake at once.
-    handshakeTimeoutMs: Math.min(
-      MAX_TIMER_MS,
+    handshakeTimeoutMs: safeDelay(
       positive('handshakeTimeoutMs', o.handshakeTimeoutMs, DEFAULTS.handshakeTimeoutMs),
     ),
     rateLimitGate: o.rateLimitGate === true,

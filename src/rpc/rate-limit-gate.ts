@@ -1,4 +1,5 @@
 import type { RateLimit } from '../codecs/envelope';
+import { safeDelay } from '../safe-delay';
 
 type TimerHandle = ReturnType<typeof setTimeout>;
 
@@ -37,7 +38,7 @@ export class RateLimitGate {
     if (rateLimit !== undefined) {
       this.limit = rateLimit.limit;
       this.remaining = rateLimit.remaining;
-      this.resetAt = this.now() + rateLimit.reset;
+      this.resetAt = this.now() + safeDelay(rateLimit.reset);
     }
     this.wake();
   }
@@ -61,11 +62,13 @@ export class RateLimitGate {
     // Once the reset has passed, only requests in flight hold the quota, and each of them
     // ends in `answered` or `released`, which wake the waiters: a timer would only poll.
     if (this.timer === undefined && this.limit > 0 && this.resetAt > this.now()) {
-      const delay = Math.max(1, Math.ceil(this.resetAt - this.now()) + 1);
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.wake();
-      }, delay);
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          this.wake();
+        },
+        safeDelay(this.resetAt - this.now() + 1, 1),
+      );
     }
   }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CODES } from '../codecs/codes';
+import { safeDelay } from '../safe-delay';
 import { UrlVerifier } from './auth';
 import { sessionLimitMessage } from './codes';
 import type { ExchangeApi } from './exchange/types';
@@ -93,7 +94,7 @@ export class Gateway implements SessionHost {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       fn();
-    }, ms);
+    }, safeDelay(ms));
     this.timers.add(timer);
   }
 

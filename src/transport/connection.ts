@@ -18,6 +18,7 @@ import { AuthenticationError, ConfigurationError, ProtocolError, type WsApiError
 import type { WSAPIWsKey } from '../operations';
 import { createIdGenerator } from '../rpc/ids';
 import type { Signer } from './auth';
+import { safeDelay } from '../safe-delay';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { Heartbeat } from './heartbeat';
 import { ConnectionStateMachine } from './state';
@@ -211,7 +212,7 @@ export class Connection {
       socket = this.socket = new TrackedSocket(raw);
       return socket;
     };
-    const ms = this.config.handshakeTimeoutMs;
+    const ms = safeDelay(this.config.handshakeTimeoutMs, 1);
     return from(this.config.endpoint()).pipe(
       switchMap((endpoint) =>
         from(endpoint.signer.signedUrl(endpoint.baseUrl)).pipe(
@@ -353,7 +354,7 @@ export class Connection {
     const delay = backoffDelay(count, this.config.reconnect, this.config.random);
     this.retries = count;
     this.state.to('reconnecting', { attempt: count, error, retryInMs: delay });
-    return timer(delay);
+    return timer(safeDelay(delay));
   }
 
   private finish(error: Error): void {

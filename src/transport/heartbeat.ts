@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from './backoff';
+import { safeDelay } from '../safe-delay';
 
 type TimerHandle = ReturnType<typeof setTimeout>;
 
@@ -13,7 +13,7 @@ const MIN_TIMER_MS = 10;
  */
 export function safeTimerMs(value: number, fallback: number): number {
   if (!Number.isFinite(value) || value <= 0) return fallback;
-  return Math.min(MAX_TIMER_MS, Math.max(MIN_TIMER_MS, Math.round(value)));
+  return safeDelay(value, MIN_TIMER_MS);
 }
 
 /**
