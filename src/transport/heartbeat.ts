@@ -20,12 +20,19 @@ export function safeTimerMs(value: number, fallback: number): number {
  * Keep-alive of one session (PROTOCOL.md §3): a ping every `intervalMs`; if no frame at all
  * arrives within `timeoutMs` of a ping, the link is dead. Any inbound frame proves the link
  * alive, so the hot path only sets `heard = true`: no timer is touched per frame.
+ *
+ * A stalled event loop (a GC pause, CPU-bound code) must not kill a healthy link: Node runs
+ * due timers before it reads sockets, so when the deadline fires the pong may be waiting,
+ * unread. The verdict is therefore deferred by one turn (setImmediate: after the poll phase),
+ * and the link is dead only if nothing was heard by then either.
  */
 export class Heartbeat {
   /** Set by the connection on every inbound frame. */
   heard = true;
   private interval: TimerHandle | undefined = undefined;
   private deadline: TimerHandle | undefined = undefined;
+  /** Set while the verdict waits for the socket to be read; cancels it. */
+  private verdict: (() => void) | undefined = undefined;
 
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
@@ -49,11 +56,12 @@ export class Heartbeat {
   stop(): void {
     if (this.interval !== undefined) clearInterval(this.interval);
     if (this.deadline !== undefined) clearTimeout(this.deadline);
-    this.interval = this.deadline = undefined;
+    this.verdict?.();
+    this.interval = this.deadline = this.verdict = undefined;
   }
 
   private readonly tick = (): void => {
-    if (this.deadline === undefined) {
+    if (this.deadline === undefined && this.verdict === undefined) {
       this.heard = false;
       this.deadline = setTimeout(this.check, this.timeoutMs);
     }
@@ -62,9 +70,26 @@ export class Heartbeat {
 
   private readonly check = (): void => {
     this.deadline = undefined;
-    if (!this.heard) {
+    if (this.heard) return;
+    this.verdict = afterPendingInput(() => {
+      this.verdict = undefined;
+      if (this.heard) return;
       this.stop();
       this.dead();
-    }
+    });
   };
+}
+
+/**
+ * Runs `fn` once the input that is already waiting has been read: Node's setImmediate runs
+ * after the poll phase of the current loop turn. Elsewhere (browsers) a zero timeout is the
+ * nearest: queued socket messages are older tasks. Returns a function that cancels it.
+ */
+function afterPendingInput(fn: () => void): () => void {
+  if (typeof setImmediate === 'function') {
+    const handle = setImmediate(fn);
+    return () => clearImmediate(handle);
+  }
+  const handle = setTimeout(fn, 0);
+  return () => clearTimeout(handle);
 }
