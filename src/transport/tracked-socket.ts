@@ -1,5 +1,5 @@
 import type { WebSocketLike } from 'rxjs-websockets';
-import { corkableOf, type Corkable } from './websocket';
+import { corkableOf, markClosedByUs, type Corkable } from './websocket';
 
 type Handler = WebSocketLike['onmessage'];
 
@@ -146,8 +146,10 @@ export class TrackedSocket implements WebSocketLike {
 
   /** What rxjs-websockets calls on unsubscribe: a closing handshake if `graceful`, else a cut. */
   close(): void {
-    if (this.graceful) this.#socket.close();
-    else this.terminate();
+    if (this.graceful) {
+      markClosedByUs(this.#socket);
+      this.#socket.close();
+    } else this.terminate();
   }
 
   /** Cuts the link without a closing handshake (ws `terminate`; a plain close elsewhere). */
