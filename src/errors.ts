@@ -134,14 +134,21 @@ export class RateLimitError extends WsApiError {
 /** No answer within `requestTimeoutMs`. If the request was written, its outcome is unknown. */
 export class TimeoutError extends WsApiError {
   override name = 'TimeoutError';
-  /** Whether the request reached the wire (false: it was never sent). */
+  /**
+   * Whether the request frame was handed to the socket. `true` means written, not delivered:
+   * it may still have sat in the client's send buffer, been lost with the link, or been
+   * executed by the gateway, so the outcome is unknown: reconcile by `clientOid` before
+   * placing the order again. `false` means it was never written (no ready connection, or the
+   * socket's send buffer stayed above `maxBufferedBytes`): the gateway cannot have seen it,
+   * and sending it again cannot duplicate it.
+   */
   readonly sent: boolean;
   readonly timeoutMs: number;
 
   constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { timeoutMs: number; sent: boolean }) {
     const msg = details.sent
       ? `no answer within ${details.timeoutMs} ms, outcome unknown`
-      : `not sent within ${details.timeoutMs} ms (no ready connection)`;
+      : `not sent within ${details.timeoutMs} ms (no ready connection, or its send buffer full)`;
     super(`${details.op ?? 'request'} timed out: ${msg}`, {
       ...details,
       code: CLIENT_ERROR_CODES.TIMEOUT,

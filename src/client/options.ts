@@ -39,6 +39,13 @@ export interface WebsocketAPIClientOptions {
   makeWebSocket?: WebSocketFactory;
   /** Hold requests while the quota is spent instead of getting 429000 (default false). */
   rateLimitGate?: boolean;
+  /**
+   * How many bytes may wait in a socket's send buffer (its `bufferedAmount`) before further
+   * requests are held back, unwritten, until it drains (default 4 MiB). Held requests time
+   * out as not sent (`sent: false`) if the buffer never drains: a gateway that stops reading
+   * cannot make the client buffer without bound.
+   */
+  maxBufferedBytes?: number;
 }
 
 /** The options after defaults, without credentials. */
@@ -50,11 +57,13 @@ export interface ClientSettings {
   readonly reconnect: ReconnectOptions;
   readonly handshakeTimeoutMs: number;
   readonly rateLimitGate: boolean;
+  readonly maxBufferedBytes: number;
 }
 
 export const DEFAULTS = {
   requestTimeoutMs: 10_000,
   handshakeTimeoutMs: 10_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
   reconnect: { initialDelayMs: 250, maxDelayMs: 10_000, maxAttempts: Infinity },
 } as const;
 
@@ -85,5 +94,6 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
       positive('handshakeTimeoutMs', o.handshakeTimeoutMs, DEFAULTS.handshakeTimeoutMs),
     ),
     rateLimitGate: o.rateLimitGate === true,
+    maxBufferedBytes: positive('maxBufferedBytes', o.maxBufferedBytes, DEFAULTS.maxBufferedBytes),
   };
 }

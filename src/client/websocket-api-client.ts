@@ -142,6 +142,7 @@ export class WebsocketAPIClient {
         makeWebSocket,
         reconnect: this.settings.reconnect,
         handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
+        maxBufferedBytes: this.settings.maxBufferedBytes,
         onFatal: (error) => void this.shutdown(error),
         messages: this.messages,
       });
@@ -361,6 +362,7 @@ export class WebsocketAPIClient {
       handshakeTimeoutMs: s.handshakeTimeoutMs,
       reconnect: s.reconnect,
       rateLimitGate: s.rateLimitGate,
+      maxBufferedBytes: s.maxBufferedBytes,
       state: Object.fromEntries(
         Object.values(this.routes).map((r) => [r.connection.wsKey, r.connection.state.status]),
       ),

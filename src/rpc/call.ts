@@ -93,7 +93,11 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     return outcome === PENDING ? 'pending' : outcome instanceof Failure ? 'rejected' : 'resolved';
   }
 
-  /** Whether the request frame reached a socket. */
+  /**
+   * Whether the request frame was handed to a socket (written, not necessarily delivered):
+   * once true, a failure leaves the outcome unknown; while false, the gateway cannot have
+   * seen the request.
+   */
   get sent(): boolean {
     return this.sentAt !== undefined;
   }

@@ -21,7 +21,7 @@ import type { WSAPIResponse } from './response';
 export interface Link {
   /** True while frames may be written. */
   readonly ready: boolean;
-  /** Writes one frame; only while ready. False: not written (the socket is closing). */
+  /** Writes one frame; only while ready. False: not written (the socket is closing, or its send buffer is full). */
   write(frame: string): boolean;
   /** Starts connecting if it has not yet. */
   start(): void;
@@ -163,6 +163,11 @@ export class RpcChannel {
     this.flush();
   }
 
+  /** The socket drained below its high-water mark: write what waited. */
+  drained(): void {
+    this.flush();
+  }
+
   /** The link died: every written call has an unknown outcome and fails now. */
   lost(error: Error): void {
     const gate = this.gate;
@@ -204,7 +209,8 @@ export class RpcChannel {
         break;
       }
       if (!link.write(call.frame as string)) {
-        // The socket is closing: keep the call queued for the next session.
+        // The socket is closing (the call waits for the next session) or its send buffer is
+        // full (it waits for `drained`).
         this.gate?.released();
         break;
       }

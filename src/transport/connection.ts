@@ -50,6 +50,8 @@ export interface ConnectionListener {
   frame(frame: Record<string, unknown>, id: string, raw: string): void;
   /** The session is ready: queued requests may be written now. */
   ready(): void;
+  /** The socket's send buffer went back below the high-water mark: write what waits. */
+  drained(): void;
   /** The link is gone (or an attempt failed): written requests have an unknown outcome. */
   lost(error: Error): void;
   /** A frame the connection could not use. */
@@ -64,6 +66,8 @@ export interface ConnectionConfig {
   readonly reconnect: ReconnectOptions;
   /** From starting an attempt to the welcome frame, at most (ms). */
   readonly handshakeTimeoutMs: number;
+  /** The high-water mark of a socket's send buffer: above it `write` refuses (bytes). */
+  readonly maxBufferedBytes: number;
   /** Called when the connection closes for good on its own (refusal, attempts exhausted). */
   readonly onFatal: (error: Error) => void;
   /** Receives every parsed frame, when someone listens. */
@@ -74,6 +78,8 @@ export interface ConnectionConfig {
 
 /** How long `close()` waits for the closing handshake before cutting the socket. */
 const CLOSE_GRACE_MS = 1_000;
+/** How often a socket above its high-water mark is checked for having drained. */
+const DRAIN_CHECK_MS = 10;
 
 const HANDSHAKE_CHALLENGE = 0;
 const HANDSHAKE_WELCOME = 1;
@@ -118,6 +124,8 @@ export class Connection {
   private socket: TrackedSocket | undefined = undefined;
   private retries = 0;
   private readonly pingIds = createIdGenerator('ping-');
+  /** Armed while the ready socket is above its high-water mark. */
+  private drainCheck: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(private readonly config: ConnectionConfig) {
     this.wsKey = config.wsKey;
@@ -133,13 +141,35 @@ export class Connection {
    * Writes one text frame; only while `ready`. The frame goes to the socket directly rather
    * than through rxjs-websockets' input Subject: same socket, one hop less per request.
    * False (nothing written) when the socket is already closing: the frame would be dropped
-   * silently, so the caller keeps the request for the next session instead.
+   * silently, so the caller keeps the request for the next session instead. False too while
+   * the socket's send buffer is above `maxBufferedBytes` (a gateway that does not read):
+   * the caller keeps the request and hears `drained()` once it may write again.
    */
   write(frame: string): boolean {
     const sink = this.sink as TrackedSocket;
     if (!sink.writable) return false;
+    if (sink.bufferedAmount >= this.config.maxBufferedBytes) {
+      this.watchDrain(sink);
+      return false;
+    }
     sink.send(frame);
     return true;
+  }
+
+  /** Checks every few ms until `sink` drains below the mark (or stops being the session's). */
+  private watchDrain(sink: TrackedSocket): void {
+    if (this.drainCheck !== undefined) return;
+    this.drainCheck = setTimeout(() => {
+      this.drainCheck = undefined;
+      if (this.sink !== sink) return; // a new session writes its queue when it is ready
+      if (sink.bufferedAmount >= this.config.maxBufferedBytes) this.watchDrain(sink);
+      else this.listener.drained();
+    }, safeDelay(DRAIN_CHECK_MS));
+  }
+
+  private stopDrainCheck(): void {
+    if (this.drainCheck !== undefined) clearTimeout(this.drainCheck);
+    this.drainCheck = undefined;
   }
 
   /** Starts connecting, once; later calls do nothing. */
@@ -178,6 +208,7 @@ export class Connection {
     const socket = this.socket;
     if (socket !== undefined) socket.graceful = true;
     this.sink = undefined;
+    this.stopDrainCheck();
     this.failSession = undefined;
     const subscription = this.subscription;
     this.subscription = undefined;
@@ -296,6 +327,7 @@ export class Connection {
         if (this.sink === socket) {
           this.sink = undefined;
           this.failSession = undefined;
+          this.stopDrainCheck();
         }
         subscription.unsubscribe();
       };

@@ -144,6 +144,11 @@ export class TrackedSocket implements WebSocketLike {
     return state === undefined || state === OPEN;
   }
 
+  /** Bytes written and not yet handed to the network (0 where the socket does not say). */
+  get bufferedAmount(): number {
+    return (this.#socket as { bufferedAmount?: number }).bufferedAmount ?? 0;
+  }
+
   /** What rxjs-websockets calls on unsubscribe: a closing handshake if `graceful`, else a cut. */
   close(): void {
     if (this.graceful) {
