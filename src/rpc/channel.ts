@@ -1,7 +1,7 @@
 import type { Subject } from 'rxjs';
 import { CODES } from '../codecs/codes';
 import { ResponseEnvelope, type RateLimit } from '../codecs/envelope';
-import { formatIssues, toIssues } from '../codecs/report';
+import { formatIssues, printable, toIssues } from '../codecs/report';
 import {
   DisconnectedError,
   GatewayError,
@@ -117,6 +117,18 @@ export class RpcChannel {
       this.outlets.exception(
         this.wsKey,
         new ProtocolError(`answer to an unknown or expired request id ${id}`),
+        raw,
+      );
+      return;
+    }
+    const op = frame.op;
+    if (op !== undefined && op !== call.op) {
+      // Answered by id but not for this operation (even a pong): never the call's answer.
+      this.gate?.answered(undefined);
+      const shown = typeof op === 'string' ? `"${printable(op)}"` : `of type ${typeof op}`;
+      this.fail(
+        call,
+        new ProtocolError(`the answer's op ${shown} is not the request's, ${call.op}`, this.about(call)),
         raw,
       );
       return;
@@ -292,14 +304,22 @@ export class RpcChannel {
     response?: WSAPIResponse,
   ): void {
     const why = decoded._tag === 'Left' ? formatIssues(toIssues(decoded.left)) : 'unexpected shape';
-    const error = new ProtocolError(`${what}: ${why}`, {
-      op: call.op,
-      requestId: call.id,
-      clientOid: call.clientOid,
-      clientOids: call.clientOids,
-      response,
-    });
+    this.fail(call, new ProtocolError(`${what}: ${why}`, { ...this.about(call), response }), raw);
+  }
+
+  /** Fails a known call over an unusable answer, and reports the frame. */
+  private fail(call: WsApiCall, error: ProtocolError, raw: string): void {
     call.reject(error);
     this.outlets.exception(this.wsKey, error, raw);
+  }
+
+  /** What an error says about the call it belongs to. */
+  private about(call: WsApiCall): {
+    op: string;
+    requestId: string;
+    clientOid?: string;
+    clientOids?: readonly string[];
+  } {
+    return { op: call.op, requestId: call.id, clientOid: call.clientOid, clientOids: call.clientOids };
   }
 }

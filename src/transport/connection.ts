@@ -81,6 +81,9 @@ const CLOSE_GRACE_MS = 1_000;
 /** How often a socket above its high-water mark is checked for having drained. */
 const DRAIN_CHECK_MS = 10;
 
+/** Ping ids; request ids are plain numbers, so the two never meet. */
+const PING_ID_PREFIX = 'ping-';
+
 const HANDSHAKE_CHALLENGE = 0;
 const HANDSHAKE_WELCOME = 1;
 const SESSION_READY = 2;
@@ -123,7 +126,7 @@ export class Connection {
   private failSession: ((error: Error) => void) | undefined = undefined;
   private socket: TrackedSocket | undefined = undefined;
   private retries = 0;
-  private readonly pingIds = createIdGenerator('ping-');
+  private readonly pingIds = createIdGenerator(PING_ID_PREFIX);
   /** Armed while the ready socket is above its high-water mark. */
   private drainCheck: ReturnType<typeof setTimeout> | undefined = undefined;
 
@@ -340,7 +343,9 @@ export class Connection {
     if (frame === undefined) return;
     const id = frame.id;
     if (typeof id === 'string') {
-      if (frame.op !== 'pong') this.listener.frame(frame, id, raw);
+      // Only a pong to one of our pings is dropped; anything else with an id is routed by it
+      // (a "pong" carrying a request's id fails that request instead of vanishing).
+      if (frame.op !== 'pong' || !id.startsWith(PING_ID_PREFIX)) this.listener.frame(frame, id, raw);
       return;
     }
     if (typeof frame.code === 'string' && id === undefined) {
