@@ -8,9 +8,17 @@ export type RateLimit = t.TypeOf<typeof RateLimit>;
 export const SessionChallenge = t.type({ sessionId: t.string, timestamp: t.number }, 'SessionChallenge');
 export type SessionChallenge = t.TypeOf<typeof SessionChallenge>;
 
-/** Gateway → client after a good session signature. */
-export const Welcome = t.type(
-  { sessionId: t.string, data: t.literal('welcome'), pingInterval: t.number, pingTimeout: t.number },
+/**
+ * Gateway → client after a good session signature. The timing is read leniently (numbers or
+ * numeric strings; missing or unusable values fall back to defaults, see
+ * `transport/heartbeat.ts`): a welcome the client could not read would otherwise end in a
+ * handshake timeout and reconnect forever.
+ */
+export const Welcome = t.intersection(
+  [
+    t.type({ sessionId: t.string, data: t.literal('welcome') }),
+    t.partial({ pingInterval: t.unknown, pingTimeout: t.unknown }),
+  ],
   'Welcome',
 );
 export type Welcome = t.TypeOf<typeof Welcome>;

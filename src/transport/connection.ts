@@ -20,7 +20,7 @@ import { createIdGenerator } from '../rpc/ids';
 import type { Signer } from './auth';
 import { safeDelay } from '../safe-delay';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { Heartbeat } from './heartbeat';
+import { Heartbeat, welcomeTiming } from './heartbeat';
 import { ConnectionStateMachine } from './state';
 import { TrackedSocket } from './tracked-socket';
 import { redactUrl } from './url';
@@ -288,17 +288,17 @@ export class Connection {
           }, fail);
         } else if (phase === HANDSHAKE_WELCOME && Welcome.is(frame)) {
           phase = SESSION_READY;
-          heartbeat = new Heartbeat(
-            frame.pingInterval,
-            frame.pingTimeout,
+          const beat: Heartbeat = new Heartbeat(
+            welcomeTiming(frame.pingInterval),
+            welcomeTiming(frame.pingTimeout),
             () => outbound.next(`{"id":"${this.pingIds()}","op":"ping","timestamp":${Date.now()}}`),
-            () => fail(new Error(`no frame within ${frame.pingTimeout} ms of a ping: link presumed dead`)),
+            () => fail(new Error(`no frame within ${beat.timeoutMs} ms of a ping: link presumed dead`)),
           );
-          heartbeat.start();
+          heartbeat = beat;
+          beat.start();
           this.sink = socket;
           this.failSession = fail;
           // From now on frames skip rxjs-websockets' Subject and come straight here.
-          const beat = heartbeat;
           socket.onData = (text) => {
             beat.heard = true;
             this.receive(text);

@@ -6,14 +6,28 @@ type TimerHandle = ReturnType<typeof setTimeout>;
 export const DEFAULT_PING_INTERVAL_MS = 18_000;
 export const DEFAULT_PING_TIMEOUT_MS = 10_000;
 const MIN_TIMER_MS = 10;
+/** Never more than 10 pings a second, whatever the gateway asks for. */
+export const MIN_PING_INTERVAL_MS = 100;
 
 /**
  * The gateway's timing values are input: 0, a negative, NaN or more than setTimeout can hold
  * (which Node turns into 1 ms) would make the client ping in a tight loop.
  */
-export function safeTimerMs(value: number, fallback: number): number {
+export function safeTimerMs(value: number, fallback: number, minMs = MIN_TIMER_MS): number {
   if (!Number.isFinite(value) || value <= 0) return fallback;
-  return safeDelay(value, MIN_TIMER_MS);
+  return safeDelay(value, minMs);
+}
+
+const NUMERIC = /^\s*\d+(\.\d+)?\s*$/;
+
+/**
+ * A welcome's `pingInterval` / `pingTimeout` as a number: a number as it is, a numeric string
+ * read, anything else (missing, null, text) NaN, which the heartbeat replaces by its default.
+ */
+export function welcomeTiming(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && NUMERIC.test(value)) return Number(value);
+  return Number.NaN;
 }
 
 /**
@@ -34,8 +48,9 @@ export class Heartbeat {
   /** Set while the verdict waits for the socket to be read; cancels it. */
   private verdict: (() => void) | undefined = undefined;
 
-  private readonly intervalMs: number;
-  private readonly timeoutMs: number;
+  /** The ping interval and pong timeout in use, after defaults and caps (ms). */
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
 
   constructor(
     intervalMs: number,
@@ -43,7 +58,7 @@ export class Heartbeat {
     private readonly ping: () => void,
     private readonly dead: () => void,
   ) {
-    this.intervalMs = safeTimerMs(intervalMs, DEFAULT_PING_INTERVAL_MS);
+    this.intervalMs = safeTimerMs(intervalMs, DEFAULT_PING_INTERVAL_MS, MIN_PING_INTERVAL_MS);
     this.timeoutMs = safeTimerMs(timeoutMs, DEFAULT_PING_TIMEOUT_MS);
   }
 
