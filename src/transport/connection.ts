@@ -107,7 +107,7 @@ function refusal(code: string, msg: string): Error {
  * One WebSocket connection of one wsKey, for the life of the client:
  *
  * `defer(sign URL) → rxjs-websockets → handshake → heartbeat`, retried with exponential
- * backoff and full jitter (reset after each successful handshake). A fresh URL is signed
+ * backoff and full jitter (reset once a session has stayed ready for a ping interval). A fresh URL is signed
  * for every attempt. Auth refusals and misconfiguration end it at once; so does running
  * out of attempts. Only this layer touches sockets.
  *
@@ -125,7 +125,11 @@ export class Connection {
   private sink: TrackedSocket | undefined = undefined;
   private failSession: ((error: Error) => void) | undefined = undefined;
   private socket: TrackedSocket | undefined = undefined;
+  /** Failed attempts in a row; reset only by a session that stayed ready (see `afterFailure`). */
   private retries = 0;
+  /** When the current session became ready, and how long it must last to count as stable. */
+  private readySince: number | undefined = undefined;
+  private stableAfterMs = 0;
   private readonly pingIds = createIdGenerator(PING_ID_PREFIX);
   /** Armed while the ready socket is above its high-water mark. */
   private drainCheck: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -181,8 +185,7 @@ export class Connection {
     this.subscription = defer(() => this.attempt())
       .pipe(
         retry({
-          resetOnSuccess: true,
-          delay: (error: unknown, count: number) => this.afterFailure(error as Error, count),
+          delay: (error: unknown) => this.afterFailure(error as Error),
         }),
       )
       .subscribe({ error: (error: unknown) => this.finish(error as Error) });
@@ -306,7 +309,8 @@ export class Connection {
           // Queued requests go out before anyone who watches state$ can add new ones.
           this.listener.ready();
           this.state.to('ready', { attempt: this.retries });
-          this.retries = 0;
+          this.readySince = performance.now();
+          this.stableAfterMs = beat.intervalMs;
           subscriber.next();
         } else {
           this.listener.exception(new ProtocolError('unexpected frame during the session handshake'), raw);
@@ -383,7 +387,14 @@ export class Connection {
   }
 
   /** After a failed attempt: tell the request layer, then wait or give up. */
-  private afterFailure(error: Error, count: number): Observable<number> {
+  private afterFailure(error: Error): Observable<number> {
+    // A welcome alone does not reset the count: a gateway that drops every session right
+    // after it would otherwise be hammered at the first retry's delay for ever, and
+    // maxAttempts would never apply. A session that stayed ready for a ping interval does.
+    const readySince = this.readySince;
+    this.readySince = undefined;
+    if (readySince !== undefined && performance.now() - readySince >= this.stableAfterMs) this.retries = 0;
+    const count = this.retries + 1;
     this.sink = undefined;
     this.failSession = undefined;
     this.listener.lost(error);
