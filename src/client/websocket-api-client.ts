@@ -18,6 +18,7 @@ import type {
   WSAPICancelOrderRequest,
   WSAPIOrderResponse,
 } from '../codecs';
+import { detached } from '../codecs/report';
 import {
   AuthenticationError,
   ClientClosedError,
@@ -131,7 +132,11 @@ export class WebsocketAPIClient {
           type: 'exception',
           wsKey,
           error,
-          frame: raw === undefined || raw.length <= FRAME_EXCERPT ? raw : `${raw.slice(0, FRAME_EXCERPT)}…`,
+          // A copy: a slice would keep the whole frame (up to 16 MiB) alive with the event.
+          frame:
+            raw === undefined || raw.length <= FRAME_EXCERPT
+              ? raw
+              : `${detached(raw.slice(0, FRAME_EXCERPT))}…`,
         }),
     };
     const route = (wsKey: WSAPIWsKey): Route => {
