@@ -1,5 +1,5 @@
 import type { ValidationIssue } from './codecs/report';
-import { formatIssues } from './codecs/report';
+import { formatIssues, printable } from './codecs/report';
 import type { WSAPIResponse } from './rpc/response';
 
 /** Codes of the errors the client raises itself; gateway errors carry the gateway's code. */
@@ -105,7 +105,10 @@ export class GatewayError extends WsApiError {
   override name = 'GatewayError';
 
   constructor(details: WsApiErrorDetails) {
-    super(`${details.op ?? 'request'} failed: ${details.code} ${details.msg}`.trimEnd(), details);
+    super(
+      `${details.op ?? 'request'} failed: ${printable(details.code)} ${printable(details.msg)}`.trimEnd(),
+      details,
+    );
   }
 }
 
@@ -191,7 +194,7 @@ export class AuthenticationError extends WsApiError {
   override name = 'AuthenticationError';
 
   constructor(details: WsApiErrorDetails) {
-    super(`authentication refused: ${details.code} ${details.msg}`.trimEnd(), details);
+    super(`authentication refused: ${printable(details.code)} ${printable(details.msg)}`.trimEnd(), details);
   }
 }
 

@@ -116,7 +116,7 @@ export class RpcChannel {
     if (call === undefined) {
       this.outlets.exception(
         this.wsKey,
-        new ProtocolError(`answer to an unknown or expired request id ${id}`),
+        new ProtocolError(`answer to an unknown or expired request id ${printable(id)}`),
         raw,
       );
       return;

@@ -14,6 +14,7 @@ import {
 import makeWebSocketObservable, { type GetWebSocketResponses } from 'rxjs-websockets';
 import { AUTH_FAILURE_CODES } from '../codecs/codes';
 import { SessionChallenge, Welcome } from '../codecs/envelope';
+import { MAX_TEXT_CHARS, printable } from '../codecs/report';
 import { AuthenticationError, ConfigurationError, ProtocolError, type WsApiError } from '../errors';
 import type { WSAPIWsKey } from '../operations';
 import { createIdGenerator } from '../rpc/ids';
@@ -100,7 +101,7 @@ function isFatal(error: unknown): boolean {
 function refusal(code: string, msg: string): Error {
   return AUTH_FAILURE_CODES.has(code)
     ? new AuthenticationError({ code, msg })
-    : new Error(`gateway refused the session: ${code} ${msg}`.trimEnd());
+    : new Error(`gateway refused the session: ${printable(code)} ${printable(msg)}`.trimEnd());
 }
 
 /**
@@ -360,7 +361,7 @@ export class Connection {
         return;
       }
       this.listener.exception(
-        new ProtocolError(`gateway error without a request id: ${frame.code} ${msg}`),
+        new ProtocolError(`gateway error without a request id: ${printable(frame.code)} ${printable(msg)}`),
         raw,
       );
       return;
@@ -431,6 +432,7 @@ export class Connection {
     const close =
       socket?.closeCode === undefined ? '' : ` (close ${socket.closeCode}${reason ? ` ${reason}` : ''})`;
     const what = message === '' || message === 'Normal closure' ? 'connection closed' : message;
-    return new Error(redactUrl(`${what}${close}`));
+    // Redacted before it is cut, so that a cut can never leave part of a signature behind.
+    return new Error(printable(redactUrl(`${what}${close}`), 2 * MAX_TEXT_CHARS));
   }
 }
