@@ -1,6 +1,6 @@
 import type { Subject } from 'rxjs';
 import { CODES } from '../codecs/codes';
-import { ResponseEnvelope, type RateLimit } from '../codecs/envelope';
+import { Answer, type RateLimit } from '../codecs/envelope';
 import { formatIssues, printable, toIssues } from '../codecs/report';
 import {
   DisconnectedError,
@@ -14,7 +14,7 @@ import type { WSAPIWsKey } from '../operations';
 import type { WsApiCall } from './call';
 import { PendingCalls } from './pending-calls';
 import type { RateLimitGate } from './rate-limit-gate';
-import { FastResponseEnvelope } from './response-envelope';
+import { FastAnswer } from './response-envelope';
 import type { WSAPIResponse } from './response';
 
 /** What the channel writes to: a connection, seen from the request layer. */
@@ -133,9 +133,9 @@ export class RpcChannel {
       );
       return;
     }
-    if (!FastResponseEnvelope.is(frame)) {
+    if (!FastAnswer.is(frame)) {
       this.gate?.answered(undefined);
-      this.malformed(call, 'the response envelope', ResponseEnvelope.decode(frame), raw);
+      this.malformed(call, 'the response envelope', Answer.decode(frame), raw);
       return;
     }
     const rateLimit = frame.rateLimit;
@@ -144,7 +144,10 @@ export class RpcChannel {
       this.lastRateLimit = rateLimit;
       if (this.outlets.rateLimit.observed) this.outlets.rateLimit.next({ wsKey: this.wsKey, ...rateLimit });
     }
-    const response = frame as unknown as WSAPIResponse;
+    // The answer becomes the response in place: op filled in (an answer without one is its
+    // request's, tied by id), plus the two fields the client adds.
+    const response = frame as Answer as WSAPIResponse;
+    if (op === undefined) response.op = call.op;
     response.wsKey = this.wsKey;
     response.isWSAPIResponse = true;
     if (this.outlets.latency.observed) {
@@ -299,7 +302,7 @@ export class RpcChannel {
   private malformed(
     call: WsApiCall,
     what: string,
-    decoded: ReturnType<typeof ResponseEnvelope.decode>,
+    decoded: ReturnType<typeof Answer.decode>,
     raw: string,
     response?: WSAPIResponse,
   ): void {
