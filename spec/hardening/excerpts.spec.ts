@@ -23,7 +23,8 @@ describe('excerpts of hostile frames', () => {
         socket.send(answerOf(frame));
       },
     });
-    const client = gateway.client();
+    // 80 MB to read: slow beside other suites.
+    const client = gateway.client({ requestTimeoutMs: 120_000 });
     await client.connect();
     const events: Array<ClientEventOf<'exception'>> = [];
     client.exceptions$.subscribe((e) => events.push(e));

@@ -53,20 +53,23 @@ describe('welcome frames', () => {
     return times;
   }
 
+  /** The mean time between pings: timers never fire early, but each arrival may be late. */
+  const meanGap = (times: number[]): number => (times[times.length - 1] - times[0]) / (times.length - 1);
+
   it('numeric strings are read as numbers: "150" pings every 150 ms', async () => {
-    const times = await pingTimes(welcomeFrame('150', '1000'), 3);
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    console.log(`welcome pingInterval "150": gaps between pings ${gaps.map(Math.round).join(', ')} ms`);
-    // Timers never fire early; far below the 18 s default.
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(140);
-    for (const gap of gaps) expect(gap).toBeLessThan(10_000);
+    const times = await pingTimes(welcomeFrame('150', '1000'), 6);
+    const mean = meanGap(times);
+    console.log(`welcome pingInterval "150": ${Math.round(mean)} ms between pings on average (5 gaps)`);
+    // About 150 ms, far below the 18 s default.
+    expect(mean).toBeGreaterThanOrEqual(135);
+    expect(mean).toBeLessThan(5_000);
   });
 
   it('pingInterval: 1 never makes the client ping more than 10 times a second', async () => {
-    const times = await pingTimes(welcomeFrame(1, 1000), 6);
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    console.log(`welcome pingInterval 1: gaps between pings ${gaps.map(Math.round).join(', ')} ms`);
-    // 100 ms apart at least (a millisecond of rounding between the two clocks aside).
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(99);
+    const times = await pingTimes(welcomeFrame(1, 1000), 11);
+    const mean = meanGap(times);
+    console.log(`welcome pingInterval 1: ${Math.round(mean)} ms between pings on average (10 gaps)`);
+    // 100 ms apart (the unfixed client: about 12 ms).
+    expect(mean).toBeGreaterThanOrEqual(95);
   });
 });
