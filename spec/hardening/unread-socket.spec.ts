@@ -1,9 +1,9 @@
 /**
  * Bounded memory when the gateway stops reading. Without a bound, every call went into the
  * socket's send buffer: 150,000 calls into a socket nobody reads left 57 MB held here (135 MB
- * in the issue's run) after all had timed out, and the link looked ready throughout. Above a high-water mark on the
- * socket's `bufferedAmount` (option `maxBufferedBytes`), calls wait unwritten and time out as
- * not sent (`sent: false`: certainly never seen by the gateway).
+ * in the issue's run) after all had timed out, and the link looked ready throughout. Above a
+ * high-water mark on the socket's `bufferedAmount` (option `maxBufferedBytes`), calls wait
+ * unwritten and time out as not sent (`sent: false`: certainly never seen by the gateway).
  */
 import type { Socket } from 'node:net';
 import { TimeoutError } from '../../src';

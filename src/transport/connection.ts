@@ -18,8 +18,8 @@ import { MAX_TEXT_CHARS, printable } from '../codecs/report';
 import { AuthenticationError, ConfigurationError, ProtocolError, type WsApiError } from '../errors';
 import type { WSAPIWsKey } from '../operations';
 import { createIdGenerator } from '../rpc/ids';
-import type { Signer } from './auth';
 import { safeDelay } from '../safe-delay';
+import type { Signer } from './auth';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { Heartbeat, welcomeTiming } from './heartbeat';
 import { ConnectionStateMachine } from './state';
@@ -108,8 +108,8 @@ function refusal(code: string, msg: string): Error {
  * One WebSocket connection of one wsKey, for the life of the client:
  *
  * `defer(sign URL) → rxjs-websockets → handshake → heartbeat`, retried with exponential
- * backoff and full jitter (reset once a session has stayed ready for a ping interval). A fresh URL is signed
- * for every attempt. Auth refusals and misconfiguration end it at once; so does running
+ * backoff and full jitter (reset once a session has stayed ready for a ping interval). A
+ * fresh URL is signed for every attempt. Auth refusals and misconfiguration end it at once; so does running
  * out of attempts. Only this layer touches sockets.
  *
  * Hot path: each inbound frame is parsed once, pongs are dropped, and everything with a
@@ -397,6 +397,7 @@ export class Connection {
     if (readySince !== undefined && performance.now() - readySince >= this.stableAfterMs) this.retries = 0;
     const count = this.retries + 1;
     this.sink = undefined;
+    this.stopDrainCheck();
     this.failSession = undefined;
     this.listener.lost(error);
     if (isFatal(error) || count > this.config.reconnect.maxAttempts) return throwError(() => error);
@@ -409,6 +410,7 @@ export class Connection {
   private finish(error: Error): void {
     this.subscription = undefined;
     this.sink = undefined;
+    this.stopDrainCheck();
     if (this.state.status === 'closed') return;
     this.state.to('closed', { error });
     this.config.onFatal(error);
