@@ -1,5 +1,5 @@
 import type { ValidationIssue } from './codecs/report';
-import { formatIssues } from './codecs/report';
+import { formatIssues, printable } from './codecs/report';
 import type { WSAPIResponse } from './rpc/response';
 
 /** Codes of the errors the client raises itself; gateway errors carry the gateway's code. */
@@ -105,7 +105,10 @@ export class GatewayError extends WsApiError {
   override name = 'GatewayError';
 
   constructor(details: WsApiErrorDetails) {
-    super(`${details.op ?? 'request'} failed: ${details.code} ${details.msg}`.trimEnd(), details);
+    super(
+      `${details.op ?? 'request'} failed: ${printable(details.code)} ${printable(details.msg)}`.trimEnd(),
+      details,
+    );
   }
 }
 
@@ -156,7 +159,14 @@ export function excerpt(text: string, max = 160): string {
  */
 export class TimeoutError extends WsApiError {
   override name = 'TimeoutError';
-  /** Whether the request reached the wire (false: it was never sent). */
+  /**
+   * Whether the request frame was handed to the socket. `true` means written, not delivered:
+   * it may still have sat in the client's send buffer, been lost with the link, or been
+   * executed by the gateway, so the outcome is unknown: reconcile by `clientOid` before
+   * placing the order again. `false` means it was never written (no ready connection, or the
+   * socket's send buffer stayed above `maxBufferedBytes`): the gateway cannot have seen it,
+   * and sending it again cannot duplicate it.
+   */
   readonly sent: boolean;
   readonly timeoutMs: number;
 
@@ -169,7 +179,9 @@ export class TimeoutError extends WsApiError {
       details.msg ??
       (details.sent
         ? `no answer within ${details.timeoutMs} ms, outcome unknown`
-        : `not sent within ${details.timeoutMs} ms (no ready connection${link})`);
+        : details.cause instanceof Error
+          ? `not sent within ${details.timeoutMs} ms (no ready connection${link})`
+          : `not sent within ${details.timeoutMs} ms (no ready connection, or its send buffer full)`);
     super(`${details.op ?? 'request'} timed out: ${msg}`, {
       ...details,
       code: CLIENT_ERROR_CODES.TIMEOUT,
@@ -212,7 +224,7 @@ export class AuthenticationError extends WsApiError {
   override name = 'AuthenticationError';
 
   constructor(details: WsApiErrorDetails) {
-    super(`authentication refused: ${details.code} ${details.msg}`.trimEnd(), details);
+    super(`authentication refused: ${printable(details.code)} ${printable(details.msg)}`.trimEnd(), details);
   }
 }
 

@@ -112,12 +112,16 @@ describe('state$', () => {
 });
 
 describe('reconnects', () => {
-  it('the attempt count starts again at 1 after every successful handshake', async () => {
-    const { client, sim } = await h.start({}, fastReconnect);
+  it('the attempt count starts again at 1 after every session that stayed ready for a ping interval', async () => {
+    const { client, sim } = await h.start({ pingInterval: 100, pingTimeout: 1_000 }, fastReconnect);
     await client.connect();
     const attempts: number[] = [];
     client.getWSClient().on('reconnect', (e) => attempts.push(e.attempt));
+    const pong = () =>
+      firstValueFrom(client.messages$.pipe(filter((m) => (m.frame as { op?: string }).op === 'pong')));
     for (let i = 0; i < 3; i++) {
+      // A pong answers a ping sent a ping interval after the session became ready.
+      await pong();
       const back = firstValueFrom(client.events$.pipe(filter((e) => e.type === 'reconnected')));
       sim.faults.dropSessions();
       await back;

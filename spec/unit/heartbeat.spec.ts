@@ -16,6 +16,9 @@ describe('Heartbeat', () => {
     jest.advanceTimersByTime(299);
     expect(dead).not.toHaveBeenCalled();
     jest.advanceTimersByTime(1);
+    // The verdict waits one loop turn, so that input already in the socket is read first.
+    expect(dead).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1);
     expect(dead).toHaveBeenCalledTimes(1);
     // Dead means stopped: no more pings, no timers left behind.
     expect(jest.getTimerCount()).toBe(0);
@@ -42,7 +45,23 @@ describe('Heartbeat', () => {
     hb.start();
     hb.heard = true;
     jest.advanceTimersByTime(1_300);
+    jest.advanceTimersByTime(1); // the verdict's turn
     expect(dead).toHaveBeenCalledTimes(1);
+  });
+
+  it('a frame read in the turn after the deadline (a stalled loop) keeps the link alive', () => {
+    const dead = jest.fn();
+    const ping = jest.fn();
+    const hb = new Heartbeat(1_000, 300, ping, dead);
+    hb.start();
+    jest.advanceTimersByTime(1_300); // ping, then the deadline: nothing heard yet
+    hb.heard = true; // the pong, read in the poll phase before the verdict
+    jest.advanceTimersByTime(1);
+    expect(dead).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(700);
+    expect(ping).toHaveBeenCalledTimes(2);
+    hb.stop();
+    expect(jest.getTimerCount()).toBe(0);
   });
 });
 

@@ -1,4 +1,4 @@
-import { RateLimitGate } from '../../src/rpc/rate-limit-gate';
+import { MAX_GATE_HOLD_MS, RateLimitGate } from '../../src/rpc/rate-limit-gate';
 
 describe('RateLimitGate', () => {
   let clock = 0;
@@ -9,11 +9,40 @@ describe('RateLimitGate', () => {
   });
   afterEach(() => jest.useRealTimers());
 
-  it('probes with one request at a time until an answer tells the quota', () => {
+  it('probes with one request until the first answer', () => {
     const g = gate();
     expect(g.tryAcquire()).toBe(true);
     expect(g.tryAcquire()).toBe(false);
     g.answered({ limit: 10, reset: 1_000, remaining: 9 });
+    expect(g.tryAcquire()).toBe(true);
+  });
+
+  it('does not throttle once answers came without a quota (rateLimit is optional)', () => {
+    const g = gate();
+    g.tryAcquire();
+    g.answered(undefined);
+    expect(Array.from({ length: 1_000 }, () => g.tryAcquire()).every(Boolean)).toBe(true);
+    for (let i = 0; i < 1_000; i++) g.answered(undefined);
+    expect(g.tryAcquire()).toBe(true);
+    g.answered({ limit: 10, reset: 1_000, remaining: 9 });
+    expect(Array.from({ length: 10 }, () => g.tryAcquire()).filter(Boolean)).toHaveLength(9);
+  });
+
+  it('a zero quota holds requests until its reset, then lets them through', () => {
+    const g = gate();
+    g.tryAcquire();
+    g.answered({ limit: 0, reset: 500, remaining: 0 });
+    expect(g.tryAcquire()).toBe(false);
+    clock = 500;
+    expect([g.tryAcquire(), g.tryAcquire()]).toEqual([true, true]);
+  });
+
+  it('a reset beyond MAX_GATE_HOLD_MS holds for that long only', () => {
+    const g = gate();
+    g.tryAcquire();
+    g.answered({ limit: 5, reset: 3e9, remaining: 0 });
+    expect(g.tryAcquire()).toBe(false);
+    clock = MAX_GATE_HOLD_MS;
     expect(g.tryAcquire()).toBe(true);
   });
 
@@ -48,7 +77,7 @@ describe('RateLimitGate', () => {
     expect([g.tryAcquire(), g.tryAcquire(), g.tryAcquire()]).toEqual([true, true, false]);
   });
 
-  it('a request that will never be answered gives its place back', () => {
+  it('a probe that will never be answered gives its place back', () => {
     const g = gate();
     g.tryAcquire();
     expect(g.tryAcquire()).toBe(false);
@@ -57,6 +86,18 @@ describe('RateLimitGate', () => {
     g.released();
     expect(woke).toHaveBeenCalledTimes(1);
     expect(g.tryAcquire()).toBe(true);
+  });
+
+  it('a request that will never be answered wakes the waiters', () => {
+    const g = gate();
+    g.tryAcquire();
+    g.answered({ limit: 1, reset: 1_000, remaining: 1 });
+    g.tryAcquire();
+    expect(g.tryAcquire()).toBe(false);
+    const woke = jest.fn();
+    g.wait(woke);
+    g.released();
+    expect(woke).toHaveBeenCalledTimes(1);
   });
 
   it('a written request lost once the quota is known stays counted until the window resets', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { ResponseEnvelope } from '../../src/codecs/envelope';
-import { FastResponseEnvelope, isResponseEnvelope } from '../../src/rpc/response-envelope';
+import { Answer, ResponseEnvelope } from '../../src/codecs/envelope';
+import { FastAnswer, isAnswer, isResponseEnvelope } from '../../src/rpc/response-envelope';
 
 const field = fc.oneof(
   fc.string(),
@@ -49,9 +49,33 @@ describe('isResponseEnvelope (the hot-path envelope check)', () => {
     const example = JSON.parse(
       '{"id":"request-001","op":"spot.order","code":"200000","data":{"orderId":"670fd33bf9406e0007ab3945","clientOid":"5c52e11203aa677f33e493fb"},"inTime":1695190491421,"outTime":1695190491422,"rateLimit":{"limit":1600,"reset":15244,"remaining":1528}}',
     );
-    expect(FastResponseEnvelope.is(example)).toBe(true);
+    expect(FastAnswer.is(example)).toBe(true);
     const wrong = JSON.parse('{"id":3,"op":42,"code":200000,"data":"?","inTime":"1"}');
-    expect(FastResponseEnvelope.is(wrong)).toBe(false);
-    expect(FastResponseEnvelope.decode(wrong)._tag).toBe('Left');
+    expect(FastAnswer.is(wrong)).toBe(false);
+    expect(FastAnswer.decode(wrong)._tag).toBe('Left');
+  });
+});
+
+describe('isAnswer (the hot-path answer check)', () => {
+  it('agrees with Answer.is on envelope-like values', () => {
+    fc.assert(
+      fc.property(envelopeLike, (v) => isAnswer(v) === Answer.is(v)),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('agrees with Answer.is on any JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => isAnswer(v) === Answer.is(v)),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('requires finite inTime and outTime; op is optional', () => {
+    const base = { id: '1', code: '200000', inTime: 1, outTime: 2 };
+    expect(isAnswer(base)).toBe(true);
+    expect(isAnswer({ ...base, inTime: undefined })).toBe(false);
+    expect(isAnswer({ ...base, outTime: Number.POSITIVE_INFINITY })).toBe(false);
+    expect(Answer.is({ ...base, outTime: Number.NaN })).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from '../transport/backoff';
+import { safeDelay } from '../safe-delay';
 import type { ReconnectOptions } from '../transport/connection';
 import { DEFAULT_WS_BASE_URL } from '../transport/url';
 import type { WebSocketFactory } from '../transport/websocket';
@@ -49,6 +49,13 @@ export interface WebsocketAPIClientOptions {
   makeWebSocket?: WebSocketFactory;
   /** Hold requests while the quota is spent instead of getting 429000 (default false). */
   rateLimitGate?: boolean;
+  /**
+   * How many bytes may wait in a socket's send buffer (its `bufferedAmount`) before further
+   * requests are held back, unwritten, until it drains (default 4 MiB). Held requests time
+   * out as not sent (`sent: false`) if the buffer never drains: a gateway that stops reading
+   * cannot make the client buffer without bound.
+   */
+  maxBufferedBytes?: number;
 }
 
 /** How long `connect()` waits, at most. */
@@ -68,11 +75,13 @@ export interface ClientSettings {
   readonly reconnect: ReconnectOptions;
   readonly handshakeTimeoutMs: number;
   readonly rateLimitGate: boolean;
+  readonly maxBufferedBytes: number;
 }
 
 export const DEFAULTS = {
   requestTimeoutMs: 10_000,
   handshakeTimeoutMs: 10_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
   reconnect: { initialDelayMs: 250, maxDelayMs: 10_000, maxAttempts: Infinity },
 } as const;
 
@@ -99,10 +108,10 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
     reconnect,
     // Capped at setTimeout's largest delay: a longer one (Infinity too) would fire after 1 ms
     // and fail every handshake at once.
-    handshakeTimeoutMs: Math.min(
-      MAX_TIMER_MS,
+    handshakeTimeoutMs: safeDelay(
       positive('handshakeTimeoutMs', o.handshakeTimeoutMs, DEFAULTS.handshakeTimeoutMs),
     ),
     rateLimitGate: o.rateLimitGate === true,
+    maxBufferedBytes: positive('maxBufferedBytes', o.maxBufferedBytes, DEFAULTS.maxBufferedBytes),
   };
 }

@@ -18,6 +18,7 @@ import type {
   WSAPICancelOrderRequest,
   WSAPIOrderResponse,
 } from '../codecs';
+import { detached } from '../codecs/report';
 import {
   AuthenticationError,
   ClientClosedError,
@@ -35,7 +36,7 @@ import { prepareRequest, requestFrame, type PreparedRequest, type RejectedReques
 import { RateLimitGate } from '../rpc/rate-limit-gate';
 import type { WSAPIResponse } from '../rpc/response';
 import { createSigner, type Signer } from '../transport/auth';
-import { MAX_TIMER_MS } from '../transport/backoff';
+import { MAX_TIMER_MS, safeDelay } from '../safe-delay';
 import { Connection, type Endpoint, type InboundMessage } from '../transport/connection';
 import type { ConnectionState } from '../transport/state';
 import { defaultWebSocketFactory } from '../transport/websocket';
@@ -113,7 +114,7 @@ function waitUntilReady(
         const cause = channel.linkError;
         const msg = `${connection.wsKey} not ready within ${timeoutMs} ms${cause === undefined ? '' : ` (last connection error: ${excerpt(cause.message)})`}`;
         settle(new TimeoutError({ op: 'connect', timeoutMs, sent: false, cause, msg }));
-      }, timeoutMs);
+      }, safeDelay(timeoutMs));
     }
     subscription.add(
       connection.state.state$.subscribe((s) => {
@@ -204,7 +205,11 @@ export class WebsocketAPIClient {
           type: 'exception',
           wsKey,
           error,
-          frame: raw === undefined || raw.length <= FRAME_EXCERPT ? raw : `${raw.slice(0, FRAME_EXCERPT)}…`,
+          // A copy: a slice would keep the whole frame (up to 16 MiB) alive with the event.
+          frame:
+            raw === undefined || raw.length <= FRAME_EXCERPT
+              ? raw
+              : `${detached(raw.slice(0, FRAME_EXCERPT))}…`,
         });
       },
     };
@@ -216,6 +221,7 @@ export class WebsocketAPIClient {
         makeWebSocket,
         reconnect: this.settings.reconnect,
         handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
+        maxBufferedBytes: this.settings.maxBufferedBytes,
         onFatal: (error) => void this.shutdown(error, wsKey),
         messages: this.messages,
       });
@@ -474,6 +480,7 @@ export class WebsocketAPIClient {
       handshakeTimeoutMs: s.handshakeTimeoutMs,
       reconnect: s.reconnect,
       rateLimitGate: s.rateLimitGate,
+      maxBufferedBytes: s.maxBufferedBytes,
       state: Object.fromEntries(
         Object.values(this.routes).map((r) => [r.connection.wsKey, r.connection.state.status]),
       ),

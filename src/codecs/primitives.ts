@@ -58,6 +58,23 @@ export function isSymbol(s: string): boolean {
   return i === n && i - start >= 1 && i - start <= 20;
 }
 
+/**
+ * Compares two decimal strings of the DecimalString form exactly: -1, 0 or 1. Cross-field
+ * rules must not compare them as JS numbers, which hold 15-17 significant digits while a
+ * DecimalString may carry 36 ('123456789012345679' > '123456789012345678', equal as numbers).
+ */
+export function compareDecimals(a: string, b: string): -1 | 0 | 1 {
+  const [ai, af = ''] = a.split('.');
+  const [bi, bf = ''] = b.split('.');
+  // No leading zeros in the integer part: the longer one is the larger.
+  if (ai.length !== bi.length) return ai.length < bi.length ? -1 : 1;
+  if (ai !== bi) return ai < bi ? -1 : 1;
+  const n = Math.max(af.length, bf.length);
+  const x = af.padEnd(n, '0');
+  const y = bf.padEnd(n, '0');
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
 /** A positive decimal number written as a string ("20000", "0.0001"); no sign, no exponent. */
 export const DecimalString = check(
   'DecimalString',

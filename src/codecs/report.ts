@@ -21,10 +21,32 @@ const MAX_KEY_CHARS = 64;
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
+/** Characters of outside text (a gateway's message, code, id, close reason) kept in a message. */
+export const MAX_TEXT_CHARS = 200;
+
+/**
+ * A copy of `text` that holds only its own characters. V8 makes a slice of a long string a
+ * view that keeps the whole original alive: a 256-character excerpt of a 16 MiB frame would
+ * pin all of it. Only used for short excerpts.
+ */
+export function detached(text: string): string {
+  return text.split('').join('');
+}
+
+/**
+ * Outside text (the caller's keys, the gateway's messages, codes, ids and close reasons) as
+ * an error message or a log line may show it: cut to `max` characters, control and
+ * line-breaking characters as \uXXXX (so it cannot forge a log line), and a copy that does
+ * not pin the text it was cut from.
+ */
+export function printable(text: string, max = MAX_TEXT_CHARS): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return detached(cut.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 /** A key as a field path shows it: cut to MAX_KEY_CHARS, unprintable characters as \uXXXX. */
 function printableKey(key: string): string {
-  const cut = key.length > MAX_KEY_CHARS ? `${key.slice(0, MAX_KEY_CHARS)}…` : key;
-  return cut.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return printable(key, MAX_KEY_CHARS);
 }
 
 function tagOf(type: t.Decoder<unknown, unknown>): string | undefined {

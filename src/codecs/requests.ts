@@ -1,6 +1,8 @@
 import * as t from 'io-ts';
 import { listOf, strictObject } from './object';
 import {
+  compareDecimals,
+  isDecimalString,
   Bool,
   BoundedString,
   ClientOid,
@@ -62,7 +64,13 @@ function orderRules(o: OrderFields, icebergNeedsClientTimestamp: boolean): Valid
       issues.push({ field: 'clientTimestamp', rule: 'is required for iceberg orders' });
     if (o.hidden === true)
       issues.push({ field: 'hidden', rule: 'an order cannot be both hidden and iceberg' });
-    if (o.visibleSize !== undefined && o.size !== undefined && Number(o.visibleSize) > Number(o.size))
+    if (
+      o.visibleSize !== undefined &&
+      o.size !== undefined &&
+      isDecimalString(o.visibleSize) &&
+      isDecimalString(o.size) &&
+      compareDecimals(o.visibleSize, o.size) > 0
+    )
       issues.push({ field: 'visibleSize', rule: 'must not exceed size' });
   } else if (o.visibleSize !== undefined) {
     issues.push({ field: 'visibleSize', rule: 'is only allowed with iceberg: true' });

@@ -113,7 +113,11 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     return this.promise !== undefined || this.observers !== undefined;
   }
 
-  /** Whether the request frame reached a socket. */
+  /**
+   * Whether the request frame was handed to a socket (written, not necessarily delivered):
+   * once true, a failure leaves the outcome unknown; while false, the gateway cannot have
+   * seen the request.
+   */
   get sent(): boolean {
     return this.sentAt !== undefined;
   }

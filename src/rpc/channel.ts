@@ -1,7 +1,7 @@
 import type { Subject } from 'rxjs';
 import { CODES } from '../codecs/codes';
-import { ResponseEnvelope, type RateLimit } from '../codecs/envelope';
-import { formatIssues, toIssues } from '../codecs/report';
+import { Answer, type RateLimit } from '../codecs/envelope';
+import { formatIssues, printable, toIssues } from '../codecs/report';
 import {
   DisconnectedError,
   GatewayError,
@@ -14,14 +14,14 @@ import type { WSAPIWsKey } from '../operations';
 import type { WsApiCall } from './call';
 import { PendingCalls } from './pending-calls';
 import type { RateLimitGate } from './rate-limit-gate';
-import { FastResponseEnvelope } from './response-envelope';
+import { FastAnswer } from './response-envelope';
 import type { WSAPIResponse } from './response';
 
 /** What the channel writes to: a connection, seen from the request layer. */
 export interface Link {
   /** True while frames may be written. */
   readonly ready: boolean;
-  /** Writes one frame; only while ready. False: not written (the socket is closing). */
+  /** Writes one frame; only while ready. False: not written (the socket is closing, or its send buffer is full). */
   write(frame: string): boolean;
   /** Starts connecting if it has not yet. */
   start(): void;
@@ -118,14 +118,26 @@ export class RpcChannel {
     if (call === undefined) {
       this.outlets.exception(
         this.wsKey,
-        new ProtocolError(`answer to an unknown or expired request id ${id}`),
+        new ProtocolError(`answer to an unknown or expired request id ${printable(id)}`),
         raw,
       );
       return;
     }
-    if (!FastResponseEnvelope.is(frame)) {
+    const op = frame.op;
+    if (op !== undefined && op !== call.op) {
+      // Answered by id but not for this operation (even a pong): never the call's answer.
       this.gate?.answered(undefined);
-      this.malformed(call, 'the response envelope', ResponseEnvelope.decode(frame), raw);
+      const shown = typeof op === 'string' ? `"${printable(op)}"` : `of type ${typeof op}`;
+      this.fail(
+        call,
+        new ProtocolError(`the answer's op ${shown} is not the request's, ${call.op}`, this.about(call)),
+        raw,
+      );
+      return;
+    }
+    if (!FastAnswer.is(frame)) {
+      this.gate?.answered(undefined);
+      this.malformed(call, 'the response envelope', Answer.decode(frame), raw);
       return;
     }
     const rateLimit = frame.rateLimit;
@@ -134,7 +146,10 @@ export class RpcChannel {
       this.lastRateLimit = rateLimit;
       if (this.outlets.rateLimit.observed) this.outlets.rateLimit.next({ wsKey: this.wsKey, ...rateLimit });
     }
-    const response = frame as unknown as WSAPIResponse;
+    // The answer becomes the response in place: op filled in (an answer without one is its
+    // request's, tied by id), plus the two fields the client adds.
+    const response = frame as Answer as WSAPIResponse;
+    if (op === undefined) response.op = call.op;
     response.wsKey = this.wsKey;
     response.isWSAPIResponse = true;
     if (this.outlets.latency.observed) {
@@ -163,6 +178,11 @@ export class RpcChannel {
   /** The session is ready: write what waited. */
   ready(): void {
     this.linkError = undefined;
+    this.flush();
+  }
+
+  /** The socket drained below its high-water mark: write what waited. */
+  drained(): void {
     this.flush();
   }
 
@@ -208,7 +228,8 @@ export class RpcChannel {
         break;
       }
       if (!link.write(call.frame as string)) {
-        // The socket is closing: keep the call queued for the next session.
+        // The socket is closing (the call waits for the next session) or its send buffer is
+        // full (it waits for `drained`).
         this.gate?.released();
         break;
       }
@@ -286,19 +307,27 @@ export class RpcChannel {
   private malformed(
     call: WsApiCall,
     what: string,
-    decoded: ReturnType<typeof ResponseEnvelope.decode>,
+    decoded: ReturnType<typeof Answer.decode>,
     raw: string,
     response?: WSAPIResponse,
   ): void {
     const why = decoded._tag === 'Left' ? formatIssues(toIssues(decoded.left)) : 'unexpected shape';
-    const error = new ProtocolError(`${what}: ${why}`, {
-      op: call.op,
-      requestId: call.id,
-      clientOid: call.clientOid,
-      clientOids: call.clientOids,
-      response,
-    });
+    this.fail(call, new ProtocolError(`${what}: ${why}`, { ...this.about(call), response }), raw);
+  }
+
+  /** Fails a known call over an unusable answer, and reports the frame. */
+  private fail(call: WsApiCall, error: ProtocolError, raw: string): void {
     call.reject(error);
     this.outlets.exception(this.wsKey, error, raw);
+  }
+
+  /** What an error says about the call it belongs to. */
+  private about(call: WsApiCall): {
+    op: string;
+    requestId: string;
+    clientOid?: string;
+    clientOids?: readonly string[];
+  } {
+    return { op: call.op, requestId: call.id, clientOid: call.clientOid, clientOids: call.clientOids };
   }
 }

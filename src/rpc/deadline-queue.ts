@@ -1,3 +1,5 @@
+import { safeDelay } from '../safe-delay';
+
 /** Something that started at `createdAt` (ms, on the queue's clock) and may time out. */
 export interface Timed {
   readonly createdAt: number;
@@ -6,9 +8,6 @@ export interface Timed {
 type TimerHandle = ReturnType<typeof setTimeout>;
 
 const performanceNow = (): number => performance.now();
-
-/** setTimeout's largest delay; longer ones would fire at once (an `Infinity` timeout waits in steps). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * A keyed store whose entries expire `timeoutMs` after their `createdAt`, with ONE timer.
@@ -80,8 +79,8 @@ export class DeadlineQueue<V extends Timed> {
   }
 
   private arm(deadline: number): void {
-    const delay = Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(deadline - this.now())));
-    this.timer = setTimeout(this.expire, delay);
+    // Capped: an `Infinity` timeout waits in steps of the largest delay a timer takes.
+    this.timer = setTimeout(this.expire, safeDelay(deadline - this.now(), 1));
   }
 
   private readonly expire = (): void => {

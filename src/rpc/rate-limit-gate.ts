@@ -1,6 +1,14 @@
 import type { RateLimit } from '../codecs/envelope';
+import { safeDelay } from '../safe-delay';
 
 type TimerHandle = ReturnType<typeof setTimeout>;
+
+/**
+ * The longest a gateway's `reset` may hold the gate shut (ms). A hostile or broken value
+ * (3e9, 1e400) must not close it for weeks: after this the gate lets requests through again,
+ * and the gateway's next answer says what the quota really is.
+ */
+export const MAX_GATE_HOLD_MS = 60_000;
 
 /**
  * The opt-in send gate (`rateLimitGate: true`): holds requests instead of letting the gateway
@@ -9,12 +17,19 @@ type TimerHandle = ReturnType<typeof setTimeout>;
  * The last answer's `remaining` already counts every request the gateway had processed; the
  * requests written since and not yet answered will take from it too. So the client may write
  * while `remaining - inFlight > 0`, and once `reset` has passed the whole `limit` is back.
- * Until the first answer tells the quota, one request at a time probes it. One gate serves
- * every connection of a client, because the gateway counts the quota per API key.
+ * Until the first answer, one request at a time probes the quota (a burst on a fresh client
+ * would otherwise run into 429000 before anything is known). After that the gate never
+ * throttles for lack of information: while no answer has reported a quota (`rateLimit` is
+ * optional in the envelope) requests pass freely, and a quota of zero (`limit: 0`) holds
+ * them only until its reset. One gate serves every connection of a client, because the
+ * gateway counts the quota per API key.
  */
 export class RateLimitGate {
-  private limit = 0;
-  private remaining = 1;
+  /** The last reported quota; undefined until an answer reports one. */
+  private limit: number | undefined = undefined;
+  /** Whether any answer has come back (until then, one request at a time probes). */
+  private answeredOnce = false;
+  private remaining = 0;
   private resetAt = 0;
   private inFlight = 0;
   private timer: TimerHandle | undefined = undefined;
@@ -24,9 +39,14 @@ export class RateLimitGate {
 
   /** Takes one request's worth of quota; false means hold the request. */
   tryAcquire(): boolean {
-    const now = this.now();
-    const budget = (now >= this.resetAt && this.limit > 0 ? this.limit : this.remaining) - this.inFlight;
-    if (budget <= 0) return false;
+    const limit = this.limit;
+    if (limit === undefined) {
+      if (!this.answeredOnce && this.inFlight > 0) return false;
+    } else {
+      // After the reset the whole limit is back; a limit of 0 says nothing about the next window.
+      const budget = this.now() >= this.resetAt ? (limit > 0 ? limit : Infinity) : this.remaining;
+      if (budget - this.inFlight <= 0) return false;
+    }
     this.inFlight++;
     return true;
   }
@@ -34,10 +54,11 @@ export class RateLimitGate {
   /** A written request was answered; `rateLimit` is the answer's quota, when it had one. */
   answered(rateLimit: RateLimit | undefined): void {
     if (this.inFlight > 0) this.inFlight--;
+    this.answeredOnce = true;
     if (rateLimit !== undefined) {
       this.limit = rateLimit.limit;
       this.remaining = rateLimit.remaining;
-      this.resetAt = this.now() + rateLimit.reset;
+      this.resetAt = this.now() + safeDelay(Math.min(rateLimit.reset, MAX_GATE_HOLD_MS));
     }
     this.wake();
   }
@@ -46,12 +67,11 @@ export class RateLimitGate {
    * A written request will never be answered (timed out, or its connection died). The
    * gateway may well have counted it — answers come in order, so it is not in the last
    * `remaining` yet — so its unit stays spent until the window resets: giving it back would
-   * let the next request through into a 429000. While the quota is still unknown (the probe),
-   * it is given back, or nothing could ever be sent again.
+   * let the next request through into a 429000. (The probe's unit is simply given back.)
    */
   released(): void {
     if (this.inFlight > 0) this.inFlight--;
-    if (this.limit > 0 && this.remaining > 0) this.remaining--;
+    if (this.remaining > 0) this.remaining--;
     this.wake();
   }
 
@@ -60,12 +80,14 @@ export class RateLimitGate {
     this.waiters.add(waiter);
     // Once the reset has passed, only requests in flight hold the quota, and each of them
     // ends in `answered` or `released`, which wake the waiters: a timer would only poll.
-    if (this.timer === undefined && this.limit > 0 && this.resetAt > this.now()) {
-      const delay = Math.max(1, Math.ceil(this.resetAt - this.now()) + 1);
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.wake();
-      }, delay);
+    if (this.timer === undefined && this.limit !== undefined && this.resetAt > this.now()) {
+      this.timer = setTimeout(
+        () => {
+          this.timer = undefined;
+          this.wake();
+        },
+        safeDelay(this.resetAt - this.now() + 1, 1),
+      );
     }
   }
 

@@ -1,29 +1,23 @@
-import type { RateLimit } from '../codecs/envelope';
+import type { Answer } from '../codecs/envelope';
 import type { WSAPIWsKey } from '../operations';
 
 /**
- * What every method resolves with (kucoin-api's `WSAPIResponse<T>`): the gateway's envelope
- * plus the two fields the client adds, `wsKey` and `isWSAPIResponse`.
+ * What every method resolves with (kucoin-api's `WSAPIResponse<T>`): the gateway's answer as
+ * the `Answer` codec accepts it (`id`, `code`, `inTime`, `outTime` always there; `msg` and
+ * `rateLimit` when the gateway sent them), with `op` always set (the request's op when the
+ * gateway left it out), `data` typed per operation, and the two fields the client adds,
+ * `wsKey` and `isWSAPIResponse`.
  */
-export interface WSAPIResponse<TData = unknown, TOperation extends string = string> {
-  /** The request's correlation id, echoed by the gateway. */
-  id: string;
+export type WSAPIResponse<TData = unknown, TOperation extends string = string> = Omit<
+  Answer,
+  'op' | 'data'
+> & {
   /** The operation that ran, e.g. 'spot.order'. */
   op: TOperation;
-  /** '200000' on success; a gateway error code otherwise. */
-  code: string;
-  /** The gateway's message; present on failures. */
-  msg?: string;
   /** The operation's result. */
   data: TData;
-  /** Gateway receive time (ms). */
-  inTime: number;
-  /** Gateway send time (ms); `outTime - inTime` is the gateway's own processing time. */
-  outTime: number;
-  /** The account's quota after this request, when the gateway reports it. */
-  rateLimit?: RateLimit;
   /** The connection that carried the request. */
   wsKey: WSAPIWsKey;
   /** Always true: tells WS API answers apart from streaming updates. */
   isWSAPIResponse: true;
-}
+};

@@ -8,6 +8,7 @@ import { hexOf, SeededIds } from './ids';
 import type { ResolvedOptions } from './options';
 import { PushSession, type PushSessionHost } from './push-session';
 import type { PushTokens } from './push-tokens';
+import { safeDelay } from '../safe-delay';
 
 /** The path of the push endpoint handed out by `bullet-private`. */
 export const PUSH_PATH = '/push/v1';
@@ -71,7 +72,7 @@ export class PushHub implements PushSessionHost {
     const idleLimit = host.options.pingInterval + host.options.pingTimeout;
     this.sweeper = setInterval(
       () => this.sweepIdle(),
-      Math.min(1_000, Math.max(5, Math.floor(idleLimit / 4))),
+      safeDelay(Math.min(1_000, Math.floor(idleLimit / 4)), 5),
     );
     this.sweeper.unref();
   }

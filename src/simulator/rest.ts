@@ -9,6 +9,7 @@ import type { FaultState } from './faults';
 import type { ResolvedOptions } from './options';
 import type { PushTokens } from './push-tokens';
 import { consume, RateLimiter, type RateWindow } from './rateLimit';
+import { safeDelay } from '../safe-delay';
 
 /** What the REST side needs from the gateway that owns the HTTP server. */
 export interface RestHost {
@@ -118,7 +119,7 @@ export class RestApi {
     const timer = setTimeout(() => {
       done = true;
       this.finish(req, res, json(408, REST_CODES.TIMEOUT, 'Request body not received in time'), true);
-    }, this.host.options.restTimeoutMs);
+    }, safeDelay(this.host.options.restTimeoutMs));
     const stop = (): void => {
       done = true;
       clearTimeout(timer);

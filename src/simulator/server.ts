@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CODES } from '../codecs/codes';
+import { safeDelay } from '../safe-delay';
 import { UrlVerifier } from './auth';
 import { sessionLimitMessage } from './codes';
 import type { ExchangeApi } from './exchange/types';
@@ -127,7 +128,7 @@ export class Gateway implements SessionHost {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       fn();
-    }, ms);
+    }, safeDelay(ms));
     this.timers.add(timer);
   }
 
@@ -149,7 +150,7 @@ export class Gateway implements SessionHost {
         const idleLimit = this.options.pingInterval + this.options.pingTimeout;
         this.sweeper = setInterval(
           () => this.sweepIdle(),
-          Math.min(1_000, Math.max(5, Math.floor(idleLimit / 4))),
+          safeDelay(Math.min(1_000, Math.floor(idleLimit / 4)), 5),
         );
         this.sweeper.unref();
         resolve(typeof address === 'object' && address !== null ? address.port : this.options.port);

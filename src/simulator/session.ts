@@ -9,6 +9,7 @@ import type { FrameLog } from './frameLog';
 import type { ResolvedOptions } from './options';
 import type { RateWindow } from './rateLimit';
 import type { RequestRouter } from './requests';
+import { safeDelay } from '../safe-delay';
 
 /** What a session needs from the gateway that owns it. */
 export interface SessionHost {
@@ -104,7 +105,7 @@ export class Session {
     this.handshakeTimer = setTimeout(() => {
       this.handshakeTimer = undefined;
       if (this.state === 'handshake') this.fail(CODES.SESSION_TIMEOUT, MESSAGES[CODES.SESSION_TIMEOUT]);
-    }, this.host.options.handshakeTimeoutMs);
+    }, safeDelay(this.host.options.handshakeTimeoutMs));
   }
 
   /** Sends one frame, through the pause and delay faults. */

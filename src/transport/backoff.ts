@@ -1,3 +1,5 @@
+import { safeDelay } from '../safe-delay';
+
 /** How reconnect delays grow. */
 export interface BackoffOptions {
   /** The ceiling of the first retry's delay (ms). */
@@ -7,18 +9,13 @@ export interface BackoffOptions {
 }
 
 /**
- * setTimeout's largest delay: a longer one (rxjs `timer` included) fires after 1 ms, which
- * would turn `maxDelayMs: Infinity` into a reconnect storm once the doubling passes it.
- */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/**
  * The upper bound of the delay before retry number `attempt` (1 for the first retry):
- * `initialDelayMs` doubled per attempt, capped at `maxDelayMs` and at {@link MAX_TIMER_MS}.
+ * `initialDelayMs` doubled per attempt, capped at `maxDelayMs` and at what a timer can wait
+ * (`maxDelayMs: Infinity` would otherwise become a 1 ms reconnect storm once the doubling passes it).
  */
 export function backoffCeiling(attempt: number, options: BackoffOptions): number {
   const exponent = Math.max(0, Math.floor(attempt) - 1);
-  return Math.min(options.maxDelayMs, MAX_TIMER_MS, options.initialDelayMs * 2 ** exponent);
+  return safeDelay(Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** exponent));
 }
 
 /**

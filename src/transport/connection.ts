@@ -14,12 +14,14 @@ import {
 import makeWebSocketObservable, { type GetWebSocketResponses } from 'rxjs-websockets';
 import { AUTH_FAILURE_CODES } from '../codecs/codes';
 import { SessionChallenge, Welcome } from '../codecs/envelope';
+import { MAX_TEXT_CHARS, printable } from '../codecs/report';
 import { AuthenticationError, ConfigurationError, ProtocolError, type WsApiError } from '../errors';
 import type { WSAPIWsKey } from '../operations';
 import { createIdGenerator } from '../rpc/ids';
+import { safeDelay } from '../safe-delay';
 import type { Signer } from './auth';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { Heartbeat } from './heartbeat';
+import { Heartbeat, welcomeTiming } from './heartbeat';
 import { ConnectionStateMachine } from './state';
 import { TrackedSocket } from './tracked-socket';
 import { redactUrl } from './url';
@@ -49,6 +51,8 @@ export interface ConnectionListener {
   frame(frame: Record<string, unknown>, id: string, raw: string): void;
   /** The session is ready: queued requests may be written now. */
   ready(): void;
+  /** The socket's send buffer went back below the high-water mark: write what waits. */
+  drained(): void;
   /** The link is gone (or an attempt failed): written requests have an unknown outcome. */
   lost(error: Error): void;
   /** A frame the connection could not use. */
@@ -63,6 +67,8 @@ export interface ConnectionConfig {
   readonly reconnect: ReconnectOptions;
   /** From starting an attempt to the welcome frame, at most (ms). */
   readonly handshakeTimeoutMs: number;
+  /** The high-water mark of a socket's send buffer: above it `write` refuses (bytes). */
+  readonly maxBufferedBytes: number;
   /** Called when the connection closes for good on its own (refusal, attempts exhausted). */
   readonly onFatal: (error: Error) => void;
   /** Receives every parsed frame, when someone listens. */
@@ -73,6 +79,11 @@ export interface ConnectionConfig {
 
 /** How long `close()` waits for the closing handshake before cutting the socket. */
 const CLOSE_GRACE_MS = 1_000;
+/** How often a socket above its high-water mark is checked for having drained. */
+const DRAIN_CHECK_MS = 10;
+
+/** Ping ids; request ids are plain numbers, so the two never meet. */
+const PING_ID_PREFIX = 'ping-';
 
 const HANDSHAKE_CHALLENGE = 0;
 const HANDSHAKE_WELCOME = 1;
@@ -90,15 +101,15 @@ function isFatal(error: unknown): boolean {
 function refusal(code: string, msg: string): Error {
   return AUTH_FAILURE_CODES.has(code)
     ? new AuthenticationError({ code, msg })
-    : new Error(`gateway refused the session: ${code} ${msg}`.trimEnd());
+    : new Error(`gateway refused the session: ${printable(code)} ${printable(msg)}`.trimEnd());
 }
 
 /**
  * One WebSocket connection of one wsKey, for the life of the client:
  *
  * `defer(sign URL) → rxjs-websockets → handshake → heartbeat`, retried with exponential
- * backoff and full jitter (reset after each successful handshake). A fresh URL is signed
- * for every attempt. Auth refusals and misconfiguration end it at once; so does running
+ * backoff and full jitter (reset once a session has stayed ready for a ping interval). A
+ * fresh URL is signed for every attempt. Auth refusals and misconfiguration end it at once; so does running
  * out of attempts. Only this layer touches sockets.
  *
  * Hot path: each inbound frame is parsed once, pongs are dropped, and everything with a
@@ -115,8 +126,14 @@ export class Connection {
   private sink: TrackedSocket | undefined = undefined;
   private failSession: ((error: Error) => void) | undefined = undefined;
   private socket: TrackedSocket | undefined = undefined;
+  /** Failed attempts in a row; reset only by a session that stayed ready (see `afterFailure`). */
   private retries = 0;
-  private readonly pingIds = createIdGenerator('ping-');
+  /** When the current session became ready, and how long it must last to count as stable. */
+  private readySince: number | undefined = undefined;
+  private stableAfterMs = 0;
+  private readonly pingIds = createIdGenerator(PING_ID_PREFIX);
+  /** Armed while the ready socket is above its high-water mark. */
+  private drainCheck: ReturnType<typeof setTimeout> | undefined = undefined;
 
   constructor(private readonly config: ConnectionConfig) {
     this.wsKey = config.wsKey;
@@ -132,13 +149,35 @@ export class Connection {
    * Writes one text frame; only while `ready`. The frame goes to the socket directly rather
    * than through rxjs-websockets' input Subject: same socket, one hop less per request.
    * False (nothing written) when the socket is already closing: the frame would be dropped
-   * silently, so the caller keeps the request for the next session instead.
+   * silently, so the caller keeps the request for the next session instead. False too while
+   * the socket's send buffer is above `maxBufferedBytes` (a gateway that does not read):
+   * the caller keeps the request and hears `drained()` once it may write again.
    */
   write(frame: string): boolean {
     const sink = this.sink as TrackedSocket;
     if (!sink.writable) return false;
+    if (sink.bufferedAmount >= this.config.maxBufferedBytes) {
+      this.watchDrain(sink);
+      return false;
+    }
     sink.send(frame);
     return true;
+  }
+
+  /** Checks every few ms until `sink` drains below the mark (or stops being the session's). */
+  private watchDrain(sink: TrackedSocket): void {
+    if (this.drainCheck !== undefined) return;
+    this.drainCheck = setTimeout(() => {
+      this.drainCheck = undefined;
+      if (this.sink !== sink) return; // a new session writes its queue when it is ready
+      if (sink.bufferedAmount >= this.config.maxBufferedBytes) this.watchDrain(sink);
+      else this.listener.drained();
+    }, safeDelay(DRAIN_CHECK_MS));
+  }
+
+  private stopDrainCheck(): void {
+    if (this.drainCheck !== undefined) clearTimeout(this.drainCheck);
+    this.drainCheck = undefined;
   }
 
   /** Starts connecting, once; later calls do nothing. */
@@ -147,8 +186,7 @@ export class Connection {
     this.subscription = defer(() => this.attempt())
       .pipe(
         retry({
-          resetOnSuccess: true,
-          delay: (error: unknown, count: number) => this.afterFailure(error as Error, count),
+          delay: (error: unknown) => this.afterFailure(error as Error),
         }),
       )
       .subscribe({ error: (error: unknown) => this.finish(error as Error) });
@@ -177,6 +215,7 @@ export class Connection {
     const socket = this.socket;
     if (socket !== undefined) socket.graceful = true;
     this.sink = undefined;
+    this.stopDrainCheck();
     this.failSession = undefined;
     const subscription = this.subscription;
     this.subscription = undefined;
@@ -211,7 +250,7 @@ export class Connection {
       socket = this.socket = new TrackedSocket(raw);
       return socket;
     };
-    const ms = this.config.handshakeTimeoutMs;
+    const ms = safeDelay(this.config.handshakeTimeoutMs, 1);
     return from(this.config.endpoint()).pipe(
       switchMap((endpoint) =>
         from(endpoint.signer.signedUrl(endpoint.baseUrl)).pipe(
@@ -253,17 +292,17 @@ export class Connection {
           }, fail);
         } else if (phase === HANDSHAKE_WELCOME && Welcome.is(frame)) {
           phase = SESSION_READY;
-          heartbeat = new Heartbeat(
-            frame.pingInterval,
-            frame.pingTimeout,
+          const beat: Heartbeat = new Heartbeat(
+            welcomeTiming(frame.pingInterval),
+            welcomeTiming(frame.pingTimeout),
             () => outbound.next(`{"id":"${this.pingIds()}","op":"ping","timestamp":${Date.now()}}`),
-            () => fail(new Error(`no frame within ${frame.pingTimeout} ms of a ping: link presumed dead`)),
+            () => fail(new Error(`no frame within ${beat.timeoutMs} ms of a ping: link presumed dead`)),
           );
-          heartbeat.start();
+          heartbeat = beat;
+          beat.start();
           this.sink = socket;
           this.failSession = fail;
           // From now on frames skip rxjs-websockets' Subject and come straight here.
-          const beat = heartbeat;
           socket.onData = (text) => {
             beat.heard = true;
             this.receive(text);
@@ -271,7 +310,8 @@ export class Connection {
           // Queued requests go out before anyone who watches state$ can add new ones.
           this.listener.ready();
           this.state.to('ready', { attempt: this.retries });
-          this.retries = 0;
+          this.readySince = performance.now();
+          this.stableAfterMs = beat.intervalMs;
           subscriber.next();
         } else {
           this.listener.exception(new ProtocolError('unexpected frame during the session handshake'), raw);
@@ -295,6 +335,7 @@ export class Connection {
         if (this.sink === socket) {
           this.sink = undefined;
           this.failSession = undefined;
+          this.stopDrainCheck();
         }
         subscription.unsubscribe();
       };
@@ -307,7 +348,9 @@ export class Connection {
     if (frame === undefined) return;
     const id = frame.id;
     if (typeof id === 'string') {
-      if (frame.op !== 'pong') this.listener.frame(frame, id, raw);
+      // Only a pong to one of our pings is dropped; anything else with an id is routed by it
+      // (a "pong" carrying a request's id fails that request instead of vanishing).
+      if (frame.op !== 'pong' || !id.startsWith(PING_ID_PREFIX)) this.listener.frame(frame, id, raw);
       return;
     }
     if (typeof frame.code === 'string' && id === undefined) {
@@ -318,7 +361,7 @@ export class Connection {
         return;
       }
       this.listener.exception(
-        new ProtocolError(`gateway error without a request id: ${frame.code} ${msg}`),
+        new ProtocolError(`gateway error without a request id: ${printable(frame.code)} ${printable(msg)}`),
         raw,
       );
       return;
@@ -345,20 +388,29 @@ export class Connection {
   }
 
   /** After a failed attempt: tell the request layer, then wait or give up. */
-  private afterFailure(error: Error, count: number): Observable<number> {
+  private afterFailure(error: Error): Observable<number> {
+    // A welcome alone does not reset the count: a gateway that drops every session right
+    // after it would otherwise be hammered at the first retry's delay for ever, and
+    // maxAttempts would never apply. A session that stayed ready for a ping interval does.
+    const readySince = this.readySince;
+    this.readySince = undefined;
+    if (readySince !== undefined && performance.now() - readySince >= this.stableAfterMs) this.retries = 0;
+    const count = this.retries + 1;
     this.sink = undefined;
+    this.stopDrainCheck();
     this.failSession = undefined;
     this.listener.lost(error);
     if (isFatal(error) || count > this.config.reconnect.maxAttempts) return throwError(() => error);
     const delay = backoffDelay(count, this.config.reconnect, this.config.random);
     this.retries = count;
     this.state.to('reconnecting', { attempt: count, error, retryInMs: delay });
-    return timer(delay);
+    return timer(safeDelay(delay));
   }
 
   private finish(error: Error): void {
     this.subscription = undefined;
     this.sink = undefined;
+    this.stopDrainCheck();
     if (this.state.status === 'closed') return;
     this.state.to('closed', { error });
     this.config.onFatal(error);
@@ -382,6 +434,7 @@ export class Connection {
     const close =
       socket?.closeCode === undefined ? '' : ` (close ${socket.closeCode}${reason ? ` ${reason}` : ''})`;
     const what = message === '' || message === 'Normal closure' ? 'connection closed' : message;
-    return new Error(redactUrl(`${what}${close}`));
+    // Redacted before it is cut, so that a cut can never leave part of a signature behind.
+    return new Error(printable(redactUrl(`${what}${close}`), 2 * MAX_TEXT_CHARS));
   }
 }

@@ -1,5 +1,5 @@
 import type { WebSocketLike } from 'rxjs-websockets';
-import { corkableOf, type Corkable } from './websocket';
+import { corkableOf, markClosedByUs, type Corkable } from './websocket';
 
 type Handler = WebSocketLike['onmessage'];
 
@@ -144,10 +144,17 @@ export class TrackedSocket implements WebSocketLike {
     return state === undefined || state === OPEN;
   }
 
+  /** Bytes written and not yet handed to the network (0 where the socket does not say). */
+  get bufferedAmount(): number {
+    return (this.#socket as { bufferedAmount?: number }).bufferedAmount ?? 0;
+  }
+
   /** What rxjs-websockets calls on unsubscribe: a closing handshake if `graceful`, else a cut. */
   close(): void {
-    if (this.graceful) this.#socket.close();
-    else this.terminate();
+    if (this.graceful) {
+      markClosedByUs(this.#socket);
+      this.#socket.close();
+    } else this.terminate();
   }
 
   /** Cuts the link without a closing handshake (ws `terminate`; a plain close elsewhere). */

@@ -1,4 +1,5 @@
 import type { WebSocketLike } from 'rxjs-websockets';
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 
 /** Makes a WebSocket (the rxjs-websockets factory shape): `ws` in Node, the native one in browsers. */
@@ -30,6 +31,14 @@ export function corkableOf(socket: object): Corkable | undefined {
   return tcpSockets.get(socket);
 }
 
+/** Sockets whose closing handshake the client started (see `makeNodeWebSocket`). */
+const closedByUs = new WeakSet<object>();
+
+/** Records that the client itself starts the closing handshake of `socket`. */
+export function markClosedByUs(socket: object): void {
+  closedByUs.add(socket);
+}
+
 /**
  * Node: the `ws` package. No compression: answers are small and latency matters more than
  * bytes. This file is the only one that imports `ws` (bundlers map it to a stub in browsers).
@@ -42,9 +51,18 @@ export const makeNodeWebSocket: WebSocketFactory = (url, protocols) => {
     maxPayload: MAX_INBOUND_FRAME_BYTES,
   });
   socket.once('upgrade', (response) => {
-    const tcp = response.socket as Partial<Corkable> | null;
-    if (tcp !== null && typeof tcp.cork === 'function' && typeof tcp.uncork === 'function')
+    const tcp = response.socket as (Partial<Corkable> & Partial<Pick<Duplex, 'once'>>) | null;
+    if (tcp === null) return;
+    if (typeof tcp.cork === 'function' && typeof tcp.uncork === 'function')
       tcpSockets.set(socket, tcp as Corkable);
+    // ws ends its side of TCP once close frames went both ways, then waits up to 30 s for the
+    // peer's FIN before it reports the close. When the gateway started the close, the session
+    // is over at that point: one that sends a close frame and never closes TCP must not hold
+    // calls, state and reconnect for that long (RFC 6455 §7.1.1 lets the client close TCP
+    // after both close frames). A close of our own waits for the gateway as before.
+    tcp.once?.('finish', () => {
+      if (!closedByUs.has(socket)) socket.terminate();
+    });
   });
   return socket;
 };
