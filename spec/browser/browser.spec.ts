@@ -83,7 +83,7 @@ beforeAll(async () => {
   });
   pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   browser = await launchChromium();
-}, 60_000);
+}, 180_000); // the first run unpacks the packaged Chromium
 
 afterAll(async () => {
   await browser?.close();

@@ -195,7 +195,7 @@ describe('the packed tarball', () => {
     const report = JSON.parse(r.stdout) as { problems: Record<string, unknown[]> };
     expect(report.problems).toEqual({});
     expect(r.code).toBe(0);
-  });
+  }, 120_000);
 });
 
 describe.each(['esm', 'cjs'] as const)('installed into an empty %s app', (kind) => {
@@ -205,10 +205,16 @@ describe.each(['esm', 'cjs'] as const)('installed into an empty %s app', (kind) 
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/install-scripts|prepare|postinstall/);
   });
 
-  it.each(Object.keys(MODES))('type-checks under moduleResolution %s', async (mode) => {
-    const r = await node([TSC, '-p', `tsconfig.${mode}.json`], join(out, kind));
-    expect({ code: r.code, output: `${r.stdout}${r.stderr}` }).toEqual({ code: 0, output: '' });
-  });
+  // A few seconds each on a quiet machine: the declarations of the package, rxjs and io-ts are
+  // checked too (skipLibCheck: false).
+  it.each(Object.keys(MODES))(
+    'type-checks under moduleResolution %s',
+    async (mode) => {
+      const r = await node([TSC, '-p', `tsconfig.${mode}.json`], join(out, kind));
+      expect({ code: r.code, output: `${r.stdout}${r.stderr}` }).toEqual({ code: 0, output: '' });
+    },
+    180_000,
+  );
 
   it('imports it by name and places an order with testnet: true', async () => {
     const r = await node([kind === 'esm' ? 'order.mjs' : 'order.cjs'], join(out, kind));
@@ -218,7 +224,7 @@ describe.each(['esm', 'cjs'] as const)('installed into an empty %s app', (kind) 
       orderId: expect.stringMatching(/^[0-9a-f]{24}$/),
       simulator: 'function',
     });
-  });
+  }, 60_000);
 });
 
 describe('bundled from the installed package', () => {
