@@ -15,6 +15,7 @@ const config: Config = {
   moduleNameMapper: {
     '^kucoin-wsapi-rx$': '<rootDir>/src/index.ts',
     '^kucoin-wsapi-rx/simulator$': '<rootDir>/src/simulator/index.ts',
+    '^kucoin-wsapi-rx/codecs$': '<rootDir>/src/codecs/index.ts',
   },
   // Sockets, timers and the simulator run in-process: keep one worker per core.
   maxWorkers: 2,

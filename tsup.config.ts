@@ -1,21 +1,41 @@
 import { defineConfig } from 'tsup';
 
+/** The public entry points: the package's exports. */
+const PUBLIC = {
+  index: 'src/index.ts',
+  'simulator/index': 'src/simulator/index.ts',
+  'codecs/index': 'src/codecs/index.ts',
+};
+
 export default defineConfig({
   entry: {
-    index: 'src/index.ts',
-    'simulator/index': 'src/simulator/index.ts',
+    ...PUBLIC,
+    // The modules src/index.ts re-exports from are entry points of their own (dist/lib/, not
+    // exported), so that index re-exports from separate modules and a bundler drops those an
+    // app does not use (`"sideEffects": false`): importing one error class does not bring the
+    // client. Code they share is split into chunks.
+    'lib/errors': 'src/errors.ts',
+    'lib/operations': 'src/operations.ts',
+    'lib/client': 'src/client/index.ts',
+    'lib/call': 'src/rpc/call.ts',
+    'lib/codes': 'src/codecs/codes.ts',
+    'lib/requests': 'src/codecs/requests.ts',
+    'lib/responses': 'src/codecs/responses.ts',
     'cli/simulator': 'src/cli/simulator.ts',
   },
   format: ['cjs', 'esm'],
-  dts: { entry: { index: 'src/index.ts', 'simulator/index': 'src/simulator/index.ts' } },
+  splitting: true,
+  // Each format gets its own declarations: .d.ts for require, .d.mts for import.
+  // rxjs-websockets' types are bundled too: it is not a dependency of the package.
+  dts: { resolve: ['rxjs-websockets'], entry: PUBLIC },
   target: 'node20',
   sourcemap: true,
   clean: true,
-  splitting: false,
   external: ['rxjs', 'ws', 'io-ts', 'fp-ts'],
-  // rxjs-websockets is CommonJS with `exports.default`: imported from Node ESM its default
-  // import is the whole module object, not the function. Bundled (from its ES module build,
-  // which imports rxjs), it works in both formats.
+  // rxjs-websockets is bundled (a devDependency, not a dependency). It is CommonJS with
+  // `exports.default`: imported from Node ESM its default import is the whole module object,
+  // not the function. Bundled (from its ES module build, which imports rxjs), it works in
+  // both formats.
   noExternal: ['rxjs-websockets'],
   esbuildOptions(options, { format }) {
     if (format === 'esm') options.mainFields = ['module', 'main'];

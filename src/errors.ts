@@ -1,3 +1,4 @@
+import type { AuthFailureCode } from './codecs/codes';
 import type { ValidationIssue } from './codecs/report';
 import { formatIssues, printable } from './codecs/report';
 import type { WSAPIResponse } from './rpc/response';
@@ -11,6 +12,17 @@ export const CLIENT_ERROR_CODES = {
   PROTOCOL: 'MALFORMED_FRAME',
   CONFIGURATION: 'CONFIGURATION',
 } as const;
+
+/** One of {@link CLIENT_ERROR_CODES}: an error the client raised itself. */
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[keyof typeof CLIENT_ERROR_CODES];
+
+/** A gateway error code: digits, as the gateway sends them (e.g. '400100'). */
+export type GatewayErrorCode = `${number}`;
+
+/** Whether a gateway's code is digits (the shape GatewayError promises). */
+export function isGatewayErrorCode(code: string): code is GatewayErrorCode {
+  return /^\d+$/.test(code);
+}
 
 /** What an error knows about the request it belongs to; every field is optional. */
 export interface WsApiErrorDetails {
@@ -83,6 +95,7 @@ export class WsApiError extends Error {
 /** The request broke a codec rule; nothing was sent. `issues` names each field and rule. */
 export class ValidationError extends WsApiError {
   override name = 'ValidationError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.VALIDATION;
   readonly issues: readonly ValidationIssue[];
 
   constructor(issues: readonly ValidationIssue[], details: Omit<WsApiErrorDetails, 'code' | 'msg'>) {
@@ -103,8 +116,9 @@ export class ValidationError extends WsApiError {
 /** The gateway answered with an error code (anything but '200000' and '429000'). */
 export class GatewayError extends WsApiError {
   override name = 'GatewayError';
+  declare readonly code: GatewayErrorCode;
 
-  constructor(details: WsApiErrorDetails) {
+  constructor(details: WsApiErrorDetails & { code: GatewayErrorCode }) {
     super(
       `${details.op ?? 'request'} failed: ${printable(details.code)} ${printable(details.msg)}`.trimEnd(),
       details,
@@ -115,12 +129,13 @@ export class GatewayError extends WsApiError {
 /** The gateway refused the request over the account's quota (429000). */
 export class RateLimitError extends WsApiError {
   override name = 'RateLimitError';
+  declare readonly code: '429000';
   /** Milliseconds until the quota window resets, as the gateway reported it (0 if unknown). */
   readonly reset: number;
   /** When the quota resets (ms since the epoch, client clock). */
   readonly resetAt: number;
 
-  constructor(details: WsApiErrorDetails & { reset: number; receivedAt: number }) {
+  constructor(details: WsApiErrorDetails & { code: '429000'; reset: number; receivedAt: number }) {
     super(
       `${details.op ?? 'request'} refused: too many requests, quota resets in ${details.reset} ms`,
       details,
@@ -159,6 +174,7 @@ export function excerpt(text: string, max = 160): string {
  */
 export class TimeoutError extends WsApiError {
   override name = 'TimeoutError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.TIMEOUT;
   /**
    * Whether the request frame was handed to the socket. `true` means written, not delivered:
    * it may still have sat in the client's send buffer, been lost with the link, or been
@@ -202,6 +218,7 @@ export class TimeoutError extends WsApiError {
  */
 export class DisconnectedError extends WsApiError {
   override name = 'DisconnectedError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.DISCONNECTED;
 
   constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'>) {
     const msg = 'disconnected, outcome unknown';
@@ -222,8 +239,9 @@ export class DisconnectedError extends WsApiError {
  */
 export class AuthenticationError extends WsApiError {
   override name = 'AuthenticationError';
+  declare readonly code: AuthFailureCode;
 
-  constructor(details: WsApiErrorDetails) {
+  constructor(details: WsApiErrorDetails & { code: AuthFailureCode }) {
     super(`authentication refused: ${printable(details.code)} ${printable(details.msg)}`.trimEnd(), details);
   }
 }
@@ -231,6 +249,7 @@ export class AuthenticationError extends WsApiError {
 /** The client was closed (by `close()`, an authentication refusal, or exhausted reconnects). */
 export class ClientClosedError extends WsApiError {
   override name = 'ClientClosedError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.CLOSED;
 
   constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { reason?: string }) {
     const msg = details.reason === undefined ? 'client closed' : `client closed: ${details.reason}`;
@@ -245,6 +264,7 @@ export class ClientClosedError extends WsApiError {
 /** A frame the client could not read: not JSON, or not the shape its operation promises. */
 export class ProtocolError extends WsApiError {
   override name = 'ProtocolError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.PROTOCOL;
 
   constructor(msg: string, details: Omit<WsApiErrorDetails, 'code' | 'msg'> = {}) {
     super(`malformed frame: ${msg}`, { ...details, code: CLIENT_ERROR_CODES.PROTOCOL, msg });
@@ -254,8 +274,25 @@ export class ProtocolError extends WsApiError {
 /** The client cannot work as configured (e.g. `testnet: true` in a browser without `wsBaseUrl`). */
 export class ConfigurationError extends WsApiError {
   override name = 'ConfigurationError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.CONFIGURATION;
 
   constructor(msg: string, options: { readonly cause?: unknown } = {}) {
     super(msg, { code: CLIENT_ERROR_CODES.CONFIGURATION, msg, cause: options.cause });
   }
 }
+
+/**
+ * Every error a call or `connect()` rejects with, as a union: `switch (error.code)` narrows it
+ * ('REQUEST_TIMEOUT' to TimeoutError, and so on; a gateway code such as '400100' to
+ * GatewayError, or AuthenticationError/RateLimitError for their codes).
+ */
+export type KucoinWsApiError =
+  | ValidationError
+  | GatewayError
+  | RateLimitError
+  | TimeoutError
+  | DisconnectedError
+  | AuthenticationError
+  | ClientClosedError
+  | ProtocolError
+  | ConfigurationError;

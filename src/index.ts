@@ -1,4 +1,33 @@
-export * from './codecs';
+// The public API. The codec building blocks (Str, Num, OneOf, strictObject, toIssues, the
+// envelope codecs …) are internals, published for advanced use as 'kucoin-wsapi-rx/codecs'.
+export { CODES } from './codecs/codes';
+export type { AuthFailureCode, GatewayCode } from './codecs/codes';
+export type { RateLimit } from './codecs/envelope';
+export type { ValidationIssue } from './codecs/report';
+// Each request and response shape is an io-ts codec and the type of the same name.
+export {
+  FuturesCancelRequest,
+  FuturesMultiCancelRequest,
+  FuturesMultiOrderRequest,
+  FuturesOrderRequest,
+  ModifyHFOrderRequest,
+  SubmitHFMarginOrderRequest,
+  SubmitHFOrderRequest,
+  WSAPICancelOrderRequest,
+} from './codecs/requests';
+export {
+  FuturesCancelResponse,
+  FuturesMultiCancelItem,
+  FuturesMultiCancelResponse,
+  FuturesMultiOrderItem,
+  FuturesMultiOrderResponse,
+  FuturesOrderResponse,
+  MarginSubmitOrderV3Response,
+  ModifyHFOrderResponse,
+  SubmitHFOrderSyncResponse,
+  SyncCancelHFOrderResponse,
+  WSAPIOrderResponse,
+} from './codecs/responses';
 export { OPERATIONS, OPERATIONS_BY_OP, WS_KEY_MAP } from './operations';
 export type { ClientOidMode, MethodName, OperationName, OperationSpec, WSAPIWsKey } from './operations';
 
@@ -36,5 +65,6 @@ export {
   TimeoutError,
   ValidationError,
   WsApiError,
+  isGatewayErrorCode,
 } from './errors';
-export type { WsApiErrorDetails } from './errors';
+export type { ClientErrorCode, GatewayErrorCode, KucoinWsApiError, WsApiErrorDetails } from './errors';

@@ -1,11 +1,13 @@
 /**
  * A standalone component: the connection state with `state$ | async`, the same state as a
- * signal with `toSignal`, and buttons that place and cancel an order through TradingService.
- * (Type-checked by `npm test`; not run.)
+ * signal with `toSignal`, the list of its transitions, and buttons that place and cancel an
+ * order through TradingService. Built with the Angular compiler by `npm run build:angular` and
+ * driven in headless Chromium against the simulator by spec/browser/angular.spec.ts.
  */
 import { AsyncPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
+import { distinctUntilChanged, map, scan } from 'rxjs';
 import { WsApiError } from 'kucoin-wsapi-rx';
 import { TradingService } from './trading.service';
 
@@ -14,15 +16,26 @@ import { TradingService } from './trading.service';
   imports: [AsyncPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <p class="state">Spot connection: {{ (state$ | async)?.status }}</p>
-    <button (click)="connect()" [disabled]="status() !== 'idle'">Connect</button>
-    <button (click)="buy()" [disabled]="!ready() || orderId() !== undefined">Buy 0.001 BTC at 20,000</button>
-    <button (click)="cancel()" [disabled]="!ready() || orderId() === undefined">Cancel</button>
+    <p class="state">
+      Spot connection: <b id="status" [attr.data-status]="status()">{{ (state$ | async)?.status }}</b>
+    </p>
+    <ol id="transitions">
+      @for (step of transitions(); track $index) {
+        <li>{{ step }}</li>
+      }
+    </ol>
+    <button id="connect" (click)="connect()" [disabled]="status() !== 'idle'">Connect</button>
+    <button id="buy" (click)="buy()" [disabled]="!ready() || orderId() !== undefined">
+      Buy 0.001 BTC at 20,000
+    </button>
+    <button id="cancel" (click)="cancel()" [disabled]="!ready() || orderId() === undefined">Cancel</button>
     @if (orderId(); as id) {
-      <p>Order {{ id }} is open</p>
+      <p id="order">
+        Order <code id="order-id">{{ id }}</code> is open
+      </p>
     }
     @if (message(); as text) {
-      <p class="message">{{ text }}</p>
+      <p id="message" class="message">{{ text }}</p>
     }
   `,
 })
@@ -35,6 +48,15 @@ export class OrderPanelComponent {
   private readonly state = toSignal(this.trading.state$);
   readonly status = computed(() => this.state()?.status ?? 'idle');
   readonly ready = computed(() => this.status() === 'ready');
+  /** Every status the connection went through, in order. */
+  readonly transitions = toSignal(
+    this.trading.state$.pipe(
+      map((s) => s.status),
+      distinctUntilChanged(),
+      scan((seen: string[], status) => [...seen, status], []),
+    ),
+    { initialValue: [] },
+  );
 
   readonly orderId = signal<string | undefined>(undefined);
   readonly message = signal<string | undefined>(undefined);

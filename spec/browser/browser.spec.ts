@@ -1,33 +1,23 @@
 /**
  * The client in a real browser. The page script (spec/browser/page/app.ts) is bundled with
  * esbuild for the browser (native WebSocket, Web Crypto; `ws` resolves to its browser stub),
- * served on 127.0.0.1, and driven in Debian's headless Chromium through playwright-core: it
- * connects to a simulator started here, places an order and cancels it with the page's
- * buttons. The results are read from the page and checked against the simulator's ledger.
- * The test fails, never skips, when Chromium cannot start (CHROMIUM_PATH overrides the path).
+ * served on 127.0.0.1, and driven in headless Chromium through playwright-core: it connects
+ * to a simulator started here, places an order and cancels it with the page's buttons. The
+ * results are read from the page and checked against the simulator's ledger. Chromium is
+ * CHROMIUM_PATH, or one on PATH, or the one npm ci installed (spec/support/chromium.ts); the
+ * test fails, never skips, when it cannot start.
  */
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { launchChromium } from '../support/chromium';
 
 const ROOT = join(__dirname, '..', '..');
 const OUTPUT = join(ROOT, 'spec', 'output');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
-
 /** Counts native WebSocket constructions and Web Crypto signatures, before the page's script runs. */
 const PROBE = `
   window.__probe = { sockets: [], signatures: 0 };
@@ -84,17 +74,6 @@ async function serve(files: Record<string, { type: string; body: string }>): Pro
   return s;
 }
 
-async function launch(): Promise<Browser> {
-  try {
-    // playwright-core makes a fresh temporary profile (user-data-dir) for each launch.
-    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
-  } catch (error) {
-    throw new Error(
-      `cannot start Chromium at ${CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH): ${String(error)}`,
-    );
-  }
-}
-
 beforeAll(async () => {
   bundle = await bundlePage();
   sim = await startSimulator({ port: 0, seed: 1 });
@@ -103,8 +82,8 @@ beforeAll(async () => {
     '/app.js': { type: 'text/javascript', body: bundle.text },
   });
   pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await launch();
-}, 60_000);
+  browser = await launchChromium();
+}, 180_000); // the first run unpacks the packaged Chromium
 
 afterAll(async () => {
   await browser?.close();

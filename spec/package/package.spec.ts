@@ -1,25 +1,37 @@
 /**
- * The package as users install it: dist/ built with the repository's tsup config, imported by
- * name from Node ESM and CommonJS (`testnet: true`, which also loads the simulator through the
- * package's own exports), and bundled for the browser the way an Angular app's build does.
+ * The package as users install it. `npm pack` (which builds through `prepack`) makes the
+ * tarball; @arethetypeswrong/cli checks its types in every resolution mode; the tarball is
+ * installed into an empty ESM app and an empty CommonJS app in the temporary directory (no
+ * install script may run), which are type-checked under moduleResolution node16, bundler and
+ * node10, import it by name and place an order with `testnet: true` (which also loads the
+ * simulator through the package's own exports). The installed package is also bundled for the
+ * browser, and tree-shaken (`sideEffects: false`).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build as bundle } from 'esbuild';
 
 const ROOT = join(__dirname, '..', '..');
-const PKG = join(ROOT, 'spec', 'output', 'package');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const ATTW = join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
 
-/** Runs Node with `args` in `cwd`. */
-function node(args: string[], cwd = PKG): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `command args` in `cwd` and collects its output (never rejects on a non-zero exit). */
+function run(command: string, args: string[], cwd: string, timeoutMs = 240_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd });
+    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -27,6 +39,8 @@ function node(args: string[], cwd = PKG): Promise<{ code: number | null; stdout:
     });
   });
 }
+
+const node = (args: string[], cwd: string): Promise<Run> => run(process.execPath, args, cwd);
 
 // One order through testnet: true; prints what it got, or the error.
 const ORDER_FLOW = `
@@ -36,72 +50,213 @@ const ORDER_FLOW = `
   console.log(JSON.stringify({ code: r.code, orderId: r.data.orderId, simulator: typeof startSimulator }));
 `;
 
-beforeAll(async () => {
-  rmSync(PKG, { recursive: true, force: true });
-  mkdirSync(PKG, { recursive: true });
-  copyFileSync(join(ROOT, 'package.json'), join(PKG, 'package.json'));
-  symlinkSync(join(ROOT, 'node_modules'), join(PKG, 'node_modules'), 'dir');
-  // The repository's tsup config, into this directory (declarations are not what is tested
-  // here). In a child process: jest's module loader is not what builds the package.
-  const built = await node(
-    [
-      '--import',
-      'tsx',
-      '-e',
-      `require('tsup').build({ ...require('./tsup.config.ts').default, outDir: process.argv[1], dts: false, silent: true, config: false })
-         .catch((e) => { console.error(e); process.exitCode = 1; });`,
-      join(PKG, 'dist'),
-    ],
-    ROOT,
+/** A consumer's TypeScript: the root, both subpaths, and a switch that narrows on `code`. */
+const CONSUMER_TS = `
+import { WebsocketAPIClient, type KucoinWsApiError, type WSAPIOrderResponse } from 'kucoin-wsapi-rx';
+import { startSimulator, type Simulator } from 'kucoin-wsapi-rx/simulator';
+import { DecimalString } from 'kucoin-wsapi-rx/codecs';
+
+export async function order(sim: Simulator): Promise<WSAPIOrderResponse> {
+  const client = new WebsocketAPIClient({ testnet: true, wsBaseUrl: sim.url, attachEventListeners: false });
+  const placed = await client.submitNewSpotOrder({ side: 'buy', symbol: 'BTC-USDT', type: 'limit', price: '1', size: '1' });
+  await client.close();
+  return placed.data;
+}
+
+export function explain(error: KucoinWsApiError): string {
+  switch (error.code) {
+    case 'REQUEST_TIMEOUT':
+      return error.sent ? 'outcome unknown' : 'not sent';
+    case 'VALIDATION_FAILED':
+      return error.issues.map((i) => i.field).join();
+    default:
+      return error.msg;
+  }
+}
+
+export const decimal: boolean = DecimalString.is('1.5');
+export const start: typeof startSimulator = startSimulator;
+`;
+
+const MODES = {
+  node16: { module: 'node16', moduleResolution: 'node16' },
+  bundler: { module: 'esnext', moduleResolution: 'bundler' },
+  node10: { module: 'commonjs', moduleResolution: 'node10' },
+} as const;
+
+let out: string;
+let tarball: string;
+let packed: { name: string; files: { path: string }[] };
+const installs: Record<'esm' | 'cjs', Run> = {} as Record<'esm' | 'cjs', Run>;
+
+/** An empty app of the given module type with the tarball and rxjs (its peer) installed. */
+async function app(kind: 'esm' | 'cjs'): Promise<void> {
+  const dir = join(out, kind);
+  mkdirSync(dir);
+  const type = kind === 'esm' ? 'module' : 'commonjs';
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `${kind}-app`, private: true, type }));
+  installs[kind] = await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'rxjs@^7.8.0'],
+    dir,
   );
-  expect(built).toMatchObject({ code: 0, stderr: '' });
+  writeFileSync(join(dir, 'consumer.ts'), CONSUMER_TS);
+  for (const [mode, options] of Object.entries(MODES)) {
+    const compilerOptions = {
+      ...options,
+      target: 'es2022',
+      // rxjs' and the package's declarations name setTimeout and Blob: a browser app's lib (a
+      // Node app has them from @types/node).
+      lib: ['es2022', 'dom'],
+      types: [],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false, // the package's declarations (and rxjs', io-ts') are checked too
+      skipDefaultLibCheck: true,
+    };
+    writeFileSync(
+      join(dir, `tsconfig.${mode}.json`),
+      JSON.stringify({ compilerOptions, files: ['consumer.ts'] }),
+    );
+  }
+}
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'kucoin-wsapi-rx-package-'));
+  const pack = await run('npm', ['pack', '--json', '--pack-destination', out], ROOT);
+  expect(pack.code).toBe(0);
+  // prepack's build logs before the JSON; the JSON is the last thing printed.
+  const json = pack.stdout.slice(pack.stdout.lastIndexOf('\n[') + 1);
+  [packed] = JSON.parse(json) as (typeof packed)[];
+  tarball = join(out, `${packed.name}-0.1.0.tgz`);
+  await Promise.all([app('esm'), app('cjs')]);
   writeFileSync(
-    join(PKG, 'esm.mjs'),
+    join(out, 'esm', 'order.mjs'),
     `import { WebsocketAPIClient } from 'kucoin-wsapi-rx';
      import { startSimulator } from 'kucoin-wsapi-rx/simulator';
      ${ORDER_FLOW}`,
   );
   writeFileSync(
-    join(PKG, 'cjs.cjs'),
+    join(out, 'cjs', 'order.cjs'),
     `const { WebsocketAPIClient } = require('kucoin-wsapi-rx');
      const { startSimulator } = require('kucoin-wsapi-rx/simulator');
      (async () => { ${ORDER_FLOW} })();`,
   );
   writeFileSync(
-    join(PKG, 'app.mjs'),
+    join(out, 'esm', 'browser.mjs'),
     `import { WebsocketAPIClient } from 'kucoin-wsapi-rx';
      new WebsocketAPIClient({ wsBaseUrl: 'ws://127.0.0.1:8899' }).state$.subscribe(console.log);`,
   );
-}, 60_000);
+  writeFileSync(
+    join(out, 'esm', 'one-error.mjs'),
+    `import { RateLimitError } from 'kucoin-wsapi-rx';
+     console.log(new RateLimitError({ code: '429000', msg: '', reset: 1, receivedAt: 0 }).code);`,
+  );
+}, 420_000);
 
-describe('the built package', () => {
-  it.each(['esm.mjs', 'cjs.cjs'])(
-    '%s: imports it by name and places an order with testnet: true',
-    async (file) => {
-      const r = await node([file]);
-      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(JSON.parse(r.stdout)).toEqual({
-        code: '200000',
-        orderId: expect.stringMatching(/^[0-9a-f]{24}$/),
-        simulator: 'function',
-      });
+afterAll(() => {
+  if (out !== undefined) rmSync(out, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('holds the build, the licence, the changelog and the readme, and no install script', () => {
+    const files = packed.files.map((f) => f.path);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'LICENSE',
+        'CHANGELOG.md',
+        'README.md',
+        'package.json',
+        'dist/index.js',
+        'dist/index.mjs',
+        'dist/index.d.ts',
+        'dist/index.d.mts',
+        'dist/simulator/index.d.mts',
+        'dist/codecs/index.d.mts',
+        'dist/cli/simulator.js',
+      ]),
+    );
+    expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(
+      expect.not.arrayContaining([expect.stringMatching(/^(src|spec|bench|examples)\//)]),
+    );
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) {
+      expect(manifest.scripts[hook]).toBeUndefined();
+    }
+    // Bundled into dist (its declarations too), so not a dependency.
+    expect(manifest.dependencies['rxjs-websockets']).toBeUndefined();
+  });
+
+  it('@arethetypeswrong/cli finds no problem in any resolution mode', async () => {
+    const r = await node([ATTW, '--format', 'json', tarball], ROOT);
+    const report = JSON.parse(r.stdout) as { problems: Record<string, unknown[]> };
+    expect(report.problems).toEqual({});
+    expect(r.code).toBe(0);
+  }, 120_000);
+});
+
+describe.each(['esm', 'cjs'] as const)('installed into an empty %s app', (kind) => {
+  it('installs without running any install script', () => {
+    const r = installs[kind];
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/install-scripts|prepare|postinstall/);
+  });
+
+  // A few seconds each on a quiet machine: the declarations of the package, rxjs and io-ts are
+  // checked too (skipLibCheck: false).
+  it.each(Object.keys(MODES))(
+    'type-checks under moduleResolution %s',
+    async (mode) => {
+      const r = await node([TSC, '-p', `tsconfig.${mode}.json`], join(out, kind));
+      expect({ code: r.code, output: `${r.stdout}${r.stderr}` }).toEqual({ code: 0, output: '' });
     },
+    180_000,
   );
 
-  it('bundles for the browser without the simulator or Node built-ins', async () => {
+  it('imports it by name and places an order with testnet: true', async () => {
+    const r = await node([kind === 'esm' ? 'order.mjs' : 'order.cjs'], join(out, kind));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      code: '200000',
+      orderId: expect.stringMatching(/^[0-9a-f]{24}$/),
+      simulator: 'function',
+    });
+  }, 60_000);
+});
+
+describe('bundled from the installed package', () => {
+  async function bundled(entry: string, minify = false): Promise<{ text: string; warnings: string[] }> {
     const result = await bundle({
-      entryPoints: [join(PKG, 'app.mjs')],
-      absWorkingDir: PKG,
+      entryPoints: [join(out, 'esm', entry)],
+      absWorkingDir: join(out, 'esm'),
       bundle: true,
+      minify,
       platform: 'browser',
       format: 'esm',
       write: false,
       logLevel: 'silent',
     });
-    const text = result.outputFiles[0].text;
-    expect(result.warnings.map((w) => w.text)).toEqual([]);
+    return { text: result.outputFiles[0].text, warnings: result.warnings.map((w) => w.text) };
+  }
+
+  it('for the browser: without the simulator or Node built-ins', async () => {
+    const { text, warnings } = await bundled('browser.mjs');
+    expect(warnings).toEqual([]);
     expect(text).toContain('WebsocketAPIClient');
     expect(text).not.toContain('WebSocketServer');
     expect(text).not.toContain('kucoin-wsapi-sim:demo');
+  });
+
+  it('tree-shaken (sideEffects: false): one error class does not bring the client', async () => {
+    const { text, warnings } = await bundled('one-error.mjs', true);
+    expect(warnings).toEqual([]);
+    expect(text).toContain('429000');
+    expect(text).not.toContain('wsApiSpotV1'); // the client's connections
+    expect(text).not.toContain('SubmitHFOrderRequest'); // nor the codecs
+    // 84 KB minified before sideEffects: false.
+    expect(Buffer.byteLength(text)).toBeLessThan(8_000);
   });
 });

@@ -26,8 +26,8 @@ export const CODES = {
 
 export type GatewayCode = (typeof CODES)[keyof typeof CODES];
 
-/** Codes that mean the credentials or the handshake were refused: retrying cannot help. */
-export const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set([
+/** The codes of AUTH_FAILURE_CODES. */
+const AUTH_FAILURES = [
   CODES.TIMESTAMP_OFF,
   CODES.KEY_NOT_EXISTS,
   CODES.WRONG_PASSPHRASE,
@@ -37,4 +37,14 @@ export const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set([
   CODES.SESSION_SIGN_WRONG,
   CODES.UNKNOWN_PARTNER,
   CODES.WRONG_PARTNER_SIGN,
-]);
+] as const;
+
+/** A code that refuses the credentials or the handshake (AuthenticationError's codes). */
+export type AuthFailureCode = (typeof AUTH_FAILURES)[number];
+
+/** Codes that mean the credentials or the handshake were refused: retrying cannot help. */
+export const AUTH_FAILURE_CODES: ReadonlySet<string> = new Set(AUTH_FAILURES);
+
+export function isAuthFailureCode(code: string): code is AuthFailureCode {
+  return AUTH_FAILURE_CODES.has(code);
+}

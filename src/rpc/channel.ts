@@ -8,6 +8,7 @@ import {
   ProtocolError,
   RateLimitError,
   TimeoutError,
+  isGatewayErrorCode,
   type WsApiError,
 } from '../errors';
 import type { WSAPIWsKey } from '../operations';
@@ -284,23 +285,27 @@ export class RpcChannel {
   }
 
   private gatewayError(call: WsApiCall, response: WSAPIResponse): WsApiError {
+    const { code } = response;
     const details = {
-      code: response.code,
-      msg: response.msg ?? '',
       op: call.op,
       requestId: call.id,
       clientOid: call.clientOid,
       clientOids: call.clientOids,
       response,
     };
-    if (response.code === CODES.TOO_MANY_REQUESTS) {
+    if (code === CODES.TOO_MANY_REQUESTS) {
       return new RateLimitError({
         ...details,
+        code,
+        msg: response.msg ?? '',
         reset: response.rateLimit?.reset ?? 0,
         receivedAt: Date.now(),
       });
     }
-    return new GatewayError(details);
+    // Gateway codes are digits; anything else is not an answer the client can classify.
+    if (!isGatewayErrorCode(code))
+      return new ProtocolError(`answer code ${JSON.stringify(code)} is not digits`, details);
+    return new GatewayError({ ...details, code, msg: response.msg ?? '' });
   }
 
   /** A known call got an answer of the wrong shape: fail it, report the frame. */

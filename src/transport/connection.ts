@@ -12,7 +12,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import makeWebSocketObservable, { type GetWebSocketResponses } from 'rxjs-websockets';
-import { AUTH_FAILURE_CODES } from '../codecs/codes';
+import { isAuthFailureCode } from '../codecs/codes';
 import { SessionChallenge, Welcome } from '../codecs/envelope';
 import { MAX_TEXT_CHARS, printable } from '../codecs/report';
 import { AuthenticationError, ConfigurationError, ProtocolError, type WsApiError } from '../errors';
@@ -99,7 +99,7 @@ function isFatal(error: unknown): boolean {
 
 /** An error frame without an id: the gateway refusing the connection or the session. */
 function refusal(code: string, msg: string): Error {
-  return AUTH_FAILURE_CODES.has(code)
+  return isAuthFailureCode(code)
     ? new AuthenticationError({ code, msg })
     : new Error(`gateway refused the session: ${printable(code)} ${printable(msg)}`.trimEnd());
 }
@@ -356,7 +356,7 @@ export class Connection {
     if (typeof frame.code === 'string' && id === undefined) {
       // An error about the connection itself rather than a request.
       const msg = typeof frame.msg === 'string' ? frame.msg : '';
-      if (AUTH_FAILURE_CODES.has(frame.code)) {
+      if (isAuthFailureCode(frame.code)) {
         this.failSession?.(new AuthenticationError({ code: frame.code, msg }));
         return;
       }
