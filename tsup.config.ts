@@ -27,7 +27,9 @@ export default defineConfig({
   splitting: true,
   // Each format gets its own declarations: .d.ts for require, .d.mts for import.
   // rxjs-websockets' types are bundled too: it is not a dependency of the package.
-  dts: { resolve: ['rxjs-websockets'], entry: PUBLIC },
+  // The client is AsyncDisposable (`await using`): its declarations name Symbol.asyncDispose,
+  // which TypeScript knows from lib esnext.disposable (Node apps also get it from @types/node).
+  dts: { resolve: ['rxjs-websockets'], entry: PUBLIC, banner: '/// <reference lib="esnext.disposable" />' },
   target: 'node20',
   sourcemap: true,
   clean: true,

@@ -28,7 +28,7 @@ describe('gateway text in errors and logs', () => {
           JSON.stringify({
             id: frame.id,
             op: frame.op,
-            code: `400100${FORGED}`,
+            code: '400100',
             msg: `${HUGE}${FORGED}`,
             inTime: 1,
             outTime: 2,

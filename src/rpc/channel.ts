@@ -304,7 +304,7 @@ export class RpcChannel {
     }
     // Gateway codes are digits; anything else is not an answer the client can classify.
     if (!isGatewayErrorCode(code))
-      return new ProtocolError(`answer code ${JSON.stringify(code)} is not digits`, details);
+      return new ProtocolError(`answer code ${printable(code)} is not digits`, details);
     return new GatewayError({ ...details, code, msg: response.msg ?? '' });
   }
 
