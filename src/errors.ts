@@ -195,9 +195,7 @@ export class TimeoutError extends WsApiError {
       details.msg ??
       (details.sent
         ? `no answer within ${details.timeoutMs} ms, outcome unknown`
-        : details.cause instanceof Error
-          ? `not sent within ${details.timeoutMs} ms (no ready connection${link})`
-          : `not sent within ${details.timeoutMs} ms (no ready connection, or its send buffer full)`);
+        : `not sent within ${details.timeoutMs} ms (no ready connection${link})`);
     super(`${details.op ?? 'request'} timed out: ${msg}`, {
       ...details,
       code: CLIENT_ERROR_CODES.TIMEOUT,

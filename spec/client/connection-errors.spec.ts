@@ -114,7 +114,7 @@ describe('a call that times out unsent names the last connection error', () => {
     expect(error).toMatchObject({ name: 'TimeoutError', sent: false });
     expect((error as Error).cause).toBeUndefined();
     expect((error as Error).message).toBe(
-      'spot.order timed out: not sent within 250 ms (no ready connection, or its send buffer full)',
+      'spot.order timed out: not sent within 250 ms (no ready connection)',
     );
     expect(client.stateOf('wsApiSpotV1').status).toBe('connecting');
   });

@@ -49,6 +49,12 @@ describe('a gateway that stops reading', () => {
       outcomes.length = 0;
       const timedOut = errors.filter((e) => e instanceof TimeoutError) as TimeoutError[];
       const written = timedOut.filter((e) => e.sent).length;
+      // The link stayed ready: an unsent call says the send buffer (or the gate) held it back.
+      const heldBack = timedOut.find((e) => !e.sent);
+      expect(heldBack?.message).toMatch(
+        /not sent within \d+ ms \(held back by the rate-limit gate or a full send buffer\)$/,
+      );
+      expect(heldBack?.cause).toBeUndefined();
       errors.length = 0;
       timedOut.length = 0;
       const after = await retainedBytes();

@@ -269,15 +269,21 @@ export class RpcChannel {
   private expire(call: WsApiCall): void {
     const sent = call.sentAt !== undefined;
     if (sent) this.gate?.released();
+    const timeoutMs = this.pending.timeoutMs;
+    // Unsent with a ready link: the gate or a full send buffer held it back, not the link.
+    const heldBack = !sent && this.link.ready;
     call.reject(
       new TimeoutError({
         op: call.op,
         requestId: call.id,
         clientOid: call.clientOid,
         clientOids: call.clientOids,
-        timeoutMs: this.pending.timeoutMs,
+        timeoutMs,
         sent,
-        cause: sent ? undefined : this.linkError,
+        cause: sent || heldBack ? undefined : this.linkError,
+        msg: heldBack
+          ? `not sent within ${timeoutMs} ms (held back by the rate-limit gate or a full send buffer)`
+          : undefined,
       }),
     );
     // Amortised O(1): each queue slot is passed over once.
