@@ -81,10 +81,14 @@ describe('refused connections', () => {
       expect(r.ceiling).toBe(Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** i));
       expect(r.retryInMs).toBeGreaterThanOrEqual(0);
       expect(r.retryInMs).toBeLessThanOrEqual(r.ceiling);
-      // The client waited what it announced: not sooner (Date.now() has 1 ms steps), not much later.
+      // The client waited what it announced: never sooner (Date.now() has 1 ms steps).
       expect(r.gapMs).toBeGreaterThanOrEqual(r.retryInMs - 1);
-      expect(r.gapMs).toBeLessThanOrEqual(r.retryInMs + SCHEDULING_MARGIN_MS);
     });
+    // …and not much later. A loaded runner can hold one timer back well past any margin, so
+    // this is asked of three attempts in four: a client that waits longer than it says (a
+    // second timer, a delay added twice) is late on all of them.
+    const onTime = rows.filter((r) => r.gapMs <= r.retryInMs + SCHEDULING_MARGIN_MS).length;
+    expect(onTime).toBeGreaterThanOrEqual(Math.ceil(rows.length * 0.75));
     // The delays grow: attempts 5–8 (ceiling 160 ms) together wait longer than attempts 1–2
     // can at most (10 + 20 ms). With full jitter this fails with probability < 1e-4.
     const sum = (from: number, to: number) =>
