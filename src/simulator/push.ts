@@ -9,6 +9,7 @@ import type { ResolvedOptions } from './options';
 import { PushSession, type PushSessionHost } from './push-session';
 import type { PushTokens } from './push-tokens';
 import { safeDelay } from '../safe-delay';
+import { closeSockets } from './close-sockets';
 
 /** The path of the push endpoint handed out by `bullet-private`. */
 export const PUSH_PATH = '/push/v1';
@@ -17,9 +18,6 @@ const TOPIC_OF: Record<PushMarket, string> = {
   spot: '/spotMarket/tradeOrdersV2',
   futures: '/contractMarket/tradeOrders',
 };
-
-/** How long `close()` lets clients answer the close frame before cutting their sockets. */
-const CLOSE_GRACE_MS = 100;
 
 /** One push session as `sim.pushSessions()` reports it. */
 export interface PushSessionInfo {
@@ -210,24 +208,7 @@ export class PushHub implements PushSessionHost {
     clearInterval(this.sweeper);
     for (const apiKey of this.listening) this.exchange.onOrderEvents?.(apiKey, undefined);
     this.listening.clear();
-    const closed = [...this.sockets].map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          if (ws.readyState === ws.CLOSED) return resolve();
-          ws.once('close', () => resolve());
-          ws.close(1001, 'simulator closing');
-        }),
-    );
-    if (closed.length > 0) {
-      let grace: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(closed),
-        new Promise<void>((r) => (grace = setTimeout(r, CLOSE_GRACE_MS))),
-      ]);
-      clearTimeout(grace);
-      for (const ws of this.sockets) ws.terminate();
-      await Promise.all(closed);
-    }
+    await closeSockets(this.sockets);
     this.wss.close();
   }
 }

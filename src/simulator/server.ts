@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CODES } from '../codecs/codes';
 import { safeDelay } from '../safe-delay';
+import { closeSockets } from './close-sockets';
 import { UrlVerifier } from './auth';
 import { sessionLimitMessage } from './codes';
 import type { ExchangeApi } from './exchange/types';
@@ -20,9 +21,6 @@ import { connectionError, sendThenClose, Session, type SessionHost } from './ses
 
 /** The only path the gateway serves (docs/protocol.md §1). */
 export const WS_PATH = '/v1/private';
-
-/** How long `close()` lets clients answer the close frame before cutting their sockets. */
-const CLOSE_GRACE_MS = 100;
 
 /** Connections held while paused, at most; later ones are cut at once (bounded memory). */
 const MAX_PENDING_CONNECTIONS = 1_000;
@@ -305,24 +303,7 @@ export class Gateway implements SessionHost {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.pendingConnections = [];
-    const closed = [...this.sockets].map(
-      (socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.readyState === socket.CLOSED) return resolve();
-          socket.once('close', () => resolve());
-          socket.close(1001, 'simulator closing');
-        }),
-    );
-    if (closed.length > 0) {
-      let grace: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(closed),
-        new Promise<void>((r) => (grace = setTimeout(r, CLOSE_GRACE_MS))),
-      ]);
-      clearTimeout(grace);
-      for (const socket of this.sockets) socket.terminate();
-      await Promise.all(closed);
-    }
+    await closeSockets(this.sockets);
     await this.push.close();
     this.wss.close();
     for (const raw of this.upgradeSockets) raw.destroy();
