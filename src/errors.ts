@@ -119,10 +119,13 @@ export class GatewayError extends WsApiError {
   declare readonly code: GatewayErrorCode;
 
   constructor(details: WsApiErrorDetails & { code: GatewayErrorCode }) {
-    super(
-      `${details.op ?? 'request'} failed: ${printable(details.code)} ${printable(details.msg)}`.trimEnd(),
-      details,
-    );
+    // The gateway's text, cut and escaped: it reaches log lines (`error.msg` too). The whole
+    // envelope stays in `response`.
+    const msg = printable(details.msg);
+    super(`${details.op ?? 'request'} failed: ${printable(details.code)} ${msg}`.trimEnd(), {
+      ...details,
+      msg,
+    });
   }
 }
 
@@ -136,10 +139,10 @@ export class RateLimitError extends WsApiError {
   readonly resetAt: number;
 
   constructor(details: WsApiErrorDetails & { code: '429000'; reset: number; receivedAt: number }) {
-    super(
-      `${details.op ?? 'request'} refused: too many requests, quota resets in ${details.reset} ms`,
-      details,
-    );
+    super(`${details.op ?? 'request'} refused: too many requests, quota resets in ${details.reset} ms`, {
+      ...details,
+      msg: printable(details.msg),
+    });
     this.reset = details.reset;
     this.resetAt = details.receivedAt + details.reset;
   }
@@ -240,7 +243,8 @@ export class AuthenticationError extends WsApiError {
   declare readonly code: AuthFailureCode;
 
   constructor(details: WsApiErrorDetails & { code: AuthFailureCode }) {
-    super(`authentication refused: ${printable(details.code)} ${printable(details.msg)}`.trimEnd(), details);
+    const msg = printable(details.msg);
+    super(`authentication refused: ${printable(details.code)} ${msg}`.trimEnd(), { ...details, msg });
   }
 }
 
@@ -248,14 +252,28 @@ export class AuthenticationError extends WsApiError {
 export class ClientClosedError extends WsApiError {
   override name = 'ClientClosedError';
   declare readonly code: typeof CLIENT_ERROR_CODES.CLOSED;
+  /**
+   * Whether the request had been written before the client closed. `true`: the gateway may
+   * have acted on it, so its outcome is unknown, as for DisconnectedError: reconcile by
+   * `clientOid`. `false`: it was never written.
+   */
+  readonly sent: boolean;
 
-  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { reason?: string }) {
-    const msg = details.reason === undefined ? 'client closed' : `client closed: ${details.reason}`;
-    super(details.op === undefined ? msg : `${details.op} failed: ${msg}`, {
+  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { reason?: string; sent?: boolean }) {
+    const sent = details.sent === true;
+    const closed = details.reason === undefined ? 'client closed' : `client closed: ${details.reason}`;
+    const msg = sent ? `${closed} after the request was written, outcome unknown` : closed;
+    const oid = sent && details.clientOid ? ` (clientOid ${details.clientOid})` : '';
+    super(details.op === undefined ? msg : `${details.op} failed: ${msg}${oid}`, {
       ...details,
       code: CLIENT_ERROR_CODES.CLOSED,
       msg,
     });
+    this.sent = sent;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), sent: this.sent };
   }
 }
 

@@ -57,6 +57,29 @@ describe('close()', () => {
     expect(sim.sessions()).toHaveLength(0);
   });
 
+  it('says which calls were written: sent: true (outcome unknown, with clientOid) against sent: false for queued ones', async () => {
+    const client = makeClient();
+    await client.connect();
+    sim.faults.pause(); // written calls stay unanswered
+    const written = Array.from({ length: 20 }, () => client.submitNewSpotOrder(limitBuy()));
+    expect(written.every((c) => c.sent)).toBe(true);
+    const futures = client.submitFuturesOrder({ side: 'buy', symbol: 'XBTUSDTM', price: '20000', size: 1 });
+    expect(futures.sent).toBe(false); // its connection is still opening
+    const settled = [...written, futures].map(settle);
+    await client.close();
+    const outcomes = await Promise.all(settled);
+    for (const [i, e] of outcomes.slice(0, written.length).entries()) {
+      expect(e).toBeInstanceOf(ClientClosedError);
+      expect(e).toMatchObject({ sent: true, clientOid: written[i].clientOid });
+      expect((e as Error).message).toBe(
+        `spot.order failed: client closed after the request was written, outcome unknown (clientOid ${written[i].clientOid})`,
+      );
+    }
+    expect(outcomes.at(-1)).toMatchObject({ sent: false, message: 'futures.order failed: client closed' });
+    expect((outcomes[0] as ClientClosedError).toJSON()).toMatchObject({ sent: true });
+    sim.faults.resume();
+  });
+
   it('later calls and connect() reject with ClientClosedError; close() is idempotent', async () => {
     const client = makeClient();
     await client.submitNewSpotOrder(limitBuy());

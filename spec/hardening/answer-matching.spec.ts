@@ -42,4 +42,21 @@ describe('answers are matched by id and op', () => {
     expect(exceptions).toEqual([a, b]);
     expect(client.stateOf('wsApiSpotV1').status).toBe('ready');
   });
+
+  it('an answer whose code is not digits fails the call with a ProtocolError and an exception event, as other malformed answers', async () => {
+    gateway = await startHostileGateway({
+      onFrame: (frame, { socket }) =>
+        socket.send(
+          answerOf(frame, frame.op === 'ping' ? {} : { code: 'bad\ncode', msg: 'no', data: undefined }),
+        ),
+    });
+    const client = gateway.client({ requestTimeoutMs: 20_000 });
+    const exceptions: Error[] = [];
+    client.exceptions$.subscribe((e) => exceptions.push(e.error));
+    const call = client.submitNewSpotOrder(order('bad-code'));
+    const error = await settle(call);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as Error).message).toBe('malformed frame: answer code bad\\u000acode is not digits');
+    expect(exceptions).toEqual([error]);
+  });
 });

@@ -103,13 +103,16 @@ describe('kucoin-wsapi-sim', () => {
     }
   });
 
-  it('exits 2 with usage on a bad argument', async () => {
-    const child = run(['--mode', 'turbo']);
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    expect(await exited(child)).toBe(2);
-    expect(err).toMatch(/--mode/);
-    expect(err).toMatch(/usage/);
+  it.each([
+    [['--mode', 'turbo'], /--mode/],
+    [['--port', '99999'], /--port must be between 0 and 65535/],
+    [['--rate-limit', '0/0'], /--rate-limit must be between 1 and/],
+    [['--rate-limit', '10/0'], /--rate-limit must be between 1 and/],
+  ])('exits 2 with usage on a bad argument: %j', async (args, why) => {
+    const { code, stdout, stderr } = await finished(args);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toMatch(why);
+    expect(stderr).toMatch(/usage/);
   });
 
   it('--help lists every flag the parser accepts, and exits 0', async () => {
@@ -122,6 +125,7 @@ describe('kucoin-wsapi-sim', () => {
       expect(stdout).toMatch(/^kucoin-wsapi-sim \d+\.\d+\.\d+\S*: /);
       for (const a of accepted) expect(stdout).toMatch(new RegExp(`(^|[ ,])${a}\\b`, 'm'));
       expect(stdout).toMatch(/SIGINT/);
+      expect(stdout).toMatch(/--json .*\{ url, restUrl, port, demoAccount \}/);
     }
   });
 

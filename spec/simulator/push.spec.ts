@@ -76,6 +76,11 @@ describe('connect', () => {
     const none = await PushClient.open(server.endpoint);
     closeMe.push(none);
     expect((await none.waitFor((f) => f.type === 'error')).code).toBe(401);
+    // A good token given twice is refused too, as REST refuses a repeated parameter.
+    const { token } = await pushOf(s);
+    const twice = await PushClient.open(`${server.endpoint}?token=${token}&token=${token}&connectId=y`);
+    closeMe.push(twice);
+    expect(await twice.waitFor((f) => f.type === 'error')).toMatchObject({ id: 'y', code: 401 });
   });
 
   it('faults.expireTokens: open sessions get the 401 error and a close; old tokens are refused', async () => {

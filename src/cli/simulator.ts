@@ -23,7 +23,7 @@ const FLAGS: ReadonlyArray<readonly [flag: string, what: string]> = [
     'full: the matching engine answers (default); ack: every valid request succeeds at once',
   ],
   ['--rate-limit LIMIT[/WINDOW_MS]', 'requests per API key per window (default 1600/30000)'],
-  ['--json', 'print one JSON line { url, port, demoAccount } instead of the text'],
+  ['--json', 'print one JSON line { url, restUrl, port, demoAccount } instead of the text'],
   ['-h, --help', 'print this help and exit'],
   ['-v, --version', 'print the version and exit'],
 ];
@@ -45,9 +45,11 @@ type Cli =
   | { readonly action: 'run'; readonly options: SimulatorOptions; readonly json: boolean }
   | { readonly action: 'help' | 'version' };
 
-function integer(flag: string, text: string | undefined): number {
+function integer(flag: string, text: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (text === undefined || !/^\d+$/.test(text)) throw new Error(`${flag} needs a whole number`);
-  return Number(text);
+  const n = Number(text);
+  if (n < min || n > max) throw new Error(`${flag} must be between ${min} and ${max}`);
+  return n;
 }
 
 /** Parses argv (without node and the script). Throws with a readable message on bad input. */
@@ -59,7 +61,7 @@ export function parseArgs(argv: readonly string[]): Cli {
     const value = (): string | undefined => inline ?? argv[++i];
     switch (flag) {
       case '--port':
-        options.port = integer(flag, value());
+        options.port = integer(flag, value(), 0, 65_535);
         break;
       case '--host':
         options.host = value();
@@ -77,8 +79,8 @@ export function parseArgs(argv: readonly string[]): Cli {
       case '--rate-limit': {
         const [limit, windowMs] = (value() ?? '').split('/');
         options.rateLimit = {
-          limit: integer(flag, limit),
-          windowMs: windowMs === undefined ? 30_000 : integer(flag, windowMs),
+          limit: integer(flag, limit, 1),
+          windowMs: windowMs === undefined ? 30_000 : integer(flag, windowMs, 1),
         };
         break;
       }

@@ -576,6 +576,7 @@ export class WebsocketAPIClient {
       clientOids: call?.clientOids,
       reason: this.closed?.why,
       cause: reason,
+      sent: call?.sent,
     });
   }
 

@@ -166,7 +166,10 @@ export class RpcChannel {
       if (call.spec.response.is(response.data)) call.resolve(response);
       else this.malformed(call, `${call.op} data`, call.spec.response.decode(response.data), raw, response);
     } else {
-      call.reject(this.gatewayError(call, response));
+      const error = this.gatewayError(call, response);
+      // A code that is not digits is a malformed answer: reported like the others.
+      if (error instanceof ProtocolError) this.fail(call, error, raw);
+      else call.reject(error);
     }
     if (this.outlets.wantsResponses()) this.outlets.response(response);
   }

@@ -98,7 +98,9 @@ export class PushHub implements PushSessionHost {
     ws.on('close', () => this.sockets.delete(ws));
     ws.on('error', () => undefined);
     const connectId = query.get('connectId') ?? this.ids.nextHex().slice(0, 16);
-    const apiKey = this.tokens.accountOf(query.get('token') ?? '', this.clock());
+    // A repeated token is refused, as REST refuses repeated parameters.
+    const tokens = query.getAll('token');
+    const apiKey = tokens.length === 1 ? this.tokens.accountOf(tokens[0], this.clock()) : undefined;
     const session = new PushSession(this, ws, raw, connectId, apiKey ?? '', this.counterOf(apiKey ?? ''));
     if (apiKey === undefined) return session.expire();
     let mine = this.byKey.get(apiKey);
