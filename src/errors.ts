@@ -250,8 +250,9 @@ export class NetworkError extends WsApiError {
 
 /**
  * The gateway refused the credentials or the session signature (e.g. 400003 unknown key,
- * 400004 wrong passphrase, 400005 wrong signature, 400002 clock off). On the WS API the client
- * closes; a REST call (`lookupOrder`) just rejects.
+ * 400004 wrong passphrase, 400005 wrong signature, or 400002 clock off when measuring the
+ * server clock and signing again did not help). On the WS API the client closes; a REST call
+ * (`lookupOrder`) just rejects.
  */
 export class AuthenticationError extends WsApiError {
   override name = 'AuthenticationError';

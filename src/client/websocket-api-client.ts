@@ -240,6 +240,7 @@ export class WebsocketAPIClient {
         maxBufferedBytes: this.settings.maxBufferedBytes,
         onFatal: (error) => void this.shutdown(error, wsKey),
         messages: this.messages,
+        resyncClock: (refusal) => this.resyncClock(refusal),
       });
       connection.listener = channel;
       channel.attach(connection);
@@ -613,6 +614,30 @@ export class WebsocketAPIClient {
       futuresBaseUrl: s.futuresRestBaseUrl ?? (simulator as string),
       signer,
     };
+  }
+
+  /**
+   * After a 400002 refusal of the WS API: measures the server clock on the spot REST host so
+   * that the next attempt is signed with it. Rejects with the refusal (the measurement's
+   * failure as cause) when it cannot, which closes the client as before.
+   */
+  private resyncClock(refusal: AuthenticationError): Promise<void> {
+    return this.rest.measureClock('spot').then(
+      (offsetMs) => {
+        this.log?.(
+          'warn',
+          `clock: the gateway refused the timestamp (${refusal.code}); signing with the server clock, ${offsetMs} ms from this one`,
+          { code: refusal.code, clockOffsetMs: offsetMs },
+        );
+      },
+      (cause: unknown) => {
+        throw new AuthenticationError({
+          code: refusal.code,
+          msg: `${refusal.msg} (the server clock could not be read to correct it)`,
+          cause,
+        });
+      },
+    );
   }
 
   /** A call rejected before anything was sent. */
