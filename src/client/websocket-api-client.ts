@@ -206,6 +206,12 @@ export class WebsocketAPIClient {
       clock: this.clock,
       fetch: fetchFn,
       timeoutMs: this.settings.restTimeoutMs,
+      onClockCorrected: (offsetMs) =>
+        this.log?.(
+          'warn',
+          `clock: the exchange refused a timestamp (400002); signing with the server clock, ${offsetMs} ms from this one`,
+          { code: '400002', clockOffsetMs: offsetMs },
+        ),
     });
     this.gate = this.settings.rateLimitGate ? new RateLimitGate() : undefined;
 
@@ -622,14 +628,8 @@ export class WebsocketAPIClient {
    * failure as cause) when it cannot, which closes the client as before.
    */
   private resyncClock(refusal: AuthenticationError): Promise<void> {
-    return this.rest.measureClock('spot').then(
-      (offsetMs) => {
-        this.log?.(
-          'warn',
-          `clock: the gateway refused the timestamp (${refusal.code}); signing with the server clock, ${offsetMs} ms from this one`,
-          { code: refusal.code, clockOffsetMs: offsetMs },
-        );
-      },
+    return this.rest.correctClock('spot').then(
+      () => undefined,
       (cause: unknown) => {
         throw new AuthenticationError({
           code: refusal.code,

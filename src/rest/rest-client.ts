@@ -41,6 +41,8 @@ export interface RestClientConfig {
   readonly fetch: FetchFunction;
   /** From sending a request to having read its whole answer, at most (ms). */
   readonly timeoutMs: number;
+  /** Told the new offset each time a 400002 refusal made the client measure the server clock. */
+  readonly onClockCorrected?: (offsetMs: number) => void;
 }
 
 /** One REST request. */
@@ -130,6 +132,13 @@ export class RestClient {
     return this.config.clock.measure(() => this.serverTime(base));
   }
 
+  /** After a 400002 refusal: measures the server clock (as `measureClock`) and says so. */
+  async correctClock(base: RestBase): Promise<number> {
+    const offsetMs = await this.measureClock(base);
+    this.config.onClockCorrected?.(offsetMs);
+    return offsetMs;
+  }
+
   /**
    * A token for the private push channel (`POST /api/v1/bullet-private`): the spot host's for
    * spot and margin topics, the futures host's for futures topics.
@@ -154,7 +163,7 @@ export class RestClient {
     const reply = await this.send(request);
     if (!request.signed || reply.code !== CODES.TIMESTAMP_OFF) return reply;
     try {
-      await this.measureClock(request.base);
+      await this.correctClock(request.base);
     } catch (cause) {
       throw new AuthenticationError({
         code: CODES.TIMESTAMP_OFF,
