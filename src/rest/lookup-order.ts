@@ -1,4 +1,3 @@
-import { isLeft } from 'fp-ts/lib/Either';
 import type * as t from 'io-ts';
 import { CODES } from '../codecs/codes';
 import { strictObject } from '../codecs/object';
@@ -56,7 +55,7 @@ function validated(params: unknown): LookupOrderParams {
     const copy: unknown =
       typeof params === 'object' && params !== null && !Array.isArray(params) ? { ...params } : params;
     const decoded = LookupOrderParams.decode(copy);
-    if (!isLeft(decoded)) return decoded.right;
+    if (decoded._tag === 'Right') return decoded.right;
     issues = toIssues(decoded.left);
     const oid = (copy as { clientOid?: unknown } | null)?.clientOid;
     clientOid = typeof oid === 'string' && ClientOid.is(oid) ? oid : undefined;

@@ -1,4 +1,3 @@
-import { isLeft } from 'fp-ts/lib/Either';
 import type * as t from 'io-ts';
 import { AUTH_FAILURE_CODES, CODES, isAuthFailureCode } from '../codecs/codes';
 import { formatIssues, toIssues } from '../codecs/report';
@@ -205,7 +204,7 @@ export class RestClient {
   /** `data` checked by `codec`, or a ProtocolError naming the fields that are wrong. */
   decode<A>(request: RestRequest, data: unknown, codec: t.Decoder<unknown, A>): A {
     const decoded = codec.decode(data);
-    if (isLeft(decoded)) {
+    if (decoded._tag === 'Left') {
       throw new ProtocolError(
         `${request.method} ${request.target.split('?', 1)[0]} answered data that does not fit: ${formatIssues(toIssues(decoded.left))}`,
         { op: request.op, clientOid: request.clientOid },
@@ -297,7 +296,7 @@ export class RestClient {
       });
     }
     const answer = RestAnswer.decode(json);
-    if (isLeft(answer)) {
+    if (answer._tag === 'Left') {
       throw new ProtocolError(`${what} is not { code, data | msg }: ${formatIssues(toIssues(answer.left))}`, {
         op: request.op,
         clientOid: request.clientOid,
