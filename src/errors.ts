@@ -11,6 +11,7 @@ export const CLIENT_ERROR_CODES = {
   CLOSED: 'CLIENT_CLOSED',
   PROTOCOL: 'MALFORMED_FRAME',
   CONFIGURATION: 'CONFIGURATION',
+  NETWORK: 'NETWORK_ERROR',
 } as const;
 
 /** One of {@link CLIENT_ERROR_CODES}: an error the client raised itself. */
@@ -235,8 +236,26 @@ export class DisconnectedError extends WsApiError {
 }
 
 /**
+ * A REST request got no HTTP answer: the connection was refused or reset, the name did not
+ * resolve, TLS failed. The server may or may not have seen it. `msg` says what failed.
+ */
+export class NetworkError extends WsApiError {
+  override name = 'NetworkError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.NETWORK;
+
+  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { msg: string }) {
+    super(`${details.op ?? 'request'} failed: no answer (${details.msg})`, {
+      ...details,
+      code: CLIENT_ERROR_CODES.NETWORK,
+    });
+  }
+}
+
+/**
  * The gateway refused the credentials or the session signature (e.g. 400003 unknown key,
- * 400004 wrong passphrase, 400005 wrong signature, 400002 clock off). The client closes.
+ * 400004 wrong passphrase, 400005 wrong signature, or 400002 clock off when measuring the
+ * server clock and signing again did not help). On the WS API the client closes; a REST call
+ * (`lookupOrder`) just rejects.
  */
 export class AuthenticationError extends WsApiError {
   override name = 'AuthenticationError';
@@ -311,4 +330,5 @@ export type KucoinWsApiError =
   | AuthenticationError
   | ClientClosedError
   | ProtocolError
-  | ConfigurationError;
+  | ConfigurationError
+  | NetworkError;

@@ -53,6 +53,9 @@ export type { CallLatency, RateLimitState } from './rpc/channel';
 export type { ConnectionState, ConnectionStatus } from './transport/state';
 export type { InboundMessage, ReconnectOptions } from './transport/connection';
 export type { WebSocketFactory } from './transport/websocket';
+export type { LookupOrderParams } from './rest/lookup-order';
+export type { OrderMarket, OrderSnapshot } from './rest/order-snapshot';
+export type { FetchFunction } from './rest/rest-client';
 export {
   AuthenticationError,
   CLIENT_ERROR_CODES,
@@ -60,6 +63,7 @@ export {
   ConfigurationError,
   DisconnectedError,
   GatewayError,
+  NetworkError,
   ProtocolError,
   RateLimitError,
   TimeoutError,

@@ -64,14 +64,6 @@ describe('authentication refused', () => {
     expect(client.stateOf('wsApiSpotV1').status).toBe('closed');
   });
 
-  it('a clock 10 s off (400002) is a refusal too', async () => {
-    const sim = await h.sim({ clockOffsetMs: 10_000 });
-    const counter = countingFactory();
-    const client = h.client(sim, { makeWebSocket: counter.makeWebSocket });
-    await expect(client.connect()).rejects.toMatchObject({ name: 'AuthenticationError', code: '400002' });
-    expect(counter.attempts()).toBe(1);
-  });
-
   it('a wrong session signature (400011) closes the client as well', async () => {
     const sim = await h.sim();
     // Corrupts the client's session signature (the one text frame that is not JSON).

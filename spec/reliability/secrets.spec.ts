@@ -1,18 +1,22 @@
 /**
- * Secrets never leak. A full session — connect, every operation, errors (validation, gateway,
- * timeout, disconnect, malformed answers), a reconnect, an authentication failure of a second
- * client, and close — with a capturing logger and the default event listeners attached.
+ * Secrets never leak. A full session — connect, every operation, order lookups over REST
+ * (found, not found, invalid, REST down, refused credentials, a clock 30 s off corrected),
+ * errors (validation, gateway, timeout, disconnect, malformed answers), a reconnect, an
+ * authentication failure of a second client, and close — with a capturing logger and the
+ * default event listeners attached.
  * Everything the library hands out is captured: log lines, every event (`on` and `events$`),
  * every state, every parsed frame, quotas and latencies, every response, and every error's
  * message, stack, JSON and util.inspect (causes included), plus JSON.stringify and
  * util.inspect of the clients. Neither secret nor passphrase — nor the signed passphrase nor
- * any URL signature of any connection attempt — may appear in any of it.
+ * any URL signature of any connection attempt, nor any KC-API-SIGN of a REST request — may
+ * appear in any of it.
  */
 import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { filter, firstValueFrom } from 'rxjs';
 import {
   AuthenticationError,
+  type FetchFunction,
   ClientClosedError,
   DisconnectedError,
   GatewayError,
@@ -108,14 +112,27 @@ function recordingFactory(urls: string[]): WebSocketFactory {
   };
 }
 
+/** A fetch that remembers the signature headers of every REST request it sends. */
+function recordingFetch(signatures: string[]): FetchFunction {
+  return (input, init) => {
+    const headers = new Headers(init.headers);
+    for (const name of ['KC-API-SIGN', 'KC-API-PASSPHRASE']) {
+      const v = headers.get(name);
+      if (v) signatures.push(v);
+    }
+    return globalThis.fetch(input, init);
+  };
+}
+
 /** The values no output may contain, raw and URL-encoded. */
-function forbidden(urls: readonly string[]): string[] {
+function forbidden(urls: readonly string[], restSignatures: readonly string[] = []): string[] {
   const values = new Set<string>([
     SECRET,
     PASSPHRASE,
     WRONG_SECRET,
     hmac(SECRET, PASSPHRASE),
     hmac(WRONG_SECRET, PASSPHRASE),
+    ...restSignatures,
   ]);
   for (const url of urls) {
     const q = new URL(url).searchParams;
@@ -163,6 +180,31 @@ async function everyOperation(client: WebsocketAPIClient, capture: Capture): Pro
   );
 }
 
+/** Lookups of every kind: found in each market, not found, invalid, REST down. */
+async function everyLookup(client: WebsocketAPIClient, sim: Simulator, capture: Capture): Promise<void> {
+  const spot = await client.submitNewSpotOrder(limitBuy({ clientOid: 'sec-lookup-1' }));
+  const futures = await client.submitFuturesOrder(futuresBuy({ clientOid: 'sec-lookup-2' }));
+  const lookups: Array<[string, Promise<unknown>]> = [
+    [
+      'lookup spot',
+      client.lookupOrder({ clientOid: spot.data.clientOid, symbol: 'BTC-USDT', market: 'spot' }),
+    ],
+    ['lookup futures', client.lookupOrder({ clientOid: futures.data.clientOid, market: 'futures' })],
+    [
+      'lookup margin (none)',
+      client.lookupOrder({ clientOid: 'sec-none', symbol: 'BTC-USDT', market: 'margin' }),
+    ],
+    ['lookup invalid', client.lookupOrder({ clientOid: 'a b', market: 'spot' })],
+  ];
+  for (const [label, lookup] of lookups) capture.add(label, await settle(lookup));
+  expect(await settle(lookups[0][1])).toMatchObject({ clientOid: 'sec-lookup-1', status: 'open' });
+  sim.faults.restDown(true);
+  const down = await settle(client.lookupOrder({ clientOid: 'sec-lookup-2', market: 'futures' }));
+  sim.faults.restDown(false);
+  expect(down).toBeInstanceOf(GatewayError);
+  capture.add('lookup rest down', down);
+}
+
 describe('secrets', () => {
   it('a full session leaks neither secret nor passphrase (nor any signature) anywhere', async () => {
     const sim: Simulator = await h.sim({
@@ -176,12 +218,19 @@ describe('secrets', () => {
       ],
     });
     const urls: string[] = [];
+    const restSignatures: string[] = [];
     const capture = new Capture();
     const logger = capturingLogger();
+    const rest = {
+      restBaseUrl: sim.restUrl,
+      futuresRestBaseUrl: sim.restUrl,
+      fetch: recordingFetch(restSignatures),
+    };
     const client = h.client(sim, {
       apiKey: KEY,
       apiSecret: SECRET,
       apiPassphrase: PASSPHRASE,
+      ...rest,
       attachEventListeners: true,
       logger,
       makeWebSocket: recordingFactory(urls),
@@ -195,6 +244,7 @@ describe('secrets', () => {
     await client.connect();
     await client.connect('wsApiFuturesV1');
     await everyOperation(client, capture);
+    await everyLookup(client, sim, capture);
 
     // Errors of every kind the client raises.
     const invalid = await settle(client.submitNewSpotOrder(limitBuy({ price: '-1' })));
@@ -233,16 +283,46 @@ describe('secrets', () => {
       apiKey: KEY,
       apiSecret: WRONG_SECRET,
       apiPassphrase: PASSPHRASE,
+      ...rest,
       attachEventListeners: true,
       logger: wrongLogger,
       makeWebSocket: recordingFactory(urls),
     });
     capture.watch(wrong, wrongLogger);
+    const restRefused = await settle(wrong.lookupOrder({ clientOid: 'sec-lookup-1', market: 'futures' }));
+    expect(restRefused).toBeInstanceOf(AuthenticationError);
+    capture.add('lookup refused', restRefused);
     const authFailure = await settle(wrong.submitNewSpotOrder(limitBuy()));
     expect(authFailure).toBeInstanceOf(AuthenticationError);
     capture.add('auth failure', authFailure);
     capture.add('connect after auth failure', await wrong.connect().catch((e: unknown) => e));
     capture.add('wrong client', wrong);
+
+    // A gateway whose clock is 30 s ahead: the WS API and a lookup recover by measuring it.
+    const skewed = await h.sim({
+      clockOffsetMs: 30_000,
+      accounts: [
+        { apiKey: KEY, apiSecret: SECRET, apiPassphrase: PASSPHRASE, balances: { USDT: '1000000' } },
+      ],
+    });
+    const skewLogger = capturingLogger();
+    const late = h.client(skewed, {
+      apiKey: KEY,
+      apiSecret: SECRET,
+      apiPassphrase: PASSPHRASE,
+      restBaseUrl: skewed.restUrl,
+      futuresRestBaseUrl: skewed.restUrl,
+      fetch: recordingFetch(restSignatures),
+      attachEventListeners: true,
+      logger: skewLogger,
+      makeWebSocket: recordingFactory(urls),
+    });
+    capture.watch(late, skewLogger);
+    capture.add('skewed lookup', await settle(late.lookupOrder({ clientOid: 'sec-x', market: 'futures' })));
+    capture.add('skewed order', await settle(late.submitNewSpotOrder(limitBuy())));
+    expect(late.clockOffsetMs).toBeGreaterThan(25_000);
+    expect(skewLogger.lines.join('\n')).toMatch(/^warn .*signing with the server clock/m);
+    capture.add('skewed client', late);
 
     // Close: calls after it are rejected.
     const closing = client.close();
@@ -251,10 +331,11 @@ describe('secrets', () => {
     const closed = await settle(client.submitNewSpotOrder(limitBuy()));
     expect(closed).toBeInstanceOf(ClientClosedError);
     capture.add('closed', closed);
+    capture.add('lookup closed', await settle(client.lookupOrder({ clientOid: 'sec-1', market: 'futures' })));
     await stateIs(client, 'closed');
 
     // The clients as users print them.
-    for (const c of [client, wrong]) {
+    for (const c of [client, wrong, late]) {
       capture.texts.push(
         JSON.stringify(c),
         inspect(c, { depth: 10 }),
@@ -264,7 +345,10 @@ describe('secrets', () => {
     }
 
     const text = capture.all();
-    const secrets = forbidden(urls);
+    const secrets = forbidden(urls, restSignatures);
+    // Two signature headers for each of the 7 lookups sent: 3 answered and 1 during the outage,
+    // 1 refused (wrong secret), and the skewed one twice (refused with 400002, then signed again).
+    expect(restSignatures.length).toBe(14);
     expect(urls.length).toBeGreaterThanOrEqual(4); // spot, futures, the reconnect, the wrong client
     expect(logger.lines.join('\n')).toMatch(/reconnecting/);
     expect(logger.lines.join('\n')).toMatch(/exception/);

@@ -9,6 +9,7 @@ import {
   ConfigurationError,
   DisconnectedError,
   GatewayError,
+  NetworkError,
   ProtocolError,
   RateLimitError,
   TimeoutError,
@@ -41,6 +42,9 @@ function classify(error: KucoinWsApiError): string {
     case 'CONFIGURATION':
       assertType<Equal<typeof error, ConfigurationError>>();
       return 'misconfigured';
+    case 'NETWORK_ERROR':
+      assertType<Equal<typeof error, NetworkError>>();
+      return 'unreachable';
     case '429000':
       // A digit code is a GatewayError's too; RateLimitError is the one the client makes for it.
       assertType<Equal<typeof error, RateLimitError | GatewayError>>();
@@ -66,6 +70,7 @@ describe('error codes', () => {
     [new ClientClosedError({ op }), 'CLIENT_CLOSED'],
     [new ProtocolError('x', { op }), 'MALFORMED_FRAME'],
     [new ConfigurationError('x'), 'CONFIGURATION'],
+    [new NetworkError({ op: 'lookupOrder', msg: 'fetch failed' }), 'NETWORK_ERROR'],
     [new RateLimitError({ code: '429000', msg: '', reset: 10, receivedAt: 0 }), '429000'],
     [new AuthenticationError({ code: '400003', msg: 'KC-API-KEY not exists.' }), '400003'],
     [new GatewayError({ code: '400100', msg: 'bad price', op }), '400100'],
@@ -83,6 +88,7 @@ describe('error codes', () => {
       'closed',
       'malformed',
       'misconfigured',
+      'unreachable',
       'retry in 10 ms',
       'refused',
       'gateway 400100',

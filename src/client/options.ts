@@ -1,3 +1,9 @@
+import { restBaseOfWsUrl, restBaseUrl } from '../rest/base-url';
+import {
+  DEFAULT_FUTURES_REST_BASE_URL,
+  DEFAULT_REST_BASE_URL,
+  type FetchFunction,
+} from '../rest/rest-client';
 import { safeDelay } from '../safe-delay';
 import type { ReconnectOptions } from '../transport/connection';
 import { DEFAULT_WS_BASE_URL } from '../transport/url';
@@ -56,6 +62,17 @@ export interface WebsocketAPIClientOptions {
    * cannot make the client buffer without bound.
    */
   maxBufferedBytes?: number;
+  /**
+   * KuCoin's REST host for spot and margin (default 'https://api.kucoin.com'): server time
+   * (clock-skew correction) and `lookupOrder`. With `testnet: true`: the simulator's.
+   */
+  restBaseUrl?: string;
+  /** KuCoin's REST host for futures (default 'https://api-futures.kucoin.com'). With `testnet: true`: the simulator's. */
+  futuresRestBaseUrl?: string;
+  /** From sending a REST request to having read its answer, at most (default 10 000 ms). */
+  restTimeoutMs?: number;
+  /** The fetch function for REST (default the global `fetch` of Node 20 and browsers). */
+  fetch?: FetchFunction;
 }
 
 /** How long `connect()` waits, at most. */
@@ -76,12 +93,17 @@ export interface ClientSettings {
   readonly handshakeTimeoutMs: number;
   readonly rateLimitGate: boolean;
   readonly maxBufferedBytes: number;
+  /** undefined: the testnet simulator's (known once it runs). */
+  readonly restBaseUrl: string | undefined;
+  readonly futuresRestBaseUrl: string | undefined;
+  readonly restTimeoutMs: number;
 }
 
 export const DEFAULTS = {
   requestTimeoutMs: 10_000,
   handshakeTimeoutMs: 10_000,
   maxBufferedBytes: 4 * 1024 * 1024,
+  restTimeoutMs: 10_000,
   reconnect: { initialDelayMs: 250, maxDelayMs: 10_000, maxAttempts: Infinity },
 } as const;
 
@@ -113,5 +135,24 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
     ),
     rateLimitGate: o.rateLimitGate === true,
     maxBufferedBytes: positive('maxBufferedBytes', o.maxBufferedBytes, DEFAULTS.maxBufferedBytes),
+    ...restSettings(o, testnet),
+  };
+}
+
+/**
+ * The REST hosts and timeout. `testnet: true` points both hosts at the simulator: the one given
+ * as `wsBaseUrl` (it serves REST on the same port), or the in-process one (undefined here).
+ */
+function restSettings(
+  o: WebsocketAPIClientOptions,
+  testnet: boolean,
+): Pick<ClientSettings, 'restBaseUrl' | 'futuresRestBaseUrl' | 'restTimeoutMs'> {
+  const simulator = testnet && o.wsBaseUrl !== undefined ? restBaseOfWsUrl(o.wsBaseUrl) : undefined;
+  const base = (option: 'restBaseUrl' | 'futuresRestBaseUrl', fallback: string): string | undefined =>
+    o[option] !== undefined ? restBaseUrl(option, o[option]) : testnet ? simulator : fallback;
+  return {
+    restBaseUrl: base('restBaseUrl', DEFAULT_REST_BASE_URL),
+    futuresRestBaseUrl: base('futuresRestBaseUrl', DEFAULT_FUTURES_REST_BASE_URL),
+    restTimeoutMs: safeDelay(positive('restTimeoutMs', o.restTimeoutMs, DEFAULTS.restTimeoutMs)),
   };
 }

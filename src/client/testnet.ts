@@ -9,6 +9,8 @@ import { isNodeRuntime } from '../transport/websocket';
  */
 export interface TestnetGateway {
   readonly url: string;
+  /** Its REST API (same port): server time, push tokens, order lookups. */
+  readonly restUrl: string;
   readonly signer: Signer;
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ function reasonOf(error: unknown): string {
 export async function startTestnet(
   inNode: boolean = isNodeRuntime(),
   load: SimulatorLoader = loadSimulator,
+  now: () => number = Date.now,
 ): Promise<TestnetGateway> {
   if (!inNode) {
     throw new ConfigurationError(
@@ -68,5 +71,10 @@ export async function startTestnet(
       cause: error,
     });
   });
-  return { url: sim.url, signer: createSigner(sim.demoAccount), close: () => sim.close() };
+  return {
+    url: sim.url,
+    restUrl: sim.restUrl,
+    signer: createSigner(sim.demoAccount, now),
+    close: () => sim.close(),
+  };
 }

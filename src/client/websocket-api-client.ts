@@ -35,6 +35,10 @@ import { createIdGenerator } from '../rpc/ids';
 import { prepareRequest, requestFrame, type PreparedRequest, type RejectedRequest } from '../rpc/prepare';
 import { RateLimitGate } from '../rpc/rate-limit-gate';
 import type { WSAPIResponse } from '../rpc/response';
+import { ServerClock } from '../rest/clock';
+import { lookupOrder, type LookupOrderParams } from '../rest/lookup-order';
+import type { OrderSnapshot } from '../rest/order-snapshot';
+import { RestClient, type RestEndpoint } from '../rest/rest-client';
 import { createSigner, type Signer } from '../transport/auth';
 import { MAX_TIMER_MS, safeDelay } from '../safe-delay';
 import { Connection, type Endpoint, type InboundMessage } from '../transport/connection';
@@ -162,6 +166,9 @@ export class WebsocketAPIClient {
   private readonly routes: Record<WSAPIWsKey, Route>;
   private readonly ids = createIdGenerator();
   private readonly gate: RateLimitGate | undefined;
+  /** The clock requests are signed with: local time plus the offset measured after a 400002. */
+  private readonly clock = new ServerClock();
+  private readonly rest: RestClient;
   private readonly messages = new Subject<InboundMessage>();
   private readonly latency = new Subject<CallLatency>();
   private readonly rateLimits = new Subject<RateLimitState>();
@@ -190,7 +197,22 @@ export class WebsocketAPIClient {
     this.apiKeyHint = apiKey === undefined ? undefined : `${apiKey.slice(0, 4)}…`;
     // The credentials go into the signer's closure and are not kept anywhere else.
     this.signer =
-      apiKey && apiSecret && apiPassphrase ? createSigner({ apiKey, apiSecret, apiPassphrase }) : undefined;
+      apiKey && apiSecret && apiPassphrase
+        ? createSigner({ apiKey, apiSecret, apiPassphrase }, () => this.clock.now())
+        : undefined;
+    const fetchFn = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
+    this.rest = new RestClient({
+      endpoint: () => this.restEndpoint(),
+      clock: this.clock,
+      fetch: fetchFn,
+      timeoutMs: this.settings.restTimeoutMs,
+      onClockCorrected: (offsetMs) =>
+        this.log?.(
+          'warn',
+          `clock: the exchange refused a timestamp (400002); signing with the server clock, ${offsetMs} ms from this one`,
+          { code: '400002', clockOffsetMs: offsetMs },
+        ),
+    });
     this.gate = this.settings.rateLimitGate ? new RateLimitGate() : undefined;
 
     const makeWebSocket = options.makeWebSocket ?? defaultWebSocketFactory();
@@ -224,6 +246,7 @@ export class WebsocketAPIClient {
         maxBufferedBytes: this.settings.maxBufferedBytes,
         onFatal: (error) => void this.shutdown(error, wsKey),
         messages: this.messages,
+        resyncClock: (refusal) => this.resyncClock(refusal),
       });
       connection.listener = channel;
       channel.attach(connection);
@@ -329,6 +352,29 @@ export class WebsocketAPIClient {
     wsKey?: WSAPIWsKey,
   ): WsApiCall<FuturesMultiCancelResponse> {
     return this.request('cancelMultipleFuturesOrders', params, wsKey);
+  }
+
+  // ---- REST ----
+
+  /**
+   * Looks an order up by clientOid over KuCoin's signed REST API (`restBaseUrl` for spot and
+   * margin, `futuresRestBaseUrl` for futures): what the exchange knows of it now, or null when
+   * it has no such order for this account (on this symbol). `symbol` is required for spot and
+   * margin. Rejects with ValidationError (nothing sent), GatewayError (the REST code),
+   * RateLimitError (429000), AuthenticationError, TimeoutError (`restTimeoutMs`), NetworkError,
+   * ProtocolError, or ClientClosedError. Does not need the WS API connection.
+   */
+  lookupOrder(params: LookupOrderParams): Promise<OrderSnapshot | null> {
+    return lookupOrder(this.rest, params);
+  }
+
+  /**
+   * The offset (ms) added to this machine's clock when signing: 0 until the gateway refuses a
+   * timestamp (400002); then the server clock, as measured with `GET /api/v1/timestamp`
+   * (half the round trip taken off), minus the local one. Positive: the server is ahead.
+   */
+  get clockOffsetMs(): number {
+    return this.clock.offsetMs;
   }
 
   // ---- the core ----
@@ -481,6 +527,10 @@ export class WebsocketAPIClient {
       reconnect: s.reconnect,
       rateLimitGate: s.rateLimitGate,
       maxBufferedBytes: s.maxBufferedBytes,
+      restBaseUrl: s.restBaseUrl,
+      futuresRestBaseUrl: s.futuresRestBaseUrl,
+      restTimeoutMs: s.restTimeoutMs,
+      clockOffsetMs: this.clock.offsetMs,
       state: Object.fromEntries(
         Object.values(this.routes).map((r) => [r.connection.wsKey, r.connection.state.status]),
       ),
@@ -511,7 +561,9 @@ export class WebsocketAPIClient {
     const s = this.settings;
     if (s.testnet && s.wsBaseUrl === undefined) {
       // The local simulator only knows its demo account: given credentials are not used here.
-      this.testnetEndpoint ??= (this.testnet = startTestnet()).then(
+      this.testnetEndpoint ??= (this.testnet = startTestnet(undefined, undefined, () =>
+        this.clock.now(),
+      )).then(
         (gateway) => {
           this.log?.(
             'info',
@@ -544,6 +596,48 @@ export class WebsocketAPIClient {
       );
     }
     return Promise.resolve({ baseUrl: s.wsBaseUrl ?? '', signer: this.signer });
+  }
+
+  /**
+   * The REST hosts and signer: the options', or the testnet simulator's (started once, shared
+   * with the WS API). Rejects with a ConfigurationError without credentials.
+   */
+  private async restEndpoint(): Promise<RestEndpoint> {
+    const s = this.settings;
+    const { signer } = await this.endpoint();
+    let simulator: string | undefined;
+    if (s.restBaseUrl === undefined || s.futuresRestBaseUrl === undefined) {
+      const testnet = s.testnet && s.wsBaseUrl === undefined ? this.testnet : undefined;
+      if (testnet === undefined) {
+        throw new ConfigurationError(
+          'testnet: true with this wsBaseUrl needs restBaseUrl and futuresRestBaseUrl (the simulator serves REST on its WebSocket port)',
+        );
+      }
+      simulator = (await testnet).restUrl;
+    }
+    return {
+      spotBaseUrl: s.restBaseUrl ?? (simulator as string),
+      futuresBaseUrl: s.futuresRestBaseUrl ?? (simulator as string),
+      signer,
+    };
+  }
+
+  /**
+   * After a 400002 refusal of the WS API: measures the server clock on the spot REST host so
+   * that the next attempt is signed with it. Rejects with the refusal (the measurement's
+   * failure as cause) when it cannot, which closes the client as before.
+   */
+  private resyncClock(refusal: AuthenticationError): Promise<void> {
+    return this.rest.correctClock('spot').then(
+      () => undefined,
+      (cause: unknown) => {
+        throw new AuthenticationError({
+          code: refusal.code,
+          msg: `${refusal.msg} (the server clock could not be read to correct it)`,
+          cause,
+        });
+      },
+    );
   }
 
   /** A call rejected before anything was sent. */
@@ -599,6 +693,11 @@ export class WebsocketAPIClient {
     const routes = Object.values(this.routes);
     for (const { channel } of routes) channel.failAll((call) => shared ?? this.closedError(call));
     this.gate?.dispose();
+    this.rest.close(
+      (request) =>
+        shared ??
+        new ClientClosedError({ op: request.op, clientOid: request.clientOid, reason: why, cause: reason }),
+    );
     void (async () => {
       try {
         await Promise.all(routes.map(({ connection }) => connection.close(reason)));

@@ -13,6 +13,11 @@ export interface Signer {
   signedUrl(baseUrl: string): Promise<string>;
   /** The session signature: base64(HMAC-SHA256(apiSecret, challenge text byte for byte)). */
   signChallenge(challengeText: string): Promise<string>;
+  /**
+   * The five KC-API headers of a private REST request (a new timestamp every time): the sign is
+   * base64(HMAC-SHA256(apiSecret, timestamp + METHOD + path-with-query + body)).
+   */
+  restHeaders(method: string, target: string, body: string): Promise<Record<string, string>>;
 }
 
 const encoder = new TextEncoder();
@@ -62,5 +67,20 @@ export function createSigner(credentials: Credentials, now: () => number = Date.
       return privateUrl(baseUrl, { apikey: apiKey, sign: signature, passphrase, timestamp });
     },
     signChallenge: sign,
+    async restHeaders(method: string, target: string, body: string): Promise<Record<string, string>> {
+      const timestamp = String(now());
+      passphraseSign ??= sign(apiPassphrase);
+      const [signature, passphrase] = await Promise.all([
+        sign(timestamp + method + target + body),
+        passphraseSign,
+      ]);
+      return {
+        'KC-API-KEY': apiKey,
+        'KC-API-TIMESTAMP': timestamp,
+        'KC-API-SIGN': signature,
+        'KC-API-PASSPHRASE': passphrase,
+        'KC-API-KEY-VERSION': '2',
+      };
+    },
   };
 }

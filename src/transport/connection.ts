@@ -2,6 +2,7 @@ import {
   catchError,
   defer,
   from,
+  map,
   Observable,
   retry,
   Subject,
@@ -12,7 +13,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import makeWebSocketObservable, { type GetWebSocketResponses } from 'rxjs-websockets';
-import { isAuthFailureCode } from '../codecs/codes';
+import { CODES, isAuthFailureCode } from '../codecs/codes';
 import { SessionChallenge, Welcome } from '../codecs/envelope';
 import { MAX_TEXT_CHARS, printable } from '../codecs/report';
 import { AuthenticationError, ConfigurationError, ProtocolError, type WsApiError } from '../errors';
@@ -75,6 +76,12 @@ export interface ConnectionConfig {
   readonly messages?: Subject<InboundMessage>;
   /** Jitter source, injectable for tests. */
   readonly random?: () => number;
+  /**
+   * After a 400002 refusal (timestamp off): measures the server clock so that the next URL is
+   * signed with it; rejects with the error to close with when it cannot. Without it, 400002
+   * closes the connection like any refusal.
+   */
+  readonly resyncClock?: (refusal: AuthenticationError) => Promise<void>;
 }
 
 /** How long `close()` waits for the closing handshake before cutting the socket. */
@@ -132,6 +139,8 @@ export class Connection {
   private readySince: number | undefined = undefined;
   private stableAfterMs = 0;
   private readonly pingIds = createIdGenerator(PING_ID_PREFIX);
+  /** Set by a clock correction, cleared by a session that became ready: one correction per refusal. */
+  private clockCorrected = false;
   /** Armed while the ready socket is above its high-water mark. */
   private drainCheck: ReturnType<typeof setTimeout> | undefined = undefined;
 
@@ -307,6 +316,7 @@ export class Connection {
             beat.heard = true;
             this.receive(text);
           };
+          this.clockCorrected = false;
           // Queued requests go out before anyone who watches state$ can add new ones.
           this.listener.ready();
           this.state.to('ready', { attempt: this.retries });
@@ -400,6 +410,16 @@ export class Connection {
     this.stopDrainCheck();
     this.failSession = undefined;
     this.listener.lost(error);
+    const resync = this.config.resyncClock;
+    const skewed = error instanceof AuthenticationError && error.code === CODES.TIMESTAMP_OFF;
+    if (skewed && resync !== undefined && !this.clockCorrected) {
+      // The clock is off, not the credentials: sign with the server's time and try again at
+      // once. A second 400002 right after this is final.
+      this.clockCorrected = true;
+      this.retries = count;
+      this.state.to('reconnecting', { attempt: count, error, retryInMs: 0 });
+      return from(resync(error)).pipe(map(() => 0));
+    }
     if (isFatal(error) || count > this.config.reconnect.maxAttempts) return throwError(() => error);
     const delay = backoffDelay(count, this.config.reconnect, this.config.random);
     this.retries = count;
