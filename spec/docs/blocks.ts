@@ -98,7 +98,18 @@ export async function runBlock(
       const own = options.wsBaseUrl !== undefined && /^wss?:\/\/127\.0\.0\.1[:/]/.test(options.wsBaseUrl);
       // The default logger is the console, which for a block is the one it was given.
       const logged = { logger: consoleShim, ...options };
-      super(own ? logged : { ...logged, testnet: false, wsBaseUrl: sim.url, ...sim.demoAccount });
+      super(
+        own
+          ? logged
+          : {
+              ...logged,
+              testnet: false,
+              wsBaseUrl: sim.url,
+              restBaseUrl: sim.restUrl,
+              futuresRestBaseUrl: sim.restUrl,
+              ...sim.demoAccount,
+            },
+      );
       clients.push(this);
     }
   }
