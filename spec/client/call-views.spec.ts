@@ -2,14 +2,49 @@
  * Contract 2: a call is a Promise and an Observable of ONE outcome; the frame is sent once,
  * at call time, whatever is subscribed, awaited, re-subscribed or retried later.
  */
-import { exhaustMap, firstValueFrom, from, lastValueFrom, of, retry, toArray } from 'rxjs';
+import { exhaustMap, firstValueFrom, from, lastValueFrom, map, Observable, of, retry, toArray } from 'rxjs';
 import { framesFor, limitBuy, useHarness } from './harness';
 import { unhandledRejectionsDuring } from '../support/unhandled';
-import type { WsApiCall } from '../../src';
+import { GatewayError, type WsApiCall, type WSAPIResponse, type WSAPIOrderResponse } from '../../src';
 
 const h = useHarness();
 
 describe('one call, one frame, one outcome', () => {
+  it('a call is an Observable itself: pipe, subscribe, lastValueFrom, firstValueFrom, from and await, one frame', async () => {
+    const { client, sim } = await h.start();
+    const call = client.submitNewSpotOrder(limitBuy());
+    expect(call).toBeInstanceOf(Observable);
+    // Types: each of these is checked by tsc (npm test type-checks the specs).
+    const last: Promise<WSAPIResponse<WSAPIOrderResponse>> = lastValueFrom(call);
+    const first: Promise<WSAPIResponse<WSAPIOrderResponse>> = firstValueFrom(call);
+    const piped: Observable<string> = call.pipe(map((r) => r.data.orderId));
+    const seen: string[] = [];
+    const done = new Promise<void>((resolve, reject) =>
+      call.subscribe({ next: (r) => seen.push(r.data.clientOid), error: reject, complete: resolve }),
+    );
+    const awaited = await call;
+    expect(await last).toBe(awaited);
+    expect(await first).toBe(awaited);
+    expect(await lastValueFrom(piped)).toBe(awaited.data.orderId);
+    expect(await lastValueFrom(from(call).pipe(toArray()))).toEqual([awaited]);
+    await done;
+    expect(seen).toEqual([call.clientOid]);
+    expect(call.response$).toBe(call); // the alias
+    expect(framesFor(sim, call.id)).toBe(1);
+    // A failed call errors every view with the same typed error, and is still sent once.
+    const failed = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing' });
+    const viaPipe = await lastValueFrom(failed.pipe(map(() => 'resolved'))).catch((e: unknown) => e);
+    expect(viaPipe).toBeInstanceOf(GatewayError);
+    expect(await lastValueFrom(failed).catch((e: unknown) => e)).toBe(viaPipe);
+    expect(
+      await failed.then(
+        () => 'resolved',
+        (e: unknown) => e,
+      ),
+    ).toBe(viaPipe);
+    expect(framesFor(sim, failed.id)).toBe(1);
+  });
+
   it('await, response$, from(call) and several subscribers see the same response; one frame on the wire', async () => {
     const { client, sim } = await h.start();
     const call = client.submitNewSpotOrder(limitBuy());

@@ -1,4 +1,4 @@
-import { Observable, observable as observableKey, type Subscriber } from 'rxjs';
+import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
 import type { WSAPIResponse } from './response';
 
@@ -29,8 +29,9 @@ export type CallStatus = 'pending' | 'resolved' | 'rejected';
  *
  * The frame is sent once, when the method is called; awaiting, subscribing, re-subscribing or
  * `retry()` only replay the outcome. The call holds its outcome and a tiny list of observers
- * instead of a Subject, and makes its Promise and Observables only when asked: a caller that
- * only subscribes never creates a Promise, so it never sees an unhandled rejection.
+ * instead of a Subject (it is its own Observable: subscribing runs `_subscribe`), and makes its
+ * Promise only when asked: a caller that only subscribes never creates a Promise, so it
+ * never sees an unhandled rejection.
  *
  * Every pending call lives until its answer, so its size is the client's memory per call in
  * flight: twelve fields (one for the clientOid or the batch's clientOids, one for the state
@@ -38,7 +39,10 @@ export type CallStatus = 'pending' | 'resolved' | 'rejected';
  * keeps only its resolve function (a rejection resolves it with a rejected promise), so a
  * pending awaited call holds one resolving function instead of two.
  */
-export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
+export class WsApiCall<T = unknown>
+  extends Observable<WSAPIResponse<T>>
+  implements PromiseLike<WSAPIResponse<T>>
+{
   /** The correlation id of the request frame. */
   readonly id: string;
   /** The connection that carries the request. */
@@ -74,6 +78,9 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
     createdAt: number,
     onUnobservedFailure?: UnobservedFailureHook,
   ) {
+    // No subscribe function: subscribing runs `_subscribe` below, from the prototype, so a call
+    // carries no closure of its own for it.
+    super();
     this.id = id;
     this.spec = spec;
     this.wsKey = wsKey;
@@ -123,31 +130,32 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
   }
 
   /**
-   * The outcome as an Observable: emits the response and completes, or errors with the typed
-   * error. Subscribing never sends anything; late subscribers get the settled outcome. Each
-   * read makes a new (cold, replaying) Observable rather than keeping one on every call.
+   * The call itself, kept as an alias from before calls were Observables: emits the response
+   * and completes, or errors with the typed error.
    */
   get response$(): Observable<WSAPIResponse<T>> {
-    return new Observable<WSAPIResponse<T>>((subscriber) => {
-      const outcome = this.outcome;
-      if (outcome === PENDING) {
-        this.addObserver(subscriber);
-        return () => this.removeObserver(subscriber);
-      }
-      this.observers ??= DETACHED as Array<Observer<T>>;
-      if (outcome instanceof Failure) {
-        subscriber.error(outcome.error);
-      } else {
-        subscriber.next(outcome as WSAPIResponse<T>);
-        subscriber.complete();
-      }
-      return undefined;
-    });
+    return this;
   }
 
-  /** Interop with `from(call)` and every library that reads `Symbol.observable`. */
-  [observableKey](): Observable<WSAPIResponse<T>> {
-    return this.response$;
+  /**
+   * What subscribing runs (the Observable's subscribe function, as rxjs' own Subject overrides
+   * it): never sends anything; late subscribers get the settled outcome at once.
+   * @internal
+   */
+  protected _subscribe(subscriber: Subscriber<WSAPIResponse<T>>): TeardownLogic {
+    const outcome = this.outcome;
+    if (outcome === PENDING) {
+      this.addObserver(subscriber);
+      return () => this.removeObserver(subscriber);
+    }
+    this.observers ??= DETACHED as Array<Observer<T>>;
+    if (outcome instanceof Failure) {
+      subscriber.error(outcome.error);
+    } else {
+      subscriber.next(outcome as WSAPIResponse<T>);
+      subscriber.complete();
+    }
+    return undefined;
   }
 
   /** Awaiting a call gives its response, or throws its typed error. */
@@ -176,7 +184,7 @@ export class WsApiCall<T = unknown> implements PromiseLike<WSAPIResponse<T>> {
   }
 
   /** The outcome as a native Promise (created once, on first use). */
-  toPromise(): Promise<WSAPIResponse<T>> {
+  override toPromise(): Promise<WSAPIResponse<T>> {
     if (this.promise === undefined) {
       const outcome = this.outcome;
       if (outcome instanceof Failure) this.promise = Promise.reject(outcome.error);
