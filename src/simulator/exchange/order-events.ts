@@ -43,6 +43,14 @@ export interface MatchFields {
 const NS_PER_MS = 1_000_000;
 
 /**
+ * A time in ms as ns text. For a whole number of ms (every clock reading) the digits and six
+ * zeros are the same text as `String(ms * 1e6)`, without formatting a double above 2^53,
+ * which cost more than the rest of the number's text.
+ */
+const nsText = (ms: number): string =>
+  Number.isInteger(ms) && ms > 0 && ms < 1e15 ? `${ms}000000` : String(ms * NS_PER_MS);
+
+/**
  * The fixed part of an order's events as JSON members (no braces): made once per order and
  * kept, so that each event only formats what changed. Spot and margin carry `orderTime` in
  * ms and `originSize`; futures carry `orderTime` in ns.
@@ -53,7 +61,7 @@ export function eventHeadText(h: OrderEventHead): string {
     `"orderId":"${h.orderId}","clientOid":${JSON.stringify(h.clientOid)},"symbol":"${h.symbol}",` +
     `"side":"${h.side}","orderType":"${h.orderType}","price":"${h.price}","size":"${h.size}",` +
     (futures ? '' : `"originSize":"${h.size}",`) +
-    `"orderTime":${futures ? h.orderTime * NS_PER_MS : h.orderTime}`
+    `"orderTime":${futures ? nsText(h.orderTime) : h.orderTime}`
   );
 }
 
@@ -72,7 +80,7 @@ export function orderEventText(
     `{"type":"${type}","status":"${status}",${headText},` +
     `"filledSize":"${st.filledSize}","remainSize":"${st.remainSize}","canceledSize":"${st.canceledSize}",` +
     (st.remainFunds === undefined ? '' : `"remainFunds":"${st.remainFunds}",`) +
-    `"ts":${now * NS_PER_MS}`;
+    `"ts":${nsText(now)}`;
   if (match !== undefined) {
     text +=
       `,"matchPrice":"${match.matchPrice}","matchSize":"${match.matchSize}","tradeId":"${match.tradeId}",` +
