@@ -65,6 +65,14 @@ export function eventHeadText(h: OrderEventHead): string {
   );
 }
 
+/** The sizes of an event as JSON members, with a trailing comma. */
+export function eventStateText(st: OrderEventState): string {
+  return (
+    `"filledSize":"${st.filledSize}","remainSize":"${st.remainSize}","canceledSize":"${st.canceledSize}",` +
+    (st.remainFunds === undefined ? '' : `"remainFunds":"${st.remainFunds}",`)
+  );
+}
+
 /** The `data` object of one orderChange message as JSON text; `ts` is in ns. */
 export function orderEventText(
   headText: string,
@@ -76,11 +84,21 @@ export function orderEventText(
   match?: MatchFields,
   oldSize?: string,
 ): string {
-  let text =
-    `{"type":"${type}","status":"${status}",${headText},` +
-    `"filledSize":"${st.filledSize}","remainSize":"${st.remainSize}","canceledSize":"${st.canceledSize}",` +
-    (st.remainFunds === undefined ? '' : `"remainFunds":"${st.remainFunds}",`) +
-    `"ts":${nsText(now)}`;
+  return eventText(headText, market, type, status, eventStateText(st), now, match, oldSize);
+}
+
+/** orderEventText with the sizes already as text (eventStateText). */
+function eventText(
+  headText: string,
+  market: PushMarket,
+  type: OrderEventType,
+  status: string,
+  stateText: string,
+  now: number,
+  match?: MatchFields,
+  oldSize?: string,
+): string {
+  let text = `{"type":"${type}","status":"${status}",${headText},${stateText}"ts":${nsText(now)}`;
   if (match !== undefined) {
     text +=
       `,"matchPrice":"${match.matchPrice}","matchSize":"${match.matchSize}","tradeId":"${match.tradeId}",` +
@@ -119,15 +137,36 @@ function headOf(order: Order): string {
   return head;
 }
 
-/** An order's sizes now; `remaining` overrides the order's (a taker's is updated after matching). */
-function stateOf(order: Order, remaining: bigint): OrderEventState {
+/**
+ * An order's sizes now as text; `remaining` overrides the order's (a taker's is updated after
+ * matching). Kept with the head for the account's last order: a resting order's `received`
+ * and `open` say the same sizes, so the second reuses the first's text.
+ */
+function stateTextOf(order: Order, remaining: bigint): string {
+  const account = order.account;
+  const last = account.lastEventState;
+  if (
+    last.order === order &&
+    last.remaining === remaining &&
+    last.dealSize === order.dealSize &&
+    last.dealFunds === order.dealFunds &&
+    last.canceledSize === order.canceledSize
+  )
+    return last.text;
   const byFunds = order.funds !== undefined;
-  return {
+  const text = eventStateText({
     filledSize: formatDecimal(order.dealSize),
     remainSize: byFunds ? '0' : formatDecimal(remaining),
     canceledSize: formatDecimal(order.canceledSize),
     remainFunds: byFunds ? formatDecimal((order.funds ?? 0n) - order.dealFunds) : undefined,
-  };
+  });
+  last.order = order;
+  last.remaining = remaining;
+  last.dealSize = order.dealSize;
+  last.dealFunds = order.dealFunds;
+  last.canceledSize = order.canceledSize;
+  last.text = text;
+  return text;
 }
 
 function emit(
@@ -143,7 +182,7 @@ function emit(
   const market = marketOf(order);
   sink(
     market,
-    orderEventText(headOf(order), market, type, status, stateOf(order, remaining), now, match, oldSize),
+    eventText(headOf(order), market, type, status, stateTextOf(order, remaining), now, match, oldSize),
   );
 }
 
