@@ -9,7 +9,7 @@
  */
 import { Exchange } from '../src/simulator/exchange';
 import type { OrderEventSink } from '../src/simulator/exchange/types';
-import { textFrames } from '../src/simulator/push-session';
+import { FrameBuffer, textFrames } from '../src/simulator/push-session';
 
 const N = 60_000;
 const BATCH = 100;
@@ -30,7 +30,7 @@ function orderArgs(n: number): Record<string, string> {
   };
 }
 
-type Variant = 'none' | 'build' | 'frame';
+type Variant = 'none' | 'build' | 'frame' | 'late';
 
 function run(variant: Variant): number {
   const ex = new Exchange({
@@ -46,7 +46,8 @@ function run(variant: Variant): number {
     referencePrices: { 'BTC-USDT': '30000' },
   });
   const args = Array.from({ length: N }, (_, i) => orderArgs(i));
-  let pending: string[] = [];
+  const frames = new FrameBuffer();
+  let late: string[] = [];
   let bytes = 0;
   const head =
     '{"type":"message","topic":"/spotMarket/tradeOrdersV2","subject":"orderChange","channelType":"private","userId":"0123456789abcdef01234567","data":';
@@ -55,15 +56,20 @@ function run(variant: Variant): number {
       ? undefined
       : variant === 'build'
         ? (_m, data) => void (bytes += data.length)
-        : (_m, data) => void pending.push(head + data + '}');
+        : variant === 'late'
+          ? (_m, data) => void late.push(head + data + '}')
+          : (_m, data) => frames.add(head + data + '}');
   ex.onOrderEvents('k', sink);
   const c0 = process.cpuUsage();
   for (let i = 0; i < N; i++) {
     const r = ex.handle('k', 'spot.order', args[i], 1_700_000_000_000 + i);
     if (r.code !== '200000') throw new Error(JSON.stringify(r));
+    if (variant === 'late' && i % BATCH === BATCH - 1) {
+      bytes += textFrames(late).length;
+      late = [];
+    }
     if (variant === 'frame' && i % BATCH === BATCH - 1) {
-      bytes += textFrames(pending).length;
-      pending = [];
+      bytes += frames.take().length;
     }
   }
   const c = process.cpuUsage(c0);
@@ -71,11 +77,11 @@ function run(variant: Variant): number {
   return (c.user + c.system) / N;
 }
 
-const results: Record<Variant, number[]> = { none: [], build: [], frame: [] };
+const results: Record<Variant, number[]> = { none: [], build: [], frame: [], late: [] };
 for (let round = 0; round < 5; round++)
-  for (const v of ['none', 'build', 'frame'] as const) results[v].push(run(v));
+  for (const v of ['none', 'build', 'frame', 'late'] as const) results[v].push(run(v));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-for (const v of ['none', 'build', 'frame'] as const)
+for (const v of ['none', 'build', 'frame', 'late'] as const)
   console.log(
     `${v.padEnd(6)} ${median(results[v]).toFixed(2)} µs/order  (${results[v].map((x) => x.toFixed(2)).join(' ')})`,
   );

@@ -26,9 +26,9 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 /** Topics one session may hold at once; there are only two, this bounds hostile repeats. */
 const MAX_TOPICS = 16;
 
-/** Where textFrames encodes; kept between calls, so a batch costs one allocation (its copy). */
-let scratch = Buffer.allocUnsafe(64 * 1024);
-const SCRATCH_KEPT = 1024 * 1024;
+/** A session's frame buffer starts this big; one grown past FRAMES_KEPT by a burst is let go once taken. */
+const FRAMES_INITIAL = 16 * 1024;
+const FRAMES_KEPT = 1024 * 1024;
 
 /**
  * Unmasked, unfragmented WebSocket text frames (RFC 6455 §5.2), headers and payloads in one
@@ -36,21 +36,29 @@ const SCRATCH_KEPT = 1024 * 1024;
  * own buffers and write, most of what an event cost, and a busy subscriber fell behind. Safe
  * beside ws, which writes each of its frames whole and synchronously too (no compression, no
  * fragmentation); the few frames ws sends here (errors before a close) flush the queue first.
- * Each text is encoded once, straight after its header: the header's size is known from the
- * text's length alone (UTF-8 takes 1 to 3 bytes per UTF-16 unit) except near 126 or 65,536
- * bytes, where the byte length is counted first. Counting it for every event (a second pass
- * over the text) was a sixth of what pushing an event cost.
+ *
+ * Each text is encoded as it is added, while the string just built is still in the CPU's
+ * cache: kept as strings until the end of the tick, an event's text cost more to flatten and
+ * encode than to build. The header's size is known from the text's length alone (UTF-8 takes
+ * 1 to 3 bytes per UTF-16 unit) except near 126 or 65,536 bytes, where the bytes are counted.
  */
-export function textFrames(texts: readonly string[]): Buffer {
-  let at = 0;
-  for (let i = 0; i < texts.length; i++) {
-    const text = texts[i];
+export class FrameBuffer {
+  private buf = Buffer.allocUnsafe(FRAMES_INITIAL);
+  private at = 0;
+
+  get empty(): boolean {
+    return this.at === 0;
+  }
+
+  add(text: string): void {
     const most = text.length * 3;
-    if (scratch.length - at < most + 10) {
-      const bigger = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + most + 10));
-      scratch.copy(bigger, 0, 0, at);
-      scratch = bigger;
+    let at = this.at;
+    if (this.buf.length - at < most + 10) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, at + most + 10));
+      this.buf.copy(bigger, 0, 0, at);
+      this.buf = bigger;
     }
+    const buf = this.buf;
     let header: number;
     if (most < 126) header = 2;
     else if (text.length >= 126 && most < 65_536) header = 4;
@@ -58,23 +66,36 @@ export function textFrames(texts: readonly string[]): Buffer {
       const length = Buffer.byteLength(text);
       header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
     }
-    const length = scratch.write(text, at + header, 'utf8');
-    scratch[at] = 0x81; // FIN, text
-    if (header === 2) scratch[at + 1] = length;
+    const length = buf.write(text, at + header, 'utf8');
+    buf[at] = 0x81; // FIN, text
+    if (header === 2) buf[at + 1] = length;
     else if (header === 4) {
-      scratch[at + 1] = 126;
-      scratch.writeUInt16BE(length, at + 2);
+      buf[at + 1] = 126;
+      buf.writeUInt16BE(length, at + 2);
     } else {
-      scratch[at + 1] = 127;
-      scratch.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
-      scratch.writeUInt32BE(length >>> 0, at + 6);
+      buf[at + 1] = 127;
+      buf.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
+      buf.writeUInt32BE(length >>> 0, at + 6);
     }
     at += header + length;
+    this.at = at;
   }
-  const out = Buffer.allocUnsafe(at);
-  scratch.copy(out, 0, 0, at);
-  if (scratch.length > SCRATCH_KEPT) scratch = Buffer.allocUnsafe(64 * 1024);
-  return out;
+
+  /** The frames added so far, as a buffer of their own; empties this one. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.at);
+    this.buf.copy(out, 0, 0, this.at);
+    this.at = 0;
+    if (this.buf.length > FRAMES_KEPT) this.buf = Buffer.allocUnsafe(FRAMES_INITIAL);
+    return out;
+  }
+}
+
+/** `texts` as WebSocket text frames in one buffer (see FrameBuffer). */
+export function textFrames(texts: readonly string[]): Buffer {
+  const frames = new FrameBuffer();
+  for (const text of texts) frames.add(text);
+  return frames.take();
 }
 
 const errorFrame = (idJson: string, code: number, data: string): string =>
@@ -94,7 +115,7 @@ export class PushSession {
   framesReceived = 0;
   private ended = false;
   /** Frames written this tick, sent together at its end. */
-  private pending: string[] = [];
+  private readonly pending = new FrameBuffer();
 
   constructor(
     private readonly host: PushSessionHost,
@@ -138,19 +159,18 @@ export class PushSession {
       return;
     }
     // Frames of one engine step (one tick) leave as one buffer in one write.
-    if (this.pending.length === 0) process.nextTick(this.flush);
-    this.pending.push(text);
+    if (this.pending.empty) process.nextTick(this.flush);
+    this.pending.add(text);
     this.framesSent++;
     this.accountFrames.n++;
   }
 
   /** Writes the frames queued this tick as one buffer. */
   private readonly flush = (): void => {
-    const texts = this.pending;
-    if (texts.length === 0) return;
-    this.pending = [];
+    if (this.pending.empty) return;
+    const frames = this.pending.take();
     if (this.socket.readyState !== this.socket.OPEN) return;
-    this.raw.write(textFrames(texts));
+    this.raw.write(frames);
   };
 
   /** The 401 of an expired token, then a close. */
