@@ -1,10 +1,12 @@
 /**
  * `npx tsx bench/push-cost.ts`: what the engine's order events cost in process, without
  * sockets. Places the simulator bench's resting spot.order mix on an Exchange directly,
- * (a) with nobody listening, (b) with a sink that builds each event (the text the push hub
- * frames), (c) with the hub's framing too (topic head, WebSocket frame into one buffer per
- * batch of 100 orders, like one tick). Prints user CPU per order (µs), median of 5 rounds.
- * What (c) adds over (a) is the push path's JS cost; the rest of what the simulator bench
+ * (a) `none`: nobody listening, (b) `build`: a sink that builds each event (the text the push
+ * hub frames), (c) `frame`: the hub's framing too (topic head, each WebSocket frame encoded into
+ * the session's buffer as it is made, taken every 100 orders, like one tick), (d) `late`: the
+ * same frames kept as strings and encoded at the end of the batch (as the hub did before).
+ * Prints CPU per order (µs), median of 5 rounds.
+ * What `frame` adds over `none` is the push path's JS cost; the rest of what the simulator bench
  * measures for full+push is the kernel's (the socket write) and GC.
  */
 import { Exchange } from '../src/simulator/exchange';
