@@ -14,7 +14,7 @@ import type { OrderEventSink } from '../src/simulator/exchange/types';
 import { FrameBuffer, textFrames } from '../src/simulator/push-session';
 
 const N = 60_000;
-const BATCH = 100;
+const BATCH = Number(process.env.PUSH_COST_BATCH ?? 100);
 
 function orderArgs(n: number): Record<string, string> {
   const buy = n % 2 === 0;

@@ -26,9 +26,13 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 /** Topics one session may hold at once; there are only two, this bounds hostile repeats. */
 const MAX_TOPICS = 16;
 
-/** A session's frame buffer starts this big; one grown past FRAMES_KEPT by a burst is let go once taken. */
+/**
+ * A session's frame buffer starts this big and keeps what it grew to (a busy tick carries about
+ * a kilobyte per order), so that a steady flow does not grow it again every tick; one grown past
+ * FRAMES_KEPT by a burst is let go once taken.
+ */
 const FRAMES_INITIAL = 16 * 1024;
-const FRAMES_KEPT = 1024 * 1024;
+const FRAMES_KEPT = 8 * 1024 * 1024;
 
 /**
  * Unmasked, unfragmented WebSocket text frames (RFC 6455 §5.2), headers and payloads in one
@@ -43,7 +47,7 @@ const FRAMES_KEPT = 1024 * 1024;
  * 1 to 3 bytes per UTF-16 unit) except near 126 or 65,536 bytes, where the bytes are counted.
  */
 export class FrameBuffer {
-  private buf = Buffer.allocUnsafe(FRAMES_INITIAL);
+  private buf: Buffer = Buffer.allocUnsafe(FRAMES_INITIAL);
   private at = 0;
 
   get empty(): boolean {
@@ -88,6 +92,19 @@ export class FrameBuffer {
     this.at = 0;
     if (this.buf.length > FRAMES_KEPT) this.buf = Buffer.allocUnsafe(FRAMES_INITIAL);
     return out;
+  }
+
+  /**
+   * The frames added so far without a copy: a view of this buffer, which is handed over with
+   * them (`base`, to be given back with `giveBack` once written); this one goes on with `spare`
+   * or a new buffer as big.
+   */
+  detach(spare: Buffer | undefined): { frames: Buffer; base: Buffer } {
+    const base = this.buf;
+    const frames = base.subarray(0, this.at);
+    this.buf = spare !== undefined && spare.length >= base.length ? spare : Buffer.allocUnsafe(base.length);
+    this.at = 0;
+    return { frames, base };
   }
 }
 
@@ -168,10 +185,27 @@ export class PushSession {
   /** Writes the frames queued this tick as one buffer. */
   private readonly flush = (): void => {
     if (this.pending.empty) return;
-    const frames = this.pending.take();
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    this.raw.write(frames);
+    if (this.socket.readyState !== this.socket.OPEN) {
+      this.pending.take();
+      return;
+    }
+    // A reader that keeps up gets the buffer itself, which comes back as the spare once the
+    // kernel has it: no buffer is allocated per tick (each one was external memory that V8
+    // answered with garbage collections). Behind a backlog the frames are copied out instead,
+    // so that what waits in memory is what writableLength (the MAX_BUFFERED_BYTES cut) counts.
+    if (this.raw.writableLength > 0 || this.spare === undefined) {
+      const frames = this.pending.take();
+      this.raw.write(frames);
+      return;
+    }
+    const { frames, base } = this.pending.detach(this.spare);
+    this.spare = undefined;
+    this.raw.write(frames, () => {
+      if (base.length <= FRAMES_KEPT) this.spare = base;
+    });
   };
+  /** A frame buffer written and given back, used for the next tick's frames. */
+  private spare: Buffer | undefined = Buffer.allocUnsafe(FRAMES_INITIAL);
 
   /** The 401 of an expired token, then a close. */
   expire(): void {
