@@ -68,7 +68,10 @@ interface Child {
 
 /** This file run as a child with `args`; `nextLine` reads its stdout line by line. */
 function spawnChild(args: string[]): { child: ChildProcess; nextLine: () => Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1], ...args], {
+  // BENCH_PROF_DIR=dir: the simulator child writes a V8 CPU profile there (for `--cpu-prof`).
+  const prof = process.env.BENCH_PROF_DIR;
+  const flags = prof !== undefined && args[0] === '--serve' ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', process.argv[1], ...args], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
   });

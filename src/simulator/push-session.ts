@@ -27,41 +27,92 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 const MAX_TOPICS = 16;
 
 /**
+ * A session's frame buffer starts this big and keeps what it grew to (a busy tick carries about
+ * a kilobyte per order), so that a steady flow does not grow it again every tick; one grown past
+ * FRAMES_KEPT by a burst is let go once taken.
+ */
+const FRAMES_INITIAL = 16 * 1024;
+const FRAMES_KEPT = 8 * 1024 * 1024;
+
+/**
  * Unmasked, unfragmented WebSocket text frames (RFC 6455 §5.2), headers and payloads in one
  * buffer. Push frames are written to the TCP socket directly: through ws each frame cost its
  * own buffers and write, most of what an event cost, and a busy subscriber fell behind. Safe
  * beside ws, which writes each of its frames whole and synchronously too (no compression, no
  * fragmentation); the few frames ws sends here (errors before a close) flush the queue first.
+ *
+ * Each text is encoded as it is added, while the string just built is still in the CPU's
+ * cache: kept as strings until the end of the tick, an event's text cost more to flatten and
+ * encode than to build. The header's size is known from the text's length alone (UTF-8 takes
+ * 1 to 3 bytes per UTF-16 unit) except near 126 or 65,536 bytes, where the bytes are counted.
  */
-function textFrames(texts: readonly string[]): Buffer {
-  let total = 0;
-  const lengths = new Array<number>(texts.length);
-  for (let i = 0; i < texts.length; i++) {
-    const length = Buffer.byteLength(texts[i]);
-    lengths[i] = length;
-    total += (length < 126 ? 2 : length < 65_536 ? 4 : 10) + length;
+export class FrameBuffer {
+  private buf: Buffer = Buffer.allocUnsafe(FRAMES_INITIAL);
+  private at = 0;
+
+  get empty(): boolean {
+    return this.at === 0;
   }
-  const out = Buffer.allocUnsafe(total);
-  let at = 0;
-  for (let i = 0; i < texts.length; i++) {
-    const length = lengths[i];
-    out[at] = 0x81; // FIN, text
-    if (length < 126) {
-      out[at + 1] = length;
-      at += 2;
-    } else if (length < 65_536) {
-      out[at + 1] = 126;
-      out.writeUInt16BE(length, at + 2);
-      at += 4;
-    } else {
-      out[at + 1] = 127;
-      out.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
-      out.writeUInt32BE(length >>> 0, at + 6);
-      at += 10;
+
+  add(text: string): void {
+    const most = text.length * 3;
+    let at = this.at;
+    if (this.buf.length - at < most + 10) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, at + most + 10));
+      this.buf.copy(bigger, 0, 0, at);
+      this.buf = bigger;
     }
-    at += out.write(texts[i], at, 'utf8');
+    const buf = this.buf;
+    let header: number;
+    if (most < 126) header = 2;
+    else if (text.length >= 126 && most < 65_536) header = 4;
+    else {
+      const length = Buffer.byteLength(text);
+      header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+    }
+    const length = buf.write(text, at + header, 'utf8');
+    buf[at] = 0x81; // FIN, text
+    if (header === 2) buf[at + 1] = length;
+    else if (header === 4) {
+      buf[at + 1] = 126;
+      buf.writeUInt16BE(length, at + 2);
+    } else {
+      buf[at + 1] = 127;
+      buf.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
+      buf.writeUInt32BE(length >>> 0, at + 6);
+    }
+    at += header + length;
+    this.at = at;
   }
-  return out;
+
+  /** The frames added so far, as a buffer of their own; empties this one. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.at);
+    this.buf.copy(out, 0, 0, this.at);
+    this.at = 0;
+    if (this.buf.length > FRAMES_KEPT) this.buf = Buffer.allocUnsafe(FRAMES_INITIAL);
+    return out;
+  }
+
+  /**
+   * The frames added so far without a copy: a view of this buffer, which is handed over with
+   * them (`base`, to be given back with `giveBack` once written); this one goes on with `spare`
+   * or a new buffer as big.
+   */
+  detach(spare: Buffer | undefined): { frames: Buffer; base: Buffer } {
+    const base = this.buf;
+    const frames = base.subarray(0, this.at);
+    this.buf = spare !== undefined && spare.length >= base.length ? spare : Buffer.allocUnsafe(base.length);
+    this.at = 0;
+    return { frames, base };
+  }
+}
+
+/** `texts` as WebSocket text frames in one buffer (see FrameBuffer). */
+export function textFrames(texts: readonly string[]): Buffer {
+  const frames = new FrameBuffer();
+  for (const text of texts) frames.add(text);
+  return frames.take();
 }
 
 const errorFrame = (idJson: string, code: number, data: string): string =>
@@ -81,7 +132,7 @@ export class PushSession {
   framesReceived = 0;
   private ended = false;
   /** Frames written this tick, sent together at its end. */
-  private pending: string[] = [];
+  private readonly pending = new FrameBuffer();
 
   constructor(
     private readonly host: PushSessionHost,
@@ -125,20 +176,36 @@ export class PushSession {
       return;
     }
     // Frames of one engine step (one tick) leave as one buffer in one write.
-    if (this.pending.length === 0) process.nextTick(this.flush);
-    this.pending.push(text);
+    if (this.pending.empty) process.nextTick(this.flush);
+    this.pending.add(text);
     this.framesSent++;
     this.accountFrames.n++;
   }
 
   /** Writes the frames queued this tick as one buffer. */
   private readonly flush = (): void => {
-    const texts = this.pending;
-    if (texts.length === 0) return;
-    this.pending = [];
-    if (this.socket.readyState !== this.socket.OPEN) return;
-    this.raw.write(textFrames(texts));
+    if (this.pending.empty) return;
+    if (this.socket.readyState !== this.socket.OPEN) {
+      this.pending.take();
+      return;
+    }
+    // A reader that keeps up gets the buffer itself, which comes back as the spare once the
+    // kernel has it: no buffer is allocated per tick (each one was external memory that V8
+    // answered with garbage collections). Behind a backlog the frames are copied out instead,
+    // so that what waits in memory is what writableLength (the MAX_BUFFERED_BYTES cut) counts.
+    if (this.raw.writableLength > 0 || this.spare === undefined) {
+      const frames = this.pending.take();
+      this.raw.write(frames);
+      return;
+    }
+    const { frames, base } = this.pending.detach(this.spare);
+    this.spare = undefined;
+    this.raw.write(frames, () => {
+      if (base.length <= FRAMES_KEPT) this.spare = base;
+    });
   };
+  /** A frame buffer written and given back, used for the next tick's frames. */
+  private spare: Buffer | undefined = Buffer.allocUnsafe(FRAMES_INITIAL);
 
   /** The 401 of an expired token, then a close. */
   expire(): void {

@@ -20,6 +20,15 @@ export class Account {
   /** The order of the last event and its fixed event text (see order-events.ts). */
   lastEventOrder: object | undefined = undefined;
   lastEventHead = '';
+  /** The sizes of the last event as text, and what they were made from (see order-events.ts). */
+  readonly lastEventState = {
+    order: undefined as object | undefined,
+    remaining: 0n,
+    dealSize: 0n,
+    dealFunds: 0n,
+    canceledSize: 0n,
+    text: '',
+  };
   private readonly isolated = new Map<string, Wallet>();
   private readonly positions = new Map<string, Position>();
 

@@ -43,6 +43,14 @@ export interface MatchFields {
 const NS_PER_MS = 1_000_000;
 
 /**
+ * A time in ms as ns text. For a whole number of ms (every clock reading) the digits and six
+ * zeros are the same text as `String(ms * 1e6)`, without formatting a double above 2^53,
+ * which cost more than the rest of the number's text.
+ */
+const nsText = (ms: number): string =>
+  Number.isInteger(ms) && ms > 0 && ms < 1e15 ? `${ms}000000` : String(ms * NS_PER_MS);
+
+/**
  * The fixed part of an order's events as JSON members (no braces): made once per order and
  * kept, so that each event only formats what changed. Spot and margin carry `orderTime` in
  * ms and `originSize`; futures carry `orderTime` in ns.
@@ -53,7 +61,15 @@ export function eventHeadText(h: OrderEventHead): string {
     `"orderId":"${h.orderId}","clientOid":${JSON.stringify(h.clientOid)},"symbol":"${h.symbol}",` +
     `"side":"${h.side}","orderType":"${h.orderType}","price":"${h.price}","size":"${h.size}",` +
     (futures ? '' : `"originSize":"${h.size}",`) +
-    `"orderTime":${futures ? h.orderTime * NS_PER_MS : h.orderTime}`
+    `"orderTime":${futures ? nsText(h.orderTime) : h.orderTime}`
+  );
+}
+
+/** The sizes of an event as JSON members, with a trailing comma. */
+export function eventStateText(st: OrderEventState): string {
+  return (
+    `"filledSize":"${st.filledSize}","remainSize":"${st.remainSize}","canceledSize":"${st.canceledSize}",` +
+    (st.remainFunds === undefined ? '' : `"remainFunds":"${st.remainFunds}",`)
   );
 }
 
@@ -68,11 +84,21 @@ export function orderEventText(
   match?: MatchFields,
   oldSize?: string,
 ): string {
-  let text =
-    `{"type":"${type}","status":"${status}",${headText},` +
-    `"filledSize":"${st.filledSize}","remainSize":"${st.remainSize}","canceledSize":"${st.canceledSize}",` +
-    (st.remainFunds === undefined ? '' : `"remainFunds":"${st.remainFunds}",`) +
-    `"ts":${now * NS_PER_MS}`;
+  return eventText(headText, market, type, status, eventStateText(st), now, match, oldSize);
+}
+
+/** orderEventText with the sizes already as text (eventStateText). */
+function eventText(
+  headText: string,
+  market: PushMarket,
+  type: OrderEventType,
+  status: string,
+  stateText: string,
+  now: number,
+  match?: MatchFields,
+  oldSize?: string,
+): string {
+  let text = `{"type":"${type}","status":"${status}",${headText},${stateText}"ts":${nsText(now)}`;
   if (match !== undefined) {
     text +=
       `,"matchPrice":"${match.matchPrice}","matchSize":"${match.matchSize}","tradeId":"${match.tradeId}",` +
@@ -111,15 +137,36 @@ function headOf(order: Order): string {
   return head;
 }
 
-/** An order's sizes now; `remaining` overrides the order's (a taker's is updated after matching). */
-function stateOf(order: Order, remaining: bigint): OrderEventState {
+/**
+ * An order's sizes now as text; `remaining` overrides the order's (a taker's is updated after
+ * matching). Kept with the head for the account's last order: a resting order's `received`
+ * and `open` say the same sizes, so the second reuses the first's text.
+ */
+function stateTextOf(order: Order, remaining: bigint): string {
+  const account = order.account;
+  const last = account.lastEventState;
+  if (
+    last.order === order &&
+    last.remaining === remaining &&
+    last.dealSize === order.dealSize &&
+    last.dealFunds === order.dealFunds &&
+    last.canceledSize === order.canceledSize
+  )
+    return last.text;
   const byFunds = order.funds !== undefined;
-  return {
+  const text = eventStateText({
     filledSize: formatDecimal(order.dealSize),
     remainSize: byFunds ? '0' : formatDecimal(remaining),
     canceledSize: formatDecimal(order.canceledSize),
     remainFunds: byFunds ? formatDecimal((order.funds ?? 0n) - order.dealFunds) : undefined,
-  };
+  });
+  last.order = order;
+  last.remaining = remaining;
+  last.dealSize = order.dealSize;
+  last.dealFunds = order.dealFunds;
+  last.canceledSize = order.canceledSize;
+  last.text = text;
+  return text;
 }
 
 function emit(
@@ -135,7 +182,7 @@ function emit(
   const market = marketOf(order);
   sink(
     market,
-    orderEventText(headOf(order), market, type, status, stateOf(order, remaining), now, match, oldSize),
+    eventText(headOf(order), market, type, status, stateTextOf(order, remaining), now, match, oldSize),
   );
 }
 
