@@ -1,20 +1,8 @@
 /** The private push channel against the protocol text: connect, keep-alive, topics, events, faults. */
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { connect, type RawClient } from './raw-client';
-import { openPush, PushClient, signed, spotLookup } from './rest-client';
+import { alice, bob, openPush, PushClient, signed, spotLookup } from './rest-client';
 
-const alice = {
-  apiKey: 'alice-key',
-  apiSecret: 'alice-secret',
-  apiPassphrase: 'alice-pass',
-  balances: { USDT: '1000000', BTC: '100' },
-};
-const bob = {
-  apiKey: 'bob-key',
-  apiSecret: 'bob-secret',
-  apiPassphrase: 'bob-pass',
-  balances: { USDT: '1000000', BTC: '100' },
-};
 const SPOT = '/spotMarket/tradeOrdersV2';
 const FUTURES = '/contractMarket/tradeOrders';
 

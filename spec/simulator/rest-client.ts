@@ -5,6 +5,20 @@
 import WebSocket from 'ws';
 import { hmac, type Credentials } from './raw-client';
 
+/** Two accounts the REST and push specs share: what one does, the other must not see. */
+export const alice = {
+  apiKey: 'alice-key',
+  apiSecret: 'alice-secret',
+  apiPassphrase: 'alice-pass',
+  balances: { USDT: '1000000', BTC: '100' },
+};
+export const bob = {
+  apiKey: 'bob-key',
+  apiSecret: 'bob-secret',
+  apiPassphrase: 'bob-pass',
+  balances: { USDT: '1000000', BTC: '100' },
+};
+
 export interface RestAnswer {
   status: number;
   headers: Headers;

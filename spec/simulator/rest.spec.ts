@@ -1,20 +1,7 @@
 /** The simulator's REST API against the protocol text: endpoints, fields, auth, limits, isolation. */
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { connect, hmac, type RawClient } from './raw-client';
-import { futuresLookup, marginLookup, signed, spotLookup, unsigned } from './rest-client';
-
-const alice = {
-  apiKey: 'alice-key',
-  apiSecret: 'alice-secret',
-  apiPassphrase: 'alice-pass',
-  balances: { USDT: '1000000', BTC: '100' },
-};
-const bob = {
-  apiKey: 'bob-key',
-  apiSecret: 'bob-secret',
-  apiPassphrase: 'bob-pass',
-  balances: { USDT: '1000000', BTC: '100' },
-};
+import { alice, bob, futuresLookup, marginLookup, signed, spotLookup, unsigned } from './rest-client';
 
 let sim: Simulator | undefined;
 const clients: RawClient[] = [];

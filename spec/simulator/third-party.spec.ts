@@ -4,20 +4,7 @@
  */
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { connect, type RawClient } from './raw-client';
-import { futuresLookup, openPush, signed, spotLookup, type PushClient } from './rest-client';
-
-const alice = {
-  apiKey: 'alice-key',
-  apiSecret: 'alice-secret',
-  apiPassphrase: 'alice-pass',
-  balances: { USDT: '1000000', BTC: '100' },
-};
-const bob = {
-  apiKey: 'bob-key',
-  apiSecret: 'bob-secret',
-  apiPassphrase: 'bob-pass',
-  balances: { USDT: '1000000', BTC: '100' },
-};
+import { alice, bob, futuresLookup, openPush, signed, spotLookup, type PushClient } from './rest-client';
 
 let sim: Simulator;
 const closeMe: Array<RawClient | PushClient> = [];
