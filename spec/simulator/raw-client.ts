@@ -43,6 +43,23 @@ export function signedUrl(base: string, creds: Credentials, o: UrlOverrides = {}
   return `${base}${o.path ?? '/v1/private'}?${q.toString()}`;
 }
 
+/**
+ * Opens a socket and wraps it at once (so no frame is missed); resolves with the wrapper once
+ * open, rejects on an HTTP refusal (the socket is cut) or a socket error.
+ */
+export function openSocket<C>(url: string, wrap: (ws: WebSocket) => C): Promise<C> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const client = wrap(ws);
+    ws.once('open', () => resolve(client));
+    ws.once('unexpected-response', (_req, res) => {
+      reject(new Error(`HTTP ${res.statusCode}`));
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
 export interface Frame {
   text: string;
   /** The parsed frame, or undefined when the text is not JSON. */
@@ -79,16 +96,7 @@ export class RawClient {
 
   /** Opens a socket; resolves once open, rejects on an HTTP refusal or socket error. */
   static open(url: string): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false });
-      const client = new RawClient(ws);
-      ws.once('open', () => resolve(client));
-      ws.once('unexpected-response', (_req, res) => {
-        reject(new Error(`HTTP ${res.statusCode}`));
-        ws.terminate();
-      });
-      ws.once('error', reject);
-    });
+    return openSocket(url, (ws) => new RawClient(ws));
   }
 
   get isOpen(): boolean {

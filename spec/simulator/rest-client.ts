@@ -3,7 +3,7 @@
  * headers over fetch; the push channel over ws), independent of the library and the simulator.
  */
 import WebSocket from 'ws';
-import { hmac, type Credentials } from './raw-client';
+import { hmac, openSocket, type Credentials } from './raw-client';
 
 /** Two accounts the REST and push specs share: what one does, the other must not see. */
 export const alice = {
@@ -127,16 +127,7 @@ export class PushClient {
 
   /** Connects to `url` (endpoint with token and optional connectId) and resolves once open. */
   static open(url: string): Promise<PushClient> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false });
-      const client = new PushClient(ws);
-      ws.once('open', () => resolve(client));
-      ws.once('unexpected-response', (_req, res) => {
-        reject(new Error(`HTTP ${res.statusCode}`));
-        ws.terminate();
-      });
-      ws.once('error', reject);
-    });
+    return openSocket(url, (ws) => new PushClient(ws));
   }
 
   send(frame: unknown): void {
