@@ -51,6 +51,7 @@ import {
   type ConnectOptions,
   type WebsocketAPIClientOptions,
 } from './options';
+import { lifecycleEvents } from './lifecycle';
 import { attachDefaultListeners, logSink, type LogSink } from './logging';
 import { startTestnet, type TestnetGateway } from './testnet';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
@@ -738,36 +739,7 @@ export class WebsocketAPIClient {
 
   /** Turns one connection's state changes into kucoin-api's lifecycle events. */
   private forwardLifecycle(connection: Connection): void {
-    const wsKey = connection.wsKey;
-    let wasReady = false;
-    let started = false;
-    connection.state.state$.subscribe((s) => {
-      switch (s.status) {
-        case 'connecting':
-          started = true;
-          break;
-        case 'authenticating':
-          this.emitter.emit({ type: 'open', wsKey });
-          break;
-        case 'ready':
-          this.emitter.emit({ type: 'authenticated', wsKey });
-          if (wasReady) this.emitter.emit({ type: 'reconnected', wsKey, attempt: s.attempt });
-          wasReady = true;
-          break;
-        case 'reconnecting':
-          this.emitter.emit({
-            type: 'reconnect',
-            wsKey,
-            attempt: s.attempt,
-            retryInMs: s.retryInMs,
-            error: s.error,
-          });
-          break;
-        case 'closed':
-          if (started) this.emitter.emit({ type: 'close', wsKey, error: s.error });
-          break;
-      }
-    });
+    connection.state.state$.pipe(lifecycleEvents()).subscribe((event) => this.emitter.emit(event));
   }
 
   /** Why a connection closed for good, in words: a refusal's message, or the attempts it gave up after. */
