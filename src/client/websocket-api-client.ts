@@ -31,6 +31,7 @@ import {
 import { OPERATIONS, OPERATIONS_BY_OP, WS_KEY_MAP, type OperationSpec, type WSAPIWsKey } from '../operations';
 import { WsApiCall } from '../rpc/call';
 import { RpcChannel, type CallLatency, type ChannelOutlets, type RateLimitState } from '../rpc/channel';
+import { requestDetails } from '../rpc/error-details';
 import { createIdGenerator } from '../rpc/ids';
 import { prepareRequest, requestFrame, type PreparedRequest, type RejectedRequest } from '../rpc/prepare';
 import { RateLimitGate } from '../rpc/rate-limit-gate';
@@ -428,14 +429,7 @@ export class WebsocketAPIClient {
       this.onUnobservedFailure,
     );
     if (!prepared.ok) {
-      call.reject(
-        new ValidationError(prepared.issues, {
-          op: spec.op,
-          requestId: id,
-          clientOid: prepared.clientOid,
-          clientOids: prepared.clientOids,
-        }),
-      );
+      call.reject(new ValidationError(prepared.issues, requestDetails(call)));
     } else if (this.closed !== undefined) {
       call.reject(this.closedError(call));
     } else {
@@ -657,7 +651,7 @@ export class WebsocketAPIClient {
       performance.now(),
       this.onUnobservedFailure,
     );
-    call.reject(new ValidationError([issue], { op: spec.op, requestId: id }));
+    call.reject(new ValidationError([issue], requestDetails(call)));
     return call;
   }
 
@@ -665,10 +659,7 @@ export class WebsocketAPIClient {
   private closedError(call?: WsApiCall): WsApiError {
     const reason = this.closed?.reason;
     return new ClientClosedError({
-      op: call?.op,
-      requestId: call?.id,
-      clientOid: call?.clientOid,
-      clientOids: call?.clientOids,
+      ...(call === undefined ? undefined : requestDetails(call)),
       reason: this.closed?.why,
       cause: reason,
       sent: call?.sent,
@@ -696,8 +687,7 @@ export class WebsocketAPIClient {
     this.gate?.dispose();
     this.rest.close(
       (request) =>
-        shared ??
-        new ClientClosedError({ op: request.op, clientOid: request.clientOid, reason: why, cause: reason }),
+        shared ?? new ClientClosedError({ ...requestDetails(request), reason: why, cause: reason }),
     );
     void (async () => {
       try {
