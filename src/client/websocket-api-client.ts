@@ -31,6 +31,7 @@ import {
 import { OPERATIONS, OPERATIONS_BY_OP, WS_KEY_MAP, type OperationSpec, type WSAPIWsKey } from '../operations';
 import { WsApiCall } from '../rpc/call';
 import { RpcChannel, type CallLatency, type ChannelOutlets, type RateLimitState } from '../rpc/channel';
+import { requestDetails } from '../rpc/error-details';
 import { createIdGenerator } from '../rpc/ids';
 import { prepareRequest, requestFrame, type PreparedRequest, type RejectedRequest } from '../rpc/prepare';
 import { RateLimitGate } from '../rpc/rate-limit-gate';
@@ -38,10 +39,9 @@ import type { WSAPIResponse } from '../rpc/response';
 import { ServerClock } from '../rest/clock';
 import { lookupOrder, type LookupOrderParams } from '../rest/lookup-order';
 import type { OrderSnapshot } from '../rest/order-snapshot';
-import { RestClient, type RestEndpoint } from '../rest/rest-client';
-import { createSigner, type Signer } from '../transport/auth';
+import type { RestClient } from '../rest/rest-client';
 import { MAX_TIMER_MS, safeDelay } from '../safe-delay';
-import { Connection, type Endpoint, type InboundMessage } from '../transport/connection';
+import { Connection, type InboundMessage } from '../transport/connection';
 import type { ConnectionState } from '../transport/state';
 import { defaultWebSocketFactory } from '../transport/websocket';
 import { WsApiEventEmitter, type ClientEvent, type ClientEventOf } from './events';
@@ -51,8 +51,9 @@ import {
   type ConnectOptions,
   type WebsocketAPIClientOptions,
 } from './options';
-import { attachDefaultListeners, logSink, type LogSink } from './logging';
-import { startTestnet, type TestnetGateway } from './testnet';
+import { lifecycleEvents } from './lifecycle';
+import { createRestClient, Endpoints, resyncClock } from './endpoints';
+import { attachDefaultListeners, logSink } from './logging';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
 
 /** One wsKey's connection and the request layer on top of it. */
@@ -157,11 +158,7 @@ export class WebsocketAPIClient {
   private readonly settings: ClientSettings;
   private readonly apiKeyHint: string | undefined;
   private readonly hasSecrets: boolean;
-  /** The names of the credentials given (never their values): testnet says it ignores them. */
-  private readonly credentialsGiven: readonly string[];
-  /** The default listeners' logger (attachEventListeners), also told about the testnet simulator. */
-  private readonly log: LogSink | undefined = undefined;
-  private readonly signer: Signer | undefined;
+  private readonly endpoints: Endpoints;
   private readonly emitter = new WsApiEventEmitter();
   private readonly routes: Record<WSAPIWsKey, Route>;
   private readonly ids = createIdGenerator();
@@ -172,8 +169,6 @@ export class WebsocketAPIClient {
   private readonly messages = new Subject<InboundMessage>();
   private readonly latency = new Subject<CallLatency>();
   private readonly rateLimits = new Subject<RateLimitState>();
-  private testnet: Promise<TestnetGateway> | undefined = undefined;
-  private testnetEndpoint: Promise<Endpoint> | undefined = undefined;
   /** Set once the client closes: why (undefined reason = `close()`). */
   private closed: { readonly reason: Error | undefined; readonly why: string | undefined } | undefined =
     undefined;
@@ -191,28 +186,11 @@ export class WebsocketAPIClient {
     this.settings = resolveSettings(options);
     const { apiKey, apiSecret, apiPassphrase } = options;
     this.hasSecrets = apiSecret !== undefined || apiPassphrase !== undefined;
-    this.credentialsGiven = (['apiKey', 'apiSecret', 'apiPassphrase'] as const).filter(
-      (name) => options[name] !== undefined,
-    );
     this.apiKeyHint = apiKey === undefined ? undefined : `${apiKey.slice(0, 4)}…`;
-    // The credentials go into the signer's closure and are not kept anywhere else.
-    this.signer =
-      apiKey && apiSecret && apiPassphrase
-        ? createSigner({ apiKey, apiSecret, apiPassphrase }, () => this.clock.now())
-        : undefined;
-    const fetchFn = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
-    this.rest = new RestClient({
-      endpoint: () => this.restEndpoint(),
-      clock: this.clock,
-      fetch: fetchFn,
-      timeoutMs: this.settings.restTimeoutMs,
-      onClockCorrected: (offsetMs) =>
-        this.log?.(
-          'warn',
-          `clock: the exchange refused a timestamp (400002); signing with the server clock, ${offsetMs} ms from this one`,
-          { code: '400002', clockOffsetMs: offsetMs },
-        ),
-    });
+    // The default listeners' logger (attachEventListeners), also told about testnet and clock corrections.
+    const log = this.settings.attachEventListeners ? logSink(options.logger ?? console) : undefined;
+    this.endpoints = new Endpoints(this.settings, options, this.clock, log);
+    this.rest = createRestClient(this.endpoints, this.clock, this.settings, options.fetch, log);
     this.gate = this.settings.rateLimitGate ? new RateLimitGate() : undefined;
 
     const makeWebSocket = options.makeWebSocket ?? defaultWebSocketFactory();
@@ -239,14 +217,14 @@ export class WebsocketAPIClient {
       const channel = new RpcChannel(wsKey, this.settings.requestTimeoutMs, outlets, this.gate);
       const connection = new Connection({
         wsKey,
-        endpoint: () => this.endpoint(),
+        endpoint: () => this.endpoints.ws(),
         makeWebSocket,
         reconnect: this.settings.reconnect,
         handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
         maxBufferedBytes: this.settings.maxBufferedBytes,
         onFatal: (error) => void this.shutdown(error, wsKey),
         messages: this.messages,
-        resyncClock: (refusal) => this.resyncClock(refusal),
+        resyncClock: (refusal) => resyncClock(this.rest, refusal),
       });
       connection.listener = channel;
       channel.attach(connection);
@@ -272,9 +250,8 @@ export class WebsocketAPIClient {
       return this.rateLimits.subscribe(subscriber);
     });
 
-    if (this.settings.attachEventListeners) {
-      this.log = logSink(options.logger ?? console);
-      attachDefaultListeners(this.emitter, this.log, (wsKey, error) => this.closeReason(wsKey, error));
+    if (log !== undefined) {
+      attachDefaultListeners(this.emitter, log, (wsKey, error) => this.closeReason(wsKey, error));
     }
   }
 
@@ -427,14 +404,7 @@ export class WebsocketAPIClient {
       this.onUnobservedFailure,
     );
     if (!prepared.ok) {
-      call.reject(
-        new ValidationError(prepared.issues, {
-          op: spec.op,
-          requestId: id,
-          clientOid: prepared.clientOid,
-          clientOids: prepared.clientOids,
-        }),
-      );
+      call.reject(new ValidationError(prepared.issues, requestDetails(call)));
     } else if (this.closed !== undefined) {
       call.reject(this.closedError(call));
     } else {
@@ -556,90 +526,6 @@ export class WebsocketAPIClient {
     return this.routes[wsKey];
   }
 
-  /** The base URL and signer for a connection attempt (testnet: the simulator, started once). */
-  private endpoint(): Promise<Endpoint> {
-    const s = this.settings;
-    if (s.testnet && s.wsBaseUrl === undefined) {
-      // The local simulator only knows its demo account: given credentials are not used here.
-      this.testnetEndpoint ??= (this.testnet = startTestnet(undefined, undefined, () =>
-        this.clock.now(),
-      )).then(
-        (gateway) => {
-          this.log?.(
-            'info',
-            `testnet: started the bundled simulator in-process on ${gateway.url} (close() stops it)`,
-            {
-              url: gateway.url,
-            },
-          );
-          if (this.credentialsGiven.length > 0) {
-            this.log?.(
-              'warn',
-              `testnet: the ${this.credentialsGiven.join(', ')} given are not used: the in-process simulator ` +
-                'signs with its demo account (pass wsBaseUrl to use your own credentials)',
-              { ignored: this.credentialsGiven },
-            );
-          }
-          return { baseUrl: gateway.url, signer: gateway.signer };
-        },
-        (error: unknown) => {
-          // Let the next attempt try again rather than replaying this failure forever.
-          this.testnet = this.testnetEndpoint = undefined;
-          throw error;
-        },
-      );
-      return this.testnetEndpoint;
-    }
-    if (this.signer === undefined) {
-      return Promise.reject(
-        new ConfigurationError('apiKey, apiSecret and apiPassphrase are required (or testnet: true)'),
-      );
-    }
-    return Promise.resolve({ baseUrl: s.wsBaseUrl ?? '', signer: this.signer });
-  }
-
-  /**
-   * The REST hosts and signer: the options', or the testnet simulator's (started once, shared
-   * with the WS API). Rejects with a ConfigurationError without credentials.
-   */
-  private async restEndpoint(): Promise<RestEndpoint> {
-    const s = this.settings;
-    const { signer } = await this.endpoint();
-    let simulator: string | undefined;
-    if (s.restBaseUrl === undefined || s.futuresRestBaseUrl === undefined) {
-      const testnet = s.testnet && s.wsBaseUrl === undefined ? this.testnet : undefined;
-      if (testnet === undefined) {
-        throw new ConfigurationError(
-          'testnet: true with this wsBaseUrl needs restBaseUrl and futuresRestBaseUrl (the simulator serves REST on its WebSocket port)',
-        );
-      }
-      simulator = (await testnet).restUrl;
-    }
-    return {
-      spotBaseUrl: s.restBaseUrl ?? (simulator as string),
-      futuresBaseUrl: s.futuresRestBaseUrl ?? (simulator as string),
-      signer,
-    };
-  }
-
-  /**
-   * After a 400002 refusal of the WS API: measures the server clock on the spot REST host so
-   * that the next attempt is signed with it. Rejects with the refusal (the measurement's
-   * failure as cause) when it cannot, which closes the client as before.
-   */
-  private resyncClock(refusal: AuthenticationError): Promise<void> {
-    return this.rest.correctClock('spot').then(
-      () => undefined,
-      (cause: unknown) => {
-        throw new AuthenticationError({
-          code: refusal.code,
-          msg: `${refusal.msg} (the server clock could not be read to correct it)`,
-          cause,
-        });
-      },
-    );
-  }
-
   /** A call rejected before anything was sent. */
   private invalid(
     id: string,
@@ -656,7 +542,7 @@ export class WebsocketAPIClient {
       performance.now(),
       this.onUnobservedFailure,
     );
-    call.reject(new ValidationError([issue], { op: spec.op, requestId: id }));
+    call.reject(new ValidationError([issue], requestDetails(call)));
     return call;
   }
 
@@ -664,10 +550,7 @@ export class WebsocketAPIClient {
   private closedError(call?: WsApiCall): WsApiError {
     const reason = this.closed?.reason;
     return new ClientClosedError({
-      op: call?.op,
-      requestId: call?.id,
-      clientOid: call?.clientOid,
-      clientOids: call?.clientOids,
+      ...(call === undefined ? undefined : requestDetails(call)),
       reason: this.closed?.why,
       cause: reason,
       sent: call?.sent,
@@ -695,17 +578,12 @@ export class WebsocketAPIClient {
     this.gate?.dispose();
     this.rest.close(
       (request) =>
-        shared ??
-        new ClientClosedError({ op: request.op, clientOid: request.clientOid, reason: why, cause: reason }),
+        shared ?? new ClientClosedError({ ...requestDetails(request), reason: why, cause: reason }),
     );
     void (async () => {
       try {
         await Promise.all(routes.map(({ connection }) => connection.close(reason)));
-        const testnet = this.testnet;
-        if (testnet !== undefined) {
-          const gateway = await testnet.catch(() => undefined);
-          await gateway?.close();
-        }
+        await this.endpoints.stopTestnet();
       } catch {
         // Sockets and the testnet simulator are closed as far as they can be; a failure to stop
         // must not become an unhandled rejection that takes the user's process down.
@@ -738,36 +616,7 @@ export class WebsocketAPIClient {
 
   /** Turns one connection's state changes into kucoin-api's lifecycle events. */
   private forwardLifecycle(connection: Connection): void {
-    const wsKey = connection.wsKey;
-    let wasReady = false;
-    let started = false;
-    connection.state.state$.subscribe((s) => {
-      switch (s.status) {
-        case 'connecting':
-          started = true;
-          break;
-        case 'authenticating':
-          this.emitter.emit({ type: 'open', wsKey });
-          break;
-        case 'ready':
-          this.emitter.emit({ type: 'authenticated', wsKey });
-          if (wasReady) this.emitter.emit({ type: 'reconnected', wsKey, attempt: s.attempt });
-          wasReady = true;
-          break;
-        case 'reconnecting':
-          this.emitter.emit({
-            type: 'reconnect',
-            wsKey,
-            attempt: s.attempt,
-            retryInMs: s.retryInMs,
-            error: s.error,
-          });
-          break;
-        case 'closed':
-          if (started) this.emitter.emit({ type: 'close', wsKey, error: s.error });
-          break;
-      }
-    });
+    connection.state.state$.pipe(lifecycleEvents()).subscribe((event) => this.emitter.emit(event));
   }
 
   /** Why a connection closed for good, in words: a refusal's message, or the attempts it gave up after. */

@@ -13,6 +13,7 @@ import {
 } from '../errors';
 import type { WSAPIWsKey } from '../operations';
 import type { WsApiCall } from './call';
+import { requestDetails } from './error-details';
 import { PendingCalls } from './pending-calls';
 import type { RateLimitGate } from './rate-limit-gate';
 import { FastAnswer } from './response-envelope';
@@ -131,7 +132,7 @@ export class RpcChannel {
       const shown = typeof op === 'string' ? `"${printable(op)}"` : `of type ${typeof op}`;
       this.fail(
         call,
-        new ProtocolError(`the answer's op ${shown} is not the request's, ${call.op}`, this.about(call)),
+        new ProtocolError(`the answer's op ${shown} is not the request's, ${call.op}`, requestDetails(call)),
         raw,
       );
       return;
@@ -198,13 +199,7 @@ export class RpcChannel {
       (call) => call.sentAt !== undefined,
       (call) => {
         gate?.released();
-        return new DisconnectedError({
-          op: call.op,
-          requestId: call.id,
-          clientOid: call.clientOid,
-          clientOids: call.clientOids,
-          cause: error,
-        });
+        return new DisconnectedError({ ...requestDetails(call), cause: error });
       },
     );
   }
@@ -277,10 +272,7 @@ export class RpcChannel {
     const heldBack = !sent && this.link.ready;
     call.reject(
       new TimeoutError({
-        op: call.op,
-        requestId: call.id,
-        clientOid: call.clientOid,
-        clientOids: call.clientOids,
+        ...requestDetails(call),
         timeoutMs,
         sent,
         cause: sent || heldBack ? undefined : this.linkError,
@@ -295,13 +287,7 @@ export class RpcChannel {
 
   private gatewayError(call: WsApiCall, response: WSAPIResponse): WsApiError {
     const { code } = response;
-    const details = {
-      op: call.op,
-      requestId: call.id,
-      clientOid: call.clientOid,
-      clientOids: call.clientOids,
-      response,
-    };
+    const details = { ...requestDetails(call), response };
     if (code === CODES.TOO_MANY_REQUESTS) {
       return new RateLimitError({
         ...details,
@@ -326,22 +312,12 @@ export class RpcChannel {
     response?: WSAPIResponse,
   ): void {
     const why = decoded._tag === 'Left' ? formatIssues(toIssues(decoded.left)) : 'unexpected shape';
-    this.fail(call, new ProtocolError(`${what}: ${why}`, { ...this.about(call), response }), raw);
+    this.fail(call, new ProtocolError(`${what}: ${why}`, { ...requestDetails(call), response }), raw);
   }
 
   /** Fails a known call over an unusable answer, and reports the frame. */
   private fail(call: WsApiCall, error: ProtocolError, raw: string): void {
     call.reject(error);
     this.outlets.exception(this.wsKey, error, raw);
-  }
-
-  /** What an error says about the call it belongs to. */
-  private about(call: WsApiCall): {
-    op: string;
-    requestId: string;
-    clientOid?: string;
-    clientOids?: readonly string[];
-  } {
-    return { op: call.op, requestId: call.id, clientOid: call.clientOid, clientOids: call.clientOids };
   }
 }
