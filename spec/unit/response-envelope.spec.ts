@@ -1,3 +1,4 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { Answer, ResponseEnvelope } from '../../src/codecs/envelope';
 import { FastAnswer, isAnswer, isResponseEnvelope } from '../../src/rpc/response-envelope';
@@ -52,7 +53,7 @@ describe('isResponseEnvelope (the hot-path envelope check)', () => {
     expect(FastAnswer.is(example)).toBe(true);
     const wrong = JSON.parse('{"id":3,"op":42,"code":200000,"data":"?","inTime":"1"}');
     expect(FastAnswer.is(wrong)).toBe(false);
-    expect(FastAnswer.decode(wrong)._tag).toBe('Left');
+    expect(isLeft(FastAnswer.decode(wrong))).toBe(true);
   });
 });
 

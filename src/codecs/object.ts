@@ -1,9 +1,54 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { ValidationIssue } from './report';
 
-type Out<R extends t.Props, O extends t.Props> = { [K in keyof R]: t.TypeOf<R[K]> } & {
+/** What a strictObject decodes to: the required fields, and the optional ones when present. */
+export type StrictObjectOf<R extends t.Props, O extends t.Props> = { [K in keyof R]: t.TypeOf<R[K]> } & {
   [K in keyof O]?: t.TypeOf<O[K]>;
 };
+type Out<R extends t.Props, O extends t.Props> = StrictObjectOf<R, O>;
+
+/**
+ * The codec `strictObject` makes. Like io-ts' own combinators (`t.InterfaceType`,
+ * `t.ExactType`) it says what it is made of: `_tag`, `required`, `optional` and `props`
+ * (both together), so tools such as the error reporter read them instead of guessing.
+ */
+export class StrictObjectType<R extends t.Props, O extends t.Props> extends t.Type<
+  Out<R, O>,
+  Out<R, O>,
+  unknown
+> {
+  readonly _tag = 'StrictObjectType' as const;
+  /** Every field, required and optional. */
+  readonly props: R & O;
+
+  constructor(
+    name: string,
+    is: t.Is<Out<R, O>>,
+    validate: t.Validate<unknown, Out<R, O>>,
+    readonly required: R,
+    readonly optional: O,
+  ) {
+    super(name, is, validate, t.identity);
+    this.props = { ...required, ...optional };
+  }
+}
+
+/** The codec `listOf` makes: its `_tag`, the item codec (`type`, as in `t.ArrayType`) and bounds. */
+export class ListType<C extends t.Mixed> extends t.Type<Array<t.TypeOf<C>>, Array<t.TypeOf<C>>, unknown> {
+  readonly _tag = 'ListType' as const;
+
+  constructor(
+    name: string,
+    is: t.Is<Array<t.TypeOf<C>>>,
+    validate: t.Validate<unknown, Array<t.TypeOf<C>>>,
+    readonly type: C,
+    readonly min: number,
+    readonly max: number,
+  ) {
+    super(name, is, validate, t.identity);
+  }
+}
 
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -41,7 +86,7 @@ export function strictObject<R extends t.Props, O extends t.Props>(
   required: R,
   optional: O,
   rules?: (value: Out<R, O>) => ValidationIssue[],
-): t.Type<Out<R, O>, Out<R, O>, unknown> {
+): StrictObjectType<R, O> {
   const requiredKeys = Object.keys(required);
   const optionalKeys = Object.keys(optional);
   const fields = new Map<string, Field>();
@@ -91,7 +136,7 @@ export function strictObject<R extends t.Props, O extends t.Props>(
       return general(o);
     return rules === undefined || rules(o as Out<R, O>).length === 0;
   };
-  return new t.Type<Out<R, O>, Out<R, O>, unknown>(
+  return new StrictObjectType<R, O>(
     name,
     is,
     (u, c) => {
@@ -115,13 +160,13 @@ export function strictObject<R extends t.Props, O extends t.Props>(
           continue;
         }
         const r = required[k].validate(v, t.appendContext(c, k, required[k], v));
-        if (r._tag === 'Left') errors.push(...r.left);
+        if (isLeft(r)) errors.push(...r.left);
       }
       for (const k of optionalKeys) {
         const v = o[k];
         if (v === undefined) continue;
         const r = optional[k].validate(v, t.appendContext(c, k, optional[k], v));
-        if (r._tag === 'Left') errors.push(...r.left);
+        if (isLeft(r)) errors.push(...r.left);
       }
       if (errors.length === 0 && rules !== undefined) {
         for (const issue of rules(o as Out<R, O>)) {
@@ -135,16 +180,13 @@ export function strictObject<R extends t.Props, O extends t.Props>(
       }
       return errors.length === 0 ? t.success(o as Out<R, O>) : t.failures(errors);
     },
-    t.identity,
+    required,
+    optional,
   );
 }
 
 /** An array of `min`..`max` items of one codec. */
-export function listOf<C extends t.Mixed>(
-  item: C,
-  min: number,
-  max: number,
-): t.Type<Array<t.TypeOf<C>>, Array<t.TypeOf<C>>, unknown> {
+export function listOf<C extends t.Mixed>(item: C, min: number, max: number): ListType<C> {
   const rule = `must be a list of ${min} to ${max} items`;
   // Every index, holes included: `every` skips the holes of a sparse array, so `[, order]`
   // passed `is` (and went out as `[null, …]`) while `validate` rejected it.
@@ -153,7 +195,7 @@ export function listOf<C extends t.Mixed>(
     for (let i = 0; i < u.length; i++) if (!item.is(u[i])) return false;
     return true;
   };
-  return new t.Type<Array<t.TypeOf<C>>, Array<t.TypeOf<C>>, unknown>(
+  return new ListType<C>(
     `Array<${item.name}>(${min}..${max})`,
     is,
     (u, c) => {
@@ -161,10 +203,12 @@ export function listOf<C extends t.Mixed>(
       const errors: t.ValidationError[] = [];
       for (let i = 0; i < u.length; i++) {
         const r = item.validate(u[i], t.appendContext(c, String(i), item, u[i]));
-        if (r._tag === 'Left') errors.push(...r.left);
+        if (isLeft(r)) errors.push(...r.left);
       }
       return errors.length === 0 ? t.success(u) : t.failures(errors);
     },
-    t.identity,
+    item,
+    min,
+    max,
   );
 }

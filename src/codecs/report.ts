@@ -1,12 +1,11 @@
 import type * as t from 'io-ts';
+import type { ListType, StrictObjectType } from './object';
 
 /** One broken rule of a request: the field (dotted path) and what it must satisfy. */
 export interface ValidationIssue {
   readonly field: string;
   readonly rule: string;
 }
-
-const COMPOSITE = new Set(['IntersectionType', 'UnionType', 'RefinementType', 'ExactType', 'ReadonlyType']);
 
 /**
  * Issues listed per error, at most; the rest are counted. A request with thousands of
@@ -49,8 +48,51 @@ function printableKey(key: string): string {
   return printable(key, MAX_KEY_CHARS);
 }
 
-function tagOf(type: t.Decoder<unknown, unknown>): string | undefined {
-  return (type as { _tag?: string })._tag;
+/** The combinators that put entries in an error's context, as their `_tag` says. */
+type Combinator =
+  | StrictObjectType<t.Props, t.Props>
+  | ListType<t.Mixed>
+  | t.InterfaceType<t.Props>
+  | t.PartialType<t.Props>
+  | t.StrictType<t.Props>
+  | t.DictionaryType<t.Mixed, t.Mixed>
+  | t.ArrayType<t.Mixed>
+  | t.ReadonlyArrayType<t.Mixed>
+  | t.TupleType<t.Mixed[]>
+  | t.UnionType<t.Mixed[]>
+  | t.IntersectionType<t.Mixed[]>;
+
+/**
+ * Whether the keys a combinator gives its children are a path: field names of an object (its
+ * `props`, or an unknown key it reports) and indices of a list are; the member indices of
+ * unions and intersections are not.
+ */
+function keysArePath(type: t.Decoder<unknown, unknown>): boolean {
+  const tag = (type as Partial<Combinator>)._tag;
+  switch (tag) {
+    case 'StrictObjectType':
+    case 'InterfaceType':
+    case 'PartialType':
+    case 'StrictType':
+    case 'DictionaryType':
+    case 'ListType':
+    case 'ArrayType':
+    case 'ReadonlyArrayType':
+    case 'TupleType':
+      return true;
+    // Leaves (no tag) add no context entries of their own.
+    case 'UnionType':
+    case 'IntersectionType':
+    case undefined:
+      return false;
+    default: {
+      // A combinator added to `Combinator` must get a case above (compile error otherwise);
+      // one not listed there (say an `ExactType`, which adds no entries) names no field.
+      const unlisted: never = tag;
+      void unlisted;
+      return false;
+    }
+  }
 }
 
 /**
@@ -66,8 +108,7 @@ export function toIssues(errors: t.Errors): ValidationIssue[] {
   for (const e of errors) {
     const parts: string[] = [];
     for (let i = 1; i < e.context.length; i++) {
-      const parent = tagOf(e.context[i - 1].type);
-      if (parent !== undefined && COMPOSITE.has(parent)) continue;
+      if (!keysArePath(e.context[i - 1].type)) continue;
       parts.push(printableKey(e.context[i].key));
     }
     const last = e.context[e.context.length - 1];

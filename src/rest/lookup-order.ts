@@ -1,3 +1,4 @@
+import { isRight } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { CODES } from '../codecs/codes';
 import { strictObject } from '../codecs/object';
@@ -55,7 +56,7 @@ function validated(params: unknown): LookupOrderParams {
     const copy: unknown =
       typeof params === 'object' && params !== null && !Array.isArray(params) ? { ...params } : params;
     const decoded = LookupOrderParams.decode(copy);
-    if (decoded._tag === 'Right') return decoded.right;
+    if (isRight(decoded)) return decoded.right;
     issues = toIssues(decoded.left);
     const oid = (copy as { clientOid?: unknown } | null)?.clientOid;
     clientOid = typeof oid === 'string' && ClientOid.is(oid) ? oid : undefined;

@@ -1,3 +1,4 @@
+import { isLeft } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { AUTH_FAILURE_CODES, CODES, isAuthFailureCode } from '../codecs/codes';
 import { formatIssues, toIssues } from '../codecs/report';
@@ -204,7 +205,7 @@ export class RestClient {
   /** `data` checked by `codec`, or a ProtocolError naming the fields that are wrong. */
   decode<A>(request: RestRequest, data: unknown, codec: t.Decoder<unknown, A>): A {
     const decoded = codec.decode(data);
-    if (decoded._tag === 'Left') {
+    if (isLeft(decoded)) {
       throw new ProtocolError(
         `${request.method} ${request.target.split('?', 1)[0]} answered data that does not fit: ${formatIssues(toIssues(decoded.left))}`,
         { op: request.op, clientOid: request.clientOid },
@@ -296,7 +297,7 @@ export class RestClient {
       });
     }
     const answer = RestAnswer.decode(json);
-    if (answer._tag === 'Left') {
+    if (isLeft(answer)) {
       throw new ProtocolError(`${what} is not { code, data | msg }: ${formatIssues(toIssues(answer.left))}`, {
         op: request.op,
         clientOid: request.clientOid,

@@ -1,3 +1,5 @@
+import { fold } from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { Subject } from 'rxjs';
 import { CODES } from '../codecs/codes';
 import { Answer, type RateLimit } from '../codecs/envelope';
@@ -311,7 +313,13 @@ export class RpcChannel {
     raw: string,
     response?: WSAPIResponse,
   ): void {
-    const why = decoded._tag === 'Left' ? formatIssues(toIssues(decoded.left)) : 'unexpected shape';
+    const why = pipe(
+      decoded,
+      fold(
+        (errors) => formatIssues(toIssues(errors)),
+        () => 'unexpected shape',
+      ),
+    );
     this.fail(call, new ProtocolError(`${what}: ${why}`, { ...requestDetails(call), response }), raw);
   }
 

@@ -1,3 +1,5 @@
+import { fold } from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type { ValidationIssue } from '../codecs/report';
 import { toIssues } from '../codecs/report';
 import type { OperationSpec } from '../operations';
@@ -119,9 +121,10 @@ export function prepareRequest(
       break;
   }
   if (spec.request.is(args)) return { ok: true, args, clientOid, clientOids };
-  const decoded = spec.request.decode(args);
-  const issues =
-    decoded._tag === 'Left' ? toIssues(decoded.left) : [{ field: '(request)', rule: 'is not valid' }];
+  const issues = pipe(
+    spec.request.decode(args),
+    fold(toIssues, (): ValidationIssue[] => [{ field: '(request)', rule: 'is not valid' }]),
+  );
   return { ok: false, issues, clientOid, clientOids };
 }
 

@@ -1,3 +1,5 @@
+import { fold } from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import type * as t from 'io-ts';
 import { CODES } from '../codecs/codes';
 import { formatIssues, toIssues } from '../codecs/report';
@@ -80,8 +82,13 @@ export class RequestRouter {
     const args = f.args;
     // `is` is the cheap path; the full decode only runs to explain a failure.
     if (!route.codec.is(args)) {
-      const decoded = route.codec.decode(args);
-      const msg = decoded._tag === 'Left' ? formatIssues(toIssues(decoded.left)) : 'args: invalid';
+      const msg = pipe(
+        route.codec.decode(args),
+        fold(
+          (errors) => formatIssues(toIssues(errors)),
+          () => 'args: invalid',
+        ),
+      );
       return envelope(idJson, opJson, route.paramCode, msgField(msg), inTime, this.clock(), rate);
     }
     let result: OpResult;
