@@ -53,6 +53,7 @@ import {
 } from './options';
 import { attachDefaultListeners, logSink, type LogSink } from './logging';
 import { startTestnet, type TestnetGateway } from './testnet';
+import { OrderDesk } from '../orders/desk';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
 
 /** One wsKey's connection and the request layer on top of it. */
@@ -169,6 +170,8 @@ export class WebsocketAPIClient {
   /** The clock requests are signed with: local time plus the offset measured after a 400002. */
   private readonly clock = new ServerClock();
   private readonly rest: RestClient;
+  /** Order calls and, with `reconcile: true`, the lookups of those whose answer was lost. */
+  private readonly orders: OrderDesk;
   private readonly messages = new Subject<InboundMessage>();
   private readonly latency = new Subject<CallLatency>();
   private readonly rateLimits = new Subject<RateLimitState>();
@@ -212,6 +215,11 @@ export class WebsocketAPIClient {
           `clock: the exchange refused a timestamp (400002); signing with the server clock, ${offsetMs} ms from this one`,
           { code: '400002', clockOffsetMs: offsetMs },
         ),
+    });
+    this.orders = new OrderDesk({
+      reconcile: this.settings.reconcile,
+      graceMs: this.settings.reconcileGraceMs,
+      lookup: (params) => lookupOrder(this.rest, params),
     });
     this.gate = this.settings.rateLimitGate ? new RateLimitGate() : undefined;
 
@@ -417,15 +425,7 @@ export class WebsocketAPIClient {
       // Hostile input (a throwing getter or toJSON) is a validation failure, not a crash.
       prepared = UNREADABLE;
     }
-    const call = new WsApiCall(
-      id,
-      spec,
-      key,
-      prepared.clientOid,
-      prepared.clientOids,
-      performance.now(),
-      this.onUnobservedFailure,
-    );
+    const call = this.orders.makeCall(id, spec, key, prepared, performance.now(), this.onUnobservedFailure);
     if (!prepared.ok) {
       call.reject(
         new ValidationError(prepared.issues, {
@@ -530,6 +530,8 @@ export class WebsocketAPIClient {
       restBaseUrl: s.restBaseUrl,
       futuresRestBaseUrl: s.futuresRestBaseUrl,
       restTimeoutMs: s.restTimeoutMs,
+      reconcile: s.reconcile,
+      reconcileGraceMs: s.reconcileGraceMs,
       clockOffsetMs: this.clock.offsetMs,
       state: Object.fromEntries(
         Object.values(this.routes).map((r) => [r.connection.wsKey, r.connection.state.status]),
@@ -692,6 +694,7 @@ export class WebsocketAPIClient {
     this.closed = { reason, why };
     const routes = Object.values(this.routes);
     for (const { channel } of routes) channel.failAll((call) => shared ?? this.closedError(call));
+    this.orders.close(shared ?? this.closedError());
     this.gate?.dispose();
     this.rest.close(
       (request) =>
