@@ -1,6 +1,7 @@
 import type { AuthFailureCode } from './codecs/codes';
 import type { ValidationIssue } from './codecs/report';
 import { formatIssues, printable } from './codecs/report';
+import type { OrderSnapshot } from './rest/order-snapshot';
 import type { WSAPIResponse } from './rpc/response';
 
 /** Codes of the errors the client raises itself; gateway errors carry the gateway's code. */
@@ -12,6 +13,8 @@ export const CLIENT_ERROR_CODES = {
   PROTOCOL: 'MALFORMED_FRAME',
   CONFIGURATION: 'CONFIGURATION',
   NETWORK: 'NETWORK_ERROR',
+  NOT_PLACED: 'ORDER_NOT_PLACED',
+  NOT_CANCELED: 'CANCEL_NOT_APPLIED',
 } as const;
 
 /** One of {@link CLIENT_ERROR_CODES}: an error the client raised itself. */
@@ -317,6 +320,57 @@ export class ConfigurationError extends WsApiError {
 }
 
 /**
+ * With `reconcile: true`: a request whose answer was lost placed nothing. The exchange had no
+ * order with its clientOid in two lookups at least `reconcileGraceMs` apart (for a batch: none
+ * of its orders). Definite: placing it again cannot duplicate it. `cause` is the error that
+ * left the outcome unknown (DisconnectedError, or TimeoutError with `sent: true`).
+ */
+export class OrderNotPlacedError extends WsApiError {
+  override name = 'OrderNotPlacedError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.NOT_PLACED;
+
+  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'>) {
+    const oids = details.clientOid ?? details.clientOids?.join(', ');
+    const msg = 'the answer was lost and the exchange has no such order: not placed';
+    super(`${details.op ?? 'request'}: ${msg}${oids === undefined ? '' : ` (clientOid ${oids})`}`, {
+      ...details,
+      code: CLIENT_ERROR_CODES.NOT_PLACED,
+      msg,
+    });
+  }
+}
+
+/**
+ * With `reconcile: true`: a cancel whose answer was lost did not take effect. After two lookups
+ * at least `reconcileGraceMs` apart the order is still open, or done without being canceled
+ * (it filled first), or unknown to the exchange. `order` is what the exchange showed last
+ * (null: no such order). `cause` is the error that left the outcome unknown.
+ */
+export class CancelNotAppliedError extends WsApiError {
+  override name = 'CancelNotAppliedError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.NOT_CANCELED;
+  /** The order as the exchange showed it last, or null when it has no such order. */
+  readonly order: OrderSnapshot | null;
+
+  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { order: OrderSnapshot | null }) {
+    const order = details.order;
+    const msg =
+      order === null
+        ? 'the answer was lost and the exchange has no such order: nothing was canceled'
+        : `the answer was lost and the order is ${order.status === 'open' ? 'still open' : 'done without a cancel'}: not canceled`;
+    super(
+      `${details.op ?? 'request'}: ${msg}${details.clientOid === undefined ? '' : ` (clientOid ${details.clientOid})`}`,
+      { ...details, code: CLIENT_ERROR_CODES.NOT_CANCELED, msg },
+    );
+    this.order = order;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), order: this.order };
+  }
+}
+
+/**
  * Every error a call or `connect()` rejects with, as a union: `switch (error.code)` narrows it
  * ('REQUEST_TIMEOUT' to TimeoutError, and so on; a gateway code such as '400100' to
  * GatewayError, or AuthenticationError/RateLimitError for their codes).
@@ -331,4 +385,6 @@ export type KucoinWsApiError =
   | ClientClosedError
   | ProtocolError
   | ConfigurationError
-  | NetworkError;
+  | NetworkError
+  | OrderNotPlacedError
+  | CancelNotAppliedError;

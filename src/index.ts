@@ -58,12 +58,14 @@ export type { OrderMarket, OrderSnapshot } from './rest/order-snapshot';
 export type { FetchFunction } from './rest/rest-client';
 export {
   AuthenticationError,
+  CancelNotAppliedError,
   CLIENT_ERROR_CODES,
   ClientClosedError,
   ConfigurationError,
   DisconnectedError,
   GatewayError,
   NetworkError,
+  OrderNotPlacedError,
   ProtocolError,
   RateLimitError,
   TimeoutError,

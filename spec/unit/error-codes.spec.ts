@@ -5,11 +5,13 @@
  */
 import {
   AuthenticationError,
+  CancelNotAppliedError,
   ClientClosedError,
   ConfigurationError,
   DisconnectedError,
   GatewayError,
   NetworkError,
+  OrderNotPlacedError,
   ProtocolError,
   RateLimitError,
   TimeoutError,
@@ -45,6 +47,12 @@ function classify(error: KucoinWsApiError): string {
     case 'NETWORK_ERROR':
       assertType<Equal<typeof error, NetworkError>>();
       return 'unreachable';
+    case 'ORDER_NOT_PLACED':
+      assertType<Equal<typeof error, OrderNotPlacedError>>();
+      return 'not placed';
+    case 'CANCEL_NOT_APPLIED':
+      assertType<Equal<typeof error, CancelNotAppliedError>>();
+      return error.order === null ? 'no such order' : `still ${error.order.status}`;
     case '429000':
       // A digit code is a GatewayError's too; RateLimitError is the one the client makes for it.
       assertType<Equal<typeof error, RateLimitError | GatewayError>>();
@@ -71,6 +79,8 @@ describe('error codes', () => {
     [new ProtocolError('x', { op }), 'MALFORMED_FRAME'],
     [new ConfigurationError('x'), 'CONFIGURATION'],
     [new NetworkError({ op: 'lookupOrder', msg: 'fetch failed' }), 'NETWORK_ERROR'],
+    [new OrderNotPlacedError({ op, clientOid: 'a1' }), 'ORDER_NOT_PLACED'],
+    [new CancelNotAppliedError({ op: 'spot.cancel', clientOid: 'a1', order: null }), 'CANCEL_NOT_APPLIED'],
     [new RateLimitError({ code: '429000', msg: '', reset: 10, receivedAt: 0 }), '429000'],
     [new AuthenticationError({ code: '400003', msg: 'KC-API-KEY not exists.' }), '400003'],
     [new GatewayError({ code: '400100', msg: 'bad price', op }), '400100'],
@@ -89,6 +99,8 @@ describe('error codes', () => {
       'malformed',
       'misconfigured',
       'unreachable',
+      'not placed',
+      'no such order',
       'retry in 10 ms',
       'refused',
       'gateway 400100',

@@ -73,6 +73,15 @@ export interface WebsocketAPIClientOptions {
   restTimeoutMs?: number;
   /** The fetch function for REST (default the global `fetch` of Node 20 and browsers). */
   fetch?: FetchFunction;
+  /**
+   * Reconcile order requests whose answer was lost (default false): instead of rejecting with
+   * DisconnectedError / TimeoutError `sent: true`, look the order up by clientOid over REST and
+   * resolve with what the exchange shows (`reconciled: true`), or reject with a definite
+   * OrderNotPlacedError / CancelNotAppliedError. Nothing is re-sent. See docs/delivery.md.
+   */
+  reconcile?: boolean;
+  /** With `reconcile`: how long to wait before the second lookup of an order not found (default 3 000 ms). */
+  reconcileGraceMs?: number;
 }
 
 /** How long `connect()` waits, at most. */
@@ -97,6 +106,8 @@ export interface ClientSettings {
   readonly restBaseUrl: string | undefined;
   readonly futuresRestBaseUrl: string | undefined;
   readonly restTimeoutMs: number;
+  readonly reconcile: boolean;
+  readonly reconcileGraceMs: number;
 }
 
 export const DEFAULTS = {
@@ -104,6 +115,7 @@ export const DEFAULTS = {
   handshakeTimeoutMs: 10_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   restTimeoutMs: 10_000,
+  reconcileGraceMs: 3_000,
   reconnect: { initialDelayMs: 250, maxDelayMs: 10_000, maxAttempts: Infinity },
 } as const;
 
@@ -136,6 +148,10 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
     rateLimitGate: o.rateLimitGate === true,
     maxBufferedBytes: positive('maxBufferedBytes', o.maxBufferedBytes, DEFAULTS.maxBufferedBytes),
     ...restSettings(o, testnet),
+    reconcile: o.reconcile === true,
+    reconcileGraceMs: safeDelay(
+      positive('reconcileGraceMs', o.reconcileGraceMs, DEFAULTS.reconcileGraceMs, true),
+    ),
   };
 }
 

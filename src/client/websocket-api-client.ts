@@ -54,6 +54,7 @@ import {
 import { lifecycleEvents } from './lifecycle';
 import { createRestClient, Endpoints, resyncClock } from './endpoints';
 import { attachDefaultListeners, logSink } from './logging';
+import { OrderDesk } from '../orders/desk';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
 
 /** One wsKey's connection and the request layer on top of it. */
@@ -166,6 +167,8 @@ export class WebsocketAPIClient {
   /** The clock requests are signed with: local time plus the offset measured after a 400002. */
   private readonly clock = new ServerClock();
   private readonly rest: RestClient;
+  /** Order calls and, with `reconcile: true`, the lookups of those whose answer was lost. */
+  private readonly orders: OrderDesk;
   private readonly messages = new Subject<InboundMessage>();
   private readonly latency = new Subject<CallLatency>();
   private readonly rateLimits = new Subject<RateLimitState>();
@@ -191,6 +194,11 @@ export class WebsocketAPIClient {
     const log = this.settings.attachEventListeners ? logSink(options.logger ?? console) : undefined;
     this.endpoints = new Endpoints(this.settings, options, this.clock, log);
     this.rest = createRestClient(this.endpoints, this.clock, this.settings, options.fetch, log);
+    this.orders = new OrderDesk({
+      reconcile: this.settings.reconcile,
+      graceMs: this.settings.reconcileGraceMs,
+      lookup: (params) => lookupOrder(this.rest, params),
+    });
     this.gate = this.settings.rateLimitGate ? new RateLimitGate() : undefined;
 
     const makeWebSocket = options.makeWebSocket ?? defaultWebSocketFactory();
@@ -394,15 +402,7 @@ export class WebsocketAPIClient {
       // Hostile input (a throwing getter or toJSON) is a validation failure, not a crash.
       prepared = UNREADABLE;
     }
-    const call = new WsApiCall(
-      id,
-      spec,
-      key,
-      prepared.clientOid,
-      prepared.clientOids,
-      performance.now(),
-      this.onUnobservedFailure,
-    );
+    const call = this.orders.makeCall(id, spec, key, prepared, performance.now(), this.onUnobservedFailure);
     if (!prepared.ok) {
       call.reject(new ValidationError(prepared.issues, requestDetails(call)));
     } else if (this.closed !== undefined) {
@@ -500,6 +500,8 @@ export class WebsocketAPIClient {
       restBaseUrl: s.restBaseUrl,
       futuresRestBaseUrl: s.futuresRestBaseUrl,
       restTimeoutMs: s.restTimeoutMs,
+      reconcile: s.reconcile,
+      reconcileGraceMs: s.reconcileGraceMs,
       clockOffsetMs: this.clock.offsetMs,
       state: Object.fromEntries(
         Object.values(this.routes).map((r) => [r.connection.wsKey, r.connection.state.status]),
@@ -575,6 +577,7 @@ export class WebsocketAPIClient {
     this.closed = { reason, why };
     const routes = Object.values(this.routes);
     for (const { channel } of routes) channel.failAll((call) => shared ?? this.closedError(call));
+    this.orders.close(shared ?? this.closedError());
     this.gate?.dispose();
     this.rest.close(
       (request) =>

@@ -20,4 +20,10 @@ export type WSAPIResponse<TData = unknown, TOperation extends string = string> =
   wsKey: WSAPIWsKey;
   /** Always true: tells WS API answers apart from streaming updates. */
   isWSAPIResponse: true;
+  /**
+   * Present (true) only on a response the client built after the answer was lost
+   * (`reconcile: true`): `data` comes from looking the order up over REST, and `inTime` /
+   * `outTime` are the order's time on the exchange (created, or last updated for a cancel).
+   */
+  reconciled?: true;
 };

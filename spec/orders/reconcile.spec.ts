@@ -1,0 +1,285 @@
+/**
+ * `reconcile: true` against the simulator on 127.0.0.1: a written order request whose answer
+ * is lost (the session dropped, or no answer in time) is looked up by clientOid over REST and
+ * settles by what the exchange did: resolved from the order (`reconciled: true`), or a
+ * definite OrderNotPlacedError / CancelNotAppliedError, or, when REST cannot tell, the
+ * original outcome-unknown error with the REST failure as `cause`. Nothing is ever re-sent:
+ * each request id reaches the gateway once.
+ */
+import {
+  CancelNotAppliedError,
+  ClientClosedError,
+  DisconnectedError,
+  GatewayError,
+  OrderNotPlacedError,
+  TimeoutError,
+  type FetchFunction,
+  type WebsocketAPIClient,
+  type WebsocketAPIClientOptions,
+} from '../../src';
+import type { Simulator } from '../../src/simulator';
+import { framesFor, futuresBuy, limitBuy, useHarness } from '../client/harness';
+import { settle, until } from '../support/reliability';
+
+const h = useHarness();
+
+/** A client of `sim` that reconciles over the simulator's REST, with a short grace. */
+function reconciling(sim: Simulator, o: WebsocketAPIClientOptions = {}): WebsocketAPIClient {
+  return h.client(sim, {
+    restBaseUrl: sim.restUrl,
+    futuresRestBaseUrl: sim.restUrl,
+    reconcile: true,
+    reconcileGraceMs: 150,
+    ...o,
+  });
+}
+
+/** A fetch that counts the REST answers it has read (lookups only). */
+function countingFetch(): { fetch: FetchFunction; answered: () => number } {
+  let n = 0;
+  return {
+    answered: () => n,
+    fetch: async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      n++;
+      return response;
+    },
+  };
+}
+
+/** Holds every answer back (far longer than the test) and waits until the ledger has `clientOid`. */
+async function answerHeldBack(sim: Simulator, clientOid: () => string | undefined): Promise<void> {
+  await until(() => {
+    const oid = clientOid();
+    return oid !== undefined && sim.exchange.ledger(oid) !== undefined;
+  }, 'the order reached the ledger');
+}
+
+describe('reconcile: true, placements', () => {
+  it('answer delayed, then the session dropped: resolves reconciled with the ledger’s orderId, sent once', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    await client.connect();
+    sim.faults.delay(30_000);
+    const call = client.submitNewSpotOrder(limitBuy());
+    await answerHeldBack(sim, () => call.clientOid);
+    expect(sim.faults.dropSessions({ kind: 'wsapi' })).toBeGreaterThan(0);
+    const response = await call;
+    const entry = sim.exchange.ledger(call.clientOid as string);
+    expect(response).toMatchObject({
+      id: call.id,
+      op: 'spot.order',
+      code: '200000',
+      reconciled: true,
+      isWSAPIResponse: true,
+      wsKey: 'wsApiSpotV1',
+      data: { orderId: entry?.orderId, clientOid: call.clientOid },
+    });
+    expect(call.status).toBe('resolved');
+    expect(framesFor(sim, call.id)).toBe(1);
+    expect(sim.exchange.allOrders().filter((o) => o.clientOid === call.clientOid)).toHaveLength(1);
+  });
+
+  it('a timeout after the request was written resolves reconciled too (spot.sync_order data from the order)', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim, { requestTimeoutMs: 400 });
+    await client.connect();
+    sim.faults.delay(30_000);
+    const call = client.submitSyncSpotOrder(limitBuy({ size: '0.002' }));
+    const response = await call;
+    const entry = sim.exchange.ledger(call.clientOid as string);
+    expect(response.reconciled).toBe(true);
+    expect(response.data).toMatchObject({
+      orderId: entry?.orderId,
+      clientOid: call.clientOid,
+      originSize: '0.002',
+      dealSize: '0',
+      remainSize: '0.002',
+      canceledSize: '0',
+      status: 'open',
+    });
+    expect(framesFor(sim, call.id)).toBe(1);
+  });
+
+  it('request swallowed by pause(), then dropped: OrderNotPlacedError, and the ledger has no such order', async () => {
+    const sim = await h.sim();
+    const { fetch, answered } = countingFetch();
+    const client = reconciling(sim, { fetch });
+    await client.connect();
+    sim.faults.pause();
+    const call = client.submitNewSpotOrder(limitBuy());
+    await until(() => framesFor(sim, call.id) === 1, 'the gateway received the request');
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(call);
+    expect(error).toBeInstanceOf(OrderNotPlacedError);
+    expect(error).toMatchObject({
+      code: 'ORDER_NOT_PLACED',
+      clientOid: call.clientOid,
+      op: 'spot.order',
+      requestId: call.id,
+    });
+    expect((error as OrderNotPlacedError).cause).toBeInstanceOf(DisconnectedError);
+    // Looked up twice (the grace between), never re-sent.
+    expect(answered()).toBe(2);
+    expect(sim.exchange.ledger(call.clientOid as string)).toBeUndefined();
+    expect(framesFor(sim, call.id)).toBe(1);
+  });
+
+  it('REST unreachable: the original outcome-unknown error, the REST failure as cause', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    await client.connect();
+    sim.faults.delay(30_000);
+    sim.faults.restDown(true);
+    const call = client.submitNewSpotOrder(limitBuy());
+    await answerHeldBack(sim, () => call.clientOid);
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(call);
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect(error).toMatchObject({ code: 'DISCONNECTED', clientOid: call.clientOid, requestId: call.id });
+    const cause = (error as DisconnectedError).cause;
+    expect(cause).toBeInstanceOf(GatewayError);
+    expect(cause).toMatchObject({ op: 'lookupOrder', clientOid: call.clientOid });
+    expect(framesFor(sim, call.id)).toBe(1);
+  });
+
+  it('futures.multi_order is reconciled per order: placed ones resolve, a refused one is marked not placed', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    await client.connect('wsApiFuturesV1');
+    sim.faults.delay(30_000);
+    // The second order is far beyond the account's margin: the exchange refuses it alone.
+    const call = client.submitMultipleFuturesOrders([futuresBuy(), futuresBuy({ size: 10_000_000 })]);
+    await answerHeldBack(sim, () => call.clientOids?.[0]);
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const response = await call;
+    const [placed, refused] = call.clientOids as readonly string[];
+    expect(response.reconciled).toBe(true);
+    expect(response.data).toEqual([
+      {
+        orderId: sim.exchange.ledger(placed)?.orderId,
+        clientOid: placed,
+        symbol: 'XBTUSDTM',
+        code: '200000',
+        msg: '',
+      },
+      expect.objectContaining({ orderId: null, clientOid: refused, code: 'ORDER_NOT_PLACED' }),
+    ]);
+    expect(sim.exchange.ledger(refused)).toBeUndefined();
+    expect(framesFor(sim, call.id)).toBe(1);
+  });
+
+  it('a batch none of whose orders exist: OrderNotPlacedError with every clientOid', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    await client.connect('wsApiFuturesV1');
+    sim.faults.pause();
+    const call = client.submitMultipleFuturesOrders([futuresBuy(), futuresBuy({ price: '20001' })]);
+    await until(() => framesFor(sim, call.id) === 1, 'the gateway received the batch');
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(call);
+    expect(error).toBeInstanceOf(OrderNotPlacedError);
+    expect((error as OrderNotPlacedError).clientOids).toEqual(call.clientOids);
+  });
+
+  it('close() while waiting out the grace: the original error, ClientClosedError as cause', async () => {
+    const sim = await h.sim();
+    const { fetch, answered } = countingFetch();
+    const client = reconciling(sim, { fetch, reconcileGraceMs: 60_000 });
+    await client.connect();
+    sim.faults.pause();
+    const call = client.submitNewSpotOrder(limitBuy());
+    await until(() => framesFor(sim, call.id) === 1, 'the gateway received the request');
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    await until(() => answered() === 1, 'the first lookup answered');
+    await client.close();
+    const error = await settle(call);
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect((error as DisconnectedError).cause).toBeInstanceOf(ClientClosedError);
+  });
+
+  it('without reconcile the lost answer stays outcome unknown, and nothing is looked up', async () => {
+    const sim = await h.sim();
+    const { fetch, answered } = countingFetch();
+    const client = h.client(sim, { restBaseUrl: sim.restUrl, fetch, requestTimeoutMs: 300 });
+    await client.connect();
+    sim.faults.delay(30_000);
+    const error = await settle(client.submitNewSpotOrder(limitBuy()));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).sent).toBe(true);
+    expect(answered()).toBe(0);
+  });
+});
+
+describe('reconcile: true, cancels', () => {
+  it('a cancel whose answer was lost resolves reconciled when the order is canceled', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.delay(30_000);
+    const cancel = client.cancelSyncSpotOrder({ symbol: 'BTC-USDT', clientOid: placed.data.clientOid });
+    await until(
+      () => sim.exchange.ledger(placed.data.clientOid)?.status === 'done',
+      'the order was canceled',
+    );
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const response = await cancel;
+    expect(response).toMatchObject({
+      op: 'spot.sync_cancel',
+      reconciled: true,
+      data: {
+        orderId: placed.data.orderId,
+        clientOid: placed.data.clientOid,
+        originSize: '0.0001',
+        dealSize: '0',
+        remainSize: '0',
+        canceledSize: '0.0001',
+        status: 'done',
+      },
+    });
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+
+  it('a futures cancel by clientOid likewise', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const placed = await client.submitFuturesOrder(futuresBuy());
+    sim.faults.delay(30_000);
+    const cancel = client.cancelFuturesOrder({ symbol: 'XBTUSDTM', clientOid: placed.data.clientOid });
+    await until(
+      () => sim.exchange.ledger(placed.data.clientOid)?.status === 'done',
+      'the order was canceled',
+    );
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    expect(await cancel).toMatchObject({ reconciled: true, data: { clientOid: placed.data.clientOid } });
+  });
+
+  it('a cancel swallowed by pause(): CancelNotAppliedError, the order still open', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.pause();
+    const cancel = client.cancelSpotOrder({ symbol: 'BTC-USDT', clientOid: placed.data.clientOid });
+    await until(() => framesFor(sim, cancel.id) === 1, 'the gateway received the cancel');
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(cancel);
+    expect(error).toBeInstanceOf(CancelNotAppliedError);
+    expect(error).toMatchObject({
+      code: 'CANCEL_NOT_APPLIED',
+      clientOid: placed.data.clientOid,
+      order: { status: 'open', orderId: placed.data.orderId },
+    });
+    expect(sim.exchange.ledger(placed.data.clientOid)?.status).toBe('open');
+  });
+
+  it('a cancel by orderId cannot be looked up: it stays outcome unknown', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.pause();
+    const cancel = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: placed.data.orderId });
+    await until(() => framesFor(sim, cancel.id) === 1, 'the gateway received the cancel');
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    expect(await settle(cancel)).toBeInstanceOf(DisconnectedError);
+  });
+});

@@ -1,0 +1,346 @@
+/**
+ * `reconcile: true`: a written order request whose answer was lost (the link died, or no answer
+ * came in time) is looked up by clientOid over REST instead of failing as "outcome unknown".
+ * It resolves with a response built from the order the exchange shows (marked
+ * `reconciled: true`), or rejects with a definite OrderNotPlacedError / CancelNotAppliedError,
+ * or, when REST cannot tell, with the original error and the REST failure as its `cause`.
+ * Nothing is ever re-sent: this only reads.
+ */
+import { CODES } from '../codecs/codes';
+import {
+  CancelNotAppliedError,
+  DisconnectedError,
+  OrderNotPlacedError,
+  ProtocolError,
+  RateLimitError,
+  TimeoutError,
+  type WsApiError,
+} from '../errors';
+import type { LookupOrderParams } from '../rest/lookup-order';
+import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
+import type { WsApiCall } from '../rpc/call';
+import type { WSAPIResponse } from '../rpc/response';
+import { safeDelay } from '../safe-delay';
+
+/** Looks an order up by clientOid (the client's `lookupOrder`). */
+export type OrderLookup = (params: LookupOrderParams) => Promise<OrderSnapshot | null>;
+
+/** What a request does to orders, and in which market (ops not listed are never reconciled). */
+const RECONCILED_OPS: Readonly<
+  Record<string, { readonly kind: 'place' | 'cancel'; readonly market: OrderMarket }>
+> = {
+  'spot.order': { kind: 'place', market: 'spot' },
+  'spot.sync_order': { kind: 'place', market: 'spot' },
+  'margin.order': { kind: 'place', market: 'margin' },
+  'futures.order': { kind: 'place', market: 'futures' },
+  'futures.multi_order': { kind: 'place', market: 'futures' },
+  'spot.cancel': { kind: 'cancel', market: 'spot' },
+  'spot.sync_cancel': { kind: 'cancel', market: 'spot' },
+  'margin.cancel': { kind: 'cancel', market: 'margin' },
+  'futures.cancel': { kind: 'cancel', market: 'futures' },
+};
+
+/** Whether an op's lost answer can be reconciled (by clientOid, given the symbol). */
+export function isReconcilable(op: string): boolean {
+  return Object.prototype.hasOwnProperty.call(RECONCILED_OPS, op);
+}
+
+/**
+ * The failures that leave an order request's outcome unknown: the link died after it was
+ * written, or it was written and no answer came in time. (`ClientClosedError` with
+ * `sent: true` is one too, but a closed client looks nothing up.)
+ */
+export function isOutcomeUnknown(error: unknown): error is DisconnectedError | TimeoutError {
+  return error instanceof DisconnectedError || (error instanceof TimeoutError && error.sent);
+}
+
+/** The outcome-unknown error again, with `cause` saying why reconciling could not tell. */
+export function withCause(error: DisconnectedError | TimeoutError, cause: unknown): WsApiError {
+  const details = {
+    op: error.op,
+    requestId: error.requestId,
+    clientOid: error.clientOid,
+    clientOids: error.clientOids,
+    cause,
+  };
+  return error instanceof TimeoutError
+    ? new TimeoutError({ ...details, timeoutMs: error.timeoutMs, sent: true, msg: error.msg })
+    : new DisconnectedError(details);
+}
+
+/** A call that can be reconciled: with the symbol(s) a lookup needs. */
+export interface Reconcilable extends WsApiCall {
+  /** The order's symbol, or each batch order's symbol (in the batch's order). */
+  readonly symbols: string | readonly string[] | undefined;
+}
+
+/** What a reconciliation needs from the client. */
+export interface ReconcileDeps {
+  readonly lookup: OrderLookup;
+  /** The second lookup of an order not found (or a cancel not applied) waits this long (ms). */
+  readonly graceMs: number;
+  /** Aborted when the client closes: waits stop at once with its reason. */
+  readonly signal: AbortSignal;
+}
+
+/** How often a lookup refused with 429000 is tried again (after the quota's reset). */
+const RATE_LIMIT_RETRIES = 3;
+/** The longest wait for a quota reset before trying a lookup again (ms). */
+const MAX_RATE_LIMIT_WAIT_MS = 10_000;
+/** Lookups of a batch's orders in flight at once. */
+const BATCH_CONCURRENCY = 4;
+
+/** Resolves after `ms`, or rejects with `signal.reason` once it aborts; leaves no timer behind. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, safeDelay(ms));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A lookup that waits out a 429000 (up to RATE_LIMIT_RETRIES times); other failures throw. */
+export async function lookupPolitely(
+  deps: Pick<ReconcileDeps, 'lookup' | 'signal'>,
+  params: LookupOrderParams,
+): Promise<OrderSnapshot | null> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.lookup(params);
+    } catch (error) {
+      if (!(error instanceof RateLimitError) || attempt >= RATE_LIMIT_RETRIES) throw error;
+      await sleep(Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(error.reset, 100 * 2 ** attempt)), deps.signal);
+    }
+  }
+}
+
+/** `items` mapped by `fn`, at most `limit` at a time, in order. */
+export async function mapLimited<A, B>(
+  items: readonly A[],
+  limit: number,
+  fn: (item: A) => Promise<B>,
+): Promise<B[]> {
+  const out = new Array<B>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as A);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Learns what became of `target.call`, whose answer was lost with `error`, and says how the
+ * call settles: a response built from the order, or the error to reject it with. Never throws.
+ */
+export async function reconcile(
+  target: Reconcilable,
+  error: DisconnectedError | TimeoutError,
+  deps: ReconcileDeps,
+): Promise<WSAPIResponse | WsApiError> {
+  const call = target;
+  const plan = RECONCILED_OPS[call.op];
+  try {
+    if (plan === undefined) return error;
+    if (plan.kind === 'cancel') return await reconcileCancel(target, plan.market, error, deps);
+    if (call.clientOids !== undefined) return await reconcileBatch(target, error, deps);
+    return await reconcilePlacement(target, plan.market, error, deps);
+  } catch (failure) {
+    return withCause(error, failure);
+  }
+}
+
+function symbolAt(target: Reconcilable, i: number): string | undefined {
+  const s = target.symbols;
+  return typeof s === 'string' ? s : s?.[i];
+}
+
+async function reconcilePlacement(
+  target: Reconcilable,
+  market: OrderMarket,
+  error: DisconnectedError | TimeoutError,
+  deps: ReconcileDeps,
+): Promise<WSAPIResponse | WsApiError> {
+  const call = target;
+  const clientOid = call.clientOid;
+  if (clientOid === undefined) return error;
+  const params: LookupOrderParams = { clientOid, market, symbol: symbolAt(target, 0) };
+  let order = await lookupPolitely(deps, params);
+  if (order === null) {
+    await sleep(deps.graceMs, deps.signal);
+    order = await lookupPolitely(deps, params);
+  }
+  if (order === null)
+    return new OrderNotPlacedError({ op: call.op, requestId: call.id, clientOid, cause: error });
+  return envelope(call, placedData(call.op, order), order.createdAt);
+}
+
+async function reconcileBatch(
+  target: Reconcilable,
+  error: DisconnectedError | TimeoutError,
+  deps: ReconcileDeps,
+): Promise<WSAPIResponse | WsApiError> {
+  const call = target;
+  const oids = call.clientOids ?? [];
+  const params = oids.map((clientOid, i): LookupOrderParams => ({
+    clientOid,
+    market: 'futures',
+    symbol: symbolAt(target, i),
+  }));
+  const look = (p: LookupOrderParams): Promise<OrderSnapshot | null> => lookupPolitely(deps, p);
+  const orders = await mapLimited(params, BATCH_CONCURRENCY, look);
+  const missing = params.filter((_, i) => orders[i] === null);
+  if (missing.length > 0) {
+    await sleep(deps.graceMs, deps.signal);
+    const again = await mapLimited(missing, BATCH_CONCURRENCY, look);
+    let k = 0;
+    for (let i = 0; i < orders.length; i++) if (orders[i] === null) orders[i] = again[k++] ?? null;
+  }
+  if (orders.every((o) => o === null)) {
+    return new OrderNotPlacedError({ op: call.op, requestId: call.id, clientOids: oids, cause: error });
+  }
+  const items = params.map((p, i) => {
+    const order = orders[i] ?? null;
+    return order === null
+      ? {
+          orderId: null,
+          clientOid: p.clientOid,
+          symbol: p.symbol ?? '',
+          code: 'ORDER_NOT_PLACED',
+          msg: 'the answer was lost and the exchange has no such order: not placed',
+        }
+      : {
+          orderId: order.orderId,
+          clientOid: order.clientOid,
+          symbol: order.symbol,
+          code: CODES.SUCCESS,
+          msg: '',
+        };
+  });
+  const at = Math.max(...orders.map((o) => o?.createdAt ?? 0));
+  return envelope(call, items, at);
+}
+
+async function reconcileCancel(
+  target: Reconcilable,
+  market: OrderMarket,
+  error: DisconnectedError | TimeoutError,
+  deps: ReconcileDeps,
+): Promise<WSAPIResponse | WsApiError> {
+  const call = target;
+  const clientOid = call.clientOid;
+  // A cancel by orderId cannot be looked up by clientOid: its outcome stays unknown.
+  if (clientOid === undefined) return error;
+  const params: LookupOrderParams = { clientOid, market, symbol: symbolAt(target, 0) };
+  let order = await lookupPolitely(deps, params);
+  if (!canceled(order) && (order === null || order.status === 'open')) {
+    await sleep(deps.graceMs, deps.signal);
+    order = await lookupPolitely(deps, params);
+  }
+  if (order === null || !canceled(order))
+    return new CancelNotAppliedError({ op: call.op, requestId: call.id, clientOid, order, cause: error });
+  return envelope(call, canceledData(call.op, order), order.updatedAt);
+}
+
+const canceled = (order: OrderSnapshot | null): boolean =>
+  order !== null && order.status === 'done' && order.canceled;
+
+/** The `data` the op answers with, built from the order the exchange shows. */
+function placedData(op: string, order: OrderSnapshot): unknown {
+  const { orderId, clientOid } = order;
+  if (op !== 'spot.sync_order') return { orderId, clientOid };
+  return {
+    orderId,
+    clientOid,
+    orderTime: order.createdAt,
+    originSize: order.size,
+    dealSize: order.dealSize,
+    remainSize: remainingOf(order),
+    canceledSize: order.canceledSize,
+    status: order.status,
+    matchTime: order.updatedAt,
+  };
+}
+
+function canceledData(op: string, order: OrderSnapshot): unknown {
+  const { orderId, clientOid } = order;
+  switch (op) {
+    case 'spot.sync_cancel':
+      return {
+        orderId,
+        clientOid,
+        originSize: order.size,
+        dealSize: order.dealSize,
+        remainSize: remainingOf(order),
+        canceledSize: order.canceledSize,
+        status: order.status,
+      };
+    case 'futures.cancel':
+      return { clientOid };
+    default:
+      return { orderId, clientOid };
+  }
+}
+
+/** What of the order can still trade: the exchange's remainSize, '0' once done. */
+function remainingOf(order: OrderSnapshot): string {
+  if (order.status === 'done') return '0';
+  const remain = order.market === 'futures' ? undefined : order.raw.remainSize;
+  return remain ?? subtract(subtract(order.size, order.dealSize), order.canceledSize);
+}
+
+/** a - b for non-negative decimal strings (exact). */
+export function subtract(a: string, b: string): string {
+  const scale = Math.max(decimals(a), decimals(b));
+  const diff = scaled(a, scale) - scaled(b, scale);
+  const negative = diff < 0n;
+  const digits = (negative ? -diff : diff).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const frac = scale === 0 ? '' : digits.slice(digits.length - scale).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${frac === '' ? '' : `.${frac}`}`;
+}
+
+const decimals = (s: string): number => {
+  const dot = s.indexOf('.');
+  return dot === -1 ? 0 : s.length - dot - 1;
+};
+
+const scaled = (s: string, scale: number): bigint => {
+  const [whole = '0', frac = ''] = s.split('.');
+  return BigInt(`${whole}${frac.padEnd(scale, '0')}`);
+};
+
+/** A success envelope for `call` carrying `data`, marked as reconciled; throws if `data` does not fit. */
+function envelope(call: WsApiCall, data: unknown, at: number): WSAPIResponse {
+  if (!call.spec.response.is(data)) {
+    throw new ProtocolError(`the order found could not be read as a ${call.op} answer`, {
+      op: call.op,
+      requestId: call.id,
+      clientOid: call.clientOid,
+    });
+  }
+  return {
+    id: call.id,
+    op: call.op,
+    code: CODES.SUCCESS,
+    data,
+    inTime: at,
+    outTime: at,
+    wsKey: call.wsKey,
+    isWSAPIResponse: true,
+    reconciled: true,
+  };
+}
