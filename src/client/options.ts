@@ -73,6 +73,12 @@ export interface WebsocketAPIClientOptions {
   restTimeoutMs?: number;
   /** The fetch function for REST (default the global `fetch` of Node 20 and browsers). */
   fetch?: FetchFunction;
+  /**
+   * Open the private push channel (order events, `orderUpdates$`) together with the WS API
+   * sessions, and keep it open until `close()` (default false: it opens while `orderUpdates$`
+   * has subscribers).
+   */
+  orderUpdates?: boolean;
 }
 
 /** How long `connect()` waits, at most. */
@@ -97,6 +103,7 @@ export interface ClientSettings {
   readonly restBaseUrl: string | undefined;
   readonly futuresRestBaseUrl: string | undefined;
   readonly restTimeoutMs: number;
+  readonly orderUpdates: boolean;
 }
 
 export const DEFAULTS = {
@@ -136,6 +143,7 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
     rateLimitGate: o.rateLimitGate === true,
     maxBufferedBytes: positive('maxBufferedBytes', o.maxBufferedBytes, DEFAULTS.maxBufferedBytes),
     ...restSettings(o, testnet),
+    orderUpdates: o.orderUpdates === true,
   };
 }
 
