@@ -8,7 +8,10 @@ const wsKey = 'wsApiSpotV1' as const;
 const drop = new Error('connection closed (close 1006)');
 const refused = new Error('authentication refused: 400003 KC-API-KEY not exists.');
 
-const state = (status: ConnectionStatus, extra: Partial<ConnectionState> = {}): ConnectionState => ({
+const state = (
+  status: ConnectionStatus,
+  extra: Partial<ConnectionState<typeof wsKey>> = {},
+): ConnectionState<typeof wsKey> => ({
   status,
   wsKey,
   attempt: 0,
@@ -89,7 +92,7 @@ describe('lifecycleEvents(): a connection state stream becomes kucoin-api lifecy
   });
 
   it('a handler that closes the connection while an event is delivered sees close at once, as before', () => {
-    const states = new Subject<ConnectionState>();
+    const states = new Subject<ConnectionState<typeof wsKey>>();
     const seen: string[] = [];
     states.pipe(lifecycleEvents()).subscribe((e: ClientEvent) => {
       seen.push(e.type);

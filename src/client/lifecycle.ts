@@ -1,4 +1,5 @@
 import { mergeMap, pipe, scan, type OperatorFunction } from 'rxjs';
+import type { WSAPIWsKey } from '../operations';
 import type { ConnectionState } from '../transport/state';
 import type { ClientEventOf } from './events';
 
@@ -21,7 +22,7 @@ export const NO_HISTORY: LifecycleHistory = { started: false, wasReady: false, e
  * `reconnected` when it had been ready before), `reconnect` on every wait before a retry,
  * and `close` when a connection that ever started closes for good.
  */
-export function lifecycleStep(history: LifecycleHistory, s: ConnectionState): LifecycleHistory {
+export function lifecycleStep(history: LifecycleHistory, s: ConnectionState<WSAPIWsKey>): LifecycleHistory {
   const { wsKey } = s;
   const { started, wasReady } = history;
   switch (s.status) {
@@ -59,7 +60,7 @@ export function lifecycleStep(history: LifecycleHistory, s: ConnectionState): Li
  * being delivered gets the `close` at once, before the rest of the current state's events,
  * as a handler of any synchronous emitter would.
  */
-export function lifecycleEvents(): OperatorFunction<ConnectionState, LifecycleEvent> {
+export function lifecycleEvents(): OperatorFunction<ConnectionState<WSAPIWsKey>, LifecycleEvent> {
   return pipe(
     scan(lifecycleStep, NO_HISTORY),
     mergeMap((history) => history.events),

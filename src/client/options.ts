@@ -82,6 +82,12 @@ export interface WebsocketAPIClientOptions {
   reconcile?: boolean;
   /** With `reconcile`: how long to wait before the second lookup of an order not found (default 3 000 ms). */
   reconcileGraceMs?: number;
+  /**
+   * Open the private push channel (order events, `orderUpdates$`) together with the WS API
+   * sessions, and keep it open until `close()` (default false: it opens while `orderUpdates$`
+   * has subscribers).
+   */
+  orderUpdates?: boolean;
 }
 
 /** How long `connect()` waits, at most. */
@@ -108,6 +114,7 @@ export interface ClientSettings {
   readonly restTimeoutMs: number;
   readonly reconcile: boolean;
   readonly reconcileGraceMs: number;
+  readonly orderUpdates: boolean;
 }
 
 export const DEFAULTS = {
@@ -152,6 +159,7 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
     reconcileGraceMs: safeDelay(
       positive('reconcileGraceMs', o.reconcileGraceMs, DEFAULTS.reconcileGraceMs, true),
     ),
+    orderUpdates: o.orderUpdates === true,
   };
 }
 

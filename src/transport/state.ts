@@ -1,5 +1,9 @@
 import { ReplaySubject, type Observable } from 'rxjs';
 import type { WSAPIWsKey } from '../operations';
+import type { PushWsKey } from '../push/push-key';
+
+/** What `state$` names a connection by: a WS API wsKey, or a push connection ('pushSpot', 'pushFutures'). */
+export type ConnectionKey = WSAPIWsKey | PushWsKey;
 
 /**
  * Where a connection stands. `idle → connecting → authenticating → ready`, then
@@ -9,9 +13,9 @@ import type { WSAPIWsKey } from '../operations';
 export type ConnectionStatus = 'idle' | 'connecting' | 'authenticating' | 'ready' | 'reconnecting' | 'closed';
 
 /** One state of one connection, as `state$` emits it. Never carries credentials. */
-export interface ConnectionState {
+export interface ConnectionState<K extends ConnectionKey = ConnectionKey> {
   readonly status: ConnectionStatus;
-  readonly wsKey: WSAPIWsKey;
+  readonly wsKey: K;
   /** Reconnect attempt: 0 for the first connection, 1 for the first retry, … (reset when ready). */
   readonly attempt: number;
   /** When this state began (ms since the epoch). */
@@ -42,10 +46,10 @@ export function canTransition(from: ConnectionStatus, to: ConnectionStatus): boo
  * new subscribers, also after the connection closed).
  */
 export class ConnectionStateMachine {
-  private state: ConnectionState;
-  private readonly subject = new ReplaySubject<ConnectionState>(1);
+  private state: ConnectionState<WSAPIWsKey>;
+  private readonly subject = new ReplaySubject<ConnectionState<WSAPIWsKey>>(1);
   /** Every state, the current one first. Completes after `closed`. */
-  readonly state$: Observable<ConnectionState> = this.subject.asObservable();
+  readonly state$: Observable<ConnectionState<WSAPIWsKey>> = this.subject.asObservable();
 
   constructor(
     readonly wsKey: WSAPIWsKey,
@@ -56,7 +60,7 @@ export class ConnectionStateMachine {
   }
 
   /** The current state. */
-  get current(): ConnectionState {
+  get current(): ConnectionState<WSAPIWsKey> {
     return this.state;
   }
 
