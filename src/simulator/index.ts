@@ -13,7 +13,7 @@ import { Gateway } from './server';
 export * from './exchange/types';
 export type { SessionInfo, Simulator } from './api';
 export type { MalformedKind, SimulatorFaults } from './faults';
-export type { ParsedFrame, ReceivedFrame } from './frameLog';
+export type { ParsedFrame, ReceivedFrame } from './frame-log';
 export type { SimulatorOptions } from './options';
 export type { PushSessionInfo } from './push';
 export { demoAccount } from './accounts';

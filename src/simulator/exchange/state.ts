@@ -4,7 +4,7 @@ import { parseDecimal } from './decimal';
 import { MinHeap } from './heap';
 import { IdGenerator } from './ids';
 import { Ledger } from './ledger';
-import { LiveOrders } from './liveOrders';
+import { LiveOrders } from './live-orders';
 import type { Order } from './order';
 import { DEFAULT_REFERENCE_PRICES, DEFAULT_SYMBOLS, toSymbolSpec, type SymbolSpec } from './symbols';
 import type { ExchangeOptions } from './types';
