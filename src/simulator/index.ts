@@ -8,7 +8,7 @@ import { Exchange } from './exchange';
 import type { ExchangeApi } from './exchange/types';
 import type { SimulatorFaults } from './faults';
 import { resolveOptions, type SimulatorOptions } from './options';
-import { Gateway } from './server';
+import { Gateway } from './gateway';
 
 export * from './exchange/types';
 export type { SessionInfo, Simulator } from './api';
