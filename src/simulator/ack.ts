@@ -3,7 +3,7 @@ import { AckOrders } from './ack-orders';
 import type { RequestOf } from '../client/types';
 import type { OperationName } from '../operations';
 import type { ExchangeApi, LedgerEntry, OpResult, OrderEventSink, OrderView } from './exchange/types';
-import { orderIdSource } from './ids';
+import { OrderIds } from './exchange/ids';
 import { OPERATION_HANDLERS, type AckAnswer, type AckDesk } from './operation-handlers';
 
 /** Operation name → ack answer, for names that arrive as strings. */
@@ -21,7 +21,8 @@ export class AckExchange implements ExchangeApi {
   private readonly desk: AckDesk;
 
   constructor(seed: number) {
-    this.desk = { nextOrderId: orderIdSource(seed, 'ack-order'), orders: new AckOrders() };
+    const ids = new OrderIds(seed);
+    this.desk = { nextOrderId: () => ids.next(), orders: new AckOrders() };
   }
 
   /** Arguments were validated with the operation's request codec by the gateway before this is called. */
