@@ -1,7 +1,7 @@
 // The public API. The codec building blocks (Str, Num, OneOf, strictObject, toIssues, the
 // envelope codecs …) are internals, published for advanced use as 'kucoin-wsapi-rx/codecs'.
 export { CODES } from './codecs/codes';
-export type { AuthFailureCode, GatewayCode } from './codecs/codes';
+export type { AuthFailureCode } from './codecs/codes';
 export type { RateLimit } from './codecs/envelope';
 export type { ValidationIssue } from './codecs/report';
 // Each request and response shape is an io-ts codec and the type of the same name.

@@ -1,6 +1,6 @@
 import { fromInt, ONE } from '../../src/simulator/exchange/decimal';
 import { MinHeap } from '../../src/simulator/exchange/heap';
-import { IdGenerator } from '../../src/simulator/exchange/ids';
+import { OrderIds } from '../../src/simulator/exchange/ids';
 import { applyFill, flatPosition } from '../../src/simulator/exchange/positions';
 import { mulberry32, randomInt } from '../../src/simulator/exchange/prng';
 import { DEFAULT_SYMBOLS, toSymbolSpec } from '../../src/simulator/exchange/symbols';
@@ -25,15 +25,15 @@ describe('mulberry32', () => {
   });
 });
 
-describe('IdGenerator', () => {
+describe('OrderIds', () => {
   it('makes 24-hex ids, deterministic per seed, unique, and reads their sequence back', () => {
-    const a = new IdGenerator(1);
+    const a = new OrderIds(1);
     const ids = Array.from({ length: 100 }, () => a.next());
     expect(ids.every((id) => /^[0-9a-f]{24}$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(100);
-    const b = new IdGenerator(1);
+    const b = new OrderIds(1);
     expect(Array.from({ length: 100 }, () => b.next())).toEqual(ids);
-    expect(new IdGenerator(2).next()).not.toBe(ids[0]);
+    expect(new OrderIds(2).next()).not.toBe(ids[0]);
     expect(a.sequenceOf(ids[41])).toBe(42);
     expect(a.sequenceOf('ffffffffffffffffffffffff')).toBeUndefined();
     expect(a.sequenceOf(ids[0].slice(0, 16) + 'ffffffff')).toBeUndefined(); // not issued yet
@@ -41,7 +41,7 @@ describe('IdGenerator', () => {
   });
 
   it('reads back only canonical ids: no sign, 0x, blank, junk or upper case', () => {
-    const a = new IdGenerator(1);
+    const a = new OrderIds(1);
     const ids = Array.from({ length: 0xed }, () => a.next());
     const canonical = ids[0xec - 1];
     expect(a.sequenceOf(canonical)).toBe(0xec);

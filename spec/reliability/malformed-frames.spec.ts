@@ -4,6 +4,7 @@
  * the wrong shape for their operation. The client must emit `exception` events, fail only
  * the calls the bad frame belongs to (if any), and keep serving the rest on the same session.
  */
+import fc from 'fast-check';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
@@ -19,6 +20,7 @@ import {
 import type { MalformedKind } from '../../src/simulator';
 import { futuresBuy, limitBuy, useHarness } from '../client/harness';
 import { recordStates, settle, statuses } from '../support/reliability';
+import { valid } from '../support/request-arbitraries';
 
 const h = useHarness();
 
@@ -93,19 +95,8 @@ describe('malformed frames', () => {
   );
 
   it("'bad-data' on every operation: only the call whose answer has the wrong data fails, with a ProtocolError", async () => {
-    const params: Record<MethodName, unknown> = {
-      submitNewSpotOrder: limitBuy(),
-      submitSyncSpotOrder: limitBuy(),
-      modifySpotOrder: { symbol: 'BTC-USDT', orderId: 'o-1', newPrice: '21000' },
-      cancelSpotOrder: { symbol: 'BTC-USDT', orderId: 'o-1' },
-      cancelSyncSpotOrder: { symbol: 'BTC-USDT', clientOid: 'c-1' },
-      submitMarginOrder: { side: 'buy', symbol: 'BTC-USDT', price: '20000', size: '0.001' },
-      cancelMarginOrder: { symbol: 'BTC-USDT', orderId: 'o-1' },
-      submitFuturesOrder: futuresBuy(),
-      cancelFuturesOrder: { orderId: 'o-1' },
-      submitMultipleFuturesOrders: [futuresBuy(), futuresBuy()],
-      cancelMultipleFuturesOrders: { orderIdsList: ['o-1', 'o-2'] },
-    };
+    // One valid request per method from the operation table's arbitraries (fixed seed).
+    const params = (method: MethodName): unknown => fc.sample(valid[method], { seed: 11, numRuns: 1 })[0];
     for (const method of Object.keys(OPERATIONS) as MethodName[]) {
       const { op, wsKey } = OPERATIONS[method];
       // Ack mode: every valid request of every operation succeeds, so its answer can be
@@ -115,7 +106,7 @@ describe('malformed frames', () => {
       await client.connect(wsKey);
       const seen = watchExceptions(client);
       sim.faults.sendMalformed('bad-data');
-      const victim = client.request(method, params[method] as never) as WsApiCall<unknown>;
+      const victim = client.request(method, params(method) as never) as WsApiCall<unknown>;
       // Behind it on the same session: answered after the corrupted one, untouched.
       const bystanders = Array.from({ length: 5 }, () =>
         wsKey === 'wsApiSpotV1'

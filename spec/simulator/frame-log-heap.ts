@@ -6,7 +6,7 @@
  *   node --expose-gc --import tsx spec/simulator/frame-log-heap.ts <frames> <bytes>
  */
 import { getHeapStatistics } from 'node:v8';
-import { FrameLog } from '../../src/simulator/frameLog';
+import { FrameLog } from '../../src/simulator/frame-log';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { FrameLog } from '../../src/simulator/frameLog';
+import { FrameLog } from '../../src/simulator/frame-log';
 
 const ROOT = join(__dirname, '..', '..');
 

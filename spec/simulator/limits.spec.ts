@@ -1,5 +1,5 @@
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { consume, RateLimiter, rateLimitJson } from '../../src/simulator/rateLimit';
+import { consume, RateLimiter, rateLimitJson } from '../../src/simulator/rate-limit';
 import { connect, RawClient, signedUrl, spotOrder } from './raw-client';
 
 let sim: Simulator | undefined;

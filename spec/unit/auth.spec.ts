@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
+import { hmacBase64Sync } from '../../src/simulator/crypto';
 import { createSigner, hmacBase64, importHmacKey, toBase64 } from '../../src/transport/auth';
 import { privateUrl, redactUrl } from '../../src/transport/url';
 
@@ -18,6 +20,19 @@ describe('Web Crypto HMAC-SHA256 (matches node:crypto createHmac)', () => {
     [credentials.apiSecret, credentials.apiKey + '1742175983882'],
   ])('key %j', async (key, message) => {
     expect(await hmacBase64(await importHmacKey(key), message)).toBe(hmac(key, message));
+  });
+
+  it('the simulator’s synchronous hmacBase64Sync gives the same text as the client’s hmacBase64', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, unit: 'grapheme' }),
+        fc.string({ unit: 'grapheme' }),
+        async (key, message) => {
+          expect(hmacBase64Sync(key, message)).toBe(await hmacBase64(await importHmacKey(key), message));
+        },
+      ),
+      { seed: 4231, numRuns: 200 },
+    );
   });
 
   it('refuses an empty secret (Web Crypto has no zero-length HMAC keys)', async () => {

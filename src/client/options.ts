@@ -123,7 +123,6 @@ export const DEFAULTS = {
   maxBufferedBytes: 4 * 1024 * 1024,
   restTimeoutMs: 10_000,
   reconcileGraceMs: 3_000,
-  reconnect: { initialDelayMs: 250, maxDelayMs: 10_000, maxAttempts: Infinity },
 } as const;
 
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {

@@ -1,5 +1,6 @@
 import type * as t from 'io-ts';
-import type { MethodName, OPERATIONS } from '../operations';
+import type { MethodName, OPERATIONS, WSAPIWsKey } from '../operations';
+import type { WsApiCall } from '../rpc/call';
 
 type Operations = typeof OPERATIONS;
 
@@ -16,3 +17,11 @@ export type RequestOf<N extends MethodOrOperation> = t.TypeOf<Operations[MethodO
 
 /** The `data` of a successful answer to a method or op. */
 export type ResponseOf<N extends MethodOrOperation> = t.TypeOf<Operations[MethodOf<N>]['response']>;
+
+/**
+ * One method per row of the operation table, named as the row: the client `implements` this,
+ * so a row without its method (or a method whose types drift from its row) does not compile.
+ */
+export type OperationMethods = {
+  readonly [M in MethodName]: (params: RequestOf<M>, wsKey?: WSAPIWsKey) => WsApiCall<ResponseOf<M>>;
+};

@@ -58,7 +58,7 @@ import { lifecycleEvents } from './lifecycle';
 import { createRestClient, Endpoints, resyncClock } from './endpoints';
 import { attachDefaultListeners, logSink } from './logging';
 import { OrderDesk } from '../orders/desk';
-import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
+import type { MethodOrOperation, OperationMethods, RequestOf, ResponseOf } from './types';
 
 /** One wsKey's connection and the request layer on top of it. */
 interface Route {
@@ -143,7 +143,7 @@ function waitUntilReady(
  * drop. Requests are validated before anything is sent, every order gets a clientOid, a
  * written request is never re-sent, and every call settles.
  */
-export class WebsocketAPIClient {
+export class WebsocketAPIClient implements OperationMethods {
   /** Every connection state change (each carries its wsKey); replays the current states. */
   readonly state$: Observable<ConnectionState>;
   /** The states in which a connection became ready (replays a connection that is ready now). */

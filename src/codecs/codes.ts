@@ -24,8 +24,6 @@ export const CODES = {
   SESSION_LIMIT: '509',
 } as const;
 
-export type GatewayCode = (typeof CODES)[keyof typeof CODES];
-
 /** The codes of AUTH_FAILURE_CODES. */
 const AUTH_FAILURES = [
   CODES.TIMESTAMP_OFF,

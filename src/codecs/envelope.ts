@@ -23,10 +23,6 @@ export const Welcome = t.intersection(
 );
 export type Welcome = t.TypeOf<typeof Welcome>;
 
-/** Gateway → client answer to a ping. */
-export const Pong = t.type({ id: t.string, op: t.literal('pong'), timestamp: t.number }, 'Pong');
-export type Pong = t.TypeOf<typeof Pong>;
-
 /** Every answer to a request (and connection errors, which carry no id). */
 export const ResponseEnvelope = t.intersection(
   [
@@ -89,17 +85,3 @@ export const Answer = t.intersection(
   'Answer',
 );
 export type Answer = t.TypeOf<typeof Answer>;
-
-/** Client → gateway request frame. */
-export interface RequestFrame<A = unknown> {
-  id: string;
-  op: string;
-  args: A;
-}
-
-/** Client → gateway keep-alive. */
-export interface PingFrame {
-  id: string;
-  op: 'ping';
-  timestamp: number;
-}

@@ -91,15 +91,6 @@ export function BoundedString(max: number, name = `String(1..${max})`): t.Type<s
   );
 }
 
-/** A string of at most `max` characters (may be empty). */
-export function MaxString(max: number): t.Type<string, string, unknown> {
-  return check(
-    `String(..${max})`,
-    `must be a string of at most ${max} characters`,
-    (u): u is string => typeof u === 'string' && u.length <= max,
-  );
-}
-
 const CLIENT_OID = /^[A-Za-z0-9_-]{1,40}$/;
 
 /** KuCoin's clientOid: letters, digits, "_" and "-", at most 40 characters (a UUID fits). */

@@ -1,6 +1,6 @@
 import type { ExchangeApi } from './exchange/types';
 import type { SimulatorFaults } from './faults';
-import type { ParsedFrame, ReceivedFrame } from './frameLog';
+import type { ParsedFrame, ReceivedFrame } from './frame-log';
 import type { PushSessionInfo } from './push';
 
 /** One open socket that passed the URL check. */

@@ -1,7 +1,7 @@
 import { CODES } from '../codecs/codes';
 import type { AccountConfig } from './exchange/types';
 import { MESSAGES } from './codes';
-import { hmacBase64, safeEqual } from './crypto';
+import { hmacBase64Sync, safeEqual } from './crypto';
 
 /** How far the client's `timestamp` may be from the gateway clock (docs/protocol.md §1). */
 export const TIMESTAMP_TOLERANCE_MS = 5_000;
@@ -45,7 +45,7 @@ export class UrlVerifier {
     for (const account of accounts) {
       this.accounts.set(account.apiKey, {
         account,
-        passphraseSign: hmacBase64(account.apiSecret, account.apiPassphrase),
+        passphraseSign: hmacBase64Sync(account.apiSecret, account.apiPassphrase),
       });
     }
   }
@@ -83,7 +83,7 @@ export class UrlVerifier {
     // The signature depends on the secret alone, the passphrase signature on the secret
     // and the passphrase: checking the signature first gives each wrong credential its own
     // code (a wrong secret is 400005, a wrong passphrase with the right secret 400004).
-    const expectedSign = hmacBase64(known.account.apiSecret, signedText);
+    const expectedSign = hmacBase64Sync(known.account.apiSecret, signedText);
     if (!safeEqual(expectedSign, f.sign)) return refuse(CODES.WRONG_SIGNATURE);
 
     if (!safeEqual(known.passphraseSign, f.passphrase)) return refuse(CODES.WRONG_PASSPHRASE);
@@ -95,7 +95,7 @@ export class UrlVerifier {
         ? this.partners[partner]
         : undefined;
       if (partnerKey === undefined) return refuse(CODES.UNKNOWN_PARTNER);
-      const expected = hmacBase64(partnerKey, timestamp + partner + apiKey);
+      const expected = hmacBase64Sync(partnerKey, timestamp + partner + apiKey);
       if (!safeEqual(expected, f.partnerSign)) return refuse(CODES.WRONG_PARTNER_SIGN);
     }
     return { ok: true, account: known.account };
@@ -104,5 +104,5 @@ export class UrlVerifier {
 
 /** The session signature the client must send back: HMAC of the exact challenge text. */
 export function verifySessionSignature(apiSecret: string, challengeText: string, received: string): boolean {
-  return safeEqual(hmacBase64(apiSecret, challengeText), received);
+  return safeEqual(hmacBase64Sync(apiSecret, challengeText), received);
 }

@@ -1,8 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** base64( HMAC-SHA256( key, message ) ): every signature of the protocol has this shape. */
-export function hmacBase64(key: string, message: string): string {
-  return createHmac('sha256', key).update(message).digest('base64');
+/**
+ * base64(HMAC-SHA256(secret, message)), every signature of the protocol: the client's
+ * `hmacBase64` (src/transport/auth.ts, Web Crypto, asynchronous, browser-safe) computed
+ * synchronously with node:crypto, because the gateway checks signatures inside synchronous
+ * handlers. spec/unit/auth.spec.ts checks that both give the same text.
+ */
+export function hmacBase64Sync(secret: string, message: string): string {
+  return createHmac('sha256', secret).update(message).digest('base64');
 }
 
 /**

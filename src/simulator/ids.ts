@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Deterministic identifiers: the same seed gives the same session ids and demo credentials,
+ * Session ids and demo credentials, deterministic: the same seed gives the same ones,
  * so a failing test run can be replayed. Not secret and not meant to be unguessable.
  */
 export class SeededIds {
@@ -27,14 +27,4 @@ export class SeededIds {
 
 export function hexOf(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-/**
- * KuCoin-looking 24-hex-digit order ids: a seed-derived prefix and a counter, so making one
- * costs a toString and a pad, not a hash (the ack mode makes one per request).
- */
-export function orderIdSource(seed: number, namespace: string): () => string {
-  const prefix = hexOf(`${namespace}:${seed}`).slice(0, 8);
-  let n = 0;
-  return () => prefix + (++n).toString(16).padStart(16, '0');
 }

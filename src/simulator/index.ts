@@ -8,12 +8,12 @@ import { Exchange } from './exchange';
 import type { ExchangeApi } from './exchange/types';
 import type { SimulatorFaults } from './faults';
 import { resolveOptions, type SimulatorOptions } from './options';
-import { Gateway } from './server';
+import { Gateway } from './gateway';
 
 export * from './exchange/types';
 export type { SessionInfo, Simulator } from './api';
 export type { MalformedKind, SimulatorFaults } from './faults';
-export type { ParsedFrame, ReceivedFrame } from './frameLog';
+export type { ParsedFrame, ReceivedFrame } from './frame-log';
 export type { SimulatorOptions } from './options';
 export type { PushSessionInfo } from './push';
 export { demoAccount } from './accounts';

@@ -6,7 +6,7 @@ import { formatIssues, toIssues } from '../codecs/report';
 import { OPERATIONS_BY_OP } from '../operations';
 import { MALFORMED_PREFIX, MESSAGES, MISSING_ID_MSG } from './codes';
 import type { ExchangeApi, OpResult } from './exchange/types';
-import { consume, rateLimitJson, type RateWindow } from './rateLimit';
+import { consume, rateLimitJson, type RateWindow } from './rate-limit';
 
 interface Route {
   /** The op name as JSON text, built once instead of once per answer. */

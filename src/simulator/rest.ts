@@ -8,7 +8,7 @@ import type { AccountConfig, ExchangeApi, OrderView } from './exchange/types';
 import type { FaultState } from './faults';
 import type { ResolvedOptions } from './options';
 import type { PushTokens } from './push-tokens';
-import { consume, RateLimiter, type RateWindow } from './rateLimit';
+import { consume, RateLimiter, type RateWindow } from './rate-limit';
 import { safeDelay } from '../safe-delay';
 
 /** What the REST side needs from the gateway that owns the HTTP server. */

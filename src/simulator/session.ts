@@ -5,9 +5,9 @@ import { verifySessionSignature } from './auth';
 import { MALFORMED_PREFIX, MESSAGES } from './codes';
 import type { AccountConfig } from './exchange/types';
 import { BAD_DATA, type FaultState } from './faults';
-import type { FrameLog } from './frameLog';
+import type { FrameLog } from './frame-log';
 import type { ResolvedOptions } from './options';
-import type { RateWindow } from './rateLimit';
+import type { RateWindow } from './rate-limit';
 import type { RequestRouter } from './requests';
 import { safeDelay } from '../safe-delay';
 

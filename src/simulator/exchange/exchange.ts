@@ -1,19 +1,10 @@
 import { CODES } from '../../codecs/codes';
+import { OPERATION_HANDLERS, type ExchangeHandler } from '../operation-handlers';
 import { formatDecimal } from './decimal';
 import { expireDue } from './execution';
-import { cancelFuturesOrder, cancelFuturesOrders, placeFuturesOrder, placeFuturesOrders } from './futures';
 import { seedLiquidity } from './liquidity';
-import { placeMarginOrder } from './margin';
 import { orderView } from './order-view';
 import { Rejection } from './results';
-import {
-  cancelOrder,
-  cancelSpotOrderSync,
-  modifySpotOrder,
-  placeSpotOrder,
-  placeSpotOrderSync,
-} from './spot';
-import type { Account } from './accounts';
 import { ExchangeState } from './state';
 import type {
   DepthView,
@@ -27,22 +18,10 @@ import type {
   PositionView,
 } from './types';
 
-type Handler = (state: ExchangeState, account: Account, args: unknown, now: number) => OpResult;
-
-/** Operation name → handler: the eleven operations of docs/protocol.md §5. */
-const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
-  ['spot.order', placeSpotOrder],
-  ['spot.sync_order', placeSpotOrderSync],
-  ['spot.modify', modifySpotOrder],
-  ['spot.cancel', (s, a, args) => cancelOrder(s, a, 'spot', args)],
-  ['spot.sync_cancel', (s, a, args) => cancelSpotOrderSync(s, a, args)],
-  ['margin.order', placeMarginOrder],
-  ['margin.cancel', (s, a, args) => cancelOrder(s, a, 'margin', args)],
-  ['futures.order', placeFuturesOrder],
-  ['futures.cancel', (s, a, args) => cancelFuturesOrder(s, a, args)],
-  ['futures.multi_order', placeFuturesOrders],
-  ['futures.multi_cancel', (s, a, args) => cancelFuturesOrders(s, a, args)],
-]);
+/** Operation name → the engine's handler (OPERATION_HANDLERS), for names that arrive as strings. */
+const HANDLERS: ReadonlyMap<string, ExchangeHandler> = new Map(
+  Object.entries(OPERATION_HANDLERS).map(([op, h]) => [op, h.exchange]),
+);
 
 /**
  * The simulator's exchange: symbols, price-time-priority books seeded with house liquidity,

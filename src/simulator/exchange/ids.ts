@@ -3,11 +3,12 @@ import { mulberry32 } from './prng';
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 
 /**
- * KuCoin-style 24-hex-character ids ('670fd33bf9406e0007ab3945'): 16 characters derived from
- * `seed`, then an 8-character sequence number. Deterministic for a seed, unique for 2^32
+ * Order ids (and the exchange's other ids, such as margin's loanApplyId), KuCoin-style:
+ * 24 hex characters ('670fd33bf9406e0007ab3945'), 16 derived from `seed`, then an
+ * 8-character sequence number. Deterministic for a seed, unique for 2^32
  * ids, cheap to make, and the sequence number doubles as an array index for lookups by id.
  */
-export class IdGenerator {
+export class OrderIds {
   private counter = 0;
   private readonly prefix: string;
 

@@ -1,6 +1,6 @@
 import type { Account } from './accounts';
 import type { BookOrder, Side } from './book';
-import type { IdGenerator } from './ids';
+import type { OrderIds } from './ids';
 import type { MutableLedgerEntry } from './ledger';
 import type { Stp } from './matching';
 import type { SymbolSpec } from './symbols';
@@ -109,7 +109,7 @@ export class Order implements BookOrder {
 
   /** An order with its terms and owner; `remaining` starts at the full size. */
   constructor(
-    private readonly ids: IdGenerator,
+    private readonly ids: OrderIds,
     sequence: number,
     terms: OrderTerms,
     owner: OrderOwner,

@@ -2,9 +2,9 @@ import { Account } from './accounts';
 import { OrderBook } from './book';
 import { parseDecimal } from './decimal';
 import { MinHeap } from './heap';
-import { IdGenerator } from './ids';
+import { OrderIds } from './ids';
 import { Ledger } from './ledger';
-import { LiveOrders } from './liveOrders';
+import { LiveOrders } from './live-orders';
 import type { Order } from './order';
 import { DEFAULT_REFERENCE_PRICES, DEFAULT_SYMBOLS, toSymbolSpec, type SymbolSpec } from './symbols';
 import type { ExchangeOptions } from './types';
@@ -19,7 +19,7 @@ export class ExchangeState {
   readonly accounts = new Map<string, Account>();
   readonly house = new Account(HOUSE_API_KEY, true);
   readonly ledger = new Ledger();
-  readonly ids: IdGenerator;
+  readonly ids: OrderIds;
   /** Live orders of every line by order id. */
   readonly live: LiveOrders;
   /** GTT orders by expiry time. Cancelled ones stay until popped and are skipped then. */
@@ -34,7 +34,7 @@ export class ExchangeState {
 
   /** State for the options' symbols and accounts (seeding is done by the caller). */
   constructor(options: ExchangeOptions) {
-    this.ids = new IdGenerator(options.seed);
+    this.ids = new OrderIds(options.seed);
     this.live = new LiveOrders(this.ids);
     for (const config of options.symbols ?? DEFAULT_SYMBOLS) {
       const spec = toSymbolSpec(config);

@@ -1,4 +1,4 @@
-import type { IdGenerator } from './ids';
+import type { OrderIds } from './ids';
 import type { Order } from './order';
 
 /**
@@ -9,7 +9,7 @@ export class LiveOrders {
   private readonly slots: Array<Order | undefined> = [];
 
   /** Lookups parse ids made by `ids`. */
-  constructor(private readonly ids: IdGenerator) {}
+  constructor(private readonly ids: OrderIds) {}
 
   /** Registers a live order. */
   add(order: Order): void {
