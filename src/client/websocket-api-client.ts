@@ -25,15 +25,14 @@ import {
   ConfigurationError,
   excerpt,
   TimeoutError,
-  ValidationError,
   WsApiError,
 } from '../errors';
-import { OPERATIONS, OPERATIONS_BY_OP, WS_KEY_MAP, type OperationSpec, type WSAPIWsKey } from '../operations';
+import { WS_KEY_MAP, type WSAPIWsKey } from '../operations';
 import { WsApiCall } from '../rpc/call';
 import { RpcChannel, type CallLatency, type ChannelOutlets, type RateLimitState } from '../rpc/channel';
 import { requestDetails } from '../rpc/error-details';
 import { createIdGenerator } from '../rpc/ids';
-import { prepareRequest, requestFrame, type PreparedRequest, type RejectedRequest } from '../rpc/prepare';
+import { request, type RequestContext } from '../rpc/request';
 import { RateLimitGate } from '../rpc/rate-limit-gate';
 import type { WSAPIResponse } from '../rpc/response';
 import { ServerClock } from '../rest/clock';
@@ -72,20 +71,7 @@ const ASYNC_DISPOSE: typeof Symbol.asyncDispose = ((Symbol as { asyncDispose?: s
 /** How much of an unusable frame an exception event carries. */
 const FRAME_EXCERPT = 256;
 
-/** What a request whose parameters throw when read becomes. */
-const UNREADABLE: RejectedRequest = {
-  ok: false,
-  issues: [{ field: '(request)', rule: 'could not be read (a getter or toJSON threw)' }],
-  clientOid: undefined,
-  clientOids: undefined,
-};
-
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
-/** Method name or op name → its operation. */
-function operationOf(name: string): OperationSpec | undefined {
-  return hasOwn(OPERATIONS, name) ? OPERATIONS[name as keyof typeof OPERATIONS] : OPERATIONS_BY_OP.get(name);
-}
 
 /**
  * Resolves when `route`'s connection is ready. Rejects with the closed state's error, with
@@ -161,7 +147,6 @@ export class WebsocketAPIClient {
   private readonly endpoints: Endpoints;
   private readonly emitter = new WsApiEventEmitter();
   private readonly routes: Record<WSAPIWsKey, Route>;
-  private readonly ids = createIdGenerator();
   private readonly gate: RateLimitGate | undefined;
   /** The clock requests are signed with: local time plus the offset measured after a 400002. */
   private readonly clock = new ServerClock();
@@ -179,6 +164,12 @@ export class WebsocketAPIClient {
   private readonly reported = new WeakSet<object>();
   private readonly onUnobservedFailure = (call: WsApiCall, error: unknown): void => {
     if (this.unobserved.push({ call, error }) === 1) setTimeout(() => this.reportUnobserved(), 0);
+  };
+  private readonly requests: RequestContext = {
+    nextId: createIdGenerator(),
+    channelOf: (wsKey) => (hasOwn(this.routes, wsKey) ? this.routes[wsKey as WSAPIWsKey].channel : undefined),
+    closedError: (call) => (this.closed === undefined ? undefined : this.closedError(call)),
+    onUnobservedFailure: this.onUnobservedFailure,
   };
 
   /** Creates a client; nothing connects until the first call (or `connect()`). */
@@ -369,48 +360,7 @@ export class WebsocketAPIClient {
   ): WsApiCall<ResponseOf<N>>;
   request(name: string, params: unknown, wsKey?: WSAPIWsKey): WsApiCall<unknown>;
   request(name: string, params: unknown, wsKey?: WSAPIWsKey): WsApiCall<unknown> {
-    const id = this.ids();
-    const spec = operationOf(name);
-    if (spec === undefined) {
-      return this.invalid(id, { op: name } as OperationSpec, WS_KEY_MAP.wsApiSpotV1, {
-        field: 'op',
-        rule: `unknown operation ${JSON.stringify(String(name)).slice(0, 60)}`,
-      });
-    }
-    const key = wsKey ?? spec.wsKey;
-    const route = hasOwn(this.routes, key) ? this.routes[key] : undefined;
-    if (route === undefined) {
-      return this.invalid(id, spec, spec.wsKey, {
-        field: 'wsKey',
-        rule: `must be one of ${Object.keys(WS_KEY_MAP).join(', ')}`,
-      });
-    }
-    let prepared: PreparedRequest | RejectedRequest;
-    let frame = '';
-    try {
-      prepared = prepareRequest(spec, params);
-      if (prepared.ok) frame = requestFrame(id, spec.op, prepared.args);
-    } catch {
-      // Hostile input (a throwing getter or toJSON) is a validation failure, not a crash.
-      prepared = UNREADABLE;
-    }
-    const call = new WsApiCall(
-      id,
-      spec,
-      key,
-      prepared.clientOid,
-      prepared.clientOids,
-      performance.now(),
-      this.onUnobservedFailure,
-    );
-    if (!prepared.ok) {
-      call.reject(new ValidationError(prepared.issues, requestDetails(call)));
-    } else if (this.closed !== undefined) {
-      call.reject(this.closedError(call));
-    } else {
-      route.channel.submit(call, frame);
-    }
-    return call;
+    return request(this.requests, name, params, wsKey);
   }
 
   /**
@@ -524,26 +474,6 @@ export class WebsocketAPIClient {
   private routeOf(wsKey: WSAPIWsKey): Route {
     if (!hasOwn(this.routes, wsKey)) throw new ConfigurationError(`unknown wsKey ${String(wsKey)}`);
     return this.routes[wsKey];
-  }
-
-  /** A call rejected before anything was sent. */
-  private invalid(
-    id: string,
-    spec: OperationSpec,
-    wsKey: WSAPIWsKey,
-    issue: { field: string; rule: string },
-  ): WsApiCall<unknown> {
-    const call = new WsApiCall(
-      id,
-      spec,
-      wsKey,
-      undefined,
-      undefined,
-      performance.now(),
-      this.onUnobservedFailure,
-    );
-    call.reject(new ValidationError([issue], requestDetails(call)));
-    return call;
   }
 
   /** The error for a call that meets a closed client. */
