@@ -1,5 +1,8 @@
 import type { ClientSettings, WebsocketAPIClientOptions } from './options';
 
+/** The key util.inspect (and so console.log) calls on an object. */
+export const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /** The credentials as a client shows them: the key's first four characters, the rest redacted. */
 export interface CredentialHints {
   readonly apiKey: string | undefined;

@@ -4,6 +4,13 @@ import type { WsApiCall } from '../rpc/call';
 import { requestDetails } from '../rpc/error-details';
 import type { RestClient } from '../rest/rest-client';
 
+/**
+ * The key `await using` calls. Node 20 and current browsers have Symbol.asyncDispose; where it
+ * is missing, the registered symbol that polyfills use (`Symbol.for('Symbol.asyncDispose')`).
+ */
+export const ASYNC_DISPOSE: typeof Symbol.asyncDispose = ((Symbol as { asyncDispose?: symbol })
+  .asyncDispose ?? Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
+
 /** One wsKey's request layer and connection, as closing sees them. */
 export interface ClosableRoute {
   readonly channel: { failAll(errorFor: (call: WsApiCall) => unknown): void };

@@ -1,4 +1,4 @@
-import { filter, merge, Observable, Subject } from 'rxjs';
+import { filter, merge, type Observable } from 'rxjs';
 import type {
   FuturesCancelRequest,
   FuturesCancelResponse,
@@ -21,7 +21,7 @@ import type {
 import { ConfigurationError, WsApiError } from '../errors';
 import { WS_KEY_MAP, type WSAPIWsKey } from '../operations';
 import type { WsApiCall } from '../rpc/call';
-import { RpcChannel, type CallLatency, type ChannelOutlets, type RateLimitState } from '../rpc/channel';
+import { RpcChannel, type CallLatency, type RateLimitState } from '../rpc/channel';
 import { createIdGenerator } from '../rpc/ids';
 import { request, type RequestContext } from '../rpc/request';
 import { RateLimitGate } from '../rpc/rate-limit-gate';
@@ -38,6 +38,7 @@ import { createRestClient, Endpoints, resyncClock } from './endpoints';
 import { WsApiEventEmitter, type ClientEvent, type ClientEventOf } from './events';
 import { ExceptionReporter } from './exception-reporter';
 import { lifecycleEvents } from './lifecycle';
+import { ClientOutlets } from './outlets';
 import { attachDefaultListeners, logSink } from './logging';
 import {
   resolveSettings,
@@ -45,8 +46,8 @@ import {
   type ConnectOptions,
   type WebsocketAPIClientOptions,
 } from './options';
-import { credentialHints, inspectView, redactedView, type CredentialHints } from './redacted-view';
-import { Shutdown } from './shutdown';
+import { credentialHints, INSPECT, inspectView, redactedView, type CredentialHints } from './redacted-view';
+import { ASYNC_DISPOSE, Shutdown } from './shutdown';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
 
 /** One wsKey's connection and the request layer on top of it. */
@@ -54,14 +55,6 @@ interface Route {
   readonly connection: Connection;
   readonly channel: RpcChannel;
 }
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-/**
- * The key `await using` calls. Node 20 and current browsers have Symbol.asyncDispose; where it
- * is missing, the registered symbol that polyfills use (`Symbol.for('Symbol.asyncDispose')`).
- */
-const ASYNC_DISPOSE: typeof Symbol.asyncDispose = ((Symbol as { asyncDispose?: symbol }).asyncDispose ??
-  Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -95,15 +88,13 @@ export class WebsocketAPIClient {
   private readonly endpoints: Endpoints;
   private readonly emitter = new WsApiEventEmitter();
   private readonly exceptions = new ExceptionReporter(this.emitter);
+  private readonly outlets = new ClientOutlets(this.emitter, this.exceptions);
   private readonly routes: Record<WSAPIWsKey, Route>;
   private readonly gate: RateLimitGate | undefined;
   /** The clock requests are signed with: local time plus the offset measured after a 400002. */
   private readonly clock = new ServerClock();
   private readonly rest: RestClient;
   private readonly shutdown: Shutdown;
-  private readonly messages = new Subject<InboundMessage>();
-  private readonly latency = new Subject<CallLatency>();
-  private readonly rateLimits = new Subject<RateLimitState>();
   private readonly requests: RequestContext = {
     nextId: createIdGenerator(),
     channelOf: (wsKey) => (hasOwn(this.routes, wsKey) ? this.routes[wsKey as WSAPIWsKey].channel : undefined),
@@ -122,13 +113,7 @@ export class WebsocketAPIClient {
     this.gate = this.settings.rateLimitGate ? new RateLimitGate() : undefined;
 
     const makeWebSocket = options.makeWebSocket ?? defaultWebSocketFactory();
-    const outlets: ChannelOutlets = {
-      latency: this.latency,
-      rateLimit: this.rateLimits,
-      wantsResponses: () => this.emitter.wants('response'),
-      response: (response) => this.emitter.emit({ type: 'response', wsKey: response.wsKey, response }),
-      exception: (wsKey, error, raw) => this.exceptions.frame(wsKey, error, raw),
-    };
+    const outlets = this.outlets;
     const route = (wsKey: WSAPIWsKey): Route => {
       const channel = new RpcChannel(wsKey, this.settings.requestTimeoutMs, outlets, this.gate);
       const connection = new Connection({
@@ -139,7 +124,7 @@ export class WebsocketAPIClient {
         handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
         maxBufferedBytes: this.settings.maxBufferedBytes,
         onFatal: (error) => void this.shutdown.run(error, wsKey),
-        messages: this.messages,
+        messages: outlets.messages,
         resyncClock: (refusal) => resyncClock(this.rest, refusal),
       });
       connection.listener = channel;
@@ -165,15 +150,9 @@ export class WebsocketAPIClient {
     this.ready$ = this.state$.pipe(filter((s) => s.status === 'ready'));
     this.events$ = this.emitter.events$;
     this.exceptions$ = this.emitter.eventsOf$('exception');
-    this.messages$ = this.messages.asObservable();
-    this.latency$ = this.latency.asObservable();
-    this.rateLimit$ = new Observable<RateLimitState>((subscriber) => {
-      for (const { channel } of Object.values(this.routes)) {
-        if (channel.lastRateLimit !== undefined)
-          subscriber.next({ wsKey: channel.wsKey, ...channel.lastRateLimit });
-      }
-      return this.rateLimits.subscribe(subscriber);
-    });
+    this.messages$ = outlets.messages.asObservable();
+    this.latency$ = outlets.latency.asObservable();
+    this.rateLimit$ = outlets.rateLimit$(Object.values(this.routes).map((r) => r.channel));
 
     if (log !== undefined) {
       attachDefaultListeners(this.emitter, log, (wsKey, error) => this.shutdown.closeReason(wsKey, error));
