@@ -21,7 +21,7 @@ export interface ClosableRoute {
 export interface ClientParts {
   readonly routes: readonly ClosableRoute[];
   readonly gate: { dispose(): void } | undefined;
-  readonly rest: RestClient;
+  readonly rest: Pick<RestClient, 'close'>;
   /** Stops the testnet simulator, if any; never rejects. */
   stopTestnet(): Promise<void>;
   /** Runs last, once everything is closed (ends `events$`). */
