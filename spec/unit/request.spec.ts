@@ -2,7 +2,7 @@ import { ClientClosedError } from '../../src/errors';
 import type { WsApiCall } from '../../src/rpc/call';
 import type { RpcChannel } from '../../src/rpc/channel';
 import { createIdGenerator } from '../../src/rpc/ids';
-import { request, type RequestContext } from '../../src/rpc/request';
+import { startCall, type RequestContext } from '../../src/rpc/request';
 
 const order = { side: 'buy', symbol: 'BTC-USDT', type: 'limit', price: '1', size: '1' };
 
@@ -18,10 +18,10 @@ function setup(closed = false) {
   return { context, submitted };
 }
 
-describe('request(): the request core', () => {
+describe('startCall(): the request core', () => {
   it('prepares, makes the call and hands its frame to the channel of the wsKey', () => {
     const { context, submitted } = setup();
-    const call = request(context, 'spot.order', order, undefined);
+    const call = startCall(context, 'spot.order', order, undefined);
     expect([call.id, call.op, call.wsKey, call.status]).toEqual([
       '1',
       'spot.order',
@@ -39,7 +39,7 @@ describe('request(): the request core', () => {
 
   it('an unknown operation fails validation, naming it, and sends nothing', async () => {
     const { context, submitted } = setup();
-    const call = request(context, 'spot.nope', order, undefined);
+    const call = startCall(context, 'spot.nope', order, undefined);
     await expect(call).rejects.toMatchObject({
       name: 'ValidationError',
       op: 'spot.nope',
@@ -52,7 +52,7 @@ describe('request(): the request core', () => {
 
   it('a wsKey the client does not have fails validation and sends nothing', async () => {
     const { context, submitted } = setup();
-    const call = request(context, 'submitNewSpotOrder', order, 'toString' as never);
+    const call = startCall(context, 'submitNewSpotOrder', order, 'toString' as never);
     await expect(call).rejects.toMatchObject({ name: 'ValidationError', issues: [{ field: 'wsKey' }] });
     expect(call.wsKey).toBe('wsApiSpotV1');
     expect(submitted).toHaveLength(0);
@@ -67,7 +67,7 @@ describe('request(): the request core', () => {
       },
     });
     let call: WsApiCall | undefined;
-    expect(() => (call = request(context, 'spot.order', hostile, undefined))).not.toThrow();
+    expect(() => (call = startCall(context, 'spot.order', hostile, undefined))).not.toThrow();
     await expect(call).rejects.toMatchObject({
       name: 'ValidationError',
       issues: [{ field: '(request)', rule: expect.stringMatching(/could not be read/) }],
@@ -77,7 +77,7 @@ describe('request(): the request core', () => {
 
   it('a closed client: the call fails with the closed error, with its clientOid, and nothing is sent', async () => {
     const { context, submitted } = setup(true);
-    const call = request(context, 'spot.order', order, undefined);
+    const call = startCall(context, 'spot.order', order, undefined);
     await expect(call).rejects.toBeInstanceOf(ClientClosedError);
     expect(call.clientOid).toEqual(expect.any(String));
     expect(submitted).toHaveLength(0);

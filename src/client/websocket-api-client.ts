@@ -23,7 +23,7 @@ import { WS_KEY_MAP, type WSAPIWsKey } from '../operations';
 import type { WsApiCall } from '../rpc/call';
 import { RpcChannel, type CallLatency, type RateLimitState } from '../rpc/channel';
 import { createIdGenerator } from '../rpc/ids';
-import { request, type RequestContext } from '../rpc/request';
+import { startCall, type RequestContext } from '../rpc/request';
 import { RateLimitGate } from '../rpc/rate-limit-gate';
 import type { WSAPIResponse } from '../rpc/response';
 import { ServerClock } from '../rest/clock';
@@ -273,7 +273,7 @@ export class WebsocketAPIClient {
   ): WsApiCall<ResponseOf<N>>;
   request(name: string, params: unknown, wsKey?: WSAPIWsKey): WsApiCall<unknown>;
   request(name: string, params: unknown, wsKey?: WSAPIWsKey): WsApiCall<unknown> {
-    return request(this.requests, name, params, wsKey);
+    return startCall(this.requests, name, params, wsKey);
   }
 
   /**

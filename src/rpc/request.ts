@@ -6,7 +6,7 @@ import { WsApiCall, type UnobservedFailureHook } from './call';
 import type { RpcChannel } from './channel';
 import { requestDetails } from './error-details';
 import type { IdGenerator } from './ids';
-import { prepareRequest, requestFrame } from './prepare';
+import { prepareRequest, requestFrame, type PreparedRequest } from './prepare';
 
 /** What the request core needs from the client around it. */
 export interface RequestContext {
@@ -47,13 +47,18 @@ function unknownOperation(name: string): OperationSpec {
   };
 }
 
+const NO_OIDS: Pick<PreparedRequest, 'clientOid' | 'clientOids'> = {
+  clientOid: undefined,
+  clientOids: undefined,
+};
+
 /** A new call on `wsKey`, timed from now. */
 function newCall(
   context: RequestContext,
   id: string,
   spec: OperationSpec,
   wsKey: WSAPIWsKey,
-  oids: { readonly clientOid: string | undefined; readonly clientOids: readonly string[] | undefined },
+  oids = NO_OIDS,
 ): WsApiCall {
   const { clientOid, clientOids } = oids;
   return new WsApiCall(
@@ -67,8 +72,6 @@ function newCall(
   );
 }
 
-const NO_OIDS = { clientOid: undefined, clientOids: undefined } as const;
-
 /** A call that fails validation before anything is prepared (unknown op or wsKey). */
 function invalid(
   context: RequestContext,
@@ -76,7 +79,7 @@ function invalid(
   spec: OperationSpec,
   issue: ValidationIssue,
 ): WsApiCall<unknown> {
-  const call = newCall(context, id, spec, spec.wsKey, NO_OIDS);
+  const call = newCall(context, id, spec, spec.wsKey);
   call.reject(new ValidationError([issue], requestDetails(call)));
   return call;
 }
@@ -88,7 +91,7 @@ function invalid(
  * Never throws: bad input, an unknown operation or wsKey, and a closed client all come back
  * as a call that has failed, with nothing sent.
  */
-export function request(
+export function startCall(
   context: RequestContext,
   name: string,
   params: unknown,
