@@ -1,4 +1,4 @@
-import { filter, merge, Observable, Subject, Subscription } from 'rxjs';
+import { filter, merge, Subscription, type Observable } from 'rxjs';
 import type {
   FuturesCancelRequest,
   FuturesCancelResponse,
@@ -18,46 +18,40 @@ import type {
   WSAPICancelOrderRequest,
   WSAPIOrderResponse,
 } from '../codecs';
-import { detached } from '../codecs/report';
-import {
-  AuthenticationError,
-  ClientClosedError,
-  ConfigurationError,
-  excerpt,
-  TimeoutError,
-  ValidationError,
-  WsApiError,
-} from '../errors';
-import { OPERATIONS, OPERATIONS_BY_OP, WS_KEY_MAP, type OperationSpec, type WSAPIWsKey } from '../operations';
-import { WsApiCall } from '../rpc/call';
-import { RpcChannel, type CallLatency, type ChannelOutlets, type RateLimitState } from '../rpc/channel';
-import { requestDetails } from '../rpc/error-details';
+import { ConfigurationError, WsApiError } from '../errors';
+import { WS_KEY_MAP, type WSAPIWsKey } from '../operations';
+import type { WsApiCall } from '../rpc/call';
+import { RpcChannel, type CallLatency, type RateLimitState } from '../rpc/channel';
 import { createIdGenerator } from '../rpc/ids';
-import { prepareRequest, requestFrame, type PreparedRequest, type RejectedRequest } from '../rpc/prepare';
+import { startCall, type RequestContext } from '../rpc/request';
 import { RateLimitGate } from '../rpc/rate-limit-gate';
 import type { WSAPIResponse } from '../rpc/response';
 import { ServerClock } from '../rest/clock';
 import { lookupOrder, type LookupOrderParams } from '../rest/lookup-order';
 import type { OrderSnapshot } from '../rest/order-snapshot';
 import type { RestClient } from '../rest/rest-client';
-import { MAX_TIMER_MS, safeDelay } from '../safe-delay';
 import { Connection, type InboundMessage } from '../transport/connection';
 import type { ConnectionKey, ConnectionState } from '../transport/state';
+import { OrderDesk } from '../orders/desk';
 import { OrderFeed, type OrderUpdateFeed } from '../push/order-feed';
 import type { OrderUpdate } from '../push/order-update';
 import { isPushWsKey } from '../push/push-key';
 import { defaultWebSocketFactory } from '../transport/websocket';
+import { checkConnectOptions, connectArguments, waitUntilReady } from './connect';
+import { createRestClient, Endpoints, resyncClock } from './endpoints';
 import { WsApiEventEmitter, type ClientEvent, type ClientEventOf } from './events';
+import { ExceptionReporter } from './exception-reporter';
+import { lifecycleEvents } from './lifecycle';
+import { ClientOutlets } from './outlets';
+import { attachDefaultListeners, logSink } from './logging';
 import {
   resolveSettings,
   type ClientSettings,
   type ConnectOptions,
   type WebsocketAPIClientOptions,
 } from './options';
-import { lifecycleEvents } from './lifecycle';
-import { createRestClient, Endpoints, resyncClock } from './endpoints';
-import { attachDefaultListeners, logSink } from './logging';
-import { OrderDesk } from '../orders/desk';
+import { credentialHints, INSPECT, inspectView, redactedView, type CredentialHints } from './redacted-view';
+import { ASYNC_DISPOSE, Shutdown } from './shutdown';
 import type { MethodOrOperation, OperationMethods, RequestOf, ResponseOf } from './types';
 
 /** One wsKey's connection and the request layer on top of it. */
@@ -66,73 +60,7 @@ interface Route {
   readonly channel: RpcChannel;
 }
 
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-/**
- * The key `await using` calls. Node 20 and current browsers have Symbol.asyncDispose; where it
- * is missing, the registered symbol that polyfills use (`Symbol.for('Symbol.asyncDispose')`).
- */
-const ASYNC_DISPOSE: typeof Symbol.asyncDispose = ((Symbol as { asyncDispose?: symbol }).asyncDispose ??
-  Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
-/** How much of an unusable frame an exception event carries. */
-const FRAME_EXCERPT = 256;
-
-/** What a request whose parameters throw when read becomes. */
-const UNREADABLE: RejectedRequest = {
-  ok: false,
-  issues: [{ field: '(request)', rule: 'could not be read (a getter or toJSON threw)' }],
-  clientOid: undefined,
-  clientOids: undefined,
-};
-
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
-/** Method name or op name → its operation. */
-function operationOf(name: string): OperationSpec | undefined {
-  return hasOwn(OPERATIONS, name) ? OPERATIONS[name as keyof typeof OPERATIONS] : OPERATIONS_BY_OP.get(name);
-}
-
-/**
- * Resolves when `route`'s connection is ready. Rejects with the closed state's error, with
- * `signal.reason` on abort, or with a TimeoutError after `timeoutMs`. Stops watching either way.
- */
-function waitUntilReady(
-  route: Route,
-  signal: AbortSignal | undefined,
-  timeoutMs: number | undefined,
-): Promise<void> {
-  const { connection, channel } = route;
-  return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // A container first: the replayed state may settle during subscribe(), and adding to a
-    // closed container unsubscribes at once.
-    const subscription = new Subscription();
-    const settle = (error?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      subscription.unsubscribe();
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const onAbort = (): void => settle(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (timeoutMs !== undefined && timeoutMs < MAX_TIMER_MS) {
-      timer = setTimeout(() => {
-        const cause = channel.linkError;
-        const msg = `${connection.wsKey} not ready within ${timeoutMs} ms${cause === undefined ? '' : ` (last connection error: ${excerpt(cause.message)})`}`;
-        settle(new TimeoutError({ op: 'connect', timeoutMs, sent: false, cause, msg }));
-      }, safeDelay(timeoutMs));
-    }
-    subscription.add(
-      connection.state.state$.subscribe((s) => {
-        if (s.status === 'ready') settle();
-        else if (s.status === 'closed') settle(s.error ?? new Error(`${connection.wsKey} connection closed`));
-      }),
-    );
-  });
-}
 
 /**
  * KuCoin's WebSocket order API ("WS API") as kucoin-api's `WebsocketAPIClient`, on an RxJS core.
@@ -168,73 +96,42 @@ export class WebsocketAPIClient implements OperationMethods {
   readonly orderUpdates$: Observable<OrderUpdate>;
 
   private readonly settings: ClientSettings;
-  private readonly apiKeyHint: string | undefined;
-  private readonly hasSecrets: boolean;
+  private readonly credentials: CredentialHints;
   private readonly endpoints: Endpoints;
   private readonly emitter = new WsApiEventEmitter();
+  private readonly exceptions = new ExceptionReporter(this.emitter);
+  private readonly outlets = new ClientOutlets(this.emitter, this.exceptions);
   private readonly routes: Record<WSAPIWsKey, Route>;
-  private readonly ids = createIdGenerator();
   private readonly gate: RateLimitGate | undefined;
   /** The clock requests are signed with: local time plus the offset measured after a 400002. */
   private readonly clock = new ServerClock();
   private readonly rest: RestClient;
-  /** Order calls and, with `reconcile: true`, the lookups of those whose answer was lost. */
-  private readonly orders: OrderDesk;
-  private readonly messages = new Subject<InboundMessage>();
-  private readonly latency = new Subject<CallLatency>();
-  private readonly rateLimits = new Subject<RateLimitState>();
+  private readonly shutdown: Shutdown;
   /** The push connections behind orderUpdates$ (also what the order tracker reads). */
   private readonly orderFeed: OrderUpdateFeed & OrderFeed;
-  /** Set once the client closes: why (undefined reason = `close()`). */
-  private closed: { readonly reason: Error | undefined; readonly why: string | undefined } | undefined =
-    undefined;
-  private closing: Promise<void> | undefined = undefined;
-  /** Failed calls nobody had observed yet; reported on the next macrotask unless observed by then. */
-  private unobserved: Array<{ readonly call: WsApiCall; readonly error: unknown }> = [];
-  /** Errors already reported as a frame exception (a malformed answer): not reported twice. */
-  private readonly reported = new WeakSet<object>();
-  private readonly onUnobservedFailure = (call: WsApiCall, error: unknown): void => {
-    if (this.unobserved.push({ call, error }) === 1) setTimeout(() => this.reportUnobserved(), 0);
+  /** Order calls and, with `reconcile: true`, the lookups of those whose answer was lost. */
+  private readonly orders: OrderDesk;
+  private readonly requests: RequestContext = {
+    nextId: createIdGenerator(),
+    channelOf: (wsKey) => (hasOwn(this.routes, wsKey) ? this.routes[wsKey as WSAPIWsKey].channel : undefined),
+    closedError: (call) => (this.shutdown.done ? this.shutdown.closedError(call) : undefined),
+    onUnobservedFailure: this.exceptions.unobservedFailure,
+    makeCall: (id, spec, wsKey, prepared) =>
+      this.orders.makeCall(id, spec, wsKey, prepared, performance.now(), this.exceptions.unobservedFailure),
   };
 
   /** Creates a client; nothing connects until the first call (or `connect()`). */
   constructor(options: WebsocketAPIClientOptions = {}) {
     this.settings = resolveSettings(options);
-    const { apiKey, apiSecret, apiPassphrase } = options;
-    this.hasSecrets = apiSecret !== undefined || apiPassphrase !== undefined;
-    this.apiKeyHint = apiKey === undefined ? undefined : `${apiKey.slice(0, 4)}…`;
+    this.credentials = credentialHints(options);
     // The default listeners' logger (attachEventListeners), also told about testnet and clock corrections.
     const log = this.settings.attachEventListeners ? logSink(options.logger ?? console) : undefined;
     this.endpoints = new Endpoints(this.settings, options, this.clock, log);
     this.rest = createRestClient(this.endpoints, this.clock, this.settings, options.fetch, log);
-    this.orders = new OrderDesk({
-      reconcile: this.settings.reconcile,
-      graceMs: this.settings.reconcileGraceMs,
-      lookup: (params) => lookupOrder(this.rest, params),
-    });
     this.gate = this.settings.rateLimitGate ? new RateLimitGate() : undefined;
 
     const makeWebSocket = options.makeWebSocket ?? defaultWebSocketFactory();
-    const exception = (wsKey: ConnectionKey, error: WsApiError, raw: string | undefined): void => {
-      if (error.requestId !== undefined) this.reported.add(error);
-      this.emitter.emit({
-        type: 'exception',
-        wsKey,
-        error,
-        // A copy: a slice would keep the whole frame (up to 16 MiB) alive with the event.
-        frame:
-          raw === undefined || raw.length <= FRAME_EXCERPT
-            ? raw
-            : `${detached(raw.slice(0, FRAME_EXCERPT))}…`,
-      });
-    };
-    const outlets: ChannelOutlets = {
-      latency: this.latency,
-      rateLimit: this.rateLimits,
-      wantsResponses: () => this.emitter.wants('response'),
-      response: (response) => this.emitter.emit({ type: 'response', wsKey: response.wsKey, response }),
-      exception,
-    };
+    const outlets = this.outlets;
     const route = (wsKey: WSAPIWsKey): Route => {
       const channel = new RpcChannel(wsKey, this.settings.requestTimeoutMs, outlets, this.gate);
       const connection = new Connection({
@@ -244,8 +141,8 @@ export class WebsocketAPIClient implements OperationMethods {
         reconnect: this.settings.reconnect,
         handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
         maxBufferedBytes: this.settings.maxBufferedBytes,
-        onFatal: (error) => void this.shutdown(error, wsKey),
-        messages: this.messages,
+        onFatal: (error) => void this.shutdown.run(error, wsKey),
+        messages: outlets.messages,
         resyncClock: (refusal) => resyncClock(this.rest, refusal),
       });
       connection.listener = channel;
@@ -263,11 +160,29 @@ export class WebsocketAPIClient implements OperationMethods {
       makeWebSocket,
       reconnect: this.settings.reconnect,
       handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
-      exception,
+      exception: (wsKey, error, raw) => outlets.exception(wsKey, error, raw),
     });
     this.orderUpdates$ = this.orderFeed.updates$;
-    if (this.settings.orderUpdates) this.holdOrderUpdates();
+    this.orders = new OrderDesk({
+      reconcile: this.settings.reconcile,
+      graceMs: this.settings.reconcileGraceMs,
+      lookup: (params) => lookupOrder(this.rest, params),
+      feed: this.orderFeed,
+      trackFromSend: this.settings.orderUpdates,
+    });
 
+    this.shutdown = new Shutdown({
+      routes: Object.values(this.routes),
+      orders: this.orders,
+      feed: this.orderFeed,
+      gate: this.gate,
+      rest: this.rest,
+      stopTestnet: () => this.endpoints.stopTestnet(),
+      closed: () => this.emitter.complete(),
+      maxAttempts: this.settings.reconnect.maxAttempts,
+    });
+
+    if (this.settings.orderUpdates) this.holdOrderUpdates();
     this.state$ = merge(
       ...Object.values(this.routes).map((r) => r.connection.state.state$),
       this.orderFeed.state$,
@@ -275,18 +190,12 @@ export class WebsocketAPIClient implements OperationMethods {
     this.ready$ = this.state$.pipe(filter((s) => s.status === 'ready'));
     this.events$ = this.emitter.events$;
     this.exceptions$ = this.emitter.eventsOf$('exception');
-    this.messages$ = this.messages.asObservable();
-    this.latency$ = this.latency.asObservable();
-    this.rateLimit$ = new Observable<RateLimitState>((subscriber) => {
-      for (const { channel } of Object.values(this.routes)) {
-        if (channel.lastRateLimit !== undefined)
-          subscriber.next({ wsKey: channel.wsKey, ...channel.lastRateLimit });
-      }
-      return this.rateLimits.subscribe(subscriber);
-    });
+    this.messages$ = outlets.messages.asObservable();
+    this.latency$ = outlets.latency.asObservable();
+    this.rateLimit$ = outlets.rateLimit$(Object.values(this.routes).map((r) => r.channel));
 
     if (log !== undefined) {
-      attachDefaultListeners(this.emitter, log, (wsKey, error) => this.closeReason(wsKey, error));
+      attachDefaultListeners(this.emitter, log, (wsKey, error) => this.shutdown.closeReason(wsKey, error));
     }
   }
 
@@ -404,40 +313,7 @@ export class WebsocketAPIClient implements OperationMethods {
   ): WsApiCall<ResponseOf<N>>;
   request(name: string, params: unknown, wsKey?: WSAPIWsKey): WsApiCall<unknown>;
   request(name: string, params: unknown, wsKey?: WSAPIWsKey): WsApiCall<unknown> {
-    const id = this.ids();
-    const spec = operationOf(name);
-    if (spec === undefined) {
-      return this.invalid(id, { op: name } as OperationSpec, WS_KEY_MAP.wsApiSpotV1, {
-        field: 'op',
-        rule: `unknown operation ${JSON.stringify(String(name)).slice(0, 60)}`,
-      });
-    }
-    const key = wsKey ?? spec.wsKey;
-    const route = hasOwn(this.routes, key) ? this.routes[key] : undefined;
-    if (route === undefined) {
-      return this.invalid(id, spec, spec.wsKey, {
-        field: 'wsKey',
-        rule: `must be one of ${Object.keys(WS_KEY_MAP).join(', ')}`,
-      });
-    }
-    let prepared: PreparedRequest | RejectedRequest;
-    let frame = '';
-    try {
-      prepared = prepareRequest(spec, params);
-      if (prepared.ok) frame = requestFrame(id, spec.op, prepared.args);
-    } catch {
-      // Hostile input (a throwing getter or toJSON) is a validation failure, not a crash.
-      prepared = UNREADABLE;
-    }
-    const call = this.orders.makeCall(id, spec, key, prepared, performance.now(), this.onUnobservedFailure);
-    if (!prepared.ok) {
-      call.reject(new ValidationError(prepared.issues, requestDetails(call)));
-    } else if (this.closed !== undefined) {
-      call.reject(this.closedError(call));
-    } else {
-      route.channel.submit(call, frame);
-    }
-    return call;
+    return startCall(this.requests, name, params, wsKey);
   }
 
   /**
@@ -457,26 +333,19 @@ export class WebsocketAPIClient implements OperationMethods {
     keyOrOptions: WSAPIWsKey | ConnectOptions = WS_KEY_MAP.wsApiSpotV1,
     maybeOptions: ConnectOptions = {},
   ): Promise<void> {
-    const [wsKey, options] =
-      typeof keyOrOptions === 'object' && keyOrOptions !== null
-        ? [WS_KEY_MAP.wsApiSpotV1, keyOrOptions]
-        : [keyOrOptions, maybeOptions];
-    if (this.closed !== undefined) throw this.closedError();
-    const route = this.routeOf(wsKey);
-    const { signal, timeoutMs } = options;
-    if (
-      timeoutMs !== undefined &&
-      (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs <= 0)
-    ) {
-      throw new RangeError('connect() option timeoutMs must be a number > 0');
-    }
-    signal?.throwIfAborted();
-    route.connection.start();
+    const [wsKey, options] = connectArguments(keyOrOptions, maybeOptions);
+    if (this.shutdown.done) throw this.shutdown.closedError();
+    const { connection, channel } = this.routeOf(wsKey);
+    checkConnectOptions(options);
+    connection.start();
     try {
-      await waitUntilReady(route, signal, timeoutMs);
+      await waitUntilReady(
+        { wsKey, state$: connection.state.state$, linkError: () => channel.linkError },
+        options,
+      );
     } catch (error) {
-      if (error === signal?.reason || error instanceof WsApiError) throw error;
-      throw this.closedError();
+      if (error === options.signal?.reason || error instanceof WsApiError) throw error;
+      throw this.shutdown.closedError();
     }
   }
 
@@ -486,7 +355,7 @@ export class WebsocketAPIClient implements OperationMethods {
    * state `closed`. Later calls reject with ClientClosedError. Idempotent.
    */
   close(): Promise<void> {
-    return this.shutdown(undefined);
+    return this.shutdown.run(undefined);
   }
 
   /** `await using client = new WebsocketAPIClient(…)`: closes the client when the block ends, as `close()`. */
@@ -516,29 +385,8 @@ export class WebsocketAPIClient implements OperationMethods {
 
   /** The options without credentials (JSON.stringify uses this). */
   toJSON(): Record<string, unknown> {
-    const s = this.settings;
-    return {
-      wsBaseUrl: s.wsBaseUrl,
-      testnet: s.testnet,
-      apiKey: this.apiKeyHint,
-      apiSecret: this.hasSecrets ? '[redacted]' : undefined,
-      apiPassphrase: this.hasSecrets ? '[redacted]' : undefined,
-      attachEventListeners: s.attachEventListeners,
-      requestTimeoutMs: s.requestTimeoutMs,
-      handshakeTimeoutMs: s.handshakeTimeoutMs,
-      reconnect: s.reconnect,
-      rateLimitGate: s.rateLimitGate,
-      maxBufferedBytes: s.maxBufferedBytes,
-      restBaseUrl: s.restBaseUrl,
-      futuresRestBaseUrl: s.futuresRestBaseUrl,
-      restTimeoutMs: s.restTimeoutMs,
-      reconcile: s.reconcile,
-      reconcileGraceMs: s.reconcileGraceMs,
-      clockOffsetMs: this.clock.offsetMs,
-      state: Object.fromEntries(
-        Object.values(this.routes).map((r) => [r.connection.wsKey, r.connection.state.status]),
-      ),
-    };
+    const states = Object.values(this.routes).map((r) => [r.connection.wsKey, r.connection.state.status]);
+    return redactedView(this.settings, this.credentials, this.clock.offsetMs, Object.fromEntries(states));
   }
 
   /** util.inspect / console.log show the redacted options, never the credentials. */
@@ -547,9 +395,7 @@ export class WebsocketAPIClient implements OperationMethods {
     options: unknown,
     inspect?: (value: unknown, options: unknown) => string,
   ): string {
-    const body =
-      typeof inspect === 'function' ? inspect(this.toJSON(), options) : JSON.stringify(this.toJSON());
-    return `WebsocketAPIClient ${body}`;
+    return inspectView('WebsocketAPIClient', this.toJSON(), options, inspect);
   }
 
   // ---- internals ----
@@ -558,98 +404,6 @@ export class WebsocketAPIClient implements OperationMethods {
   private routeOf(wsKey: WSAPIWsKey): Route {
     if (!hasOwn(this.routes, wsKey)) throw new ConfigurationError(`unknown wsKey ${String(wsKey)}`);
     return this.routes[wsKey];
-  }
-
-  /** A call rejected before anything was sent. */
-  private invalid(
-    id: string,
-    spec: OperationSpec,
-    wsKey: WSAPIWsKey,
-    issue: { field: string; rule: string },
-  ): WsApiCall<unknown> {
-    const call = new WsApiCall(
-      id,
-      spec,
-      wsKey,
-      undefined,
-      undefined,
-      performance.now(),
-      this.onUnobservedFailure,
-    );
-    call.reject(new ValidationError([issue], requestDetails(call)));
-    return call;
-  }
-
-  /** The error for a call that meets a closed client. */
-  private closedError(call?: WsApiCall): WsApiError {
-    const reason = this.closed?.reason;
-    return new ClientClosedError({
-      ...(call === undefined ? undefined : requestDetails(call)),
-      reason: this.closed?.why,
-      cause: reason,
-      sent: call?.sent,
-    });
-  }
-
-  /**
-   * Closes everything, once. `reason` is the error that forced it (auth refusal, bad
-   * configuration, exhausted reconnects), undefined for `close()`.
-   */
-  private shutdown(reason: Error | undefined, wsKey?: WSAPIWsKey): Promise<void> {
-    if (this.closing !== undefined) return this.closing;
-    // Assigned before anything runs: rejecting calls runs user code, which may call close().
-    let done!: () => void;
-    this.closing = new Promise<void>((resolve) => (done = resolve));
-    // A refusal is what every pending call should see; anything else is "closed" with a cause.
-    const shared =
-      reason instanceof AuthenticationError || reason instanceof ConfigurationError ? reason : undefined;
-    // A connection closes on its own for a refusal, or when its reconnect attempts are spent.
-    const why =
-      reason === undefined || wsKey === undefined ? reason?.message : this.closeReason(wsKey, reason);
-    this.closed = { reason, why };
-    const routes = Object.values(this.routes);
-    for (const { channel } of routes) channel.failAll((call) => shared ?? this.closedError(call));
-    this.orders.close(shared ?? this.closedError());
-    this.gate?.dispose();
-    this.rest.close(
-      (request) =>
-        shared ?? new ClientClosedError({ ...requestDetails(request), reason: why, cause: reason }),
-    );
-    void (async () => {
-      try {
-        await Promise.all([
-          ...routes.map(({ connection }) => connection.close(reason)),
-          this.orderFeed.close(),
-        ]);
-        await this.endpoints.stopTestnet();
-      } catch {
-        // Sockets and the testnet simulator are closed as far as they can be; a failure to stop
-        // must not become an unhandled rejection that takes the user's process down.
-      } finally {
-        this.emitter.complete();
-        done();
-      }
-    })();
-    return this.closing;
-  }
-
-  /**
-   * Reports the failed calls that nobody has awaited or subscribed to by now (a macrotask after
-   * they failed, so a caller that attaches in the same turn counts): one `exception` event each.
-   */
-  private reportUnobserved(): void {
-    const failed = this.unobserved;
-    this.unobserved = [];
-    for (const { call, error } of failed) {
-      if (call.observed || this.reported.has(error as object)) continue;
-      this.emitter.emit({
-        type: 'exception',
-        wsKey: call.wsKey,
-        error: error instanceof Error ? error : new Error(String(error)),
-        frame: undefined,
-        unobserved: true,
-      });
-    }
   }
 
   /**
@@ -666,7 +420,7 @@ export class WebsocketAPIClient implements OperationMethods {
       starts.subscribe(() => {
         if (watch.closed) return;
         watch.unsubscribe();
-        if (this.closed === undefined) this.orderFeed.hold();
+        if (!this.shutdown.done) this.orderFeed.hold();
       }),
     );
   }
@@ -674,16 +428,6 @@ export class WebsocketAPIClient implements OperationMethods {
   /** Turns one connection's state changes into kucoin-api's lifecycle events. */
   private forwardLifecycle(connection: Connection): void {
     connection.state.state$.pipe(lifecycleEvents()).subscribe((event) => this.emitter.emit(event));
-  }
-
-  /** Why a connection closed for good, in words: a refusal's message, or the attempts it gave up after. */
-  private closeReason(wsKey: WSAPIWsKey, error: Error): string {
-    const closed = this.closed;
-    if (closed !== undefined && closed.reason === error && closed.why !== undefined) return closed.why;
-    return error instanceof AuthenticationError || error instanceof ConfigurationError
-      ? error.message
-      : `${wsKey} gave up after ${this.settings.reconnect.maxAttempts} reconnect attempts ` +
-          `(reconnect.maxAttempts): ${error.message}`;
   }
 }
 

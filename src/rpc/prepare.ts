@@ -81,20 +81,43 @@ function orderCopy(order: unknown, newClientOid: () => string): unknown {
   return copy;
 }
 
+/** What a request whose parameters throw when read becomes. */
+export const UNREADABLE: RejectedRequest = {
+  ok: false,
+  issues: [{ field: '(request)', rule: 'could not be read (a getter or toJSON threw)' }],
+  clientOid: undefined,
+  clientOids: undefined,
+};
+
 /**
  * Copies the parameters (see `snapshot`), fills in missing clientOids (contract 4: every
  * order has one), then validates the copy with the operation's request codec — in that
  * order, so that the filled-in value is validated too, and what is validated is exactly
  * what `requestFrame` serialises. The caller's object is never mutated.
  * `lookup` operations name an existing order, so their clientOid is never invented.
- * Validation runs `codec.is` first and decodes only to explain a failure. Reading the
- * parameters may throw (a hostile getter or Proxy); the caller turns that into a
- * validation failure.
+ * Validation runs `codec.is` first and decodes only to explain a failure.
+ *
+ * Never throws: parameters whose getters or Proxy traps throw while they are read are
+ * {@link UNREADABLE}, a rejection like any other.
  */
 export function prepareRequest(
   spec: OperationSpec,
   params: unknown,
   newClientOid: () => string = newUuid,
+): PreparedRequest | RejectedRequest {
+  try {
+    return copyAndCheck(spec, params, newClientOid);
+  } catch {
+    // Only the caller's code can throw in there: reading its object (copying it, and the
+    // codec's look at what is too large to copy) runs its getters and Proxy traps.
+    return UNREADABLE;
+  }
+}
+
+function copyAndCheck(
+  spec: OperationSpec,
+  params: unknown,
+  newClientOid: () => string,
 ): PreparedRequest | RejectedRequest {
   let args: unknown;
   let clientOid: string | undefined;

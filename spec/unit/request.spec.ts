@@ -1,0 +1,87 @@
+import { ClientClosedError } from '../../src/errors';
+import { WsApiCall } from '../../src/rpc/call';
+import type { RpcChannel } from '../../src/rpc/channel';
+import { createIdGenerator } from '../../src/rpc/ids';
+import { startCall, type RequestContext } from '../../src/rpc/request';
+
+const order = { side: 'buy', symbol: 'BTC-USDT', type: 'limit', price: '1', size: '1' };
+
+function setup(closed = false) {
+  const submitted: Array<{ call: WsApiCall; frame: string }> = [];
+  const channel = { submit: (call: WsApiCall, frame: string) => submitted.push({ call, frame }) };
+  const context: RequestContext = {
+    nextId: createIdGenerator(),
+    channelOf: (wsKey) => (wsKey === 'wsApiSpotV1' ? (channel as unknown as RpcChannel) : undefined),
+    closedError: (call) => (closed ? new ClientClosedError({ op: call.op, requestId: call.id }) : undefined),
+    onUnobservedFailure: () => undefined,
+    makeCall: (id, spec, wsKey, prepared) =>
+      new WsApiCall(id, spec, wsKey, prepared.clientOid, prepared.clientOids, performance.now()),
+  };
+  return { context, submitted };
+}
+
+describe('startCall(): the request core', () => {
+  it('prepares, makes the call and hands its frame to the channel of the wsKey', () => {
+    const { context, submitted } = setup();
+    const call = startCall(context, 'spot.order', order, undefined);
+    expect([call.id, call.op, call.wsKey, call.status]).toEqual([
+      '1',
+      'spot.order',
+      'wsApiSpotV1',
+      'pending',
+    ]);
+    expect(submitted).toHaveLength(1);
+    expect(submitted[0].call).toBe(call);
+    expect(JSON.parse(submitted[0].frame)).toEqual({
+      id: '1',
+      op: 'spot.order',
+      args: { ...order, clientOid: call.clientOid },
+    });
+  });
+
+  it('an unknown operation fails validation, naming it, and sends nothing', async () => {
+    const { context, submitted } = setup();
+    const call = startCall(context, 'spot.nope', order, undefined);
+    await expect(call).rejects.toMatchObject({
+      name: 'ValidationError',
+      op: 'spot.nope',
+      requestId: '1',
+      issues: [{ field: 'op', rule: 'unknown operation "spot.nope"' }],
+    });
+    expect(call.op).toBe('spot.nope');
+    expect(submitted).toHaveLength(0);
+  });
+
+  it('a wsKey the client does not have fails validation and sends nothing', async () => {
+    const { context, submitted } = setup();
+    const call = startCall(context, 'submitNewSpotOrder', order, 'toString' as never);
+    await expect(call).rejects.toMatchObject({ name: 'ValidationError', issues: [{ field: 'wsKey' }] });
+    expect(call.wsKey).toBe('wsApiSpotV1');
+    expect(submitted).toHaveLength(0);
+  });
+
+  it('parameters whose getter throws are a ValidationError, not a throw', async () => {
+    const { context, submitted } = setup();
+    const hostile = Object.defineProperty({ ...order }, 'price', {
+      enumerable: true,
+      get: () => {
+        throw new Error('gotcha');
+      },
+    });
+    let call: WsApiCall | undefined;
+    expect(() => (call = startCall(context, 'spot.order', hostile, undefined))).not.toThrow();
+    await expect(call).rejects.toMatchObject({
+      name: 'ValidationError',
+      issues: [{ field: '(request)', rule: expect.stringMatching(/could not be read/) }],
+    });
+    expect(submitted).toHaveLength(0);
+  });
+
+  it('a closed client: the call fails with the closed error, with its clientOid, and nothing is sent', async () => {
+    const { context, submitted } = setup(true);
+    const call = startCall(context, 'spot.order', order, undefined);
+    await expect(call).rejects.toBeInstanceOf(ClientClosedError);
+    expect(call.clientOid).toEqual(expect.any(String));
+    expect(submitted).toHaveLength(0);
+  });
+});

@@ -1,0 +1,75 @@
+import { Subscription, type Observable } from 'rxjs';
+import { excerpt, TimeoutError } from '../errors';
+import { WS_KEY_MAP, type WSAPIWsKey } from '../operations';
+import { MAX_TIMER_MS, safeDelay } from '../safe-delay';
+import type { ConnectionState } from '../transport/state';
+import type { ConnectOptions } from './options';
+
+/** `connect()`, `connect(options)`, `connect(wsKey)` or `connect(wsKey, options)` → the wsKey and options. */
+export function connectArguments(
+  keyOrOptions: WSAPIWsKey | ConnectOptions,
+  maybeOptions: ConnectOptions,
+): [WSAPIWsKey, ConnectOptions] {
+  return typeof keyOrOptions === 'object' && keyOrOptions !== null
+    ? [WS_KEY_MAP.wsApiSpotV1, keyOrOptions]
+    : [keyOrOptions, maybeOptions];
+}
+
+/** Throws a RangeError for a `timeoutMs` that cannot work, and `signal.reason` when it has aborted. */
+export function checkConnectOptions({ signal, timeoutMs }: ConnectOptions): void {
+  if (
+    timeoutMs !== undefined &&
+    (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs <= 0)
+  ) {
+    throw new RangeError('connect() option timeoutMs must be a number > 0');
+  }
+  signal?.throwIfAborted();
+}
+
+/** A connection as `connect()` watches it. */
+export interface ReadyTarget {
+  readonly wsKey: WSAPIWsKey;
+  /** Its states, replaying the current one. */
+  readonly state$: Observable<ConnectionState>;
+  /** Why its last attempt failed, while not ready. */
+  linkError(): Error | undefined;
+}
+
+/**
+ * Resolves when the connection is ready. Rejects with the closed state's error, with
+ * `signal.reason` on abort, or with a TimeoutError after `timeoutMs`. Stops watching either way.
+ */
+export function waitUntilReady(target: ReadyTarget, { signal, timeoutMs }: ConnectOptions): Promise<void> {
+  const { wsKey } = target;
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A container first: the replayed state may settle during subscribe(), and adding to a
+    // closed container unsubscribes at once.
+    const subscription = new Subscription();
+    const settle = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      subscription.unsubscribe();
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onAbort = (): void => settle(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs !== undefined && timeoutMs < MAX_TIMER_MS) {
+      timer = setTimeout(() => {
+        const cause = target.linkError();
+        const msg = `${wsKey} not ready within ${timeoutMs} ms${cause === undefined ? '' : ` (last connection error: ${excerpt(cause.message)})`}`;
+        settle(new TimeoutError({ op: 'connect', timeoutMs, sent: false, cause, msg }));
+      }, safeDelay(timeoutMs));
+    }
+    subscription.add(
+      target.state$.subscribe((s) => {
+        if (s.status === 'ready') settle();
+        else if (s.status === 'closed') settle(s.error ?? new Error(`${wsKey} connection closed`));
+      }),
+    );
+  });
+}

@@ -1,0 +1,129 @@
+import * as t from 'io-ts';
+import type { ValidationIssue } from '../codecs/report';
+import { ValidationError } from '../errors';
+import { OPERATIONS, OPERATIONS_BY_OP, WS_KEY_MAP, type OperationSpec, type WSAPIWsKey } from '../operations';
+import { WsApiCall, type UnobservedFailureHook } from './call';
+import type { RpcChannel } from './channel';
+import { requestDetails } from './error-details';
+import type { FrameIdGenerator } from './ids';
+import { prepareRequest, requestFrame, type PreparedRequest, type RejectedRequest } from './prepare';
+
+/** What the request core needs from the client around it. */
+export interface RequestContext {
+  readonly nextId: FrameIdGenerator;
+  /** The channel of `wsKey`; undefined for a key the client does not have. */
+  channelOf(wsKey: string): RpcChannel | undefined;
+  /** The error a new call meets when the client has closed; undefined while it is open. */
+  closedError(call: WsApiCall): unknown;
+  readonly onUnobservedFailure: UnobservedFailureHook;
+  /** The call of a prepared request (an order request's call also follows its order). */
+  makeCall(
+    id: string,
+    spec: OperationSpec,
+    wsKey: WSAPIWsKey,
+    prepared: PreparedRequest | RejectedRequest,
+  ): WsApiCall;
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Method name or op name → its operation (inherited names such as 'toString' are not names). */
+function operationOf(name: string): OperationSpec | undefined {
+  return hasOwn(OPERATIONS, name) ? OPERATIONS[name as keyof typeof OPERATIONS] : OPERATIONS_BY_OP.get(name);
+}
+
+/** A codec that accepts nothing. */
+const NOTHING: t.Mixed = new t.Type<unknown>(
+  'nothing',
+  (_u): _u is unknown => false,
+  (u, c) => t.failure(u, c, 'unknown operation'),
+  t.identity,
+);
+
+/**
+ * The operation of a request by a name the client does not know: it only carries the name
+ * into the call and its ValidationError. Its codecs accept nothing, so nothing can be sent.
+ */
+function unknownOperation(name: string): OperationSpec {
+  return {
+    op: name,
+    wsKey: WS_KEY_MAP.wsApiSpotV1,
+    request: NOTHING,
+    response: NOTHING,
+    clientOid: 'lookup',
+  };
+}
+
+const NO_OIDS: Pick<PreparedRequest, 'clientOid' | 'clientOids'> = {
+  clientOid: undefined,
+  clientOids: undefined,
+};
+
+/** A new call on `wsKey`, timed from now. */
+function newCall(
+  context: RequestContext,
+  id: string,
+  spec: OperationSpec,
+  wsKey: WSAPIWsKey,
+  oids = NO_OIDS,
+): WsApiCall {
+  const { clientOid, clientOids } = oids;
+  return new WsApiCall(
+    id,
+    spec,
+    wsKey,
+    clientOid,
+    clientOids,
+    performance.now(),
+    context.onUnobservedFailure,
+  );
+}
+
+/** A call that fails validation before anything is prepared (unknown op or wsKey). */
+function invalid(
+  context: RequestContext,
+  id: string,
+  spec: OperationSpec,
+  issue: ValidationIssue,
+): WsApiCall<unknown> {
+  const call = newCall(context, id, spec, spec.wsKey);
+  call.reject(new ValidationError([issue], requestDetails(call)));
+  return call;
+}
+
+/**
+ * The request core: resolves the operation (by method or op name) and the wsKey, prepares
+ * the parameters (copy, clientOid filled in, validated), makes the call and hands its frame
+ * to the wsKey's channel, which writes it once or queues it until the connection is ready.
+ * Never throws: bad input, an unknown operation or wsKey, and a closed client all come back
+ * as a call that has failed, with nothing sent.
+ */
+export function startCall(
+  context: RequestContext,
+  name: string,
+  params: unknown,
+  wsKey: WSAPIWsKey | undefined,
+): WsApiCall<unknown> {
+  const id = context.nextId();
+  const spec = operationOf(name);
+  if (spec === undefined) {
+    const rule = `unknown operation ${JSON.stringify(String(name)).slice(0, 60)}`;
+    return invalid(context, id, unknownOperation(name), { field: 'op', rule });
+  }
+  const key = wsKey ?? spec.wsKey;
+  const channel = context.channelOf(key);
+  if (channel === undefined) {
+    const rule = `must be one of ${Object.keys(WS_KEY_MAP).join(', ')}`;
+    return invalid(context, id, spec, { field: 'wsKey', rule });
+  }
+  const prepared = prepareRequest(spec, params);
+  const call = context.makeCall(id, spec, key, prepared);
+  if (!prepared.ok) {
+    call.reject(new ValidationError(prepared.issues, requestDetails(call)));
+    return call;
+  }
+  const closed = context.closedError(call);
+  if (closed !== undefined) call.reject(closed);
+  else channel.submit(call, requestFrame(id, spec.op, prepared.args));
+  return call;
+}
