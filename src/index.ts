@@ -50,9 +50,19 @@ export { WsApiCall } from './rpc/call';
 export type { CallStatus } from './rpc/call';
 export type { WSAPIResponse } from './rpc/response';
 export type { CallLatency, RateLimitState } from './rpc/channel';
-export type { ConnectionState, ConnectionStatus } from './transport/state';
+export type { ConnectionKey, ConnectionState, ConnectionStatus } from './transport/state';
 export type { InboundMessage, ReconnectOptions } from './transport/connection';
 export type { WebSocketFactory } from './transport/websocket';
+export type {
+  FuturesOrderEvent,
+  FuturesOrderUpdate,
+  OrderUpdate,
+  PushMarket,
+  SpotOrderEvent,
+  SpotOrderUpdate,
+  UpdateSource,
+} from './push/order-update';
+export type { PushWsKey } from './push/push-key';
 export type { LookupOrderParams } from './rest/lookup-order';
 export type { OrderMarket, OrderSnapshot } from './rest/order-snapshot';
 export type { FetchFunction } from './rest/rest-client';

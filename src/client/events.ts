@@ -1,6 +1,7 @@
 import { merge, Observable, Subject } from 'rxjs';
 import type { WSAPIWsKey } from '../operations';
 import type { WSAPIResponse } from '../rpc/response';
+import type { ConnectionKey } from '../transport/state';
 
 /** The payload of each event, by name (kucoin-api's event names). */
 export interface ClientEventMap {
@@ -23,7 +24,8 @@ export interface ClientEventMap {
    * is the call's error, `frame` undefined). The rest keeps working.
    */
   exception: {
-    readonly wsKey: WSAPIWsKey;
+    /** The WS API connection, or the push connection ('pushSpot', 'pushFutures') the frame came on. */
+    readonly wsKey: ConnectionKey;
     readonly error: Error;
     readonly frame: string | undefined;
     readonly unobserved?: true;

@@ -74,6 +74,12 @@ export interface WebsocketAPIClientOptions {
   /** The fetch function for REST (default the global `fetch` of Node 20 and browsers). */
   fetch?: FetchFunction;
   /**
+   * Open the private push channel (order events, `orderUpdates$`) together with the WS API
+   * sessions, and keep it open until `close()` (default false: it opens while `orderUpdates$`
+   * has subscribers).
+   */
+  orderUpdates?: boolean;
+  /**
    * Reconcile order requests whose answer was lost (default false): instead of rejecting with
    * DisconnectedError / TimeoutError `sent: true`, look the order up by clientOid over REST and
    * resolve with what the exchange shows (`reconciled: true`), or reject with a definite
@@ -106,6 +112,7 @@ export interface ClientSettings {
   readonly restBaseUrl: string | undefined;
   readonly futuresRestBaseUrl: string | undefined;
   readonly restTimeoutMs: number;
+  readonly orderUpdates: boolean;
   readonly reconcile: boolean;
   readonly reconcileGraceMs: number;
 }
@@ -148,6 +155,7 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
     rateLimitGate: o.rateLimitGate === true,
     maxBufferedBytes: positive('maxBufferedBytes', o.maxBufferedBytes, DEFAULTS.maxBufferedBytes),
     ...restSettings(o, testnet),
+    orderUpdates: o.orderUpdates === true,
     reconcile: o.reconcile === true,
     reconcileGraceMs: safeDelay(
       positive('reconcileGraceMs', o.reconcileGraceMs, DEFAULTS.reconcileGraceMs, true),

@@ -42,7 +42,10 @@ import { RestClient, type RestEndpoint } from '../rest/rest-client';
 import { createSigner, type Signer } from '../transport/auth';
 import { MAX_TIMER_MS, safeDelay } from '../safe-delay';
 import { Connection, type Endpoint, type InboundMessage } from '../transport/connection';
-import type { ConnectionState } from '../transport/state';
+import type { ConnectionKey, ConnectionState } from '../transport/state';
+import { OrderFeed, type OrderUpdateFeed } from '../push/order-feed';
+import type { OrderUpdate } from '../push/order-update';
+import { isPushWsKey } from '../push/push-key';
 import { defaultWebSocketFactory } from '../transport/websocket';
 import { WsApiEventEmitter, type ClientEvent, type ClientEventOf } from './events';
 import {
@@ -154,6 +157,14 @@ export class WebsocketAPIClient {
   readonly rateLimit$: Observable<RateLimitState>;
   /** Round trip and gateway time of each answered call (fed only while subscribed). */
   readonly latency$: Observable<CallLatency>;
+  /**
+   * Every order event of the account (spot, margin and futures) from KuCoin's private push
+   * channel, typed and validated. Subscribing opens the push connections (one per market,
+   * token from `bullet-private`), shared by every subscriber; they close when the last one
+   * leaves (unless `orderUpdates: true` keeps them open). Their states are in `state$` as
+   * 'pushSpot' and 'pushFutures'. Nothing is replayed after a reconnect. Completes on `close()`.
+   */
+  readonly orderUpdates$: Observable<OrderUpdate>;
 
   private readonly settings: ClientSettings;
   private readonly apiKeyHint: string | undefined;
@@ -175,6 +186,8 @@ export class WebsocketAPIClient {
   private readonly messages = new Subject<InboundMessage>();
   private readonly latency = new Subject<CallLatency>();
   private readonly rateLimits = new Subject<RateLimitState>();
+  /** The push connections behind orderUpdates$ (also what the order tracker reads). */
+  private readonly orderFeed: OrderUpdateFeed & OrderFeed;
   private testnet: Promise<TestnetGateway> | undefined = undefined;
   private testnetEndpoint: Promise<Endpoint> | undefined = undefined;
   /** Set once the client closes: why (undefined reason = `close()`). */
@@ -216,32 +229,28 @@ export class WebsocketAPIClient {
           { code: '400002', clockOffsetMs: offsetMs },
         ),
     });
-    this.orders = new OrderDesk({
-      reconcile: this.settings.reconcile,
-      graceMs: this.settings.reconcileGraceMs,
-      lookup: (params) => lookupOrder(this.rest, params),
-    });
     this.gate = this.settings.rateLimitGate ? new RateLimitGate() : undefined;
 
     const makeWebSocket = options.makeWebSocket ?? defaultWebSocketFactory();
+    const exception = (wsKey: ConnectionKey, error: WsApiError, raw: string | undefined): void => {
+      if (error.requestId !== undefined) this.reported.add(error);
+      this.emitter.emit({
+        type: 'exception',
+        wsKey,
+        error,
+        // A copy: a slice would keep the whole frame (up to 16 MiB) alive with the event.
+        frame:
+          raw === undefined || raw.length <= FRAME_EXCERPT
+            ? raw
+            : `${detached(raw.slice(0, FRAME_EXCERPT))}…`,
+      });
+    };
     const outlets: ChannelOutlets = {
       latency: this.latency,
       rateLimit: this.rateLimits,
       wantsResponses: () => this.emitter.wants('response'),
       response: (response) => this.emitter.emit({ type: 'response', wsKey: response.wsKey, response }),
-      exception: (wsKey, error, raw) => {
-        if (error.requestId !== undefined) this.reported.add(error);
-        this.emitter.emit({
-          type: 'exception',
-          wsKey,
-          error,
-          // A copy: a slice would keep the whole frame (up to 16 MiB) alive with the event.
-          frame:
-            raw === undefined || raw.length <= FRAME_EXCERPT
-              ? raw
-              : `${detached(raw.slice(0, FRAME_EXCERPT))}…`,
-        });
-      },
+      exception,
     };
     const route = (wsKey: WSAPIWsKey): Route => {
       const channel = new RpcChannel(wsKey, this.settings.requestTimeoutMs, outlets, this.gate);
@@ -266,7 +275,27 @@ export class WebsocketAPIClient {
       wsApiFuturesV1: route(WS_KEY_MAP.wsApiFuturesV1),
     };
 
-    this.state$ = merge(...Object.values(this.routes).map((r) => r.connection.state.state$));
+    this.orderFeed = new OrderFeed({
+      bulletPrivate: (market) => this.rest.bulletPrivate(market),
+      makeWebSocket,
+      reconnect: this.settings.reconnect,
+      handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
+      exception,
+    });
+    this.orderUpdates$ = this.orderFeed.updates$;
+    this.orders = new OrderDesk({
+      reconcile: this.settings.reconcile,
+      graceMs: this.settings.reconcileGraceMs,
+      lookup: (params) => lookupOrder(this.rest, params),
+      feed: this.orderFeed,
+      trackFromSend: this.settings.orderUpdates,
+    });
+    if (this.settings.orderUpdates) this.holdOrderUpdates();
+
+    this.state$ = merge(
+      ...Object.values(this.routes).map((r) => r.connection.state.state$),
+      this.orderFeed.state$,
+    );
     this.ready$ = this.state$.pipe(filter((s) => s.status === 'ready'));
     this.events$ = this.emitter.events$;
     this.exceptions$ = this.emitter.eventsOf$('exception');
@@ -502,13 +531,18 @@ export class WebsocketAPIClient {
     return this.emitter;
   }
 
-  /** One connection's states (replays the current one). */
-  stateOf$(wsKey: WSAPIWsKey): Observable<ConnectionState> {
+  /**
+   * One connection's states (replays the current one): a WS API wsKey, or a push connection
+   * ('pushSpot', 'pushFutures'; nothing until it is first used).
+   */
+  stateOf$(wsKey: ConnectionKey): Observable<ConnectionState> {
+    if (isPushWsKey(wsKey)) return this.orderFeed.connection(wsKey).state.state$;
     return this.routeOf(wsKey).connection.state.state$;
   }
 
-  /** The current state of one connection. */
-  stateOf(wsKey: WSAPIWsKey): ConnectionState {
+  /** The current state of one connection (a push connection never used is `idle`). */
+  stateOf(wsKey: ConnectionKey): ConnectionState {
+    if (isPushWsKey(wsKey)) return this.orderFeed.connection(wsKey).state.current;
     return this.routeOf(wsKey).connection.state.current;
   }
 
@@ -703,7 +737,10 @@ export class WebsocketAPIClient {
     );
     void (async () => {
       try {
-        await Promise.all(routes.map(({ connection }) => connection.close(reason)));
+        await Promise.all([
+          ...routes.map(({ connection }) => connection.close(reason)),
+          this.orderFeed.close(),
+        ]);
         const testnet = this.testnet;
         if (testnet !== undefined) {
           const gateway = await testnet.catch(() => undefined);
@@ -737,6 +774,25 @@ export class WebsocketAPIClient {
         unobserved: true,
       });
     }
+  }
+
+  /**
+   * `orderUpdates: true`: the push connections open as soon as a WS API connection starts, and
+   * stay open until the client closes.
+   */
+  private holdOrderUpdates(): void {
+    const routes = Object.values(this.routes);
+    const starts = merge(...routes.map((r) => r.connection.state.state$)).pipe(
+      filter((s) => s.status === 'connecting'),
+    );
+    const watch = new Subscription();
+    watch.add(
+      starts.subscribe(() => {
+        if (watch.closed) return;
+        watch.unsubscribe();
+        if (this.closed === undefined) this.orderFeed.hold();
+      }),
+    );
   }
 
   /** Turns one connection's state changes into kucoin-api's lifecycle events. */

@@ -293,7 +293,17 @@ export class OrderTracker {
     const subscription = new Subscription();
     this.feedSubscription = subscription;
     subscription.add(feed.ready$.subscribe((market) => this.resubscribed(market)));
-    subscription.add(feed.updates$.subscribe({ next: (u) => this.receive(u), error: () => undefined }));
+    subscription.add(
+      feed.updates$.subscribe({
+        next: (u) => this.receive(u),
+        // The push channel closed for good (credentials refused, reconnects spent): the orders
+        // still open can no longer be followed, and their streams say why.
+        error: (error: unknown) => {
+          this.feedSubscription = undefined;
+          for (const list of [...this.index.values()]) for (const order of list) this.end(order, error);
+        },
+      }),
+    );
   }
 
   /** The order's id is known: its early events of that id are emitted, and gaps looked up. */

@@ -1,5 +1,9 @@
 import { ReplaySubject, type Observable } from 'rxjs';
 import type { WSAPIWsKey } from '../operations';
+import type { PushWsKey } from '../push/push-key';
+
+/** What `state$` names a connection by: a WS API wsKey, or a push connection ('pushSpot', 'pushFutures'). */
+export type ConnectionKey = WSAPIWsKey | PushWsKey;
 
 /**
  * Where a connection stands. `idle → connecting → authenticating → ready`, then
@@ -11,7 +15,7 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'authenticating' | 'ready
 /** One state of one connection, as `state$` emits it. Never carries credentials. */
 export interface ConnectionState {
   readonly status: ConnectionStatus;
-  readonly wsKey: WSAPIWsKey;
+  readonly wsKey: ConnectionKey;
   /** Reconnect attempt: 0 for the first connection, 1 for the first retry, … (reset when ready). */
   readonly attempt: number;
   /** When this state began (ms since the epoch). */
