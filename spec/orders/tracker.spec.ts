@@ -227,7 +227,9 @@ describe('OrderTracker', () => {
     tracker.answered(orders, 'spot.order', answer({ orderId: 'o1', clientOid: 'c1' }));
     await new Promise((r) => setImmediate(r));
     expect(out.types()).toEqual(['open:rest']);
-    // Then the push channel carries the rest; the REST 'open' is not repeated.
+    // Then the push channel carries the rest; what REST showed already is not repeated.
+    f.updates.next(ev('o1', 'c1', 'received'));
+    f.updates.next(ev('o1', 'c1', 'open'));
     f.updates.next(ev('o1', 'c1', 'canceled'));
     expect(out.types()).toEqual(['open:rest', 'canceled:push']);
     expect(out.end.done).toBe(true);

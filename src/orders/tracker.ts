@@ -70,6 +70,8 @@ export class TrackedOrder {
   filled = '0';
   /** Whether any event was emitted. */
   seen = false;
+  /** Whether an event built from a REST lookup was emitted (push events it covers are then left out). */
+  fromRest = false;
   done = false;
   /** A REST lookup is queued or under way. */
   looking = false;
@@ -319,6 +321,8 @@ export class OrderTracker {
 
   private emit(order: TrackedOrder, update: OrderUpdate): void {
     if (order.done) return;
+    if (update.source === 'rest') order.fromRest = true;
+    else if (order.fromRest && isStale(order, update)) return;
     order.seen = true;
     if (update.filledSize !== undefined && greater(update.filledSize, order.filled))
       order.filled = update.filledSize;
@@ -374,6 +378,17 @@ export class OrderTracker {
     if (snapshot === null || order.done || snapshot.orderId !== order.orderId) return;
     for (const update of missedUpdates(order, snapshot)) this.emit(order, update);
   }
+}
+
+/**
+ * A push event that a REST lookup has already accounted for: the order's entry into the book
+ * (REST showed it open), or a match that adds nothing to the filled size emitted.
+ */
+function isStale(order: TrackedOrder, update: OrderUpdate): boolean {
+  if (update.type === 'received' || update.type === 'open') return true;
+  return (
+    update.type === 'match' && update.filledSize !== undefined && !greater(update.filledSize, order.filled)
+  );
 }
 
 /** a > b for decimal strings. */
