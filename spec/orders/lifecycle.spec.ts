@@ -151,6 +151,13 @@ describe('call.updates$: an order from placement to its terminal event', () => {
     );
     expect(error).toBeDefined();
     await expect(all(call.updates$)).rejects.toBe(error);
+    // Invalid input: nothing sent, and updates$ says why.
+    const invalid = client.submitNewSpotOrder({ ...limitBuy(), side: 'up' as never });
+    await expect(all(invalid.updates$)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    // A cancel places nothing: once it settles, updates$ says so.
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    const cancel = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: placed.data.orderId });
+    await expect(all(cancel.updates$)).rejects.toThrow(TypeError);
   });
 });
 

@@ -101,12 +101,13 @@ export class OrderDesk {
       }
       let tracked = call.tracked;
       if (tracked === undefined) {
-        tracked = call.tracked = this.tracker.track(call, false);
+        const orders = this.tracker.track(call, false);
+        tracked = call.tracked = orders;
         // Settled already: the outcome is replayed at once.
         if (call.status !== 'pending') {
           call.subscribe({
-            next: (response) => this.tracker.answered(tracked as never, call.op, response),
-            error: (error: unknown) => this.tracker.failed(tracked as never, error),
+            next: (response) => this.tracker.answered(orders, call.op, response),
+            error: (error: unknown) => this.tracker.failed(orders, error),
           });
         }
       }
