@@ -6,7 +6,7 @@
  * Every call settles (resolved, or a definite OrderNotPlacedError), none is left outcome
  * unknown; every placed order's `updates$` completes with the terminal state the simulator's
  * ledger shows; every request frame reached the gateway exactly once; nothing hangs.
- * The seed and the order count can be set with CHAOS_SEED and CHAOS_ORDERS (default 5,000).
+ * CHAOS_SEED (default 13) and CHAOS_ORDERS (default 5,000) set the PRNG seed and the order count.
  */
 import { lastValueFrom, toArray } from 'rxjs';
 import {
