@@ -3,6 +3,8 @@
  * simulator's engine writes them, and what does not fit (a reason naming the field, never a crash).
  */
 import { eventHeadText, orderEventText } from '../../src/simulator/exchange/order-events';
+import fc from 'fast-check';
+import * as t from 'io-ts';
 import {
   FuturesOrderEvent,
   isTerminal,
@@ -180,5 +182,69 @@ describe('OrderUpdate codecs', () => {
     expect(isTerminal({ type: 'update', status: 'done' })).toBe(true);
     expect(isTerminal({ type: 'open', status: 'open' })).toBe(false);
     expect(isTerminal({ type: 'received', status: 'new' })).toBe(false);
+  });
+
+  describe('the hand-tuned `is` gives the plain io-ts answer', () => {
+    const plain = (codec: typeof SpotOrderEvent | typeof FuturesOrderEvent) =>
+      t.intersection([t.type(codec.required), t.partial(codec.optional)]);
+    const fieldNames = [
+      ...Object.keys(SpotOrderEvent.required),
+      ...Object.keys(SpotOrderEvent.optional),
+      'somethingNew',
+    ];
+    const value = fc.oneof(
+      fc.constantFrom(
+        '0',
+        '0.5',
+        '',
+        '-1',
+        'buy',
+        'sell',
+        'limit',
+        'market',
+        'open',
+        'done',
+        'received',
+        'maker',
+      ),
+      fc.constantFrom('match', 'new', 'filled', 'canceled', 'update', 'taker', 'x'),
+      fc.integer(),
+      fc.double(),
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.boolean(),
+    );
+    /** A valid event with some fields replaced, removed or added. */
+    const mutated = fc
+      .tuple(
+        fc.constantFrom(
+          spotMatch(),
+          { ...spotMatch(), type: 'received', status: 'new' },
+          { ...futuresFilled(), orderTime: undefined },
+        ),
+        fc.array(fc.tuple(fc.constantFrom(...fieldNames), value), { maxLength: 4 }),
+        fc.array(fc.constantFrom(...fieldNames), { maxLength: 2 }),
+      )
+      .map(([base, changes, removed]) => {
+        const o: Record<string, unknown> = { ...base };
+        for (const [k, v] of changes) o[k] = v;
+        for (const k of removed) delete o[k];
+        return o;
+      });
+
+    it.each([
+      ['spot', SpotOrderEvent],
+      ['futures', FuturesOrderEvent],
+    ] as const)('%s', (_name, codec) => {
+      const reference = plain(codec);
+      fc.assert(
+        fc.property(mutated, (o) => {
+          const expected = reference.is(o);
+          expect(codec.is(o)).toBe(expected);
+          expect(codec.decode(o)._tag === 'Right').toBe(expected);
+        }),
+        { numRuns: 2_000 },
+      );
+    });
   });
 });

@@ -345,4 +345,27 @@ describe('orderUpdates$', () => {
     client.orderUpdates$.subscribe({ complete: () => (late = true) });
     expect(late).toBe(true);
   });
+
+  it.each([
+    ['the in-process simulator', false],
+    ['a simulator given as wsBaseUrl', true],
+  ])('testnet: true with %s: the push channel works too', async (_what, given) => {
+    const c = new WebsocketAPIClient({
+      testnet: true,
+      attachEventListeners: false,
+      ...(given ? { ...sim.demoAccount, wsBaseUrl: sim.url } : {}),
+    });
+    clients.push(c);
+    const rec = record(c);
+    await bothReady(c);
+    const placed = await c.submitNewSpotOrder({
+      side: 'buy',
+      symbol: 'BTC-USDT',
+      type: 'limit',
+      price: '20000',
+      size: '0.001',
+    });
+    await rec.waitFor((u) => u.clientOid === placed.data.clientOid && u.type === 'open', 'open on testnet');
+    expect(sim.pushSessions().length).toBe(given ? 2 : 0);
+  });
 });

@@ -74,6 +74,12 @@ export interface WebsocketAPIClientOptions {
   /** The fetch function for REST (default the global `fetch` of Node 20 and browsers). */
   fetch?: FetchFunction;
   /**
+   * Open the private push channel (order events, `orderUpdates$`) together with the WS API
+   * sessions, and keep it open until `close()` (default false: it opens while `orderUpdates$`
+   * has subscribers).
+   */
+  orderUpdates?: boolean;
+  /**
    * Reconcile order requests whose answer was lost (default false): instead of rejecting with
    * DisconnectedError / TimeoutError `sent: true`, look the order up by clientOid over REST and
    * resolve with what the exchange shows (`reconciled: true`), or reject with a definite
@@ -82,12 +88,6 @@ export interface WebsocketAPIClientOptions {
   reconcile?: boolean;
   /** With `reconcile`: how long to wait before the second lookup of an order not found (default 3 000 ms). */
   reconcileGraceMs?: number;
-  /**
-   * Open the private push channel (order events, `orderUpdates$`) together with the WS API
-   * sessions, and keep it open until `close()` (default false: it opens while `orderUpdates$`
-   * has subscribers).
-   */
-  orderUpdates?: boolean;
 }
 
 /** How long `connect()` waits, at most. */
@@ -112,9 +112,9 @@ export interface ClientSettings {
   readonly restBaseUrl: string | undefined;
   readonly futuresRestBaseUrl: string | undefined;
   readonly restTimeoutMs: number;
+  readonly orderUpdates: boolean;
   readonly reconcile: boolean;
   readonly reconcileGraceMs: number;
-  readonly orderUpdates: boolean;
 }
 
 export const DEFAULTS = {
@@ -154,11 +154,11 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
     rateLimitGate: o.rateLimitGate === true,
     maxBufferedBytes: positive('maxBufferedBytes', o.maxBufferedBytes, DEFAULTS.maxBufferedBytes),
     ...restSettings(o, testnet),
+    orderUpdates: o.orderUpdates === true,
     reconcile: o.reconcile === true,
     reconcileGraceMs: safeDelay(
       positive('reconcileGraceMs', o.reconcileGraceMs, DEFAULTS.reconcileGraceMs, true),
     ),
-    orderUpdates: o.orderUpdates === true,
   };
 }
 

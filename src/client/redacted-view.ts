@@ -43,6 +43,9 @@ export function redactedView(
     restBaseUrl: s.restBaseUrl,
     futuresRestBaseUrl: s.futuresRestBaseUrl,
     restTimeoutMs: s.restTimeoutMs,
+    reconcile: s.reconcile,
+    reconcileGraceMs: s.reconcileGraceMs,
+    orderUpdates: s.orderUpdates,
     clockOffsetMs,
     state,
   };

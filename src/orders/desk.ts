@@ -1,9 +1,13 @@
+import { defer, Observable } from 'rxjs';
 import { ClientClosedError } from '../errors';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
+import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
 import type { PreparedRequest, RejectedRequest } from '../rpc/prepare';
+import type { WSAPIResponse } from '../rpc/response';
 import { OrderCall } from './order-call';
 import { isOutcomeUnknown, isReconcilable, reconcile, type OrderLookup } from './reconcile';
+import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
 
 /** What the desk needs from the client. */
 export interface OrderDeskConfig {
@@ -12,6 +16,12 @@ export interface OrderDeskConfig {
   /** `reconcileGraceMs` option. */
   readonly graceMs: number;
   readonly lookup: OrderLookup;
+  /** The push channel's order events (undefined: tracking learns from REST only). */
+  readonly feed?: OrderFeed;
+  /** `orderUpdates` option: track every order from the moment its call is made. */
+  readonly trackFromSend?: boolean;
+  /** Events kept per order before its WS API answer (default 256). */
+  readonly maxEarlyEvents?: number;
 }
 
 /** The symbol(s) of a request's order(s), read from its validated arguments. */
@@ -24,22 +34,30 @@ function symbolsOf(args: unknown): string | readonly string[] | undefined {
 }
 
 /**
- * The client's order-side state beside the WS API: makes the calls of order requests, and
- * (with `reconcile: true`) takes over those whose answer was lost, looks them up, and settles
- * them. Kept apart from the request core: the core only asks it for a call object.
+ * The client's order-side state beside the WS API: makes the calls of order requests, tracks
+ * the orders they place (`call.updates$`), and (with `reconcile: true`) takes over the calls
+ * whose answer was lost, looks them up, and settles them. Kept apart from the request core:
+ * the core only asks it for a call object, and tells it when the client closes.
  */
 export class OrderDesk {
+  readonly tracker: OrderTracker;
   private readonly reconciling = new Set<OrderCall>();
   private readonly closer = new AbortController();
 
-  constructor(private readonly config: OrderDeskConfig) {}
+  constructor(private readonly config: OrderDeskConfig) {
+    this.tracker = new OrderTracker({
+      feed: config.feed,
+      lookup: config.lookup,
+      maxEarlyEvents: config.maxEarlyEvents,
+    });
+  }
 
   /** How many calls are being reconciled now. */
   get reconcilingCount(): number {
     return this.reconciling.size;
   }
 
-  /** The call object for a request: an OrderCall where reconciling applies, else a plain one. */
+  /** The call object for a request: an OrderCall for order requests, else a plain one. */
   makeCall(
     id: string,
     spec: OperationSpec,
@@ -49,9 +67,10 @@ export class OrderDesk {
     onUnobservedFailure: UnobservedFailureHook,
   ): WsApiCall {
     const { clientOid, clientOids } = prepared;
-    if (prepared.ok && this.config.reconcile && isReconcilable(spec.op)) {
+    const places = placesOrders(spec.op);
+    if (prepared.ok && (places || (this.config.reconcile && isReconcilable(spec.op)))) {
       const symbols = symbolsOf(prepared.args);
-      return new OrderCall(
+      const call = new OrderCall(
         this,
         symbols,
         id,
@@ -62,8 +81,48 @@ export class OrderDesk {
         createdAt,
         onUnobservedFailure,
       );
+      if (places && this.config.trackFromSend === true) call.tracked = this.tracker.track(call, true);
+      return call;
     }
     return new WsApiCall(id, spec, wsKey, clientOid, clientOids, createdAt, onUnobservedFailure);
+  }
+
+  /** `call.updates$`: tracking starts at the first subscription when it has not yet. */
+  updatesOf(call: OrderCall): Observable<OrderUpdate> {
+    return defer(() => {
+      if (!placesOrders(call.op)) {
+        return new Observable<OrderUpdate>((subscriber) =>
+          call.subscribe({
+            error: (e: unknown) => subscriber.error(e),
+            complete: () =>
+              subscriber.error(new TypeError(`${call.op} places no order: updates$ has nothing to follow`)),
+          }),
+        );
+      }
+      let tracked = call.tracked;
+      if (tracked === undefined) {
+        const orders = this.tracker.track(call, false);
+        tracked = call.tracked = orders;
+        // Settled already: the outcome is replayed at once.
+        if (call.status !== 'pending') {
+          call.subscribe({
+            next: (response) => this.tracker.answered(orders, call.op, response),
+            error: (error: unknown) => this.tracker.failed(orders, error),
+          });
+        }
+      }
+      return OrderTracker.stream(tracked);
+    });
+  }
+
+  /** A call's answer (or its reconciled response). */
+  resolved(call: OrderCall, response: WSAPIResponse): void {
+    if (call.tracked !== undefined) this.tracker.answered(call.tracked, call.op, response);
+  }
+
+  /** A call failed for good. */
+  rejected(call: OrderCall, error: unknown): void {
+    if (call.tracked !== undefined) this.tracker.failed(call.tracked, error);
   }
 
   /**
@@ -73,7 +132,7 @@ export class OrderDesk {
    */
   takeOver(call: OrderCall, error: unknown): boolean {
     if (!this.config.reconcile || this.closer.signal.aborted || this.reconciling.has(call)) return false;
-    if (!isOutcomeUnknown(error)) return false;
+    if (!isOutcomeUnknown(error) || !isReconcilable(call.op)) return false;
     this.reconciling.add(call);
     void reconcile(call, error, {
       lookup: this.config.lookup,
@@ -87,8 +146,12 @@ export class OrderDesk {
     return true;
   }
 
-  /** The client closed: waits stop, and the calls under reconciliation fail (their cause: `reason`). */
+  /**
+   * The client closed: waits stop, calls under reconciliation fail (their cause: `reason`),
+   * and tracked orders' streams error with `reason`.
+   */
   close(reason: Error = new ClientClosedError({})): void {
     this.closer.abort(reason);
+    this.tracker.close(reason);
   }
 }

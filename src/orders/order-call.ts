@@ -1,18 +1,24 @@
+import type { Observable } from 'rxjs';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
+import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
+import type { WSAPIResponse } from '../rpc/response';
 import type { OrderDesk } from './desk';
+import type { TrackedOrder } from './tracker';
 
 /**
- * The call of an order request (a placement, or a cancel with `reconcile: true`): a
- * {@link WsApiCall} that also knows its order's symbol(s), so that an answer lost to a drop or
- * a timeout can be reconciled by clientOid. Its desk may take a failure over (the call then
- * stays pending until the lookup tells) and settles it later.
+ * The call of an order request (a placement; a cancel with `reconcile: true`): a
+ * {@link WsApiCall} that also knows its order's symbol(s), so that its order can be tracked
+ * (`updates$`) and an answer lost to a drop or a timeout reconciled by clientOid. Its desk may
+ * take a failure over (the call then stays pending until the lookup tells) and settles it later.
  */
 export class OrderCall<T = unknown> extends WsApiCall<T> {
   /** @internal The client's order desk. */
   readonly desk: OrderDesk;
   /** @internal The order's symbol, or each batch order's (what a lookup by clientOid needs). */
   readonly symbols: string | readonly string[] | undefined;
+  /** @internal Its orders as the tracker follows them, once tracked. */
+  tracked: TrackedOrder[] | undefined = undefined;
 
   constructor(
     desk: OrderDesk,
@@ -30,15 +36,34 @@ export class OrderCall<T = unknown> extends WsApiCall<T> {
     this.symbols = symbols;
   }
 
+  /**
+   * The order's events from placement to its terminal event (`filled`/`canceled`, or status
+   * `done`), then completes; replays what came before subscribing. A batch: every placed
+   * order's events, merged, completing when each has ended. Errors with the call's error if
+   * the call fails.
+   */
+  override get updates$(): Observable<OrderUpdate> {
+    return this.desk.updatesOf(this);
+  }
+
+  /** @internal As WsApiCall's; the tracker learns the order ids. */
+  override resolve(response: WSAPIResponse<T>): boolean {
+    if (!super.resolve(response)) return false;
+    this.desk.resolved(this, response);
+    return true;
+  }
+
   /** @internal As WsApiCall's, except that the desk may take an outcome-unknown failure over. */
   override reject(error: unknown): boolean {
     if (this.status !== 'pending') return false;
     if (this.desk.takeOver(this, error)) return true;
-    return super.reject(error);
+    return this.settleRejected(error);
   }
 
   /** @internal Rejects for good (the desk's verdict): no take-over. */
   settleRejected(error: unknown): boolean {
-    return super.reject(error);
+    if (!super.reject(error)) return false;
+    this.desk.rejected(this, error);
+    return true;
   }
 }

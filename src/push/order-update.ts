@@ -61,6 +61,93 @@ const Side = OneOf(['buy', 'sell'] as const);
 const OrderType = OneOf(['limit', 'market'] as const);
 const Liquidity = OneOf(['maker', 'taker'] as const);
 
+type Out<R extends t.Props, O extends t.Props> = { [K in keyof R]: t.TypeOf<R[K]> } & {
+  [K in keyof O]?: t.TypeOf<O[K]>;
+};
+
+const OBJECT_PROTOTYPE = Object.prototype;
+
+/**
+ * An object codec with required and optional fields that lets other fields through (an order
+ * event may carry fields this client does not read). The same answers as
+ * `t.intersection([t.type(required), t.partial(optional)])`, faster on the hot path: `is` reads
+ * only the keys the event has (one `for…in` and a Map lookup per key) instead of every field
+ * by name, where each absent optional field costs a slow missing-property load. Required and
+ * optional props stay readable on the codec, as io-ts combinators expose theirs.
+ */
+export class OpenObjectType<R extends t.Props, O extends t.Props> extends t.Type<
+  Out<R, O>,
+  Out<R, O>,
+  unknown
+> {
+  readonly _tag = 'OpenObjectType' as const;
+
+  constructor(
+    name: string,
+    readonly required: R,
+    readonly optional: O,
+  ) {
+    const fields = new Map<string, { codec: t.Mixed; required: boolean }>();
+    for (const [k, codec] of Object.entries(optional)) fields.set(k, { codec, required: false });
+    for (const [k, codec] of Object.entries(required)) fields.set(k, { codec, required: true });
+    const requiredKeys = Object.keys(required);
+    const optionalKeys = Object.keys(optional);
+    const isObject = (u: unknown): u is Record<string, unknown> =>
+      typeof u === 'object' && u !== null && !Array.isArray(u);
+    /** The plain check: every field read by name. */
+    const general = (o: Record<string, unknown>): boolean => {
+      for (const k of requiredKeys) if (!required[k].is(o[k])) return false;
+      for (const k of optionalKeys) {
+        const v = o[k];
+        if (v !== undefined && !optional[k].is(v)) return false;
+      }
+      return true;
+    };
+    const is = (u: unknown): u is Out<R, O> => {
+      if (!isObject(u)) return false;
+      const proto: unknown = Object.getPrototypeOf(u);
+      if (proto !== OBJECT_PROTOTYPE && proto !== null) return general(u);
+      let requiredSeen = 0;
+      for (const k in u) {
+        const field = fields.get(k);
+        if (field === undefined) continue;
+        const v = u[k];
+        if (field.required) {
+          requiredSeen++;
+          if (!field.codec.is(v)) return false;
+        } else if (v !== undefined && !field.codec.is(v)) return false;
+      }
+      // A required field missing (its codec decides on undefined) or read twice: the plain check.
+      return requiredSeen === requiredKeys.length || general(u);
+    };
+    super(
+      name,
+      is,
+      (u, c) => {
+        if (!isObject(u)) return t.failure(u, c, 'must be an object');
+        const errors: t.ValidationError[] = [];
+        for (const k of requiredKeys) {
+          const v = u[k];
+          if (v === undefined) {
+            errors.push({ value: v, context: t.appendContext(c, k, required[k], v), message: 'is required' });
+            continue;
+          }
+          const r = required[k].validate(v, t.appendContext(c, k, required[k], v));
+          if (r._tag === 'Left') errors.push(...r.left);
+        }
+        for (const k of optionalKeys) {
+          const v = u[k];
+          if (v === undefined) continue;
+          const r = optional[k].validate(v, t.appendContext(c, k, optional[k], v));
+          if (r._tag === 'Left') errors.push(...r.left);
+        }
+        return errors.length === 0 ? t.success(u as Out<R, O>) : t.failures(errors);
+      },
+      t.identity,
+    );
+  }
+}
+
 /** Fields every order event has, spot and futures. */
 const commonRequired = {
   orderId: Str,
@@ -91,9 +178,10 @@ const commonOptional = {
  * The `data` of an `orderChange` message on `/spotMarket/tradeOrdersV2` (spot and margin HF
  * orders). `orderTime` is in ms, `ts` in ns.
  */
-export const SpotOrderEvent = t.intersection([
-  t.type({ ...commonRequired, type: SpotEventType, orderTime: Num }),
-  t.partial({
+export const SpotOrderEvent = new OpenObjectType(
+  'SpotOrderEvent',
+  { ...commonRequired, type: SpotEventType, orderTime: Num },
+  {
     ...commonOptional,
     originSize: Amount,
     funds: Amount,
@@ -102,18 +190,19 @@ export const SpotOrderEvent = t.intersection([
     feeType: Str,
     /** On `update`: the remaining size before it. */
     oldSize: Amount,
-  }),
-]);
+  },
+);
 export type SpotOrderEvent = t.TypeOf<typeof SpotOrderEvent>;
 
 /**
  * The `data` of an `orderChange` message on `/contractMarket/tradeOrders` (futures orders).
  * Sizes are lots; `orderTime` and `ts` are in ns.
  */
-export const FuturesOrderEvent = t.intersection([
-  t.type({ ...commonRequired, type: FuturesEventType }),
-  t.partial({ ...commonOptional, orderTime: Num, oldSize: Amount }),
-]);
+export const FuturesOrderEvent = new OpenObjectType(
+  'FuturesOrderEvent',
+  { ...commonRequired, type: FuturesEventType },
+  { ...commonOptional, orderTime: Num, oldSize: Amount },
+);
 export type FuturesOrderEvent = t.TypeOf<typeof FuturesOrderEvent>;
 
 /** Where an update comes from: the push channel, or a REST lookup that filled a gap. */

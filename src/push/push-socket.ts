@@ -45,7 +45,17 @@ export function pushSocket$(
     map((getResponses) => {
       const live = socket as TrackedSocket;
       // Writes go to the socket directly; the input Subject only satisfies rxjs-websockets.
-      const frames$ = getResponses(new Subject<string>());
+      const messages = getResponses(new Subject<string>());
+      // Text frames skip rxjs-websockets' Subject (and the event object per frame) while
+      // someone reads them, as the WS API connection does: the hot path of every order event.
+      const frames$ = new Observable<string>((subscriber) => {
+        live.onData = (text) => subscriber.next(text);
+        const subscription = messages.subscribe(subscriber);
+        return () => {
+          live.onData = undefined;
+          subscription.unsubscribe();
+        };
+      });
       return { frames$, write: (text: string) => live.send(text) };
     }),
     catchError((error: unknown) => throwError(() => describe(error, socket))),

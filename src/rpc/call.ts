@@ -1,5 +1,6 @@
 import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
+import type { OrderUpdate } from '../push/order-update';
 import type { WSAPIResponse } from './response';
 
 /** The outcome of a call whose answer is not in yet. */
@@ -135,6 +136,22 @@ export class WsApiCall<T = unknown>
    */
   get response$(): Observable<WSAPIResponse<T>> {
     return this;
+  }
+
+  /**
+   * The order's events from placement to its terminal event, then completes (order-placing
+   * calls: spot.order, spot.sync_order, spot.modify, margin.order, futures.order,
+   * futures.multi_order). A call that failed errors with its error; any other call has no
+   * order to follow and errors with a TypeError once it settles.
+   */
+  get updates$(): Observable<OrderUpdate> {
+    return new Observable<OrderUpdate>((subscriber) =>
+      this.subscribe({
+        error: (error: unknown) => subscriber.error(error),
+        complete: () =>
+          subscriber.error(new TypeError(`${this.op} places no order: updates$ has nothing to follow`)),
+      }),
+    );
   }
 
   /**
