@@ -3,6 +3,7 @@
  * taking and futures orders, isolation between accounts, resubscription after drops, token
  * renewal, lazy refcounted connections, and close. Synchronisation is on events and states.
  */
+import { inspect } from 'node:util';
 import { filter, firstValueFrom, type Subscription } from 'rxjs';
 import {
   WebsocketAPIClient,
@@ -367,5 +368,23 @@ describe('orderUpdates$', () => {
     });
     await rec.waitFor((u) => u.clientOid === placed.data.clientOid && u.type === 'open', 'open on testnet');
     expect(sim.pushSessions().length).toBe(given ? 2 : 0);
+  });
+
+  it('the push token is not reachable from the client, not even by util.inspect of the raw object graph', async () => {
+    const tokens: string[] = [];
+    const client = clientOf(alice, {
+      fetch: async (input, init) => {
+        const res = await globalThis.fetch(input, init);
+        if (new URL(input).pathname === '/api/v1/bullet-private')
+          tokens.push(((await res.clone().json()) as { data: { token: string } }).data.token);
+        return res;
+      },
+    });
+    record(client);
+    await bothReady(client);
+    expect(tokens).toHaveLength(2);
+    const raw = inspect(client, { customInspect: false, showHidden: true, depth: 12, maxArrayLength: 1_000 });
+    expect(raw.length).toBeGreaterThan(10_000); // the walk did walk
+    expect(tokens.filter((t) => raw.includes(t))).toEqual([]);
   });
 });

@@ -80,8 +80,12 @@ export class PushConnection {
   /** Why the connection closed for good, when it did on its own. */
   private fatal: Error | undefined = undefined;
   private socket: TrackedSocket | undefined = undefined;
-  /** The token in use: kept while sessions it opens are welcomed. */
-  private bullet: Promise<BulletPrivate> | undefined = undefined;
+  /**
+   * The token in use: kept while sessions it opens are welcomed. A #private field: a push token
+   * reads the account's order events for a day, and util.inspect or an object walker must not
+   * reach it from the client.
+   */
+  #bullet: Promise<BulletPrivate> | undefined = undefined;
   private retries = 0;
   private readySince: number | undefined = undefined;
   private stableAfterMs = 0;
@@ -167,8 +171,8 @@ export class PushConnection {
   }
 
   private token(): Promise<BulletPrivate> {
-    this.bullet ??= this.config.bulletPrivate(this.config.market);
-    return this.bullet;
+    this.#bullet ??= this.config.bulletPrivate(this.config.market);
+    return this.#bullet;
   }
 
   private attempt(): Observable<OrderUpdate> {
@@ -203,7 +207,7 @@ export class PushConnection {
       catchError((error: unknown) => {
         this.subscribedNow = false;
         // A token that opened no session (or was refused) is not used again.
-        if (!welcomed || error instanceof PushTokenRefusedError) this.bullet = undefined;
+        if (!welcomed || error instanceof PushTokenRefusedError) this.#bullet = undefined;
         if (error instanceof PushTokenRefusedError && welcomed) this.renewAtOnce = true;
         return throwError(() => error);
       }),
