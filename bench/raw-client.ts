@@ -30,6 +30,12 @@ export class RawClient {
         resolve(frame);
       }
     });
+    // Not on the measured path: a lost socket fails what waits (the check throws on the
+    // code) instead of leaving the benchmark waiting forever.
+    ws.once('close', (code) => {
+      for (const [id, resolve] of this.pending) resolve({ id, code: `socket closed (${code})` });
+      this.pending.clear();
+    });
   }
 
   static connect(baseUrl: string, c: Credentials): Promise<RawClient> {

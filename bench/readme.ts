@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { holds, METRICS, TARGETS, type Metric } from './targets';
+import { GATEWAYS, GATEWAY_TARGETS, holds, METRICS, type Gateway, type Metric } from './targets';
 
 const ROOT = join(__dirname, '..');
 const START = '<!-- bench:start -->';
@@ -28,9 +28,14 @@ interface Latest {
   rounds: number;
   quick: boolean;
   loadAverage?: { before: number; after: number };
-  summary: Record<'raw' | 'ours', Record<Metric, Range>>;
-  ratios: Record<Metric, number>;
+  gateways: Partial<
+    Record<
+      Gateway,
+      { summary: Record<'raw' | 'ours', Record<Metric, Range>>; ratios: Record<Metric, number> }
+    >
+  >;
   simulator: {
+    date: string;
     rounds: number;
     inFlight: number;
     full: { requestsPerSecond: number; serverCpuMicrosPerRequest: number };
@@ -64,18 +69,36 @@ export function wrap(text: string, width = 110): string {
   return lines.join('\n');
 }
 
-/** The section's text, from the latest results. */
-export function section(latest: Latest): string {
+/** What each gateway's table is introduced with. */
+const GATEWAY_TEXT: Record<Gateway, string> = {
+  minimal:
+    '**Against the minimal gateway** (bench/min-gateway.ts: a `ws` server that checks nothing, runs the ' +
+    'handshake without verifying it and answers every request with the same success envelope, all the answers ' +
+    'of a tick in one write). Nothing on the gateway side hides what a client costs: this is where the ' +
+    'targets are strict.',
+  ack:
+    '**Against the simulator in ack mode** (bench/sim-child.ts: every request parsed, validated, counted ' +
+    'against the quota and answered with data built for it; the targets of the first benchmark).',
+};
+
+/** One gateway's table. */
+function table(gateway: Gateway, figures: NonNullable<Latest['gateways'][Gateway]>): string[] {
+  const targets = GATEWAY_TARGETS[gateway];
   const rows = METRICS.map(({ key, label, unit }) => {
-    const t = TARGETS[key];
-    const ratio = latest.ratios[key];
+    const t = targets[key];
+    const ratio = figures.ratios[key];
     const verdict =
-      t === undefined ? '' : holds(t, latest.summary.ours[key].median, ratio) ? '✅ pass' : '❌ fail';
+      t === undefined ? '' : holds(t, figures.summary.ours[key].median, ratio) ? '✅ pass' : '❌ fail';
     const name = unit === '' || key === 'heapGrowthBytes' ? label : `${label} (${unit})`;
     // A ratio of two figures near zero (heap growth) says nothing.
     const shown = key === 'heapGrowthBytes' ? '—' : ratio.toFixed(2);
-    return `| ${name} | ${cell(key, latest.summary.raw[key])} | ${cell(key, latest.summary.ours[key])} | ${shown} | ${t?.text ?? '—'} | ${verdict} |`;
+    return `| ${name} | ${cell(key, figures.summary.raw[key])} | ${cell(key, figures.summary.ours[key])} | ${shown} | ${t?.text ?? '—'} | ${verdict} |`;
   });
+  return ['| figure | raw | ours | ours/raw | target | |', '| --- | --- | --- | --- | --- | --- |', ...rows];
+}
+
+/** The section's text, from the latest results. */
+export function section(latest: Latest): string {
   const load =
     latest.loadAverage === undefined
       ? ''
@@ -84,25 +107,27 @@ export function section(latest: Latest): string {
     wrap(
       `Measured by \`npm run bench\` on ${latest.date.slice(0, 10)} (${latest.date.slice(11, 16)} UTC): ` +
         `Node ${latest.node}, ${latest.cpu} (${latest.cores} cores), ${latest.rounds} rounds${latest.quick ? ' (BENCH_QUICK: a tenth of every count)' : ''}${load}. ` +
-        'Each figure is the median over rounds, with min–max. **raw** is a minimal hand-written `ws` client ' +
-        '(handshake, requests, a Map from id to resolver: bench/raw-client.ts), the physical limit here; **ours** is ' +
-        '`WebsocketAPIClient` with validation on. Both send identical frames to the simulator in ack mode, running in ' +
+        'Each figure is the median over rounds, with min–max; ours/raw is the median of the per-round ratios ' +
+        '(both clients of a round run interleaved, under the same load). **raw** is a minimal hand-written `ws` client ' +
+        '(handshake, requests, a Map from id to resolver: bench/raw-client.ts), the physical limit on the client ' +
+        'side; **ours** is `WebsocketAPIClient` with validation on. Both send identical frames to a gateway running in ' +
         'its own process; both stay connected and every timed scenario alternates short blocks between them. ' +
         'Where ours is faster than raw, it is by writing: ours sends the frames issued in one tick with one ' +
         '`writev` per 32 (a corked socket), raw makes one syscall per frame, as a minimal `ws` client does. ' +
         'The heap growth ratio is left out: both figures are within GC noise of zero.',
     ),
-    '',
-    '| figure | raw | ours | ours/raw | target | |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows,
   ];
+  for (const gateway of GATEWAYS) {
+    const figures = latest.gateways[gateway];
+    if (figures === undefined) continue;
+    lines.push('', wrap(GATEWAY_TEXT[gateway]), '', ...table(gateway, figures));
+  }
   const sim = latest.simulator;
   if (sim !== null) {
     lines.push(
       '',
       wrap(
-        `The simulator alone (one connection, ${sim.inFlight.toLocaleString('en')} \`spot.order\` in flight, median of ${sim.rounds} rounds): ` +
+        `The simulator alone (\`npm run bench:sim\` on ${sim.date.slice(0, 10)}, ${sim.date.slice(11, 16)} UTC; one connection, ${sim.inFlight.toLocaleString('en')} \`spot.order\` in flight, median of ${sim.rounds} rounds): ` +
           `full matching engine ${sim.full.requestsPerSecond.toLocaleString('en')} requests/s ` +
           `(${sim.full.serverCpuMicrosPerRequest} µs of simulator CPU each), ack mode ${sim.ack.requestsPerSecond.toLocaleString('en')} requests/s ` +
           `(${sim.ack.serverCpuMicrosPerRequest} µs); full/ack ${sim.ratio.toFixed(2)} (target ≥ 0.6), by simulator CPU per request ${sim.cpuRatio.toFixed(2)}.`,

@@ -1,12 +1,17 @@
 /**
- * `npm run bench`: the simulator (ack mode) in a child process; for each of at least 3
- * rounds, the raw client and ours in fresh worker processes, both connected at once, with
+ * `npm run bench`: two gateways, each in a child process of its own: the minimal gateway
+ * (bench/min-gateway.ts: checks nothing, answers every request with a fixed success envelope,
+ * batched per tick; the physical limit) and the simulator in ack mode (bench/sim-child.ts).
+ * For each of at least 3 rounds, and for each gateway in turn (which one goes first alternates
+ * by round), the raw client and ours in fresh worker processes, both connected at once, with
  * every timed scenario run as short blocks that alternate between the two (raw, ours, ours,
  * raw, …): on a shared machine whatever else runs at the time weighs on both alike. Heap
- * figures come last, one client at a time. Medians over rounds with min and max, ratios
- * ours/raw, the targets of issue 5. Writes bench/results/latest.json, runs the simulator
- * benchmark (bench/simulator.ts, unless BENCH_SKIP_SIM=1) and rewrites the table in docs/benchmarks.md
- * (bench/readme.ts). BENCH_ROUNDS (default 3), BENCH_QUICK=1 (a tenth of every count).
+ * figures come last, one client at a time. Per gateway: medians over rounds with min and max,
+ * ours/raw as the median of the per-round ratios, and the targets of bench/targets.ts, each
+ * printed as pass or FAIL. Writes bench/results/latest.json, runs the simulator benchmark
+ * (bench/simulator.ts, unless BENCH_SKIP_SIM=1) and rewrites the tables in docs/benchmarks.md
+ * (bench/readme.ts). BENCH_ROUNDS (default 3), BENCH_QUICK=1 (a tenth of every count),
+ * BENCH_GATEWAYS=minimal (or ack: one gateway only, for development).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
@@ -15,7 +20,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { updateBenchmarksDoc } from './readme';
 import { percentiles } from './scenarios';
-import { holds, METRICS, TARGETS, type Metric } from './targets';
+import { GATEWAYS, GATEWAY_TARGETS, holds, METRICS, type Gateway, type Metric } from './targets';
 
 type Kind = 'raw' | 'ours';
 type Figures = Record<Metric, number>;
@@ -84,7 +89,9 @@ const median = (xs: number[]): number => {
 };
 
 /** One round: both workers, alternating blocks, then heap figures one at a time. */
-async function round(index: number, target: string): Promise<Record<Kind, Figures>> {
+async function round(index: number, gateway: Gateway, target: string): Promise<Record<Kind, Figures>> {
+  const say = (what: string): boolean =>
+    process.stderr.write(`round ${index + 1}/${ROUNDS}, ${gateway} gateway: ${what}…\n`);
   const workers = { raw: Worker.start('raw', target), ours: Worker.start('ours', target) };
   await Promise.all(KINDS.map((k) => workers[k].next()));
   // Who goes first alternates by round and by block.
@@ -113,14 +120,14 @@ async function round(index: number, target: string): Promise<Record<Kind, Figure
     }
   };
 
-  process.stderr.write(`round ${index + 1}/${ROUNDS}: latency…\n`);
+  say('latency');
   for (let b = 0; b < PLAN.latency.blocks; b++) {
     for (const k of order(b)) {
       const r = await workers[k].ask<{ samples: number[] }>(`sequential ${PLAN.latency.n}`);
       samples[k].push(...r.samples);
     }
   }
-  process.stderr.write(`round ${index + 1}/${ROUNDS}: throughput…\n`);
+  say('throughput');
   await runBlocks(PLAN.pipelined.blocks, `windowed ${PLAN.pipelined.n} ${PLAN.pipelined.n}`, pipelined);
   await runBlocks(
     PLAN.windowed100.blocks,
@@ -133,7 +140,7 @@ async function round(index: number, target: string): Promise<Record<Kind, Figure
     windowed10k,
   );
 
-  process.stderr.write(`round ${index + 1}/${ROUNDS}: memory…\n`);
+  say('memory');
   const heap: Record<Kind, { pending: number; growth: number }> = {
     raw: { pending: 0, growth: 0 },
     ours: { pending: 0, growth: 0 },
@@ -177,41 +184,33 @@ function firstLine(child: ChildProcess): Promise<string> {
 
 const fmt = (v: number): string => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(2));
 
-async function main(): Promise<void> {
-  const loadBefore = loadavg()[0];
-  const sim = spawn(process.execPath, ['--import', 'tsx', 'bench/sim-child.ts'], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const target = await firstLine(sim);
-  const samples: Record<Kind, Figures[]> = { raw: [], ours: [] };
-  try {
-    for (let r = 0; r < ROUNDS; r++) {
-      const figures = await round(r, target);
-      for (const k of KINDS) samples[k].push(figures[k]);
-    }
-  } finally {
-    sim.kill('SIGTERM');
-  }
-  const loadAfter = loadavg()[0];
+type Summary = Record<Kind, Record<Metric, { median: number; min: number; max: number }>>;
+type Checks = Partial<Record<Metric, { target: string; pass: boolean }>>;
 
-  const summary = {} as Record<Kind, Record<Metric, { median: number; min: number; max: number }>>;
+/** Medians with min and max, ratios (median of the per-round ratios) and checks of one gateway. */
+function summarise(
+  gateway: Gateway,
+  samples: Record<Kind, Figures[]>,
+): { summary: Summary; ratios: Record<Metric, number>; checks: Checks; table: string } {
+  const summary = {} as Summary;
   for (const k of KINDS) {
-    summary[k] = {} as Record<Metric, { median: number; min: number; max: number }>;
+    summary[k] = {} as Summary[Kind];
     for (const { key } of METRICS) {
       const xs = samples[k].map((f) => f[key]);
       summary[k][key] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
     }
   }
+  // Both clients of a round ran interleaved, under the same load: their ratio is the steady
+  // figure, where the load of the machine moves each one from round to round.
   const ratios = {} as Record<Metric, number>;
-  const checks: Partial<Record<Metric, { target: string; pass: boolean }>> = {};
+  const checks: Checks = {};
+  const targets = GATEWAY_TARGETS[gateway];
   for (const { key } of METRICS) {
-    ratios[key] = summary.ours[key].median / summary.raw[key].median;
-    const t = TARGETS[key];
+    ratios[key] = median(samples.ours.map((f, i) => f[key] / samples.raw[i][key]));
+    const t = targets[key];
     if (t !== undefined)
       checks[key] = { target: t.text, pass: holds(t, summary.ours[key].median, ratios[key]) };
   }
-
   const rows = METRICS.map(({ key, label }) => {
     const r = summary.raw[key];
     const o = summary.ours[key];
@@ -222,24 +221,80 @@ async function main(): Promise<void> {
     );
   });
   const table = [
+    `${gateway} gateway`,
     '| figure | raw | ours | ours/raw | target | |',
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
-  console.log(table);
+  return { summary, ratios, checks, table };
+}
 
+/** Starts a gateway's child process; resolves with its target line once it listens. */
+async function startGateway(gateway: Gateway): Promise<{ child: ChildProcess; target: string }> {
+  const script = gateway === 'minimal' ? 'bench/min-gateway.ts' : 'bench/sim-child.ts';
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return { child, target: await firstLine(child) };
+}
+
+const SELECTED = (process.env.BENCH_GATEWAYS ?? GATEWAYS.join(','))
+  .split(',')
+  .filter((g): g is Gateway => (GATEWAYS as readonly string[]).includes(g));
+
+async function main(): Promise<void> {
+  if (SELECTED.length === 0) throw new Error(`BENCH_GATEWAYS: one or more of ${GATEWAYS.join(', ')}`);
+  const started = Date.now();
+  const loadBefore = loadavg()[0];
+  const gateways = new Map<Gateway, { child: ChildProcess; target: string }>();
+  const samples = new Map<Gateway, Record<Kind, Figures[]>>();
+  try {
+    for (const g of SELECTED) {
+      gateways.set(g, await startGateway(g));
+      samples.set(g, { raw: [], ours: [] });
+    }
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? SELECTED : [...SELECTED].reverse();
+      for (const g of order) {
+        const figures = await round(r, g, gateways.get(g)!.target);
+        for (const k of KINDS) samples.get(g)![k].push(figures[k]);
+      }
+    }
+  } finally {
+    for (const { child } of gateways.values()) child.kill('SIGTERM');
+  }
+  const loadAfter = loadavg()[0];
+
+  const results = {} as Partial<Record<Gateway, ReturnType<typeof summarise> & { samples: unknown }>>;
+  for (const g of SELECTED) {
+    const s = samples.get(g)!;
+    results[g] = { ...summarise(g, s), samples: s };
+    console.log(`\n${results[g].table}`);
+  }
+  const failed = SELECTED.flatMap((g) =>
+    Object.entries(results[g]!.checks)
+      .filter(([, c]) => !c.pass)
+      .map(([metric]) => `${g} ${metric}`),
+  );
+  console.log(
+    `\n${failed.length === 0 ? 'every target holds' : `targets missed: ${failed.join(', ')}`} ` +
+      `(${ROUNDS} rounds, ${((Date.now() - started) / 1000).toFixed(0)} s, load ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)})`,
+  );
+
+  // BENCH_SKIP_SIM=1: the simulator's figures are those of its last run (they carry its date).
   let simulator: unknown = null;
-  if (process.env.BENCH_SKIP_SIM !== '1')
-    try {
+  const simFile = join(ROOT, 'bench/results/simulator.json');
+  try {
+    if (process.env.BENCH_SKIP_SIM !== '1')
       execFileSync(process.execPath, ['--import', 'tsx', 'bench/simulator.ts'], {
         cwd: ROOT,
         stdio: 'inherit',
       });
-      const file = join(ROOT, 'bench/results/simulator.json');
-      if (existsSync(file)) simulator = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      process.stderr.write(`simulator benchmark failed: ${String(e)}\n`);
-    }
+    if (existsSync(simFile)) simulator = JSON.parse(readFileSync(simFile, 'utf8'));
+  } catch (e) {
+    process.stderr.write(`simulator benchmark failed: ${String(e)}\n`);
+  }
 
   const result = {
     date: new Date().toISOString(),
@@ -250,18 +305,16 @@ async function main(): Promise<void> {
     quick: QUICK,
     loadAverage: { before: loadBefore, after: loadAfter },
     method:
-      'both clients connected at once to one simulator (ack mode, own process); each timed ' +
+      'per gateway (the minimal gateway, the simulator in ack mode; each in its own process, ' +
+      'which goes first alternating by round), both clients connected at once; each timed ' +
       'scenario in alternating blocks per round (latency 5×1,000 sequential, pipelined ' +
       '4×20,000 at once, windowed 4×5,000 with 100 in flight and 2×40,000 with 10,000); heap ' +
-      'per pending call with 10,000 held by the delay fault, after the writes drained; medians ' +
-      'over rounds of fresh processes',
+      'per pending call with 10,000 held by the gateway, after the writes drained; figures are ' +
+      'medians over rounds of fresh processes, ours/raw the median of the per-round ratios',
     plan: PLAN,
-    summary,
-    ratios,
-    checks,
-    samples,
+    passed: failed.length === 0,
+    gateways: results,
     simulator,
-    table,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(result, null, 2) + '\n');

@@ -13,6 +13,11 @@ async function main(): Promise<void> {
     seed: 1,
     mode,
     rateLimit: { limit: 1_000_000_000, windowMs: 30_000 },
+    // The raw client never pings: with the default 18 + 10 s, a busy machine made a round's
+    // memory phase long enough for the simulator to close its idle session, and the raw
+    // worker then waited forever for answers.
+    pingInterval: 600_000,
+    pingTimeout: 600_000,
   });
   const control = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
