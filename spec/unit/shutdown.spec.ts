@@ -41,10 +41,10 @@ describe('Shutdown', () => {
     expect(failed[0]).toBeInstanceOf(ClientClosedError);
     expect(failed[0]).toMatchObject({ op: 'spot.order', requestId: '3', clientOid: 'oid-3' });
     expect(failed[1]).toMatchObject({ name: 'ClientClosedError', op: 'lookupOrder', clientOid: 'r' });
-    expect(log).toEqual(['gate', 'close socket']);
+    expect(log).toEqual(['orders', 'gate', 'close socket', 'push']);
     release();
     await closing;
-    expect(log).toEqual(['gate', 'close socket', 'testnet', 'events complete']);
+    expect(log).toEqual(['orders', 'gate', 'close socket', 'push', 'testnet', 'events complete']);
   });
 
   it('a refusal that closes the client is what every pending call gets, and the reason of later calls', async () => {

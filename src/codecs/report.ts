@@ -1,4 +1,5 @@
 import type * as t from 'io-ts';
+import type { OpenObjectType } from '../push/order-update';
 import type { ListType, StrictObjectType } from './object';
 
 /** One broken rule of a request: the field (dotted path) and what it must satisfy. */
@@ -51,6 +52,7 @@ function printableKey(key: string): string {
 /** The combinators that put entries in an error's context, as their `_tag` says. */
 type Combinator =
   | StrictObjectType<t.Props, t.Props>
+  | OpenObjectType<t.Props, t.Props>
   | ListType<t.Mixed>
   | t.InterfaceType<t.Props>
   | t.PartialType<t.Props>
@@ -71,6 +73,7 @@ function keysArePath(type: t.Decoder<unknown, unknown>): boolean {
   const tag = (type as Partial<Combinator>)._tag;
   switch (tag) {
     case 'StrictObjectType':
+    case 'OpenObjectType':
     case 'InterfaceType':
     case 'PartialType':
     case 'StrictType':
