@@ -294,6 +294,22 @@ describe('Connection (fake socket, virtual clock)', () => {
     expect(t.clock.pending).toBe(0);
   });
 
+  it('close() during the handshake closes the socket and resolves once it is gone', async () => {
+    const t = setup();
+    const ws = await t.attempt();
+    ws.open();
+    ws.receive(CHALLENGE);
+    const closing = t.connection.close();
+    expect(ws.closes).toBe(1);
+    ws.closed(1000, '');
+    await closing;
+    expect(t.lost).toEqual([]);
+    t.clock.advance(60_000);
+    await microtasks();
+    expect(t.made).toHaveLength(1);
+    expect(t.clock.pending).toBe(0);
+  });
+
   it('close() while waiting to retry ends the wait at once', async () => {
     const t = setup();
     const ws = await t.attempt();

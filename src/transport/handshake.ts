@@ -43,29 +43,33 @@ export function wsApiHandshake(
 ): Observable<WsApiWelcome> {
   return new Observable<WsApiWelcome>((subscriber) => {
     let phase = CHALLENGE;
-    return socket.frames$.subscribe((raw) => {
-      const frame = frames.parse(raw);
-      if (frame === undefined) return;
-      if (typeof frame.code === 'string' && frame.id === undefined) {
-        subscriber.error(refusal(frame.code, typeof frame.msg === 'string' ? frame.msg : ''));
-      } else if (phase === CHALLENGE && SessionChallenge.is(frame)) {
-        phase = WELCOME;
-        // The signature covers the challenge text exactly as received, byte for byte.
-        signer.signChallenge(raw).then(
-          (signature) => {
-            if (!subscriber.closed) socket.write(signature);
-          },
-          (error: unknown) => subscriber.error(error),
-        );
-      } else if (phase === WELCOME && Welcome.is(frame)) {
-        subscriber.next({
-          pingIntervalMs: welcomeTiming(frame.pingInterval),
-          pingTimeoutMs: welcomeTiming(frame.pingTimeout),
-        });
-        subscriber.complete();
-      } else {
-        frames.unexpected(raw);
-      }
+    // The socket going away ends the handshake too (socket$ then says how it ended).
+    return socket.frames$.subscribe({
+      complete: () => subscriber.complete(),
+      next: (raw) => {
+        const frame = frames.parse(raw);
+        if (frame === undefined) return;
+        if (typeof frame.code === 'string' && frame.id === undefined) {
+          subscriber.error(refusal(frame.code, typeof frame.msg === 'string' ? frame.msg : ''));
+        } else if (phase === CHALLENGE && SessionChallenge.is(frame)) {
+          phase = WELCOME;
+          // The signature covers the challenge text exactly as received, byte for byte.
+          signer.signChallenge(raw).then(
+            (signature) => {
+              if (!subscriber.closed) socket.write(signature);
+            },
+            (error: unknown) => subscriber.error(error),
+          );
+        } else if (phase === WELCOME && Welcome.is(frame)) {
+          subscriber.next({
+            pingIntervalMs: welcomeTiming(frame.pingInterval),
+            pingTimeoutMs: welcomeTiming(frame.pingTimeout),
+          });
+          subscriber.complete();
+        } else {
+          frames.unexpected(raw);
+        }
+      },
     });
   });
 }
