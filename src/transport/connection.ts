@@ -2,43 +2,30 @@ import {
   asyncScheduler,
   catchError,
   defer,
-  from,
   Observable,
   ReplaySubject,
   share,
   Subscription,
   switchMap,
-  takeUntil,
   throwError,
-  timeout,
   type SchedulerLike,
   type Subject,
 } from 'rxjs';
 import { CODES } from '../codecs/codes';
 import { AuthenticationError, ConfigurationError, ProtocolError } from '../errors';
 import type { WSAPIWsKey } from '../operations';
-import { safeDelay } from '../safe-delay';
-import type { Signer } from './auth';
-import { wsApiHandshake, type WsApiWelcome } from './handshake';
+import { wsApiAttempt, type Endpoint } from './handshake';
 import { heartbeat, heartbeatTiming, type HeartbeatOptions } from './heartbeat';
 import { describeFailure, frameParser, wsApiPing, type InboundMessage } from './inbound';
 import { readySession, type ConnectionListener, type WsApiSession } from './ready-session';
 import { retryWithBackoff, type ReconnectOptions } from './reconnect';
-import { session$, type Session } from './session';
-import { socket$ } from './socket';
 import { ConnectionStateMachine } from './state';
-import { redactUrl } from './url';
 import type { WebSocketFactory } from './websocket';
 
+export type { Endpoint } from './handshake';
 export type { InboundMessage } from './inbound';
 export type { ConnectionListener, SessionLink } from './ready-session';
 export type { ReconnectOptions } from './reconnect';
-
-/** Where to connect and who signs, resolved afresh for every attempt. */
-export interface Endpoint {
-  readonly baseUrl: string;
-  readonly signer: Signer;
-}
 
 export interface ConnectionConfig {
   readonly wsKey: WSAPIWsKey;
@@ -147,7 +134,20 @@ export class Connection {
       // Set by a clock correction, cleared by a session that became ready: one correction per refusal.
       let clockCorrected = false;
       let pings = 0;
-      return this.attempt(scheduler, parse).pipe(
+      return wsApiAttempt({
+        endpoint: config.endpoint,
+        makeWebSocket: config.makeWebSocket,
+        handshakeTimeoutMs: config.handshakeTimeoutMs,
+        close$: closing$,
+        scheduler,
+        frames: {
+          parse,
+          unexpected: (raw) =>
+            listener.exception(new ProtocolError('unexpected frame during the session handshake'), raw),
+        },
+        onConnecting: () => this.state.to('connecting'),
+        onOpen: () => this.state.to('authenticating'),
+      }).pipe(
         switchMap((session) => {
           clockCorrected = false;
           return readySession(session, {
@@ -192,53 +192,4 @@ export class Connection {
       );
     });
   }
-
-  /** One attempt: a session once the welcome came, until its socket ends. */
-  private attempt(
-    scheduler: SchedulerLike,
-    parse: (raw: string) => Record<string, unknown> | undefined,
-  ): Observable<Session<WsApiWelcome>> {
-    const { config, listener, closing$ } = this;
-    const frames = {
-      parse,
-      unexpected: (raw: string) =>
-        listener.exception(new ProtocolError('unexpected frame during the session handshake'), raw),
-    };
-    const makeWebSocket = guarded(config.makeWebSocket);
-    const ms = safeDelay(config.handshakeTimeoutMs, 1);
-    return defer(() => {
-      this.state.to('connecting');
-      return from(config.endpoint()).pipe(takeUntil(closing$));
-    }).pipe(
-      switchMap((endpoint) =>
-        from(endpoint.signer.signedUrl(endpoint.baseUrl)).pipe(
-          takeUntil(closing$),
-          switchMap((url) =>
-            session$(socket$({ url, makeWebSocket, close$: closing$, scheduler }), (socket) => {
-              this.state.to('authenticating');
-              return wsApiHandshake(socket, endpoint.signer, frames);
-            }),
-          ),
-        ),
-      ),
-      timeout({
-        first: ms,
-        scheduler,
-        with: () => throwError(() => new Error(`handshake timed out after ${ms} ms`)),
-      }),
-    );
-  }
-}
-
-/** The factory, with a throw turned into a ConfigurationError that names no credential. */
-function guarded(makeWebSocket: WebSocketFactory): WebSocketFactory {
-  return (url, protocols) => {
-    try {
-      return makeWebSocket(url, protocols);
-    } catch (e) {
-      throw new ConfigurationError(
-        `cannot open a WebSocket: ${redactUrl(e instanceof Error ? e.message : String(e))}`,
-      );
-    }
-  };
 }

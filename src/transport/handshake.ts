@@ -1,11 +1,15 @@
-import { Observable } from 'rxjs';
+import { defer, from, Observable, switchMap, takeUntil, throwError, timeout, type SchedulerLike } from 'rxjs';
 import { isAuthFailureCode } from '../codecs/codes';
 import { SessionChallenge, Welcome } from '../codecs/envelope';
 import { printable } from '../codecs/report';
-import { AuthenticationError } from '../errors';
+import { AuthenticationError, ConfigurationError } from '../errors';
+import { safeDelay } from '../safe-delay';
 import type { Signer } from './auth';
 import { welcomeTiming } from './heartbeat';
-import type { Socket } from './socket';
+import { session$, type Session } from './session';
+import { socket$, type Socket } from './socket';
+import { redactUrl } from './url';
+import type { WebSocketFactory } from './websocket';
 
 /** What the WS API's welcome says about the heartbeat (ms, as sent; see heartbeatTiming). */
 export interface WsApiWelcome {
@@ -72,4 +76,70 @@ export function wsApiHandshake(
       },
     });
   });
+}
+
+/** Where to connect and who signs, resolved afresh for every attempt. */
+export interface Endpoint {
+  readonly baseUrl: string;
+  readonly signer: Signer;
+}
+
+export interface AttemptOptions {
+  /** Called once per attempt: the base URL and the signer (testnet starts its simulator here). */
+  readonly endpoint: () => Promise<Endpoint>;
+  readonly makeWebSocket: WebSocketFactory;
+  /** From the start of the attempt to the welcome, at most (ms). */
+  readonly handshakeTimeoutMs: number;
+  /** Closing: ends the attempt (see socket$'s close$). */
+  readonly close$: Observable<unknown>;
+  readonly scheduler: SchedulerLike;
+  readonly frames: HandshakeFrames;
+  /** The attempt starts (state: connecting). */
+  readonly onConnecting: () => void;
+  /** The socket is open and the handshake starts (state: authenticating). */
+  readonly onOpen: () => void;
+}
+
+/**
+ * One connection attempt of the WS API: a freshly signed URL, socket$, the handshake, all
+ * within `handshakeTimeoutMs`; a {@link Session} once welcomed, for as long as the socket lives.
+ */
+export function wsApiAttempt(options: AttemptOptions): Observable<Session<WsApiWelcome>> {
+  const { close$, scheduler, frames } = options;
+  const makeWebSocket = guarded(options.makeWebSocket);
+  const ms = safeDelay(options.handshakeTimeoutMs, 1);
+  return defer(() => {
+    options.onConnecting();
+    return from(options.endpoint()).pipe(takeUntil(close$));
+  }).pipe(
+    switchMap((endpoint) =>
+      from(endpoint.signer.signedUrl(endpoint.baseUrl)).pipe(
+        takeUntil(close$),
+        switchMap((url) =>
+          session$(socket$({ url, makeWebSocket, close$, scheduler }), (socket) => {
+            options.onOpen();
+            return wsApiHandshake(socket, endpoint.signer, frames);
+          }),
+        ),
+      ),
+    ),
+    timeout({
+      first: ms,
+      scheduler,
+      with: () => throwError(() => new Error(`handshake timed out after ${ms} ms`)),
+    }),
+  );
+}
+
+/** The factory, with a throw turned into a ConfigurationError that names no credential. */
+function guarded(makeWebSocket: WebSocketFactory): WebSocketFactory {
+  return (url, protocols) => {
+    try {
+      return makeWebSocket(url, protocols);
+    } catch (e) {
+      throw new ConfigurationError(
+        `cannot open a WebSocket: ${redactUrl(e instanceof Error ? e.message : String(e))}`,
+      );
+    }
+  };
 }

@@ -1,7 +1,7 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import { safeDelay } from '../safe-delay';
-import { corkableOf, markClosedByUs, type WebSocketFactory } from './websocket';
+import { corkableOf, cut, lifetimeView, markClosedByUs, type WebSocketFactory } from './websocket';
 import { corkedWriter } from './writer';
 
 /** How to open one socket. */
@@ -57,13 +57,6 @@ const CLOSE_GRACE_MS = 1_000;
 /** The EventEmitter side of a `ws` socket. */
 interface NodeStyle {
   on(event: 'message', listener: (data: unknown) => void): unknown;
-}
-
-/** Cuts the link without a closing handshake (ws `terminate`; a plain close elsewhere). */
-function cut(raw: WebSocketLike): void {
-  const terminate = (raw as { terminate?: () => void }).terminate;
-  if (typeof terminate === 'function') terminate.call(raw);
-  else raw.close();
 }
 
 /**
@@ -141,42 +134,12 @@ class LiveSocket implements Socket {
     this.#grace = this.scheduler.schedule(() => cut(this.#raw), safeDelay(this.graceMs));
   }
 
-  /**
-   * What rxjs-websockets drives: open and error pass through, the close event is recorded
-   * first (rxjs-websockets keeps neither its code nor, for 1000, its reason), and its
-   * `close()` on unsubscribe cuts the link. Its `onmessage` is never set on the socket.
-   */
+  /** What rxjs-websockets drives (see `lifetimeView`): the close event is recorded here first. */
   lifetime(): WebSocketLike {
-    const raw = this.#raw;
-    let onclose: WebSocketLike['onclose'] = null;
-    raw.onclose = (event: { code?: number; reason?: string }) => {
-      this.closeCode = event.code;
-      this.closeReason = event.reason;
-      onclose?.(event);
-    };
-    return {
-      get onopen() {
-        return raw.onopen;
-      },
-      set onopen(handler) {
-        raw.onopen = handler;
-      },
-      get onerror() {
-        return raw.onerror;
-      },
-      set onerror(handler) {
-        raw.onerror = handler;
-      },
-      get onclose() {
-        return onclose;
-      },
-      set onclose(handler) {
-        onclose = handler;
-      },
-      onmessage: null,
-      send: (data) => raw.send(data),
-      close: () => cut(raw),
-    };
+    return lifetimeView(this.#raw, (code, reason) => {
+      this.closeCode = code;
+      this.closeReason = reason;
+    });
   }
 
   /** The socket is gone (or abandoned): no more frames, no grace timer. */
