@@ -30,7 +30,7 @@ import {
 } from '../errors';
 import { OPERATIONS, OPERATIONS_BY_OP, WS_KEY_MAP, type OperationSpec, type WSAPIWsKey } from '../operations';
 import { WsApiCall } from '../rpc/call';
-import { RpcChannel, type CallLatency, type ChannelOutlets, type RateLimitState } from '../rpc/channel';
+import type { CallLatency, ChannelOutlets, RateLimitState } from '../rpc/channel';
 import { createIdGenerator } from '../rpc/ids';
 import { prepareRequest, requestFrame, type PreparedRequest, type RejectedRequest } from '../rpc/prepare';
 import { RateLimitGate } from '../rpc/rate-limit-gate';
@@ -41,7 +41,7 @@ import type { OrderSnapshot } from '../rest/order-snapshot';
 import { RestClient, type RestEndpoint } from '../rest/rest-client';
 import { createSigner, type Signer } from '../transport/auth';
 import { MAX_TIMER_MS, safeDelay } from '../safe-delay';
-import { Connection, type Endpoint, type InboundMessage } from '../transport/connection';
+import type { Connection, Endpoint, InboundMessage } from '../transport/connection';
 import type { ConnectionKey, ConnectionState } from '../transport/state';
 import { OrderFeed, type OrderUpdateFeed } from '../push/order-feed';
 import type { OrderUpdate } from '../push/order-update';
@@ -55,14 +55,9 @@ import {
   type WebsocketAPIClientOptions,
 } from './options';
 import { attachDefaultListeners, logSink, type LogSink } from './logging';
+import { createRoutes, type Route } from './routes';
 import { startTestnet, type TestnetGateway } from './testnet';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
-
-/** One wsKey's connection and the request layer on top of it. */
-interface Route {
-  readonly connection: Connection;
-  readonly channel: RpcChannel;
-}
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 /**
@@ -249,28 +244,20 @@ export class WebsocketAPIClient {
       response: (response) => this.emitter.emit({ type: 'response', wsKey: response.wsKey, response }),
       exception,
     };
-    const route = (wsKey: WSAPIWsKey): Route => {
-      const channel = new RpcChannel(wsKey, this.settings.requestTimeoutMs, outlets, this.gate);
-      const connection = new Connection({
-        wsKey,
-        endpoint: () => this.endpoint(),
-        makeWebSocket,
-        reconnect: this.settings.reconnect,
-        handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
-        maxBufferedBytes: this.settings.maxBufferedBytes,
-        onFatal: (error) => void this.shutdown(error, wsKey),
-        messages: this.messages,
-        resyncClock: (refusal) => this.resyncClock(refusal),
-      });
-      connection.listener = channel;
-      channel.attach(connection);
-      this.forwardLifecycle(connection);
-      return { connection, channel };
-    };
-    this.routes = {
-      wsApiSpotV1: route(WS_KEY_MAP.wsApiSpotV1),
-      wsApiFuturesV1: route(WS_KEY_MAP.wsApiFuturesV1),
-    };
+    this.routes = createRoutes({
+      endpoint: () => this.endpoint(),
+      makeWebSocket,
+      reconnect: this.settings.reconnect,
+      handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
+      maxBufferedBytes: this.settings.maxBufferedBytes,
+      requestTimeoutMs: this.settings.requestTimeoutMs,
+      outlets,
+      gate: this.gate,
+      messages: this.messages,
+      onFatal: (error, wsKey) => void this.shutdown(error, wsKey),
+      resyncClock: (refusal) => this.resyncClock(refusal),
+    });
+    for (const { connection } of Object.values(this.routes)) this.forwardLifecycle(connection);
 
     this.orderFeed = new OrderFeed({
       bulletPrivate: (market) => this.rest.bulletPrivate(market),
