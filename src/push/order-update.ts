@@ -246,25 +246,29 @@ export type OrderEventResult = { ok: true; update: OrderUpdate } | { ok: false; 
 
 /**
  * `data` of an `orderChange` message on `market`'s topic as an OrderUpdate with
- * `source: 'push'`, or the reason it does not fit (field paths and rules, never the values).
- * The parsed object itself becomes the update (the fields are added to it, nothing is copied):
- * it must not be shared.
+ * `source: 'push'`, or undefined when it does not fit (`orderEventIssues` says why). The parsed
+ * object itself becomes the update (the fields are added to it, nothing is copied): it must not
+ * be shared. The hot path of every order event: no allocation beyond the added fields.
  */
-export function readOrderEvent(market: PushMarket, data: unknown): OrderEventResult {
-  const codec = ORDER_EVENT_CODECS[market];
-  if (!codec.is(data)) {
-    const decoded = codec.decode(data);
-    return {
-      ok: false,
-      reason:
-        decoded._tag === 'Left'
-          ? `${ORDER_TOPICS[market]} orderChange data does not fit: ${formatIssues(toIssues(decoded.left))}`
-          : `${ORDER_TOPICS[market]} orderChange data does not fit`,
-    };
-  }
+export function asOrderUpdate(market: PushMarket, data: unknown): OrderUpdate | undefined {
+  if (!ORDER_EVENT_CODECS[market].is(data)) return undefined;
   const update = data as { market?: PushMarket; topic?: string; source?: UpdateSource };
   update.market = market;
   update.topic = ORDER_TOPICS[market];
   update.source = 'push';
-  return { ok: true, update: update as OrderUpdate };
+  return update as OrderUpdate;
+}
+
+/** Why `data` is not an order event of `market`: the field paths and rules, never the values. */
+export function orderEventIssues(market: PushMarket, data: unknown): string {
+  const decoded = ORDER_EVENT_CODECS[market].decode(data);
+  return decoded._tag === 'Left'
+    ? `${ORDER_TOPICS[market]} orderChange data does not fit: ${formatIssues(toIssues(decoded.left))}`
+    : `${ORDER_TOPICS[market]} orderChange data does not fit`;
+}
+
+/** asOrderUpdate and orderEventIssues together. */
+export function readOrderEvent(market: PushMarket, data: unknown): OrderEventResult {
+  const update = asOrderUpdate(market, data);
+  return update === undefined ? { ok: false, reason: orderEventIssues(market, data) } : { ok: true, update };
 }

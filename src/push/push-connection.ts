@@ -3,7 +3,6 @@ import {
   concat,
   defer,
   EMPTY,
-  filter,
   finalize,
   from,
   map,
@@ -53,10 +52,6 @@ const nextConnectId = (): string => `rx${Date.now().toString(36)}${(++connectIds
 /** Refusals and misconfiguration: retrying cannot help. */
 const isFatal = (error: Error): boolean =>
   error instanceof AuthenticationError || error instanceof ConfigurationError;
-
-/** What an attempt emits: a subscribed session (once), then its order events. */
-const SUBSCRIBED: unique symbol = Symbol('push session subscribed');
-type AttemptValue = OrderUpdate | typeof SUBSCRIBED;
 
 /** A readable error for a failed attempt, without the token. */
 function describe(error: unknown): Error {
@@ -129,9 +124,6 @@ export class PushConnection {
   #bullet: Promise<BulletPrivate> | undefined = undefined;
   /** Failures in a row, as the last retry counted them (0 until the first). */
   private attempts = 0;
-  /** When the current session was subscribed (Date.now), and how long it must last to count as stable. */
-  private subscribedAt = 0;
-  private stableAfterMs = 0;
   private subscribedNow = false;
   /** Set by a token refused under a welcomed session: the next attempt goes at once, once. */
   private renewAtOnce = false;
@@ -172,16 +164,28 @@ export class PushConnection {
     let end!: () => void;
     this.ended = new Promise<void>((resolve) => (end = resolve));
     this.attempts = 0;
-    return defer(() => this.attempt()).pipe(
-      retryWithBackoff<AttemptValue>({
+    // The sessions go through the retry operator; their events go straight to the subscriber.
+    return new Observable<OrderUpdate>((subscriber) =>
+      this.sessions((update) => subscriber.next(update)).subscribe({
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    ).pipe(
+      finalize(() => {
+        this.subscribedNow = false;
+        if (!this.closed && this.fatal === undefined) this.state.to('idle', { attempt: 0 });
+        end();
+      }),
+    );
+  }
+
+  /** The subscribed sessions, one per attempt, retried; each passes its events to `emit`. */
+  private sessions(emit: (update: OrderUpdate) => void): Observable<Session<PushEndpoint>> {
+    return defer(() => this.attempt(emit)).pipe(
+      retryWithBackoff<Session<PushEndpoint>>({
         ...this.config.reconnect,
         isFatal,
-        // An event's stable time is what remains of the session's, so that the count resets
-        // exactly when the session has been subscribed for a ping interval.
-        stableAfterMs: (v) =>
-          v === SUBSCRIBED
-            ? this.stableAfterMs
-            : Math.max(0, this.stableAfterMs - (Date.now() - this.subscribedAt)),
+        stableAfterMs: (session) => session.welcome.pingIntervalMs,
         recover: () => {
           if (!this.renewAtOnce) return undefined;
           // The token expired under a working session: fetch a new one now, once.
@@ -204,12 +208,6 @@ export class PushConnection {
         this.state.to('closed', { error: error as Error });
         return throwError(() => error);
       }),
-      filter((v): v is OrderUpdate => v !== SUBSCRIBED),
-      finalize(() => {
-        this.subscribedNow = false;
-        if (!this.closed && this.fatal === undefined) this.state.to('idle', { attempt: 0 });
-        end();
-      }),
     );
   }
 
@@ -218,8 +216,8 @@ export class PushConnection {
     return this.#bullet;
   }
 
-  /** One attempt: token, socket, handshake, heartbeat, then the session's events. */
-  private attempt(): Observable<AttemptValue> {
+  /** One attempt: token, socket, handshake, heartbeat; emits the subscribed session, then its events go to `emit`. */
+  private attempt(emit: (update: OrderUpdate) => void): Observable<Session<PushEndpoint>> {
     const { market, handshakeTimeoutMs } = this.config;
     if (this.closed) return EMPTY;
     this.state.to('connecting', { attempt: this.attempts });
@@ -259,15 +257,13 @@ export class PushConnection {
         timeoutMs: session.welcome.pingTimeoutMs,
         ping: () => `{"id":"${session.welcome.connectId}-ping-${++pings}","type":"ping"}`,
       })),
-      tap((session) => {
+      tap(() => {
         this.subscribedNow = true;
         this.renewAtOnce = false;
-        this.subscribedAt = Date.now();
-        this.stableAfterMs = session.welcome.pingIntervalMs;
         this.state.to('ready', { attempt: this.attempts });
         this.subscribedSubject.next(market);
       }),
-      switchMap((session) => concat(of(SUBSCRIBED), orderEvents(session.socket, market, exception))),
+      switchMap((session) => concat(of(session), orderEvents(session.socket, market, emit, exception))),
       catchError((error: unknown) => {
         this.subscribedNow = false;
         // A token that opened no session (or was refused) is not used again.

@@ -2,7 +2,13 @@ import { Observable } from 'rxjs';
 import { printable } from '../codecs/report';
 import { ProtocolError } from '../errors';
 import type { Socket } from '../transport/socket';
-import { ORDER_TOPICS, readOrderEvent, type OrderUpdate, type PushMarket } from './order-update';
+import {
+  asOrderUpdate,
+  ORDER_TOPICS,
+  orderEventIssues,
+  type OrderUpdate,
+  type PushMarket,
+} from './order-update';
 import type { PushEndpoint } from './push-endpoint';
 
 /** The push server refused the token (`401 token is expired`): the next attempt needs a new one. */
@@ -85,19 +91,22 @@ export function pushHandshake(
 
 /**
  * The order events of a subscribed session: each `orderChange` message on the market's topic
- * as an OrderUpdate. Errors when the server refuses the token (PushTokenRefusedError: a token
- * that expires under a working session); completes when the socket is gone. Pongs pass
- * silently; any other frame it cannot use is reported to `exception`.
+ * goes to `emit` as an OrderUpdate. Never emits itself: it errors when the server refuses the
+ * token (PushTokenRefusedError: a token that expires under a working session) and completes
+ * when the socket is gone. Pongs pass silently; any other frame it cannot use is reported to
+ * `exception`.
  *
- * The hot path: one JSON.parse per frame, a type check, then the event codec's `is`.
+ * The hot path: one JSON.parse per frame, a type check, the event codec's `is`, then `emit`
+ * straight to the subscriber of the connection (not through the retry and share operators).
  */
 export function orderEvents(
   socket: Socket,
   market: PushMarket,
+  emit: (update: OrderUpdate) => void,
   exception: PushException,
-): Observable<OrderUpdate> {
+): Observable<never> {
   const topic = ORDER_TOPICS[market];
-  return new Observable<OrderUpdate>((subscriber) =>
+  return new Observable<never>((subscriber) =>
     socket.frames$.subscribe({
       next: (raw) => {
         const f = parse(raw, topic, exception);
@@ -108,9 +117,9 @@ export function orderEvents(
               return exception(new ProtocolError(`push ${topic}: message on a topic not subscribed to`), raw);
             if (f.subject !== 'orderChange')
               return exception(new ProtocolError(`push ${topic}: message subject is not orderChange`), raw);
-            const read = readOrderEvent(market, f.data);
-            if (read.ok) subscriber.next(read.update);
-            else exception(new ProtocolError(`push ${topic}: ${read.reason}`), raw);
+            const update = asOrderUpdate(market, f.data);
+            if (update !== undefined) emit(update);
+            else exception(new ProtocolError(`push ${topic}: ${orderEventIssues(market, f.data)}`), raw);
             return;
           }
           case 'pong':
