@@ -59,6 +59,7 @@ describe('examples', () => {
       'connection-monitor.ts',
       'futures.ts',
       'kucoin-api.ts',
+      'ladder-hedge.ts',
       'rxjs-strategy.ts',
     ]);
   });
@@ -112,6 +113,14 @@ describe('examples', () => {
     expect(out).toMatch(/quota wsApiSpotV1: \d+\/1600 left/);
     expect(out).toMatch(/spot\.order answered in \d+\.\d\d ms/);
     expect(out).toContain('state$ completed');
+  });
+
+  it('ladder-hedge.ts: each fill of the ladder, seen on updates$, is hedged once on the futures market', async () => {
+    const out = await ok('examples/ladder-hedge.ts');
+    expect(out.match(/^Ladder sell [0-9a-f]{24} rests$/gm)).toHaveLength(3);
+    expect(out.match(/^Fill: 0\.002 BTC at \d+ \((push|rest)\)$/gm)).toHaveLength(3);
+    expect(out.match(/^Hedge [0-9a-f]{24}: filled, 2 lots$/gm)).toHaveLength(3);
+    expect(valueOf(out, 'Hedged fills:')).toBe('3');
   });
 
   it('rxjs-strategy.ts: ladders placed and replaced, rate limits retried, everything cancelled in the end', async () => {
