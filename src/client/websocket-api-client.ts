@@ -1,23 +1,4 @@
-import { filter, merge, Subscription, type Observable } from 'rxjs';
-import type {
-  FuturesCancelRequest,
-  FuturesCancelResponse,
-  FuturesMultiCancelRequest,
-  FuturesMultiCancelResponse,
-  FuturesMultiOrderRequest,
-  FuturesMultiOrderResponse,
-  FuturesOrderRequest,
-  FuturesOrderResponse,
-  MarginSubmitOrderV3Response,
-  ModifyHFOrderRequest,
-  ModifyHFOrderResponse,
-  SubmitHFMarginOrderRequest,
-  SubmitHFOrderRequest,
-  SubmitHFOrderSyncResponse,
-  SyncCancelHFOrderResponse,
-  WSAPICancelOrderRequest,
-  WSAPIOrderResponse,
-} from '../codecs';
+import { filter, merge, type Observable } from 'rxjs';
 import { ConfigurationError, WsApiError } from '../errors';
 import { WS_KEY_MAP, type WSAPIWsKey } from '../operations';
 import type { WsApiCall } from '../rpc/call';
@@ -53,7 +34,8 @@ import {
 import { credentialHints, INSPECT, inspectView, redactedView, type CredentialHints } from './redacted-view';
 import { createRoutes, type Route } from './routes';
 import { ASYNC_DISPOSE, Shutdown } from './shutdown';
-import type { MethodOrOperation, OperationMethods, RequestOf, ResponseOf } from './types';
+import { WsApiMethods } from './methods';
+import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -66,7 +48,7 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
  * drop. Requests are validated before anything is sent, every order gets a clientOid, a
  * written request is never re-sent, and every call settles.
  */
-export class WebsocketAPIClient implements OperationMethods {
+export class WebsocketAPIClient extends WsApiMethods {
   /** Every connection state change (each carries its wsKey); replays the current states. */
   readonly state$: Observable<ConnectionState>;
   /** The states in which a connection became ready (replays a connection that is ready now). */
@@ -117,6 +99,7 @@ export class WebsocketAPIClient implements OperationMethods {
 
   /** Creates a client; nothing connects until the first call (or `connect()`). */
   constructor(options: WebsocketAPIClientOptions = {}) {
+    super();
     this.settings = resolveSettings(options);
     this.credentials = credentialHints(options);
     // The default listeners' logger (attachEventListeners), also told about testnet and clock corrections.
@@ -169,11 +152,10 @@ export class WebsocketAPIClient implements OperationMethods {
       maxAttempts: this.settings.reconnect.maxAttempts,
     });
 
-    if (this.settings.orderUpdates) this.holdOrderUpdates();
-    this.state$ = merge(
-      ...Object.values(this.routes).map((r) => r.connection.state.state$),
-      this.orderFeed.state$,
-    );
+    const wsApiStates = merge(...Object.values(this.routes).map((r) => r.connection.state.state$));
+    // `orderUpdates: true`: the push connections open with the first WS API connection, until close().
+    if (this.settings.orderUpdates) this.orderFeed.holdFrom(wsApiStates, () => this.shutdown.done);
+    this.state$ = merge(wsApiStates, this.orderFeed.state$);
     this.ready$ = this.state$.pipe(filter((s) => s.status === 'ready'));
     this.events$ = this.emitter.events$;
     this.exceptions$ = this.emitter.eventsOf$('exception');
@@ -184,82 +166,6 @@ export class WebsocketAPIClient implements OperationMethods {
     if (log !== undefined) {
       attachDefaultListeners(this.emitter, log, (wsKey, error) => this.shutdown.closeReason(wsKey, error));
     }
-  }
-
-  // ---- spot ----
-
-  /** Places a new HF spot order (`spot.order`): `data` is `{ orderId, clientOid }`. */
-  submitNewSpotOrder(params: SubmitHFOrderRequest, wsKey?: WSAPIWsKey): WsApiCall<WSAPIOrderResponse> {
-    return this.request('submitNewSpotOrder', params, wsKey);
-  }
-
-  /** Places a spot order and waits for matching (`spot.sync_order`): `data` has status and fill sizes. */
-  submitSyncSpotOrder(
-    params: SubmitHFOrderRequest,
-    wsKey?: WSAPIWsKey,
-  ): WsApiCall<SubmitHFOrderSyncResponse> {
-    return this.request('submitSyncSpotOrder', params, wsKey);
-  }
-
-  /** Changes an open spot order's price or size (`spot.modify`, cancel-and-replace): `data` is `{ newOrderId, clientOid }`. */
-  modifySpotOrder(params: ModifyHFOrderRequest, wsKey?: WSAPIWsKey): WsApiCall<ModifyHFOrderResponse> {
-    return this.request('modifySpotOrder', params, wsKey);
-  }
-
-  /** Cancels a spot order by orderId or clientOid (`spot.cancel`): `data` is `{ orderId, clientOid }`. */
-  cancelSpotOrder(params: WSAPICancelOrderRequest, wsKey?: WSAPIWsKey): WsApiCall<WSAPIOrderResponse> {
-    return this.request('cancelSpotOrder', params, wsKey);
-  }
-
-  /** Cancels a spot order and returns its final sizes and status (`spot.sync_cancel`). */
-  cancelSyncSpotOrder(
-    params: WSAPICancelOrderRequest,
-    wsKey?: WSAPIWsKey,
-  ): WsApiCall<SyncCancelHFOrderResponse> {
-    return this.request('cancelSyncSpotOrder', params, wsKey);
-  }
-
-  // ---- margin ----
-
-  /** Places a cross or isolated HF margin order (`margin.order`): `data` has `borrowSize`, `loanApplyId`. */
-  submitMarginOrder(
-    params: SubmitHFMarginOrderRequest,
-    wsKey?: WSAPIWsKey,
-  ): WsApiCall<MarginSubmitOrderV3Response> {
-    return this.request('submitMarginOrder', params, wsKey);
-  }
-
-  /** Cancels a margin order by orderId or clientOid (`margin.cancel`). */
-  cancelMarginOrder(params: WSAPICancelOrderRequest, wsKey?: WSAPIWsKey): WsApiCall<WSAPIOrderResponse> {
-    return this.request('cancelMarginOrder', params, wsKey);
-  }
-
-  // ---- futures ----
-
-  /** Places a futures order (`futures.order`, default wsKey `wsApiFuturesV1`). */
-  submitFuturesOrder(params: FuturesOrderRequest, wsKey?: WSAPIWsKey): WsApiCall<FuturesOrderResponse> {
-    return this.request('submitFuturesOrder', params, wsKey);
-  }
-
-  /** Cancels a futures order by `{ orderId }` or `{ clientOid, symbol }` (`futures.cancel`). */
-  cancelFuturesOrder(params: FuturesCancelRequest, wsKey?: WSAPIWsKey): WsApiCall<FuturesCancelResponse> {
-    return this.request('cancelFuturesOrder', params, wsKey);
-  }
-
-  /** Places up to 20 futures orders at once (`futures.multi_order`); each item succeeds or fails alone. */
-  submitMultipleFuturesOrders(
-    params: FuturesMultiOrderRequest,
-    wsKey?: WSAPIWsKey,
-  ): WsApiCall<FuturesMultiOrderResponse> {
-    return this.request('submitMultipleFuturesOrders', params, wsKey);
-  }
-
-  /** Cancels futures orders by `orderIdsList` and/or `clientOidsList` (`futures.multi_cancel`). */
-  cancelMultipleFuturesOrders(
-    params: FuturesMultiCancelRequest,
-    wsKey?: WSAPIWsKey,
-  ): WsApiCall<FuturesMultiCancelResponse> {
-    return this.request('cancelMultipleFuturesOrders', params, wsKey);
   }
 
   // ---- REST ----
@@ -289,7 +195,7 @@ export class WebsocketAPIClient implements OperationMethods {
 
   /**
    * Sends any operation, by method name (`'submitNewSpotOrder'`) or op name (`'spot.order'`),
-   * on `wsKey` (default: the operation's). Every method above is a shortcut for this.
+   * on `wsKey` (default: the operation's). Every order method (WsApiMethods) is a shortcut for this.
    * Fills in a missing clientOid, validates, and sends once (or queues until the connection
    * is ready). Invalid input rejects with a ValidationError and sends nothing.
    */
@@ -391,25 +297,6 @@ export class WebsocketAPIClient implements OperationMethods {
   private routeOf(wsKey: WSAPIWsKey): Route {
     if (!hasOwn(this.routes, wsKey)) throw new ConfigurationError(`unknown wsKey ${String(wsKey)}`);
     return this.routes[wsKey];
-  }
-
-  /**
-   * `orderUpdates: true`: the push connections open as soon as a WS API connection starts, and
-   * stay open until the client closes.
-   */
-  private holdOrderUpdates(): void {
-    const routes = Object.values(this.routes);
-    const starts = merge(...routes.map((r) => r.connection.state.state$)).pipe(
-      filter((s) => s.status === 'connecting'),
-    );
-    const watch = new Subscription();
-    watch.add(
-      starts.subscribe(() => {
-        if (watch.closed) return;
-        watch.unsubscribe();
-        if (!this.shutdown.done) this.orderFeed.hold();
-      }),
-    );
   }
 
   /** Turns one connection's state changes into kucoin-api's lifecycle events. */

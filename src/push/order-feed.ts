@@ -1,4 +1,4 @@
-import { merge, type Observable, type Subscription } from 'rxjs';
+import { filter, merge, take, type Observable, type Subscription } from 'rxjs';
 import type { ConnectionState } from '../transport/state';
 import type { OrderUpdate, PushMarket } from './order-update';
 import { PushConnection, type PushConnectionConfig } from './push-connection';
@@ -57,6 +57,21 @@ export class OrderFeed implements OrderUpdateFeed {
    */
   hold(): Subscription {
     return this.updates$.subscribe({ error: () => undefined });
+  }
+
+  /**
+   * The `orderUpdates` option: holds both connections open from the first state of `states$` (the WS API
+   * connections') that says a connection is starting (`connecting`), unless `closed()` by then.
+   */
+  holdFrom(states$: Observable<ConnectionState>, closed: () => boolean): Subscription {
+    return states$
+      .pipe(
+        filter((s) => s.status === 'connecting'),
+        take(1),
+      )
+      .subscribe(() => {
+        if (!closed()) this.hold();
+      });
   }
 
   /** Closes both connections for good; resolves once their sockets are gone. */
