@@ -6,8 +6,8 @@
  * Every call settles (resolved, or a definite OrderNotPlacedError), none is left outcome
  * unknown; every placed order's `updates$` completes with the terminal state the simulator's
  * ledger shows; every request frame reached the gateway exactly once; nothing hangs.
- * CHAOS_SEED (default 13) and CHAOS_ORDERS (default 2,000, so that the whole suite stays quick on a
- * loaded machine; 5,000 runs in about 25 s alone) set the PRNG seed and the order count.
+ * CHAOS_SEED (default 13) and CHAOS_ORDERS (default 5,000; about 25 s alone on a loaded machine) set the PRNG
+ * seed and the order count.
  */
 import { lastValueFrom, toArray } from 'rxjs';
 import {
@@ -23,7 +23,7 @@ import { mulberry32, pickPoints } from '../support/prng';
 
 const h = useHarness();
 const SEED = Number(process.env.CHAOS_SEED ?? 13);
-const N = Number(process.env.CHAOS_ORDERS ?? 2_000);
+const N = Number(process.env.CHAOS_ORDERS ?? 5_000);
 /** Requests in flight at once (a strategy's burst, not one order at a time). */
 const WINDOW = 100;
 
