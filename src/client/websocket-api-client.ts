@@ -3,38 +3,22 @@ import { ConfigurationError, WsApiError } from '../errors';
 import { WS_KEY_MAP, type WSAPIWsKey } from '../operations';
 import type { WsApiCall } from '../rpc/call';
 import type { CallLatency, RateLimitState } from '../rpc/channel';
-import { createIdGenerator } from '../rpc/ids';
-import { startCall, type RequestContext } from '../rpc/request';
-import { RateLimitGate } from '../rpc/rate-limit-gate';
+import { startCall } from '../rpc/request';
 import type { WSAPIResponse } from '../rpc/response';
-import { ServerClock } from '../rest/clock';
 import { lookupOrder, type LookupOrderParams } from '../rest/lookup-order';
 import type { OrderSnapshot } from '../rest/order-snapshot';
-import type { RestClient } from '../rest/rest-client';
-import type { Connection, InboundMessage } from '../transport/connection';
-import type { ConnectionKey, ConnectionState } from '../transport/state';
-import { OrderDesk } from '../orders/desk';
-import { OrderFeed, type OrderUpdateFeed } from '../push/order-feed';
 import type { OrderUpdate } from '../push/order-update';
 import { isPushWsKey } from '../push/push-key';
-import { defaultWebSocketFactory } from '../transport/websocket';
+import type { InboundMessage } from '../transport/connection';
+import type { ConnectionKey, ConnectionState } from '../transport/state';
 import { checkConnectOptions, connectArguments, waitUntilReady } from './connect';
-import { createRestClient, Endpoints, resyncClock } from './endpoints';
-import { WsApiEventEmitter, type ClientEvent, type ClientEventOf } from './events';
-import { ExceptionReporter } from './exception-reporter';
-import { lifecycleEvents } from './lifecycle';
-import { ClientOutlets } from './outlets';
-import { attachDefaultListeners, logSink } from './logging';
-import {
-  resolveSettings,
-  type ClientSettings,
-  type ConnectOptions,
-  type WebsocketAPIClientOptions,
-} from './options';
-import { credentialHints, INSPECT, inspectView, redactedView, type CredentialHints } from './redacted-view';
-import { createRoutes, type Route } from './routes';
-import { ASYNC_DISPOSE, Shutdown } from './shutdown';
+import type { ClientEvent, ClientEventOf, WsApiEventEmitter } from './events';
 import { WsApiMethods } from './methods';
+import type { ConnectOptions, WebsocketAPIClientOptions } from './options';
+import { assembleClient, type ClientParts } from './parts';
+import { INSPECT, inspectView, redactedView } from './redacted-view';
+import type { Route } from './routes';
+import { ASYNC_DISPOSE } from './shutdown';
 import type { MethodOrOperation, RequestOf, ResponseOf } from './types';
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -72,100 +56,21 @@ export class WebsocketAPIClient extends WsApiMethods {
    */
   readonly orderUpdates$: Observable<OrderUpdate>;
 
-  private readonly settings: ClientSettings;
-  private readonly credentials: CredentialHints;
-  private readonly endpoints: Endpoints;
-  private readonly emitter = new WsApiEventEmitter();
-  private readonly exceptions = new ExceptionReporter(this.emitter);
-  private readonly outlets = new ClientOutlets(this.emitter, this.exceptions);
-  private readonly routes: Record<WSAPIWsKey, Route>;
-  private readonly gate: RateLimitGate | undefined;
-  /** The clock requests are signed with: local time plus the offset measured after a 400002. */
-  private readonly clock = new ServerClock();
-  private readonly rest: RestClient;
-  private readonly shutdown: Shutdown;
-  /** The push connections behind orderUpdates$ (also what the order tracker reads). */
-  private readonly orderFeed: OrderUpdateFeed & OrderFeed;
-  /** Order calls and, with `reconcile: true`, the lookups of those whose answer was lost. */
-  private readonly orders: OrderDesk;
-  private readonly requests: RequestContext = {
-    nextId: createIdGenerator(),
-    channelOf: (wsKey) => (hasOwn(this.routes, wsKey) ? this.routes[wsKey as WSAPIWsKey].channel : undefined),
-    closedError: (call) => (this.shutdown.done ? this.shutdown.closedError(call) : undefined),
-    onUnobservedFailure: this.exceptions.unobservedFailure,
-    makeCall: (id, spec, wsKey, prepared) =>
-      this.orders.makeCall(id, spec, wsKey, prepared, performance.now(), this.exceptions.unobservedFailure),
-  };
+  private readonly parts: ClientParts;
 
   /** Creates a client; nothing connects until the first call (or `connect()`). */
   constructor(options: WebsocketAPIClientOptions = {}) {
     super();
-    this.settings = resolveSettings(options);
-    this.credentials = credentialHints(options);
-    // The default listeners' logger (attachEventListeners), also told about testnet and clock corrections.
-    const log = this.settings.attachEventListeners ? logSink(options.logger ?? console) : undefined;
-    this.endpoints = new Endpoints(this.settings, options, this.clock, log);
-    this.rest = createRestClient(this.endpoints, this.clock, this.settings, options.fetch, log);
-    this.gate = this.settings.rateLimitGate ? new RateLimitGate() : undefined;
-
-    const makeWebSocket = options.makeWebSocket ?? defaultWebSocketFactory();
-    const outlets = this.outlets;
-    this.routes = createRoutes({
-      endpoint: () => this.endpoints.ws(),
-      makeWebSocket,
-      reconnect: this.settings.reconnect,
-      handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
-      maxBufferedBytes: this.settings.maxBufferedBytes,
-      requestTimeoutMs: this.settings.requestTimeoutMs,
-      outlets,
-      gate: this.gate,
-      messages: outlets.messages,
-      onFatal: (error, wsKey) => void this.shutdown.run(error, wsKey),
-      resyncClock: (refusal) => resyncClock(this.rest, refusal),
-    });
-    for (const { connection } of Object.values(this.routes)) this.forwardLifecycle(connection);
-
-    this.orderFeed = new OrderFeed({
-      bulletPrivate: (market) => this.rest.bulletPrivate(market),
-      makeWebSocket,
-      reconnect: this.settings.reconnect,
-      handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
-      exception: (wsKey, error, raw) => outlets.exception(wsKey, error, raw),
-    });
-    this.orderUpdates$ = this.orderFeed.updates$;
-    this.orders = new OrderDesk({
-      reconcile: this.settings.reconcile,
-      graceMs: this.settings.reconcileGraceMs,
-      lookup: (params) => lookupOrder(this.rest, params),
-      feed: this.orderFeed,
-      trackFromSend: this.settings.orderUpdates,
-    });
-
-    this.shutdown = new Shutdown({
-      routes: Object.values(this.routes),
-      orders: this.orders,
-      feed: this.orderFeed,
-      gate: this.gate,
-      rest: this.rest,
-      stopTestnet: () => this.endpoints.stopTestnet(),
-      closed: () => this.emitter.complete(),
-      maxAttempts: this.settings.reconnect.maxAttempts,
-    });
-
-    const wsApiStates = merge(...Object.values(this.routes).map((r) => r.connection.state.state$));
-    // `orderUpdates: true`: the push connections open with the first WS API connection, until close().
-    if (this.settings.orderUpdates) this.orderFeed.holdFrom(wsApiStates, () => this.shutdown.done);
-    this.state$ = merge(wsApiStates, this.orderFeed.state$);
+    const parts = (this.parts = assembleClient(options));
+    const { emitter, outlets } = parts;
+    this.orderUpdates$ = parts.orderFeed.updates$;
+    this.state$ = merge(parts.wsApiStates$, parts.orderFeed.state$);
     this.ready$ = this.state$.pipe(filter((s) => s.status === 'ready'));
-    this.events$ = this.emitter.events$;
-    this.exceptions$ = this.emitter.eventsOf$('exception');
+    this.events$ = emitter.events$;
+    this.exceptions$ = emitter.eventsOf$('exception');
     this.messages$ = outlets.messages.asObservable();
     this.latency$ = outlets.latency.asObservable();
-    this.rateLimit$ = outlets.rateLimit$(Object.values(this.routes).map((r) => r.channel));
-
-    if (log !== undefined) {
-      attachDefaultListeners(this.emitter, log, (wsKey, error) => this.shutdown.closeReason(wsKey, error));
-    }
+    this.rateLimit$ = outlets.rateLimit$(Object.values(parts.routes).map((r) => r.channel));
   }
 
   // ---- REST ----
@@ -179,7 +84,7 @@ export class WebsocketAPIClient extends WsApiMethods {
    * ProtocolError, or ClientClosedError. Does not need the WS API connection.
    */
   lookupOrder(params: LookupOrderParams): Promise<OrderSnapshot | null> {
-    return lookupOrder(this.rest, params);
+    return lookupOrder(this.parts.rest, params);
   }
 
   /**
@@ -188,7 +93,7 @@ export class WebsocketAPIClient extends WsApiMethods {
    * (half the round trip taken off), minus the local one. Positive: the server is ahead.
    */
   get clockOffsetMs(): number {
-    return this.clock.offsetMs;
+    return this.parts.clock.offsetMs;
   }
 
   // ---- the core ----
@@ -206,7 +111,7 @@ export class WebsocketAPIClient extends WsApiMethods {
   ): WsApiCall<ResponseOf<N>>;
   request(name: string, params: unknown, wsKey?: WSAPIWsKey): WsApiCall<unknown>;
   request(name: string, params: unknown, wsKey?: WSAPIWsKey): WsApiCall<unknown> {
-    return startCall(this.requests, name, params, wsKey);
+    return startCall(this.parts.requests, name, params, wsKey);
   }
 
   /**
@@ -227,7 +132,8 @@ export class WebsocketAPIClient extends WsApiMethods {
     maybeOptions: ConnectOptions = {},
   ): Promise<void> {
     const [wsKey, options] = connectArguments(keyOrOptions, maybeOptions);
-    if (this.shutdown.done) throw this.shutdown.closedError();
+    const { shutdown } = this.parts;
+    if (shutdown.done) throw shutdown.closedError();
     const { connection, channel } = this.routeOf(wsKey);
     checkConnectOptions(options);
     connection.start();
@@ -238,7 +144,7 @@ export class WebsocketAPIClient extends WsApiMethods {
       );
     } catch (error) {
       if (error === options.signal?.reason || error instanceof WsApiError) throw error;
-      throw this.shutdown.closedError();
+      throw shutdown.closedError();
     }
   }
 
@@ -248,7 +154,7 @@ export class WebsocketAPIClient extends WsApiMethods {
    * state `closed`. Later calls reject with ClientClosedError. Idempotent.
    */
   close(): Promise<void> {
-    return this.shutdown.run(undefined);
+    return this.parts.shutdown.run(undefined);
   }
 
   /** `await using client = new WebsocketAPIClient(…)`: closes the client when the block ends, as `close()`. */
@@ -258,7 +164,7 @@ export class WebsocketAPIClient extends WsApiMethods {
 
   /** kucoin-api's event emitter: `getWSClient().on('authenticated', handler)` and friends. */
   getWSClient(): WsApiEventEmitter {
-    return this.emitter;
+    return this.parts.emitter;
   }
 
   /**
@@ -266,20 +172,21 @@ export class WebsocketAPIClient extends WsApiMethods {
    * ('pushSpot', 'pushFutures'; nothing until it is first used).
    */
   stateOf$(wsKey: ConnectionKey): Observable<ConnectionState> {
-    if (isPushWsKey(wsKey)) return this.orderFeed.connection(wsKey).state.state$;
+    if (isPushWsKey(wsKey)) return this.parts.orderFeed.connection(wsKey).state.state$;
     return this.routeOf(wsKey).connection.state.state$;
   }
 
   /** The current state of one connection (a push connection never used is `idle`). */
   stateOf(wsKey: ConnectionKey): ConnectionState {
-    if (isPushWsKey(wsKey)) return this.orderFeed.connection(wsKey).state.current;
+    if (isPushWsKey(wsKey)) return this.parts.orderFeed.connection(wsKey).state.current;
     return this.routeOf(wsKey).connection.state.current;
   }
 
   /** The options without credentials (JSON.stringify uses this). */
   toJSON(): Record<string, unknown> {
-    const states = Object.values(this.routes).map((r) => [r.connection.wsKey, r.connection.state.status]);
-    return redactedView(this.settings, this.credentials, this.clock.offsetMs, Object.fromEntries(states));
+    const { routes, settings, credentials, clock } = this.parts;
+    const states = Object.values(routes).map((r) => [r.connection.wsKey, r.connection.state.status]);
+    return redactedView(settings, credentials, clock.offsetMs, Object.fromEntries(states));
   }
 
   /** util.inspect / console.log show the redacted options, never the credentials. */
@@ -295,13 +202,9 @@ export class WebsocketAPIClient extends WsApiMethods {
 
   /** The route of `wsKey`; an unknown key (inherited names such as 'toString' included) is a ConfigurationError. */
   private routeOf(wsKey: WSAPIWsKey): Route {
-    if (!hasOwn(this.routes, wsKey)) throw new ConfigurationError(`unknown wsKey ${String(wsKey)}`);
-    return this.routes[wsKey];
-  }
-
-  /** Turns one connection's state changes into kucoin-api's lifecycle events. */
-  private forwardLifecycle(connection: Connection): void {
-    connection.state.state$.pipe(lifecycleEvents()).subscribe((event) => this.emitter.emit(event));
+    const { routes } = this.parts;
+    if (!hasOwn(routes, wsKey)) throw new ConfigurationError(`unknown wsKey ${String(wsKey)}`);
+    return routes[wsKey];
   }
 }
 
