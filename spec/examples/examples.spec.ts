@@ -59,6 +59,7 @@ describe('examples', () => {
       'connection-monitor.ts',
       'futures.ts',
       'kucoin-api.ts',
+      'ladder-hedge.ts',
       'rxjs-strategy.ts',
     ]);
   });
@@ -112,6 +113,38 @@ describe('examples', () => {
     expect(out).toMatch(/quota wsApiSpotV1: \d+\/1600 left/);
     expect(out).toMatch(/spot\.order answered in \d+\.\d\d ms/);
     expect(out).toContain('state$ completed');
+  });
+
+  it('ladder-hedge.ts: every fill of the ladder hedged exactly once, by the ledger', async () => {
+    const out = await ok('examples/ladder-hedge.ts');
+    const n = (label: string): number => Number(valueOf(out, label));
+    expect(out.match(/^rung {2}rung-\d {2}buy 0\.01 BTC @ \d+\.\d {2}orderId [0-9a-f]{24}$/gm)).toHaveLength(
+      5,
+    );
+    // The taker's 0.035 BTC fills three rungs and half of the fourth, each fill seen on updates$.
+    expect(out).toContain('taker sold 0.035 BTC (status done)');
+    const fills = [
+      ...out.matchAll(/^fill {3}(rung-\d) {2}([\d.]+) BTC @ [\d.]+ \((push|rest)\) {2}→ sell (\d+) lots/gm),
+    ];
+    expect(fills.map((m) => [m[1], m[2], m[4]])).toEqual([
+      ['rung-0', '0.01', '10'],
+      ['rung-1', '0.01', '10'],
+      ['rung-2', '0.01', '10'],
+      ['rung-3', '0.005', '5'],
+    ]);
+    expect(out.match(/^hedged hedge-rung-\d-\d: filled, \d+ lots$/gm)).toHaveLength(4);
+    // The rest of the ladder cancelled: each rung's updates$ ended with its canceled event.
+    expect(out).toMatch(/^cancel rung-3: canceled \((push|rest)\), 0\.005 BTC had filled$/m);
+    expect(out).toMatch(/^cancel rung-4: canceled \((push|rest)\), 0 BTC had filled$/m);
+    // From the simulator's ledger: as many hedge orders as fills, each rung's fills matched by
+    // its hedges' sizes, and the perpetual short what the ladder bought.
+    expect(n('ladder fills:')).toBe(4);
+    expect(n('hedges placed:')).toBe(4);
+    expect(n('hedge orders in the ledger:')).toBe(4);
+    expect(valueOf(out, 'rungs hedged exactly:')).toBe('5/5');
+    expect(n('ladder bought (lots):')).toBe(35);
+    expect(n('perpetual position (lots):')).toBe(-35);
+    expect(n('still resting on the book:')).toBe(0);
   });
 
   it('rxjs-strategy.ts: ladders placed and replaced, rate limits retried, everything cancelled in the end', async () => {
