@@ -170,6 +170,24 @@ describe('npm start (src/cli/demo.ts)', () => {
     expect(out).toMatch(/state\s+wsApiSpotV1\s+ready/);
     expect(out).toMatch(/state\s+wsApiFuturesV1\s+ready/);
     expect(out).toMatch(/state\s+wsApiFuturesV1\s+closed/);
+    expect(out).toMatch(/state\s+pushSpot\s+ready/);
+    // Push events from call.updates$: a taker's match and fill, a resting order's cancel.
+    const pushed = (what: string): string[] =>
+      out
+        .split('\n')
+        .map((l) => new RegExp(`^\\s*\\d+ ms {2}push {3}${what}: (.*)$`).exec(l)?.[1].replace(/ +/g, ' '))
+        .filter((e) => e !== undefined);
+    const taker = pushed('the market buy');
+    expect(taker[0]).toBe('received status new size 0.01, source push');
+    expect(taker.slice(1, -1).length).toBeGreaterThan(0);
+    for (const m of taker.slice(1, -1))
+      expect(m).toMatch(/^match status match [\d.]+ @ [\d.]+ \(taker\), source push$/);
+    expect(taker.at(-1)).toBe('filled status done filledSize 0.01, source push');
+    expect(pushed('the modified order')).toEqual([
+      'received status new size 0.001, source push',
+      'open status open size 0.001, source push',
+      'canceled status done canceledSize 0.001, source push',
+    ]);
     expect(out).toContain('status done, dealSize 0.01');
     expect(out).toMatch(/borrowSize 160000 USDT/);
     expect(out).toContain('2 placed, 1 refused (100001)');
