@@ -4,13 +4,20 @@
  * the next macrotask (as a socket would), so what differs between them is only their own
  * code. Interleaved repetitions, CPU time (process.cpuUsage), medians. A development tool:
  * `npm run bench` measures the real thing over TCP; this shows where the difference is.
+ * Scenarios: pipelined, windowed and sequential (each call awaited); HOT_SCENARIO=<name>
+ * runs one. Allocation per call, which a sampling profile only estimates, is counted exactly
+ * by `node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 --import tsx
+ * bench/hot-path.ts` with HOT_ALLOC=1 (HOT_WINDOW=1, the default there: sequential).
+ * Note what it cannot see: the fake socket has no TCP socket under it, so the client's
+ * corking path (and its end-of-tick microtask) never runs here.
  */
 import { createRequire } from 'node:module';
-import { writeHeapSnapshot } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { WebsocketAPIClient } from '../src';
 import { RawClient } from './raw-client';
 import { order, type Place } from './clients';
-import { windowed } from './scenarios';
+import { sequentialSamples, windowed } from './scenarios';
 
 const ANSWER_HEAD = '{"id":"';
 const ANSWER_TAIL =
@@ -72,13 +79,15 @@ class FakeSocket {
   }
 }
 
-/** What RawClient's constructor needs of a `ws` socket: `on('message')` and `send`. */
+/** What RawClient's constructor needs of a `ws` socket: `on('message')`, `once('close')` and `send`. */
 class FakeWs {
   private listener: (data: string) => void = () => undefined;
   private readonly gateway = new FakeGateway((data) => this.listener(data));
   on(_event: 'message', listener: (data: string) => void): void {
     this.listener = listener;
   }
+  /** The fake never closes. */
+  once(_event: 'close', _listener: () => void): void {}
   send(text: string): void {
     this.gateway.request(text);
   }
@@ -115,7 +124,9 @@ function makeRaw(): Place {
 
 async function cpuPerCall(place: Place, n: number, window: number): Promise<number> {
   const t0 = process.cpuUsage();
-  await windowed(place, n, window);
+  // A window of 1 is the sequential scenario: each call awaited, as the benchmark does.
+  if (window === 1) await sequentialSamples(place, n);
+  else await windowed(place, n, window);
   const t = process.cpuUsage(t0);
   return (t.user + t.system) / n;
 }
@@ -148,20 +159,59 @@ async function main(): Promise<void> {
     }
     process.exit(0);
   }
+  // HOT_ALLOC=1 (with --max-semi-space-size=256): bytes allocated per call, each client in
+  // turn. With a young generation that large, no GC runs during a repetition, so the growth of
+  // the heap's used size is what was allocated (repetitions a GC ran in are left out).
+  if (process.env.HOT_ALLOC === '1') {
+    const gcTimes: number[] = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcTimes.push(e.startTime);
+    }).observe({ entryTypes: ['gc'] });
+    const used = (): number => getHeapSpaceStatistics().reduce((sum, s) => sum + s.space_used_size, 0);
+    const n = 5_000;
+    const window = Number(process.env.HOT_WINDOW ?? '1');
+    const perCall: Record<'raw' | 'ours', number[]> = { raw: [], ours: [] };
+    for (const kind of ['raw', 'ours'] as const) await cpuPerCall(clients[kind], 20_000, window);
+    for (let r = 0; r < rounds; r++) {
+      for (const kind of ['raw', 'ours'] as const) {
+        // A GC now, so that the repetition starts with an empty young generation.
+        (globalThis as { gc?: () => void }).gc?.();
+        await new Promise((resolve) => setImmediate(resolve));
+        const t0 = performance.now();
+        const before = used();
+        await cpuPerCall(clients[kind], n, window);
+        const bytes = (used() - before) / n;
+        const t1 = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 10)); // let the observer report
+        if (!gcTimes.some((t) => t >= t0 && t <= t1)) perCall[kind].push(bytes);
+      }
+    }
+    for (const kind of ['raw', 'ours'] as const)
+      console.log(
+        `${kind} ${median(perCall[kind]).toFixed(0)} B/call allocated (window ${window}, ` +
+          `${perCall[kind].length} repetitions without a GC, min ${Math.min(...perCall[kind]).toFixed(0)})`,
+      );
+    process.exit(0);
+  }
   // HOT_ONLY=ours|raw: one client only, for a CPU profile (node --cpu-prof) of its own code.
   const only = process.env.HOT_ONLY;
   if (only === 'ours' || only === 'raw') {
+    // HOT_WINDOW=1: the sequential scenario.
     for (let i = 0; i < 30; i++)
-      await windowed(clients[only], 20_000, Number(process.env.HOT_WINDOW ?? '20000'));
+      await cpuPerCall(clients[only], 20_000, Number(process.env.HOT_WINDOW ?? '20000'));
     process.exit(0);
   }
   const scenarios = [
     { name: 'pipelined 20,000', n: 20_000, window: 20_000 },
     { name: 'windowed 100', n: 20_000, window: 100 },
+    // One at a time: the whole round trip of a call is on the critical path.
+    { name: 'sequential', n: 5_000, window: 1 },
   ];
+  // HOT_SCENARIO=sequential (or pipelined, windowed): that one only.
+  const chosen = scenarios.filter((s) => s.name.startsWith(process.env.HOT_SCENARIO ?? ''));
   for (const place of Object.values(clients))
-    for (const s of scenarios) await windowed(place, s.n * 3, s.window);
-  for (const s of scenarios) {
+    for (const s of chosen) await windowed(place, s.n * 3, s.window);
+  for (const s of chosen) {
     const samples: Record<'raw' | 'ours', number[]> = { raw: [], ours: [] };
     for (let r = 0; r < rounds; r++) {
       const kinds = r % 2 === 0 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const);

@@ -11,7 +11,8 @@
  * is 1 s / (CPU per event): the events per second it could take on one core. The ratio reported
  * is ours/raw capacity (target ≥ 0.85); the received rates are printed beside it.
  *
- * BENCH_QUICK=1: one round of 20,000 orders instead of five of 40,000.
+ * BENCH_QUICK=1: one round of 20,000 orders instead of five of 40,000. BENCH_PROF_DIR=dir: a V8 CPU
+ * profile of the orderUpdates$ reader.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -38,7 +39,10 @@ const BENCH_ACCOUNT = {
 
 /** A child process of this file, talking in lines on stdin/stdout. */
 function spawnChild(args: string[]): { child: ChildProcess; ask: (line: string) => Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', process.argv[1], ...args], {
+  // BENCH_PROF_DIR=dir: the orderUpdates$ reader writes a V8 CPU profile there.
+  const prof = process.env.BENCH_PROF_DIR;
+  const flags = prof !== undefined && args[1] === 'ours' ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', process.argv[1], ...args], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
   });

@@ -40,12 +40,14 @@ const taker = {
   balances: { BTC: '10' },
 };
 const sim = await startSimulator({ accounts: [demoAccount(1), taker] });
-// orderUpdates: true tracks every order from the moment it is sent, so updates$ misses nothing.
+// orderUpdates: true tracks every order from the moment it is sent, so updates$ misses nothing;
+// reconcile: true turns a lost answer into a definite outcome (looked up by clientOid over REST).
 const client = new WebsocketAPIClient({
   ...sim.demoAccount,
   wsBaseUrl: sim.url,
   testnet: true, // with wsBaseUrl: REST (order lookups, push tokens) goes to that simulator too
   orderUpdates: true,
+  reconcile: true,
   attachEventListeners: false,
 });
 const takerClient = new WebsocketAPIClient({

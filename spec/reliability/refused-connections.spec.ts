@@ -18,8 +18,9 @@ import { recordStates, settle } from '../support/reliability';
 
 const h = useHarness();
 
-/** Timer lateness under a loaded test runner. */
-const SCHEDULING_MARGIN_MS = 100;
+// The delays to the millisecond, and maxAttempts, are checked on a virtual clock
+// (spec/unit/connection.spec.ts, spec/unit/reconnect.spec.ts); here, over real sockets, what
+// the client does while the gateway refuses and after.
 
 const reconnectingAt = (attempt: number) => (s: ConnectionState) =>
   s.status === 'reconnecting' && s.attempt >= attempt;
@@ -84,11 +85,6 @@ describe('refused connections', () => {
       // The client waited what it announced: never sooner (Date.now() has 1 ms steps).
       expect(r.gapMs).toBeGreaterThanOrEqual(r.retryInMs - 1);
     });
-    // …and not much later. A loaded runner can hold one timer back well past any margin, so
-    // this is asked of three attempts in four: a client that waits longer than it says (a
-    // second timer, a delay added twice) is late on all of them.
-    const onTime = rows.filter((r) => r.gapMs <= r.retryInMs + SCHEDULING_MARGIN_MS).length;
-    expect(onTime).toBeGreaterThanOrEqual(Math.ceil(rows.length * 0.75));
     // The delays grow: attempts 5–8 (ceiling 160 ms) together wait longer than attempts 1–2
     // can at most (10 + 20 ms). With full jitter this fails with probability < 1e-4.
     const sum = (from: number, to: number) =>

@@ -14,8 +14,8 @@ const h = useHarness();
 
 const PING_INTERVAL = 200;
 const PING_TIMEOUT = 200;
-/** Timer lateness under a loaded test runner; the heartbeat itself adds nothing. */
-const SCHEDULING_MARGIN_MS = 60;
+// When exactly the heartbeat and the handshake timeout fire is checked to the millisecond on
+// a virtual clock (spec/unit/connection.spec.ts); here, over a real socket, what they do.
 
 describe('silent gateway', () => {
   it('the heartbeat notices within pingInterval + pingTimeout; written calls fail as disconnected, queued ones go out once after resume', async () => {
@@ -56,9 +56,6 @@ describe('silent gateway', () => {
       `silent gateway: heartbeat noticed after ${detectedInMs} ms (interval ${PING_INTERVAL} + timeout ${PING_TIMEOUT})`,
     );
     expect(reconnecting.error?.message).toMatch(/link presumed dead/);
-    expect(detectedInMs).toBeLessThanOrEqual(PING_INTERVAL + PING_TIMEOUT + SCHEDULING_MARGIN_MS);
-    // Never before a ping went unanswered for pingTimeout (less the loopback round trip).
-    expect(detectedInMs).toBeGreaterThanOrEqual(PING_TIMEOUT - 25);
 
     // The written calls failed at that moment, each naming its clientOid.
     const errors = await Promise.all(writtenOutcomes);
@@ -140,11 +137,10 @@ describe('silent gateway', () => {
     const spot = client.stateOf$('wsApiSpotV1');
     const lost = firstValueFrom(spot.pipe(filter((s) => s.status === 'reconnecting')));
     const call = client.submitNewSpotOrder(limitBuy({ clientOid: 'silent-handshake' }));
-    const authenticating = await firstValueFrom(spot.pipe(filter((s) => s.status === 'authenticating')));
+    // The socket opens; the paused gateway never sends its challenge.
+    await firstValueFrom(spot.pipe(filter((s) => s.status === 'authenticating')));
     const reconnecting = await lost;
     expect(reconnecting.error?.message).toMatch(/handshake timed out after 300 ms/);
-    // From the attempt's start (connecting), not later than the timeout plus scheduling.
-    expect(reconnecting.since - authenticating.since).toBeLessThanOrEqual(300 + SCHEDULING_MARGIN_MS);
     expect(call.sent).toBe(false);
     sim.faults.resume();
     await expect(call).resolves.toMatchObject({ code: '200000' });

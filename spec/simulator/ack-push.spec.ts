@@ -54,3 +54,44 @@ it('pushes received and open per acknowledged order, canceled per acknowledged c
   // The ledger stays empty in ack mode.
   expect(sim.exchange.ledger('ack-1')).toBeUndefined();
 });
+
+it('an acknowledged spot.modify cancels the remembered order and opens its replacement, same clientOid', async () => {
+  const s = await startSimulator({ mode: 'ack' });
+  try {
+    const creds = s.demoAccount;
+    const { push } = await openPush(s.restUrl, creds);
+    closeMe.push(push);
+    await push.subscribe('/spotMarket/tradeOrdersV2');
+    const { client } = await connect(s.url, creds);
+    closeMe.push(client);
+    const placed = await client.answerTo(client.request('spot.order', spotOrder({ clientOid: 'ack-m' })));
+    await push.waitEvent('ack-m', 'open');
+    const modify = { symbol: 'BTC-USDT', orderId: placed.data.orderId, newPrice: '2', newSize: '0.002' };
+    const answer = await client.answerTo(client.request('spot.modify', modify));
+    // By orderId, the answer still names the order's clientOid.
+    expect(answer.data.clientOid).toBe('ack-m');
+    const opened = await push.waitFor(
+      (f) =>
+        f.data?.clientOid === 'ack-m' &&
+        f.data?.type === 'open' &&
+        f.data?.orderId === answer.data.newOrderId,
+    );
+    expect(opened.data).toMatchObject({ price: '2', size: '0.002' });
+    expect(push.eventsOf('ack-m').map((e) => e.type)).toEqual([
+      'received',
+      'open',
+      'canceled',
+      'received',
+      'open',
+    ]);
+    const detail = await signed(s.restUrl, creds, 'GET', spotLookup('ack-m', 'BTC-USDT'));
+    expect(detail.json.data).toMatchObject({
+      id: answer.data.newOrderId,
+      active: true,
+      price: '2',
+      size: '0.002',
+    });
+  } finally {
+    await s.close();
+  }
+});

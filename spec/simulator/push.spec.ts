@@ -385,6 +385,23 @@ describe('faults and inspection on the push channel', () => {
   });
 });
 
+describe('pause and resume', () => {
+  it('a push socket opened during pause() gets its welcome on resume(), as a WS API socket its handshake', async () => {
+    const s = await start();
+    const bullet = await signed(s.restUrl, alice, 'POST', '/api/v1/bullet-private', '');
+    s.faults.pause();
+    const q = new URLSearchParams({ token: bullet.json.data.token, connectId: 'during-pause' });
+    const push = await PushClient.open(`${bullet.json.data.instanceServers[0].endpoint}?${q}`);
+    closeMe.push(push);
+    // The session exists (the upgrade was admitted) and nothing was written to it.
+    expect(s.pushSessions().map((p) => p.id)).toEqual(['during-pause']);
+    expect(s.pushFramesSent(alice.apiKey)).toBe(0);
+    s.faults.resume();
+    expect(await push.waitFor((f) => f.type === 'welcome')).toEqual({ id: 'during-pause', type: 'welcome' });
+    await push.subscribe(SPOT);
+  });
+});
+
 describe('close', () => {
   it('closes push sockets with 1001 and leaves nothing behind', async () => {
     const s = await start();

@@ -10,7 +10,7 @@
  *   (created the way JSON.parse creates them).
  */
 import fc from 'fast-check';
-import type { MethodName } from '../../src';
+import type { MethodName, RequestOf } from '../../src';
 
 type Params = Record<string, unknown>;
 
@@ -241,7 +241,7 @@ export type FieldKind =
   | 'idList'
   | 'refList';
 
-const spotFields: Record<string, FieldKind> = {
+const spotFields = {
   type: 'enum',
   symbol: 'symbol',
   side: 'enum',
@@ -256,13 +256,13 @@ const spotFields: Record<string, FieldKind> = {
   iceberg: 'bool',
   visibleSize: 'decimal',
   stp: 'enum',
-};
-const cancelFields: Record<string, FieldKind> = {
+} as const satisfies Record<string, FieldKind>;
+const cancelFields = {
   symbol: 'symbol',
   orderId: 'identifier',
   clientOid: 'clientOid',
-};
-const futuresFields: Record<string, FieldKind> = {
+} as const satisfies Record<string, FieldKind>;
+const futuresFields = {
   symbol: 'symbol',
   side: 'enum',
   clientOid: 'clientOid',
@@ -287,10 +287,18 @@ const futuresFields: Record<string, FieldKind> = {
   stop: 'enum',
   stopPriceType: 'enum',
   stopPrice: 'decimal',
-};
+} as const satisfies Record<string, FieldKind>;
 
-/** The fields of each method's parameters (of each order, for futures.multi_order). */
-export const FIELDS: Record<MethodName, Record<string, FieldKind>> = {
+/** The field names of a method's parameters (of one item, for a batch), from its request type. */
+type Fields<M extends MethodName> = keyof (RequestOf<M> extends ReadonlyArray<infer I> ? I : RequestOf<M>) &
+  string;
+
+/**
+ * The fields of each method's parameters (of each order, for futures.multi_order). Field names
+ * only are tied to the request types (a field added to a codec and not listed here does not
+ * compile); the kinds and rules stay written independently of the codecs.
+ */
+export const FIELDS: Record<MethodName, Readonly<Record<string, FieldKind>>> = {
   submitNewSpotOrder: {
     ...spotFields,
     tags: 'text20',
@@ -314,7 +322,7 @@ export const FIELDS: Record<MethodName, Record<string, FieldKind>> = {
   cancelFuturesOrder: cancelFields,
   submitMultipleFuturesOrders: futuresFields,
   cancelMultipleFuturesOrders: { orderIdsList: 'idList', clientOidsList: 'refList' },
-};
+} satisfies { readonly [M in MethodName]: Readonly<Record<Fields<M>, FieldKind>> };
 
 const huge = 'x'.repeat(100_000);
 const wrongTypes: unknown[] = [null, true, {}, [], NaN, Infinity];

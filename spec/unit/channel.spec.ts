@@ -12,7 +12,6 @@ import { RpcChannel, type ChannelOutlets, type Link } from '../../src/rpc/channe
 import { requestFrame } from '../../src/rpc/prepare';
 
 class FakeLink implements Link {
-  ready = false;
   writable = true;
   starts = 0;
   readonly written: string[] = [];
@@ -20,9 +19,6 @@ class FakeLink implements Link {
     if (!this.writable) return false;
     this.written.push(frame);
     return true;
-  }
-  start(): void {
-    this.starts++;
   }
 }
 
@@ -43,10 +39,9 @@ function setup(timeoutMs = 1_000) {
     wantsResponses: () => false,
     exception: (_wsKey, error, raw) => exceptions.push({ error, raw }),
   };
-  const channel = new RpcChannel('wsApiSpotV1', timeoutMs, outlets, undefined);
-  channels.push(channel);
   const link = new FakeLink();
-  channel.attach(link);
+  const channel = new RpcChannel('wsApiSpotV1', timeoutMs, outlets, undefined, () => link.starts++);
+  channels.push(channel);
   const submit = (clientOid = `c${nextId + 1}`) => {
     const id = String(++nextId);
     const call = new WsApiCall(id, spec, 'wsApiSpotV1', clientOid, undefined, performance.now());
@@ -84,8 +79,7 @@ describe('RpcChannel', () => {
     expect(link.starts).toBe(2);
     expect(link.written).toEqual([]);
     expect([a.sent, b.sent]).toEqual([false, false]);
-    link.ready = true;
-    channel.ready();
+    channel.ready(link);
     expect(link.written.map((f) => JSON.parse(f).id)).toEqual(['1', '2']);
     expect([a.sent, b.sent]).toEqual([true, true]);
     submit();
@@ -95,7 +89,7 @@ describe('RpcChannel', () => {
 
   it('routes answers by id, whatever the order', async () => {
     const { channel, link, submit, answer } = setup();
-    link.ready = true;
+    channel.ready(link);
     const calls = [submit(), submit(), submit()];
     answer('3');
     answer('1');
@@ -113,7 +107,7 @@ describe('RpcChannel', () => {
 
   it('a socket that is closing does not take the frame: the call stays queued, unsent, for the next session', () => {
     const { channel, link, submit } = setup();
-    link.ready = true;
+    channel.ready(link);
     link.writable = false;
     const a = submit();
     const b = submit();
@@ -121,16 +115,16 @@ describe('RpcChannel', () => {
     channel.lost(new Error('closed'));
     expect([a.status, b.status]).toEqual(['pending', 'pending']);
     link.writable = true;
-    channel.ready();
+    channel.ready(link);
     expect(link.written.map((f) => JSON.parse(f).id)).toEqual(['1', '2']);
     channel.failAll(() => new Error('end'));
   });
 
   it('lost(): written calls fail as disconnected with their clientOid; queued ones survive', async () => {
     const { channel, link, submit } = setup();
-    link.ready = true;
+    channel.ready(link);
     const written = submit('w1');
-    link.ready = false;
+    channel.lost(new Error('socket closed'));
     const queued = submit('q1');
     channel.lost(new Error('socket closed'));
     const e = await outcome(written);
@@ -138,8 +132,7 @@ describe('RpcChannel', () => {
     expect(e).toMatchObject({ clientOid: 'w1', requestId: '1' });
     expect((e as Error).cause).toEqual(new Error('socket closed'));
     expect(queued.status).toBe('pending');
-    link.ready = true;
-    channel.ready();
+    channel.ready(link);
     expect(link.written.map((f) => JSON.parse(f).id)).toEqual(['1', '2']); // '1' was never re-sent
     channel.failAll(() => new Error('end'));
   });
@@ -148,9 +141,9 @@ describe('RpcChannel', () => {
     jest.useFakeTimers();
     try {
       const { channel, link, submit } = setup(100);
-      link.ready = true;
+      channel.ready(link);
       const written = submit();
-      link.ready = false;
+      link.writable = false;
       const queued = submit();
       expect(jest.getTimerCount()).toBe(1);
       jest.advanceTimersByTime(101);
@@ -158,8 +151,7 @@ describe('RpcChannel', () => {
       expect(a).toBeInstanceOf(TimeoutError);
       expect(a).toMatchObject({ sent: true, timeoutMs: 100 });
       expect(b).toMatchObject({ sent: false });
-      link.ready = true;
-      channel.ready();
+      channel.ready(link);
       expect(link.written).toHaveLength(1);
     } finally {
       jest.useRealTimers();
@@ -168,7 +160,7 @@ describe('RpcChannel', () => {
 
   it('unknown ids and duplicates are exceptions that fail nothing', async () => {
     const { channel, link, submit, answer, exceptions } = setup();
-    link.ready = true;
+    channel.ready(link);
     const a = submit();
     const b = submit();
     answer('1');
@@ -185,7 +177,7 @@ describe('RpcChannel', () => {
 
   it('a wrong envelope or wrong data fails that call with ProtocolError and reports it', async () => {
     const { channel, link, submit, answer, exceptions } = setup();
-    link.ready = true;
+    channel.ready(link);
     const a = submit();
     const b = submit();
     answer('1', { code: 200000 });
@@ -200,8 +192,8 @@ describe('RpcChannel', () => {
   });
 
   it('error codes: 429000 → RateLimitError with reset; others → GatewayError with the envelope', async () => {
-    const { link, submit, answer } = setup();
-    link.ready = true;
+    const { channel, link, submit, answer } = setup();
+    channel.ready(link);
     const a = submit();
     const b = submit();
     answer('1', {
@@ -230,8 +222,7 @@ describe('RpcChannel', () => {
     expect(queue.filter((c) => c !== undefined)).toHaveLength(0);
     // Later calls still queue and go out in order once the link is ready.
     const later = [submit(), submit()];
-    link.ready = true;
-    channel.ready();
+    channel.ready(link);
     expect(link.written.map((f) => JSON.parse(f).id)).toEqual(later.map((c) => c.id));
   });
 
@@ -239,9 +230,9 @@ describe('RpcChannel', () => {
     jest.useFakeTimers();
     try {
       const { channel, link, submit } = setup();
-      link.ready = true;
+      channel.ready(link);
       const a = submit();
-      link.ready = false;
+      link.writable = false;
       const b = submit();
       const end = new Error('closed');
       channel.failAll(() => end);

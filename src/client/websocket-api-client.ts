@@ -21,7 +21,7 @@ import type {
 import { ConfigurationError, WsApiError } from '../errors';
 import { WS_KEY_MAP, type WSAPIWsKey } from '../operations';
 import type { WsApiCall } from '../rpc/call';
-import { RpcChannel, type CallLatency, type RateLimitState } from '../rpc/channel';
+import type { CallLatency, RateLimitState } from '../rpc/channel';
 import { createIdGenerator } from '../rpc/ids';
 import { startCall, type RequestContext } from '../rpc/request';
 import { RateLimitGate } from '../rpc/rate-limit-gate';
@@ -30,7 +30,7 @@ import { ServerClock } from '../rest/clock';
 import { lookupOrder, type LookupOrderParams } from '../rest/lookup-order';
 import type { OrderSnapshot } from '../rest/order-snapshot';
 import type { RestClient } from '../rest/rest-client';
-import { Connection, type InboundMessage } from '../transport/connection';
+import type { Connection, InboundMessage } from '../transport/connection';
 import type { ConnectionKey, ConnectionState } from '../transport/state';
 import { OrderDesk } from '../orders/desk';
 import { OrderFeed, type OrderUpdateFeed } from '../push/order-feed';
@@ -51,14 +51,9 @@ import {
   type WebsocketAPIClientOptions,
 } from './options';
 import { credentialHints, INSPECT, inspectView, redactedView, type CredentialHints } from './redacted-view';
+import { createRoutes, type Route } from './routes';
 import { ASYNC_DISPOSE, Shutdown } from './shutdown';
 import type { MethodOrOperation, OperationMethods, RequestOf, ResponseOf } from './types';
-
-/** One wsKey's connection and the request layer on top of it. */
-interface Route {
-  readonly connection: Connection;
-  readonly channel: RpcChannel;
-}
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -132,28 +127,20 @@ export class WebsocketAPIClient implements OperationMethods {
 
     const makeWebSocket = options.makeWebSocket ?? defaultWebSocketFactory();
     const outlets = this.outlets;
-    const route = (wsKey: WSAPIWsKey): Route => {
-      const channel = new RpcChannel(wsKey, this.settings.requestTimeoutMs, outlets, this.gate);
-      const connection = new Connection({
-        wsKey,
-        endpoint: () => this.endpoints.ws(),
-        makeWebSocket,
-        reconnect: this.settings.reconnect,
-        handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
-        maxBufferedBytes: this.settings.maxBufferedBytes,
-        onFatal: (error) => void this.shutdown.run(error, wsKey),
-        messages: outlets.messages,
-        resyncClock: (refusal) => resyncClock(this.rest, refusal),
-      });
-      connection.listener = channel;
-      channel.attach(connection);
-      this.forwardLifecycle(connection);
-      return { connection, channel };
-    };
-    this.routes = {
-      wsApiSpotV1: route(WS_KEY_MAP.wsApiSpotV1),
-      wsApiFuturesV1: route(WS_KEY_MAP.wsApiFuturesV1),
-    };
+    this.routes = createRoutes({
+      endpoint: () => this.endpoints.ws(),
+      makeWebSocket,
+      reconnect: this.settings.reconnect,
+      handshakeTimeoutMs: this.settings.handshakeTimeoutMs,
+      maxBufferedBytes: this.settings.maxBufferedBytes,
+      requestTimeoutMs: this.settings.requestTimeoutMs,
+      outlets,
+      gate: this.gate,
+      messages: outlets.messages,
+      onFatal: (error, wsKey) => void this.shutdown.run(error, wsKey),
+      resyncClock: (refusal) => resyncClock(this.rest, refusal),
+    });
+    for (const { connection } of Object.values(this.routes)) this.forwardLifecycle(connection);
 
     this.orderFeed = new OrderFeed({
       bulletPrivate: (market) => this.rest.bulletPrivate(market),

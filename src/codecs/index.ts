@@ -4,4 +4,5 @@ export * from './primitives';
 export * from './report';
 export * from './requests';
 export * from './responses';
-export { strictObject, listOf } from './object';
+export { strictObject, listOf, ListType, StrictObjectType } from './object';
+export type { StrictObjectOf } from './object';

@@ -34,36 +34,47 @@ interface OrderFields {
   allowMaxTimeWindow?: number;
 }
 
+/**
+ * What the cross-field rules return when nothing is wrong: one shared list (frozen) instead of
+ * a new empty one per request, which every valid order paid for. The codecs only read it.
+ */
+const NO_ISSUES = Object.freeze([]) as unknown as ValidationIssue[];
+
+/** 1 when a field is given, else 0 (counts without making an array). */
+const given = (v: unknown): number => (v === undefined ? 0 : 1);
+
 /** Cross-field rules shared by spot and margin orders (docs/protocol.md §5). */
 function orderRules(o: OrderFields, icebergNeedsClientTimestamp: boolean): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
+  let issues: ValidationIssue[] | undefined;
   const type = o.type ?? 'limit';
   if (type === 'limit') {
-    if (o.price === undefined) issues.push({ field: 'price', rule: 'is required for limit orders' });
-    if (o.size === undefined) issues.push({ field: 'size', rule: 'is required for limit orders' });
-    if (o.funds !== undefined) issues.push({ field: 'funds', rule: 'is only allowed on market orders' });
+    if (o.price === undefined) (issues ??= []).push({ field: 'price', rule: 'is required for limit orders' });
+    if (o.size === undefined) (issues ??= []).push({ field: 'size', rule: 'is required for limit orders' });
+    if (o.funds !== undefined)
+      (issues ??= []).push({ field: 'funds', rule: 'is only allowed on market orders' });
   } else {
     if (o.size === undefined && o.funds === undefined)
-      issues.push({ field: 'size', rule: 'market orders need size or funds' });
+      (issues ??= []).push({ field: 'size', rule: 'market orders need size or funds' });
     if (o.size !== undefined && o.funds !== undefined)
-      issues.push({ field: 'funds', rule: 'market orders take size or funds, not both' });
-    if (o.price !== undefined) issues.push({ field: 'price', rule: 'is not allowed on market orders' });
+      (issues ??= []).push({ field: 'funds', rule: 'market orders take size or funds, not both' });
+    if (o.price !== undefined)
+      (issues ??= []).push({ field: 'price', rule: 'is not allowed on market orders' });
     for (const f of ['postOnly', 'hidden', 'iceberg', 'cancelAfter'] as const) {
       if (o[f] !== undefined && o[f] !== false)
-        issues.push({ field: f, rule: 'is only allowed on limit orders' });
+        (issues ??= []).push({ field: f, rule: 'is only allowed on limit orders' });
     }
   }
   if (o.cancelAfter !== undefined && o.timeInForce !== 'GTT')
-    issues.push({ field: 'cancelAfter', rule: "is only allowed with timeInForce 'GTT'" });
+    (issues ??= []).push({ field: 'cancelAfter', rule: "is only allowed with timeInForce 'GTT'" });
   if (o.postOnly === true && (o.timeInForce === 'IOC' || o.timeInForce === 'FOK'))
-    issues.push({ field: 'postOnly', rule: "is not allowed with timeInForce 'IOC' or 'FOK'" });
+    (issues ??= []).push({ field: 'postOnly', rule: "is not allowed with timeInForce 'IOC' or 'FOK'" });
   if (o.iceberg === true) {
     if (o.visibleSize === undefined)
-      issues.push({ field: 'visibleSize', rule: 'is required for iceberg orders' });
+      (issues ??= []).push({ field: 'visibleSize', rule: 'is required for iceberg orders' });
     if (icebergNeedsClientTimestamp && o.clientTimestamp === undefined)
-      issues.push({ field: 'clientTimestamp', rule: 'is required for iceberg orders' });
+      (issues ??= []).push({ field: 'clientTimestamp', rule: 'is required for iceberg orders' });
     if (o.hidden === true)
-      issues.push({ field: 'hidden', rule: 'an order cannot be both hidden and iceberg' });
+      (issues ??= []).push({ field: 'hidden', rule: 'an order cannot be both hidden and iceberg' });
     if (
       o.visibleSize !== undefined &&
       o.size !== undefined &&
@@ -71,13 +82,13 @@ function orderRules(o: OrderFields, icebergNeedsClientTimestamp: boolean): Valid
       isDecimalString(o.size) &&
       compareDecimals(o.visibleSize, o.size) > 0
     )
-      issues.push({ field: 'visibleSize', rule: 'must not exceed size' });
+      (issues ??= []).push({ field: 'visibleSize', rule: 'must not exceed size' });
   } else if (o.visibleSize !== undefined) {
-    issues.push({ field: 'visibleSize', rule: 'is only allowed with iceberg: true' });
+    (issues ??= []).push({ field: 'visibleSize', rule: 'is only allowed with iceberg: true' });
   }
   if (o.allowMaxTimeWindow !== undefined && o.clientTimestamp === undefined)
-    issues.push({ field: 'allowMaxTimeWindow', rule: 'needs clientTimestamp' });
-  return issues;
+    (issues ??= []).push({ field: 'allowMaxTimeWindow', rule: 'needs clientTimestamp' });
+  return issues ?? NO_ISSUES;
 }
 
 const orderOptional = {
@@ -197,26 +208,26 @@ export const FuturesOrderRequest = strictObject(
     stopPrice: DecimalString,
   },
   (o) => {
-    const issues: ValidationIssue[] = [];
+    let issues: ValidationIssue[] | undefined;
     const type = o.type ?? 'limit';
-    const amounts = [o.size, o.qty, o.valueQty].filter((x) => x !== undefined).length;
-    if (amounts > 1) issues.push({ field: 'size', rule: 'give one of size, qty or valueQty' });
+    const amounts = given(o.size) + given(o.qty) + given(o.valueQty);
+    if (amounts > 1) (issues ??= []).push({ field: 'size', rule: 'give one of size, qty or valueQty' });
     if (amounts === 0 && o.closeOrder !== true)
-      issues.push({ field: 'size', rule: 'size, qty or valueQty is required (unless closeOrder)' });
+      (issues ??= []).push({ field: 'size', rule: 'size, qty or valueQty is required (unless closeOrder)' });
     if (type === 'limit' && o.price === undefined)
-      issues.push({ field: 'price', rule: 'is required for limit orders' });
+      (issues ??= []).push({ field: 'price', rule: 'is required for limit orders' });
     if (type === 'market' && o.price !== undefined)
-      issues.push({ field: 'price', rule: 'is not allowed on market orders' });
+      (issues ??= []).push({ field: 'price', rule: 'is not allowed on market orders' });
     if (o.postOnly === true && o.timeInForce === 'IOC')
-      issues.push({ field: 'postOnly', rule: "is not allowed with timeInForce 'IOC'" });
+      (issues ??= []).push({ field: 'postOnly', rule: "is not allowed with timeInForce 'IOC'" });
     if (o.iceberg === true && o.visibleSize === undefined)
-      issues.push({ field: 'visibleSize', rule: 'is required for iceberg orders' });
+      (issues ??= []).push({ field: 'visibleSize', rule: 'is required for iceberg orders' });
     if (o.iceberg !== true && o.visibleSize !== undefined)
-      issues.push({ field: 'visibleSize', rule: 'is only allowed with iceberg: true' });
-    const stopFields = [o.stop, o.stopPriceType, o.stopPrice].filter((x) => x !== undefined).length;
+      (issues ??= []).push({ field: 'visibleSize', rule: 'is only allowed with iceberg: true' });
+    const stopFields = given(o.stop) + given(o.stopPriceType) + given(o.stopPrice);
     if (stopFields !== 0 && stopFields !== 3)
-      issues.push({ field: 'stop', rule: 'stop, stopPriceType and stopPrice go together' });
-    return issues;
+      (issues ??= []).push({ field: 'stop', rule: 'stop, stopPriceType and stopPrice go together' });
+    return issues ?? NO_ISSUES;
   },
 );
 export type FuturesOrderRequest = t.TypeOf<typeof FuturesOrderRequest>;

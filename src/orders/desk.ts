@@ -6,7 +6,7 @@ import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
 import type { PreparedRequest, RejectedRequest } from '../rpc/prepare';
 import type { WSAPIResponse } from '../rpc/response';
 import { OrderCall } from './order-call';
-import { isOutcomeUnknown, isReconcilable, reconcile, type OrderLookup } from './reconcile';
+import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
 import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
 
 /** What the desk needs from the client. */
@@ -42,7 +42,7 @@ function symbolsOf(args: unknown): string | readonly string[] | undefined {
 export class OrderDesk {
   readonly tracker: OrderTracker;
   private readonly reconciling = new Set<OrderCall>();
-  private readonly closer = new AbortController();
+  private readonly waits = new Waits();
 
   constructor(private readonly config: OrderDeskConfig) {
     this.tracker = new OrderTracker({
@@ -131,13 +131,14 @@ export class OrderDesk {
    * another one, the call is being reconciled already, or the client is closed.
    */
   takeOver(call: OrderCall, error: unknown): boolean {
-    if (!this.config.reconcile || this.closer.signal.aborted || this.reconciling.has(call)) return false;
+    if (!this.config.reconcile || this.waits.stoppedWith !== undefined || this.reconciling.has(call))
+      return false;
     if (!isOutcomeUnknown(error) || !isReconcilable(call.op)) return false;
     this.reconciling.add(call);
     void reconcile(call, error, {
       lookup: this.config.lookup,
       graceMs: this.config.graceMs,
-      signal: this.closer.signal,
+      waits: this.waits,
     }).then((outcome) => {
       this.reconciling.delete(call);
       if (outcome instanceof Error) call.settleRejected(outcome);
@@ -151,7 +152,7 @@ export class OrderDesk {
    * and tracked orders' streams error with `reason`.
    */
   close(reason: Error = new ClientClosedError({})): void {
-    this.closer.abort(reason);
+    this.waits.stop(reason);
     this.tracker.close(reason);
   }
 }

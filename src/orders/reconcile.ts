@@ -79,8 +79,8 @@ export interface ReconcileDeps {
   readonly lookup: OrderLookup;
   /** The second lookup of an order not found (or a cancel not applied) waits this long (ms). */
   readonly graceMs: number;
-  /** Aborted when the client closes: waits stop at once with its reason. */
-  readonly signal: AbortSignal;
+  /** Stopped when the client closes: waits end at once with its reason. */
+  readonly waits: Waits;
 }
 
 /** How often a lookup refused with 429000 is tried again (after the quota's reset). */
@@ -90,28 +90,56 @@ const MAX_RATE_LIMIT_WAIT_MS = 10_000;
 /** Lookups of a batch's orders in flight at once. */
 const BATCH_CONCURRENCY = 4;
 
-/** Resolves after `ms`, or rejects with `signal.reason` once it aborts; leaves no timer behind. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
+/**
+ * Timed waits that all stop at once when the client closes (each then rejects with the reason),
+ * leaving no timer behind. One registry instead of an abort listener per wait: thousands of
+ * orders may wait at the same time.
+ */
+export class Waits {
+  private readonly pending = new Set<{
+    timer: ReturnType<typeof setTimeout>;
+    reject: (e: unknown) => void;
+  }>();
+  private stopped: { reason: unknown } | undefined = undefined;
+
+  /** Whether `stop()` ran. */
+  get stoppedWith(): { reason: unknown } | undefined {
+    return this.stopped;
+  }
+
+  /** Resolves after `ms`, or rejects with the stop reason. */
+  sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.stopped !== undefined) {
+        reject(this.stopped.reason);
+        return;
+      }
+      const entry = {
+        timer: setTimeout(() => {
+          this.pending.delete(entry);
+          resolve();
+        }, safeDelay(ms)),
+        reject,
+      };
+      this.pending.add(entry);
+    });
+  }
+
+  /** Stops every wait now and every later one at once, with `reason`. */
+  stop(reason: unknown): void {
+    if (this.stopped !== undefined) return;
+    this.stopped = { reason };
+    for (const { timer, reject } of this.pending) {
       clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, safeDelay(ms));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+      reject(reason);
+    }
+    this.pending.clear();
+  }
 }
 
 /** A lookup that waits out a 429000 (up to RATE_LIMIT_RETRIES times); other failures throw. */
 export async function lookupPolitely(
-  deps: Pick<ReconcileDeps, 'lookup' | 'signal'>,
+  deps: Pick<ReconcileDeps, 'lookup' | 'waits'>,
   params: LookupOrderParams,
 ): Promise<OrderSnapshot | null> {
   for (let attempt = 0; ; attempt++) {
@@ -119,7 +147,7 @@ export async function lookupPolitely(
       return await deps.lookup(params);
     } catch (error) {
       if (!(error instanceof RateLimitError) || attempt >= RATE_LIMIT_RETRIES) throw error;
-      await sleep(Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(error.reset, 100 * 2 ** attempt)), deps.signal);
+      await deps.waits.sleep(Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(error.reset, 100 * 2 ** attempt)));
     }
   }
 }
@@ -180,7 +208,7 @@ async function reconcilePlacement(
   const params: LookupOrderParams = { clientOid, market, symbol: symbolAt(target, 0) };
   let order = await lookupPolitely(deps, params);
   if (order === null) {
-    await sleep(deps.graceMs, deps.signal);
+    await deps.waits.sleep(deps.graceMs);
     order = await lookupPolitely(deps, params);
   }
   if (order === null)
@@ -204,7 +232,7 @@ async function reconcileBatch(
   const orders = await mapLimited(params, BATCH_CONCURRENCY, look);
   const missing = params.filter((_, i) => orders[i] === null);
   if (missing.length > 0) {
-    await sleep(deps.graceMs, deps.signal);
+    await deps.waits.sleep(deps.graceMs);
     const again = await mapLimited(missing, BATCH_CONCURRENCY, look);
     let k = 0;
     for (let i = 0; i < orders.length; i++) if (orders[i] === null) orders[i] = again[k++] ?? null;
@@ -247,7 +275,7 @@ async function reconcileCancel(
   const params: LookupOrderParams = { clientOid, market, symbol: symbolAt(target, 0) };
   let order = await lookupPolitely(deps, params);
   if (!canceled(order) && (order === null || order.status === 'open')) {
-    await sleep(deps.graceMs, deps.signal);
+    await deps.waits.sleep(deps.graceMs);
     order = await lookupPolitely(deps, params);
   }
   if (order === null || !canceled(order))

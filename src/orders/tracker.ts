@@ -25,7 +25,7 @@ import {
 } from '../push/order-update';
 import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WSAPIResponse } from '../rpc/response';
-import { lookupPolitely, sleep, subtract, type OrderLookup } from './reconcile';
+import { lookupPolitely, subtract, Waits, type OrderLookup } from './reconcile';
 
 /** The push channel as the tracker reads it. */
 export interface OrderFeed {
@@ -140,7 +140,7 @@ export class OrderTracker {
   /** Orders waiting for a REST lookup, in order. */
   private readonly lookups: TrackedOrder[] = [];
   private lookupsRunning = 0;
-  private readonly closer = new AbortController();
+  private readonly waits = new Waits();
 
   constructor(private readonly config: TrackerConfig) {
     this.maxEarly = config.maxEarlyEvents ?? 256;
@@ -167,8 +167,9 @@ export class OrderTracker {
       request.clientOids !== undefined
         ? request.clientOids.map((oid, i) => new TrackedOrder(oid, market, symbolAt(i)))
         : [new TrackedOrder(request.clientOid, market, symbolAt(0))];
-    if (this.closer.signal.aborted) {
-      for (const order of orders) this.end(order, this.closer.signal.reason);
+    const stopped = this.waits.stoppedWith;
+    if (stopped !== undefined) {
+      for (const order of orders) this.end(order, stopped.reason);
       return orders;
     }
     const feed = this.config.feed;
@@ -239,8 +240,8 @@ export class OrderTracker {
 
   /** Stops: open orders' streams error with `reason`, lookups and timers stop. */
   close(reason: Error): void {
-    if (this.closer.signal.aborted) return;
-    this.closer.abort(reason);
+    if (this.waits.stoppedWith !== undefined) return;
+    this.waits.stop(reason);
     for (const list of [...this.index.values()]) for (const order of list) this.end(order, reason);
     this.lookups.length = 0;
     this.feedSubscription?.unsubscribe();
@@ -336,7 +337,7 @@ export class OrderTracker {
 
   /** Queues a REST lookup of `order` (once at a time). */
   private lookUp(order: TrackedOrder): void {
-    if (order.looking || order.done || this.closer.signal.aborted) return;
+    if (order.looking || order.done || this.waits.stoppedWith !== undefined) return;
     order.looking = true;
     this.lookups.push(order);
     this.drain();
@@ -359,16 +360,16 @@ export class OrderTracker {
     try {
       if (order.done || order.clientOid === undefined) return;
       snapshot = await lookupPolitely(
-        { lookup: this.config.lookup, signal: this.closer.signal },
+        { lookup: this.config.lookup, waits: this.waits },
         { clientOid: order.clientOid, market: order.market, symbol: order.symbol },
       );
       order.failures = 0;
     } catch {
       order.looking = false;
-      if (this.closer.signal.aborted || order.done) return;
+      if (this.waits.stoppedWith !== undefined || order.done) return;
       // Try again later (the push channel may come back first and make it moot).
       const wait = Math.min(30_000, this.retryDelayMs * 2 ** order.failures++);
-      sleep(wait, this.closer.signal).then(
+      this.waits.sleep(wait).then(
         () => this.lookUp(order),
         () => undefined,
       );

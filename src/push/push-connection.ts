@@ -1,33 +1,34 @@
 import {
   catchError,
+  concat,
   defer,
   EMPTY,
   finalize,
   from,
   map,
-  merge,
-  mergeMap,
   Observable,
-  retry,
+  of,
+  ReplaySubject,
   share,
   Subject,
   switchMap,
-  takeUntil,
+  tap,
   throwError,
-  timer,
+  timeout,
 } from 'rxjs';
-import { AuthenticationError, ConfigurationError, RateLimitError, type ProtocolError } from '../errors';
+import { MAX_TEXT_CHARS, printable } from '../codecs/report';
+import { AuthenticationError, ConfigurationError, type ProtocolError } from '../errors';
 import type { BulletPrivate } from '../rest/codecs';
 import { safeDelay } from '../safe-delay';
-import { backoffDelay } from '../transport/backoff';
-import type { ReconnectOptions } from '../transport/connection';
-import type { TrackedSocket } from '../transport/tracked-socket';
+import { heartbeat } from '../transport/heartbeat';
+import { retryWithBackoff, type ReconnectOptions } from '../transport/reconnect';
+import { session$, type Session } from '../transport/session';
+import { socket$, SocketClosedError } from '../transport/socket';
 import type { WebSocketFactory } from '../transport/websocket';
 import type { OrderUpdate, PushMarket } from './order-update';
-import { pushEndpoint } from './push-endpoint';
+import { pushEndpoint, redactPushUrl, type PushEndpoint } from './push-endpoint';
 import { PUSH_WS_KEYS, type PushWsKey } from './push-key';
-import { pushSession, PushTokenRefusedError } from './push-session';
-import { pushSocket$ } from './push-socket';
+import { orderEvents, pushHandshake, PushTokenRefusedError } from './push-session';
 import { PushStateMachine } from './push-state';
 
 export interface PushConnectionConfig {
@@ -44,27 +45,57 @@ export interface PushConnectionConfig {
   readonly random?: () => number;
 }
 
-/** How long `close()` waits for the closing handshake before cutting the socket. */
-const CLOSE_GRACE_MS = 1_000;
-
 let connectIds = 0;
 /** A connectId for the push URL: unique in this process, nothing secret in it. */
 const nextConnectId = (): string => `rx${Date.now().toString(36)}${(++connectIds).toString(36)}`;
 
 /** Refusals and misconfiguration: retrying cannot help. */
-const isFatal = (error: unknown): boolean =>
+const isFatal = (error: Error): boolean =>
   error instanceof AuthenticationError || error instanceof ConfigurationError;
 
+/** A readable error for a failed attempt, without the token. */
+function describe(error: unknown): Error {
+  if (error instanceof AuthenticationError || error instanceof ConfigurationError) return error;
+  if (error instanceof PushTokenRefusedError) return error;
+  if (error instanceof TypeError || error instanceof ReferenceError) {
+    return new ConfigurationError(
+      `the WebSocket transport failed: ${redactPushUrl(`${error.name}: ${error.message}`)}`,
+    );
+  }
+  if (!(error instanceof SocketClosedError)) return error instanceof Error ? error : new Error(String(error));
+  const reason = error.reason;
+  const close = error.code === undefined ? '' : ` (close ${error.code}${reason ? ` ${reason}` : ''})`;
+  const what =
+    error.message === '' || error.message === 'Normal closure' ? 'push socket closed' : error.message;
+  return new Error(printable(redactPushUrl(`${what}${close}`), 2 * MAX_TEXT_CHARS));
+}
+
+/** The factory, with a throw turned into a ConfigurationError that names no token. */
+function guarded(makeWebSocket: WebSocketFactory): WebSocketFactory {
+  return (url, protocols) => {
+    try {
+      return makeWebSocket(url, protocols);
+    } catch (e) {
+      throw new ConfigurationError(
+        `cannot open a WebSocket: ${redactPushUrl(e instanceof Error ? e.message : String(e))}`,
+      );
+    }
+  };
+}
+
 /**
- * The push connection of one market: `bullet-private` token → socket → welcome → subscribe
- * (ack) → order events, with a ping heartbeat, retried with the WS API's backoff and full
- * jitter, subscribing again after every reconnect. A token is reused only after a session it
- * opened was welcomed; one the server refuses (`401 token is expired`) is replaced at once.
+ * The push connection of one market, on the transport's operators:
+ *
+ * `bullet-private` token → socket$ → session$ (welcome, subscribe, ack) → heartbeat →
+ * order events, under retryWithBackoff (the WS API's backoff and full jitter; a session that
+ * stayed subscribed for a ping interval resets the count), subscribing again after every
+ * reconnect. A token is reused only after a session it opened was welcomed; one the server
+ * refuses (`401 token is expired`) is replaced, at once if it expired under a working session.
  *
  * `updates$` is shared and refcounted: the first subscriber opens the connection, the last
- * one to leave closes it (its state goes back to `idle`). Credential refusals and
+ * one to leave cuts it (its state goes back to `idle`). Credential refusals and
  * misconfiguration close it for good (`updates$` errors with them), as does running out of
- * `reconnect.maxAttempts`; `close()` completes it.
+ * `reconnect.maxAttempts`; `close()` closes the socket with a closing handshake and completes it.
  */
 export class PushConnection {
   readonly wsKey: PushWsKey;
@@ -75,22 +106,26 @@ export class PushConnection {
   readonly subscribed$: Observable<PushMarket>;
 
   private readonly subscribedSubject = new Subject<PushMarket>();
-  private readonly closing$ = new Subject<void>();
+  /**
+   * Emits once on close() and replays it: the socket closes gracefully and every wait ends,
+   * also those that start after close() (a token fetch under way then).
+   */
+  private readonly closing$ = new ReplaySubject<void>(1);
   private closed = false;
   /** Why the connection closed for good, when it did on its own. */
   private fatal: Error | undefined = undefined;
-  private socket: TrackedSocket | undefined = undefined;
+  /** Resolves when the current subscription's stream has ended (its socket gone). */
+  private ended: Promise<void> | undefined = undefined;
   /**
    * The token in use: kept while sessions it opens are welcomed. A #private field: a push token
    * reads the account's order events for a day, and util.inspect or an object walker must not
    * reach it from the client.
    */
   #bullet: Promise<BulletPrivate> | undefined = undefined;
-  private retries = 0;
-  private readySince: number | undefined = undefined;
-  private stableAfterMs = 0;
+  /** Failures in a row, as the last retry counted them (0 until the first). */
+  private attempts = 0;
   private subscribedNow = false;
-  /** Set by a refused token after a welcomed session: the next attempt goes at once, once. */
+  /** Set by a token refused under a welcomed session: the next attempt goes at once, once. */
   private renewAtOnce = false;
 
   constructor(private readonly config: PushConnectionConfig) {
@@ -108,64 +143,70 @@ export class PushConnection {
   }
 
   /**
-   * Closes for good: `updates$` completes for its subscribers, the socket closes with a closing
-   * handshake (cut after a short grace period), and the state ends `closed`. Resolves once the
+   * Closes for good: the socket closes with a closing handshake (cut after a grace period),
+   * `updates$` completes for its subscribers, and the state ends `closed`. Resolves once the
    * socket is gone.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const socket = this.socket;
-    if (socket !== undefined) socket.graceful = true;
     this.closing$.next();
-    this.closing$.complete();
     this.subscribedSubject.complete();
     this.state.to('closed');
-    if (socket === undefined) return;
-    let grace: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      socket.closed,
-      new Promise<void>((resolve) => {
-        grace = setTimeout(() => {
-          socket.terminate();
-          resolve();
-        }, CLOSE_GRACE_MS);
-      }),
-    ]);
-    clearTimeout(grace);
+    await this.ended;
   }
 
-  /** One subscription's life of the connection: attempts, retried, until unsubscribed or closed. */
+  /** One shared subscription's life: attempts, retried, until unsubscribed, closed or fatal. */
   private open(): Observable<OrderUpdate> {
     if (this.closed) return EMPTY;
-    if (this.fatal !== undefined) {
-      const fatal = this.fatal;
-      return throwError(() => fatal);
-    }
-    this.retries = 0;
-    return defer(() => this.attempt()).pipe(
-      retry({ delay: (error: unknown) => this.afterFailure(error as Error) }),
+    const fatal = this.fatal;
+    if (fatal !== undefined) return throwError(() => fatal);
+    let end!: () => void;
+    this.ended = new Promise<void>((resolve) => (end = resolve));
+    this.attempts = 0;
+    // The sessions go through the retry operator; their events go straight to the subscriber.
+    return new Observable<OrderUpdate>((subscriber) =>
+      this.sessions((update) => subscriber.next(update)).subscribe({
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    ).pipe(
+      finalize(() => {
+        this.subscribedNow = false;
+        if (!this.closed && this.fatal === undefined) this.state.to('idle', { attempt: 0 });
+        end();
+      }),
+    );
+  }
+
+  /** The subscribed sessions, one per attempt, retried; each passes its events to `emit`. */
+  private sessions(emit: (update: OrderUpdate) => void): Observable<Session<PushEndpoint>> {
+    return defer(() => this.attempt(emit)).pipe(
+      retryWithBackoff<Session<PushEndpoint>>({
+        ...this.config.reconnect,
+        isFatal,
+        stableAfterMs: (session) => session.welcome.pingIntervalMs,
+        recover: () => {
+          if (!this.renewAtOnce) return undefined;
+          // The token expired under a working session: fetch a new one now, once.
+          this.renewAtOnce = false;
+          return of(0);
+        },
+        onFailure: () => {
+          this.subscribedNow = false;
+        },
+        onRetry: ({ attempt, error, delayMs }) => {
+          this.attempts = attempt;
+          this.state.to('reconnecting', { attempt, error, retryInMs: delayMs });
+        },
+        stop$: this.closing$,
+        random: this.config.random,
+      }),
       catchError((error: unknown) => {
         this.fatal = error as Error;
         this.subscribedNow = false;
         this.state.to('closed', { error: error as Error });
         return throwError(() => error);
-      }),
-      takeUntil(this.closing$),
-      (source) =>
-        new Observable<OrderUpdate>((subscriber) => {
-          const subscription = source.subscribe(subscriber);
-          return () => {
-            // The last subscriber left (or the client closes): a closing handshake, not a cut.
-            const socket = this.socket;
-            if (socket !== undefined) socket.graceful = true;
-            subscription.unsubscribe();
-          };
-        }),
-      finalize(() => {
-        this.subscribedNow = false;
-        this.readySince = undefined;
-        if (!this.closed && this.fatal === undefined) this.state.to('idle', { attempt: 0 });
       }),
     );
   }
@@ -175,73 +216,61 @@ export class PushConnection {
     return this.#bullet;
   }
 
-  private attempt(): Observable<OrderUpdate> {
+  /** One attempt: token, socket, handshake, heartbeat; emits the subscribed session, then its events go to `emit`. */
+  private attempt(emit: (update: OrderUpdate) => void): Observable<Session<PushEndpoint>> {
     const { market, handshakeTimeoutMs } = this.config;
-    this.state.to('connecting', { attempt: this.retries });
-    let subscribed = false;
+    if (this.closed) return EMPTY;
+    this.state.to('connecting', { attempt: this.attempts });
     let welcomed = false;
-    const session$ = from(this.token()).pipe(
+    let pings = 0;
+    const exception = (error: ProtocolError, raw: string): void =>
+      this.config.exception(this.wsKey, error, raw);
+    const ms = safeDelay(handshakeTimeoutMs, 1);
+    return from(this.token()).pipe(
       map((bullet) => pushEndpoint(bullet, nextConnectId())),
       switchMap((endpoint) =>
-        pushSocket$(endpoint.url, this.config.makeWebSocket, (socket) => (this.socket = socket)).pipe(
-          switchMap((live) => {
-            this.state.to('authenticating');
-            return pushSession(live, market, endpoint, {
-              welcomed: () => {
-                welcomed = true;
+        this.closed
+          ? EMPTY
+          : session$(
+              socket$({
+                url: endpoint.url,
+                makeWebSocket: guarded(this.config.makeWebSocket),
+                close$: this.closing$,
+              }),
+              (socket) => {
+                this.state.to('authenticating');
+                return pushHandshake(socket, market, endpoint, {
+                  welcomed: () => (welcomed = true),
+                  exception,
+                });
               },
-              subscribed: () => {
-                subscribed = true;
-                this.subscribedNow = true;
-                this.renewAtOnce = false;
-                this.readySince = performance.now();
-                this.stableAfterMs = endpoint.pingIntervalMs;
-                this.state.to('ready', { attempt: this.retries });
-                this.subscribedSubject.next(market);
-              },
-              exception: (error, raw) => this.config.exception(this.wsKey, error, raw),
-            });
-          }),
-        ),
+            ),
       ),
+      timeout({
+        first: ms,
+        with: () =>
+          throwError(() => new Error(`push ${this.wsKey}: not subscribed within ${ms} ms of connecting`)),
+      }),
+      heartbeat((session: Session<PushEndpoint>) => ({
+        socket: session.socket,
+        intervalMs: session.welcome.pingIntervalMs,
+        timeoutMs: session.welcome.pingTimeoutMs,
+        ping: () => `{"id":"${session.welcome.connectId}-ping-${++pings}","type":"ping"}`,
+      })),
+      tap(() => {
+        this.subscribedNow = true;
+        this.renewAtOnce = false;
+        this.state.to('ready', { attempt: this.attempts });
+        this.subscribedSubject.next(market);
+      }),
+      switchMap((session) => concat(of(session), orderEvents(session.socket, market, emit, exception))),
       catchError((error: unknown) => {
         this.subscribedNow = false;
         // A token that opened no session (or was refused) is not used again.
         if (!welcomed || error instanceof PushTokenRefusedError) this.#bullet = undefined;
         if (error instanceof PushTokenRefusedError && welcomed) this.renewAtOnce = true;
-        return throwError(() => error);
+        return throwError(() => describe(error));
       }),
     );
-    const ms = safeDelay(handshakeTimeoutMs, 1);
-    const deadline$ = timer(ms).pipe(
-      mergeMap(() =>
-        subscribed
-          ? EMPTY
-          : throwError(() => new Error(`push ${this.wsKey}: not subscribed within ${ms} ms of connecting`)),
-      ),
-    );
-    return merge(session$, deadline$);
-  }
-
-  /** After a failed attempt: wait (backoff with full jitter) or give up. */
-  private afterFailure(error: Error): Observable<number> {
-    // As on the WS API: only a session that stayed subscribed for a ping interval resets the
-    // count, so a server that drops every session at once is not hammered.
-    const readySince = this.readySince;
-    this.readySince = undefined;
-    if (readySince !== undefined && performance.now() - readySince >= this.stableAfterMs) this.retries = 0;
-    const count = this.retries + 1;
-    this.retries = count;
-    if (this.closed || isFatal(error) || count > this.config.reconnect.maxAttempts)
-      return throwError(() => error);
-    let delay = backoffDelay(count, this.config.reconnect, this.config.random);
-    if (this.renewAtOnce) {
-      // The token expired under a working session: fetch a new one now, once.
-      this.renewAtOnce = false;
-      delay = 0;
-    }
-    if (error instanceof RateLimitError) delay = Math.max(delay, error.reset);
-    this.state.to('reconnecting', { attempt: count, error, retryInMs: delay });
-    return timer(safeDelay(delay));
   }
 }

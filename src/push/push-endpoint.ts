@@ -1,6 +1,7 @@
 import { ProtocolError } from '../errors';
 import type { BulletPrivate } from '../rest/codecs';
 import { DEFAULT_PING_INTERVAL_MS, DEFAULT_PING_TIMEOUT_MS, safeTimerMs } from '../transport/heartbeat';
+import { redactUrl } from '../transport/url';
 
 /** Where and how one push session connects: from a `bullet-private` answer. */
 export interface PushEndpoint {
@@ -37,4 +38,11 @@ export function pushEndpoint(bullet: BulletPrivate, connectId: string): PushEndp
     pingIntervalMs: safeTimerMs(server.pingInterval, DEFAULT_PING_INTERVAL_MS, 100),
     pingTimeoutMs: safeTimerMs(server.pingTimeout, DEFAULT_PING_TIMEOUT_MS),
   };
+}
+
+const TOKEN_PARAM = /([?&]token=)[^&\s'"]*/gi;
+
+/** Removes push tokens and signed values from a text that may quote a URL. */
+export function redactPushUrl(text: string): string {
+  return redactUrl(text).replace(TOKEN_PARAM, '$1[redacted]');
 }

@@ -1,131 +1,144 @@
 import { Observable } from 'rxjs';
 import { printable } from '../codecs/report';
 import { ProtocolError } from '../errors';
-import { Heartbeat } from '../transport/heartbeat';
-import { ORDER_TOPICS, readOrderEvent, type OrderUpdate, type PushMarket } from './order-update';
+import type { Socket } from '../transport/socket';
+import {
+  asOrderUpdate,
+  ORDER_TOPICS,
+  orderEventIssues,
+  type OrderUpdate,
+  type PushMarket,
+} from './order-update';
 import type { PushEndpoint } from './push-endpoint';
-
-/** A live socket as the push session uses it: its text frames, and a way to write one. */
-export interface PushSocket {
-  /** Text frames as they arrive; errors (or completes) when the socket closes. */
-  readonly frames$: Observable<string>;
-  /** Writes one text frame. */
-  write(text: string): void;
-}
-
-/** What a session tells its connection besides the updates it emits. */
-export interface PushSessionHooks {
-  /** The server sent its welcome: the socket is open and the token taken. */
-  welcomed(): void;
-  /** The subscription was acknowledged: order events flow from now on. */
-  subscribed(): void;
-  /** A frame the session could not use; the session goes on. */
-  exception(error: ProtocolError, raw: string): void;
-}
 
 /** The push server refused the token (`401 token is expired`): the next attempt needs a new one. */
 export class PushTokenRefusedError extends Error {
   override name = 'PushTokenRefusedError';
 }
 
-const WELCOMING = 0;
-const SUBSCRIBING = 1;
-const SUBSCRIBED = 2;
+/** Reports a frame the session could not use; the session goes on. */
+export type PushException = (error: ProtocolError, raw: string) => void;
+
+/** One parsed frame, or undefined (and an exception reported) when it is not a JSON object. */
+function parse(raw: string, topic: string, exception: PushException): Record<string, unknown> | undefined {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(raw);
+  } catch {
+    exception(new ProtocolError(`push ${topic}: frame is not JSON`), raw);
+    return undefined;
+  }
+  if (typeof frame === 'object' && frame !== null && !Array.isArray(frame))
+    return frame as Record<string, unknown>;
+  exception(new ProtocolError(`push ${topic}: frame is not a JSON object`), raw);
+  return undefined;
+}
+
+/** An error frame as an Error: a refused token, or the server refusing the session. */
+function refusal(frame: Record<string, unknown>): Error {
+  const code = typeof frame.code === 'number' || typeof frame.code === 'string' ? String(frame.code) : '';
+  const data = typeof frame.data === 'string' ? frame.data : '';
+  const what = `${printable(code)} ${printable(data)}`.trim();
+  return code === '401'
+    ? new PushTokenRefusedError(`push token refused: ${what}`)
+    : new Error(`push server refused the session: ${what}`);
+}
 
 /**
- * One session of the private push channel on an open socket: waits for the welcome, subscribes
- * to the market's order topic (with an ack), pings every `pingIntervalMs` and declares the link
- * dead when nothing at all is heard within `pingTimeoutMs` of a ping. Emits each order event as
- * an OrderUpdate; errors when the link dies, the server refuses (a refused token as
- * PushTokenRefusedError), or the socket closes. Frames it cannot use are reported to `hooks`.
- *
- * Hot path: one JSON.parse per frame, a type switch, then the event codec's `is`.
+ * The push channel's handshake on an open socket, for `session$`: waits for the welcome,
+ * subscribes to the market's order topic with an ack, and emits `endpoint` once the ack
+ * arrives, then completes (the socket lives on). Errors on an error frame before the ack (a
+ * refused token as PushTokenRefusedError). Frames it cannot use are reported to `exception`.
  */
-export function pushSession(
-  socket: PushSocket,
+export function pushHandshake(
+  socket: Socket,
   market: PushMarket,
   endpoint: PushEndpoint,
-  hooks: PushSessionHooks,
-): Observable<OrderUpdate> {
-  return new Observable<OrderUpdate>((subscriber) => {
-    const topic = ORDER_TOPICS[market];
-    const idPrefix = `${endpoint.connectId}-`;
-    let phase = WELCOMING;
-    let pings = 0;
-    const subscribeId = `${idPrefix}sub`;
-    const heartbeat = new Heartbeat(
-      endpoint.pingIntervalMs,
-      endpoint.pingTimeoutMs,
-      () => socket.write(`{"id":"${idPrefix}ping-${++pings}","type":"ping"}`),
-      () =>
-        subscriber.error(
-          new Error(`push link presumed dead: no frame within ${heartbeat.timeoutMs} ms of a ping`),
-        ),
-    );
-    const exception = (what: string, raw: string): void =>
-      hooks.exception(new ProtocolError(`push ${topic}: ${what}`), raw);
-
-    const onFrame = (raw: string): void => {
-      heartbeat.heard = true;
-      let frame: unknown;
-      try {
-        frame = JSON.parse(raw);
-      } catch {
-        return exception('frame is not JSON', raw);
-      }
-      if (typeof frame !== 'object' || frame === null || Array.isArray(frame))
-        return exception('frame is not a JSON object', raw);
-      const f = frame as Record<string, unknown>;
-      switch (f.type) {
-        case 'message': {
-          if (f.topic !== topic) return exception('message on a topic not subscribed to', raw);
-          if (f.subject !== 'orderChange') return exception('message subject is not orderChange', raw);
-          const read = readOrderEvent(market, f.data);
-          if (read.ok) subscriber.next(read.update);
-          else exception(read.reason, raw);
-          return;
-        }
-        case 'pong':
-          return;
-        case 'welcome':
-          if (phase !== WELCOMING) return exception('a second welcome', raw);
-          phase = SUBSCRIBING;
-          heartbeat.start();
+  hooks: { readonly welcomed: () => void; readonly exception: PushException },
+): Observable<PushEndpoint> {
+  const topic = ORDER_TOPICS[market];
+  const subscribeId = `${endpoint.connectId}-sub`;
+  return new Observable<PushEndpoint>((subscriber) => {
+    let welcomed = false;
+    return socket.frames$.subscribe({
+      next: (raw) => {
+        const f = parse(raw, topic, hooks.exception);
+        if (f === undefined) return;
+        if (f.type === 'error') return subscriber.error(refusal(f));
+        if (!welcomed && f.type === 'welcome') {
+          welcomed = true;
           hooks.welcomed();
           socket.write(
             `{"id":"${subscribeId}","type":"subscribe","topic":"${topic}","privateChannel":true,"response":true}`,
           );
-          return;
-        case 'ack':
-          if (f.id !== subscribeId || phase !== SUBSCRIBING) return exception('an ack of nothing sent', raw);
-          phase = SUBSCRIBED;
-          hooks.subscribed();
-          return;
-        case 'error': {
-          const code = typeof f.code === 'number' || typeof f.code === 'string' ? String(f.code) : '';
-          const data = typeof f.data === 'string' ? f.data : '';
-          const what = `${printable(code)} ${printable(data)}`.trim();
-          if (code === '401')
-            return subscriber.error(new PushTokenRefusedError(`push token refused: ${what}`));
-          // Before the ack the session is not usable: an error there is a refusal (session
-          // limit, topic not found). After it, the server complains about one frame.
-          if (phase !== SUBSCRIBED)
-            return subscriber.error(new Error(`push server refused the session: ${what}`));
-          return exception(`error frame: ${what}`, raw);
+        } else if (welcomed && f.type === 'ack' && f.id === subscribeId) {
+          subscriber.next(endpoint);
+          subscriber.complete();
+        } else if (f.type !== 'pong') {
+          hooks.exception(
+            new ProtocolError(
+              `push ${topic}: unexpected ${printable(String(f.type), 20)} frame before the subscription's ack`,
+            ),
+            raw,
+          );
         }
-        default:
-          return exception('frame type is not message, welcome, ack, pong or error', raw);
-      }
-    };
-
-    const subscription = socket.frames$.subscribe({
-      next: onFrame,
+      },
       error: (error: unknown) => subscriber.error(error),
-      complete: () => subscriber.error(new Error('push socket closed')),
+      complete: () => subscriber.complete(),
     });
-    return () => {
-      heartbeat.stop();
-      subscription.unsubscribe();
-    };
   });
+}
+
+/**
+ * The order events of a subscribed session: each `orderChange` message on the market's topic
+ * goes to `emit` as an OrderUpdate. Never emits itself: it errors when the server refuses the
+ * token (PushTokenRefusedError: a token that expires under a working session) and completes
+ * when the socket is gone. Pongs pass silently; any other frame it cannot use is reported to
+ * `exception`.
+ *
+ * The hot path: one JSON.parse per frame, a type check, the event codec's `is`, then `emit`
+ * straight to the subscriber of the connection (not through the retry and share operators).
+ */
+export function orderEvents(
+  socket: Socket,
+  market: PushMarket,
+  emit: (update: OrderUpdate) => void,
+  exception: PushException,
+): Observable<never> {
+  const topic = ORDER_TOPICS[market];
+  return new Observable<never>((subscriber) =>
+    socket.frames$.subscribe({
+      next: (raw) => {
+        const f = parse(raw, topic, exception);
+        if (f === undefined) return;
+        switch (f.type) {
+          case 'message': {
+            if (f.topic !== topic)
+              return exception(new ProtocolError(`push ${topic}: message on a topic not subscribed to`), raw);
+            if (f.subject !== 'orderChange')
+              return exception(new ProtocolError(`push ${topic}: message subject is not orderChange`), raw);
+            const update = asOrderUpdate(market, f.data);
+            if (update !== undefined) emit(update);
+            else exception(new ProtocolError(`push ${topic}: ${orderEventIssues(market, f.data)}`), raw);
+            return;
+          }
+          case 'pong':
+            return;
+          case 'error': {
+            const error = refusal(f);
+            if (error instanceof PushTokenRefusedError) return subscriber.error(error);
+            // After the ack the server complains about one frame; the session goes on.
+            return exception(new ProtocolError(`push ${topic}: error frame: ${error.message}`), raw);
+          }
+          default:
+            return exception(
+              new ProtocolError(`push ${topic}: frame type is not message, pong or error`),
+              raw,
+            );
+        }
+      },
+      error: (error: unknown) => subscriber.error(error),
+      complete: () => subscriber.complete(),
+    }),
+  );
 }

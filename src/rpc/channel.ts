@@ -21,14 +21,10 @@ import type { RateLimitGate } from './rate-limit-gate';
 import { FastAnswer } from './response-envelope';
 import type { WSAPIResponse } from './response';
 
-/** What the channel writes to: a connection, seen from the request layer. */
+/** What the channel writes to: the ready session of its connection. */
 export interface Link {
-  /** True while frames may be written. */
-  readonly ready: boolean;
-  /** Writes one frame; only while ready. False: not written (the socket is closing, or its send buffer is full). */
+  /** Writes one frame. False: not written (the socket is closing, or its send buffer is full). */
   write(frame: string): boolean;
-  /** Starts connecting if it has not yet. */
-  start(): void;
 }
 
 /** One answered call's timings, as `latency$` emits them. */
@@ -73,7 +69,8 @@ export class RpcChannel {
   readonly pending: PendingCalls;
   /** The last quota the gateway reported on this connection. */
   lastRateLimit: RateLimit | undefined = undefined;
-  private link!: Link;
+  /** The ready session it writes to: set by `ready`, gone with `lost` (or closing). */
+  private link: Link | undefined = undefined;
   /** Why the last connection attempt failed, until a session is ready: the cause of unsent timeouts. */
   linkError: Error | undefined = undefined;
   /** Calls waiting to be written, oldest first, from `head` on (timed-out ones are skipped). */
@@ -86,13 +83,10 @@ export class RpcChannel {
     timeoutMs: number,
     private readonly outlets: ChannelOutlets,
     private readonly gate: RateLimitGate | undefined,
+    /** Starts the connection if it has not started yet. */
+    private readonly connect: () => void,
   ) {
     this.pending = new PendingCalls(timeoutMs, (call) => this.expire(call));
-  }
-
-  /** Binds the connection (once, right after both are made). */
-  attach(link: Link): void {
-    this.link = link;
   }
 
   /** Sends `frame` for `call` now if the connection is ready, else queues it. */
@@ -101,7 +95,7 @@ export class RpcChannel {
     const link = this.link;
     if (
       this.head === this.queue.length &&
-      link.ready &&
+      link !== undefined &&
       (this.gate === undefined || this.gate.tryAcquire())
     ) {
       if (link.write(frame)) {
@@ -112,7 +106,7 @@ export class RpcChannel {
     }
     call.frame = frame;
     this.queue.push(call);
-    if (!link.ready) link.start();
+    if (link === undefined) this.connect();
     else if (this.gate !== undefined) this.gate.wait(this.flushQueue);
   }
 
@@ -182,8 +176,9 @@ export class RpcChannel {
     this.outlets.exception(this.wsKey, error, raw);
   }
 
-  /** The session is ready: write what waited. */
-  ready(): void {
+  /** A session is ready: write what waited. */
+  ready(link: Link): void {
+    this.link = link;
     this.linkError = undefined;
     this.flush();
   }
@@ -195,6 +190,7 @@ export class RpcChannel {
 
   /** The link died: every written call has an unknown outcome and fails now. */
   lost(error: Error): void {
+    this.link = undefined;
     this.linkError = error;
     const gate = this.gate;
     this.pending.failWhere(
@@ -208,6 +204,7 @@ export class RpcChannel {
 
   /** Fails every call with the error `errorFor` builds and stops the timer (closing). */
   failAll(errorFor: (call: WsApiCall) => unknown): void {
+    this.link = undefined;
     this.queue = [];
     this.head = 0;
     for (const call of this.pending.drain()) call.reject(errorFor(call));
@@ -223,7 +220,7 @@ export class RpcChannel {
         queue[this.head++] = undefined;
         continue;
       }
-      if (!link.ready) break;
+      if (link === undefined) break;
       if (this.gate !== undefined && !this.gate.tryAcquire()) {
         this.gate.wait(this.flushQueue);
         break;
@@ -271,7 +268,7 @@ export class RpcChannel {
     if (sent) this.gate?.released();
     const timeoutMs = this.pending.timeoutMs;
     // Unsent with a ready link: the gate or a full send buffer held it back, not the link.
-    const heldBack = !sent && this.link.ready;
+    const heldBack = !sent && this.link !== undefined;
     call.reject(
       new TimeoutError({
         ...requestDetails(call),

@@ -92,25 +92,51 @@ export class AckOrders {
     sink(market, orderEventText(head, market, 'open', 'open', state, now));
   }
 
-  /** A cancel was acknowledged: a remembered open order of that clientOid or id is done. */
-  canceled(apiKey: string, line: Line, ref: { clientOid?: unknown; orderId?: unknown }, now: number): void {
+  /**
+   * A spot.modify was acknowledged with `newOrderId`: a remembered open order it names is
+   * cancelled and its replacement (same clientOid, the new price and/or size) is open, with
+   * the events the engine sends for a modify. Returns the order's clientOid, if remembered.
+   */
+  modified(
+    apiKey: string,
+    ref: { clientOid?: unknown; orderId?: unknown; newPrice?: unknown; newSize?: unknown },
+    newOrderId: string,
+    now: number,
+  ): string | undefined {
+    const old = this.canceled(apiKey, 'spot', ref, now);
+    if (old === undefined) return undefined;
+    const args: Args = { ...old.args };
+    if (ref.newPrice !== undefined) args.price = ref.newPrice;
+    if (ref.newSize !== undefined) args.size = ref.newSize;
+    this.placed(apiKey, 'spot', newOrderId, args, now);
+    return text(args.clientOid, '');
+  }
+
+  /** A cancel was acknowledged: a remembered open order of that clientOid or id is done (and returned). */
+  canceled(
+    apiKey: string,
+    line: Line,
+    ref: { clientOid?: unknown; orderId?: unknown },
+    now: number,
+  ): AckOrder | undefined {
     const book = this.books.get(`${apiKey} ${line}`);
-    if (book === undefined) return;
+    if (book === undefined) return undefined;
     let order: AckOrder | undefined;
     if (typeof ref.clientOid === 'string') order = book.get(ref.clientOid);
     else if (typeof ref.orderId === 'string') {
       for (const o of book.values()) if (o.orderId === ref.orderId) order = o;
     }
-    if (order === undefined || order.status === 'done') return;
+    if (order === undefined || order.status === 'done') return undefined;
     order.status = 'done';
     order.updatedAt = now;
     const sink = this.sinks.get(apiKey);
-    if (sink === undefined) return;
+    if (sink === undefined) return order;
     const market: PushMarket = line === 'futures' ? 'futures' : 'spot';
     sink(
       market,
       orderEventText(eventHeadText(headOf(order, line)), market, 'canceled', 'done', stateOf(order), now),
     );
+    return order;
   }
 
   find(apiKey: string, line: Line, clientOid: string): OrderView | undefined {

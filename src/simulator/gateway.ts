@@ -241,6 +241,7 @@ export class Gateway implements SessionHost {
     const pending = this.pendingConnections;
     this.pendingConnections = [];
     for (const { socket, raw, query, arrivedAt } of pending) this.admit(socket, raw, query, arrivedAt);
+    this.push.resume();
   }
 
   delay(ms: number): void {

@@ -85,7 +85,11 @@ export const OPERATION_HANDLERS: { readonly [Op in OperationName]: OperationHand
   },
   'spot.modify': {
     exchange: modifySpotOrder,
-    ack: (a, desk) => ({ newOrderId: desk.nextOrderId(), clientOid: a.clientOid ?? '' }),
+    ack: (a, desk, apiKey, now) => {
+      const newOrderId = desk.nextOrderId();
+      const clientOid = desk.orders.modified(apiKey, a, newOrderId, now);
+      return { newOrderId, clientOid: clientOid ?? a.clientOid ?? '' };
+    },
   },
   'spot.cancel': {
     exchange: (s, account, args) => cancelOrder(s, account, 'spot', args),

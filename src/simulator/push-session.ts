@@ -131,6 +131,8 @@ export class PushSession {
   /** Frames received from the client (recorded even while paused). */
   framesReceived = 0;
   private ended = false;
+  /** Opened during `pause()`: the welcome waits for `resume()`. */
+  private welcomeOnResume = false;
   /** Frames written this tick, sent together at its end. */
   private readonly pending = new FrameBuffer();
 
@@ -152,8 +154,16 @@ export class PushSession {
     socket.on('error', () => undefined);
   }
 
-  /** Sends the welcome frame. */
+  /** Sends the welcome frame; a session opened during `pause()` gets it on `resume()`. */
   start(): void {
+    if (this.host.faults.paused) this.welcomeOnResume = true;
+    else this.send(`{"id":${JSON.stringify(this.id)},"type":"welcome"}`);
+  }
+
+  /** The pause is over: a session that arrived during it is welcomed now (as the WS API's handshake). */
+  resume(): void {
+    if (!this.welcomeOnResume) return;
+    this.welcomeOnResume = false;
     this.send(`{"id":${JSON.stringify(this.id)},"type":"welcome"}`);
   }
 

@@ -195,6 +195,11 @@ export class PushHub implements PushSessionHost {
     return n;
   }
 
+  /** The pause is over: sessions opened during it get their welcome. */
+  resume(): void {
+    for (const s of this.sessions) s.resume();
+  }
+
   /** Every token stops working; open sessions get the 401 error and a close. */
   expireTokens(): void {
     this.tokens.expireAll();

@@ -1,6 +1,12 @@
+import {
+  asyncScheduler,
+  Observable,
+  type MonoTypeOperatorFunction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { safeDelay } from '../safe-delay';
-
-type TimerHandle = ReturnType<typeof setTimeout>;
+import type { Socket } from './socket';
 
 /** docs/protocol.md §2's welcome values, used when a gateway sends unusable ones. */
 export const DEFAULT_PING_INTERVAL_MS = 18_000;
@@ -30,69 +36,116 @@ export function welcomeTiming(value: unknown): number {
   return Number.NaN;
 }
 
+/** The ping interval and pong timeout in use, after defaults and caps (ms). */
+export function heartbeatTiming(
+  intervalMs: number,
+  timeoutMs: number,
+): { intervalMs: number; timeoutMs: number } {
+  return {
+    intervalMs: safeTimerMs(intervalMs, DEFAULT_PING_INTERVAL_MS, MIN_PING_INTERVAL_MS),
+    timeoutMs: safeTimerMs(timeoutMs, DEFAULT_PING_TIMEOUT_MS),
+  };
+}
+
+/** How one session keeps its link alive. */
+export interface HeartbeatConfig {
+  /** The session's socket: pings are written to it, and any frame it receives proves the link alive. */
+  readonly socket: Pick<Socket, 'received' | 'write'>;
+  /** Ping every this many ms, and give up when nothing arrives within `timeoutMs` of a ping (as sent by the gateway; unusable values get the defaults). */
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  /** The next ping frame's text. */
+  readonly ping: () => string;
+}
+
+export interface HeartbeatOptions {
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Runs the verdict once the input already waiting has been read (returns a canceller).
+   * Default: setImmediate in Node, a zero timeout elsewhere. Tests on a virtual clock inject one.
+   */
+  readonly afterInput?: (fn: () => void) => () => void;
+}
+
+/** The error a dead link ends its session with. */
+export function linkDead(timeoutMs: number): Error {
+  return new Error(`no frame within ${timeoutMs} ms of a ping: link presumed dead`);
+}
+
 /**
- * Keep-alive of one session (docs/protocol.md §3): a ping every `intervalMs`; if no frame at all
- * arrives within `timeoutMs` of a ping, the link is dead. Any inbound frame proves the link
- * alive, so the hot path only sets `heard = true`: no timer is touched per frame.
+ * Keep-alive as an operator on a stream of sessions: each session the source emits is pinged
+ * every interval (docs/protocol.md §3) until the next one or the end of the stream; when no
+ * frame at all arrives within the timeout of a ping, the stream errors (a retry operator
+ * after it then opens a new socket). Any frame proves the link alive, and the hot path only
+ * counts frames (`socket.received`): no timer is touched per frame.
  *
  * A stalled event loop (a GC pause, CPU-bound code) must not kill a healthy link: Node runs
  * due timers before it reads sockets, so when the deadline fires the pong may be waiting,
  * unread. The verdict is therefore deferred by one turn (setImmediate: after the poll phase),
  * and the link is dead only if nothing was heard by then either.
  */
-export class Heartbeat {
-  /** Set by the connection on every inbound frame. */
-  heard = true;
-  private interval: TimerHandle | undefined = undefined;
-  private deadline: TimerHandle | undefined = undefined;
-  /** Set while the verdict waits for the socket to be read; cancels it. */
-  private verdict: (() => void) | undefined = undefined;
-
-  /** The ping interval and pong timeout in use, after defaults and caps (ms). */
-  readonly intervalMs: number;
-  readonly timeoutMs: number;
-
-  constructor(
-    intervalMs: number,
-    timeoutMs: number,
-    private readonly ping: () => void,
-    private readonly dead: () => void,
-  ) {
-    this.intervalMs = safeTimerMs(intervalMs, DEFAULT_PING_INTERVAL_MS, MIN_PING_INTERVAL_MS);
-    this.timeoutMs = safeTimerMs(timeoutMs, DEFAULT_PING_TIMEOUT_MS);
-  }
-
-  /** Starts pinging (once the session is ready). */
-  start(): void {
-    if (this.interval === undefined) this.interval = setInterval(this.tick, this.intervalMs);
-  }
-
-  /** Stops pinging and watching; clears both timers. */
-  stop(): void {
-    if (this.interval !== undefined) clearInterval(this.interval);
-    if (this.deadline !== undefined) clearTimeout(this.deadline);
-    this.verdict?.();
-    this.interval = this.deadline = this.verdict = undefined;
-  }
-
-  private readonly tick = (): void => {
-    if (this.deadline === undefined && this.verdict === undefined) {
-      this.heard = false;
-      this.deadline = setTimeout(this.check, this.timeoutMs);
-    }
-    this.ping();
-  };
-
-  private readonly check = (): void => {
-    this.deadline = undefined;
-    if (this.heard) return;
-    this.verdict = afterPendingInput(() => {
-      this.verdict = undefined;
-      if (this.heard) return;
-      this.stop();
-      this.dead();
+export function heartbeat<S>(
+  configOf: (session: S) => HeartbeatConfig,
+  options: HeartbeatOptions = {},
+): MonoTypeOperatorFunction<S> {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const afterInput = options.afterInput ?? afterPendingInput;
+  return (source) =>
+    new Observable<S>((subscriber) => {
+      let watching: Subscription | undefined;
+      const subscription = source.subscribe({
+        next: (session) => {
+          watching?.unsubscribe();
+          const config = configOf(session);
+          subscriber.next(session);
+          if (!subscriber.closed)
+            watching = watch(config, scheduler, afterInput).subscribe({ error: (e) => subscriber.error(e) });
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        subscription.unsubscribe();
+        watching?.unsubscribe();
+      };
     });
-  };
+}
+
+/** Pings one session; errors when the link is dead, never emits. */
+function watch(
+  config: HeartbeatConfig,
+  scheduler: SchedulerLike,
+  afterInput: (fn: () => void) => () => void,
+): Observable<never> {
+  const { intervalMs, timeoutMs } = heartbeatTiming(config.intervalMs, config.timeoutMs);
+  const socket = config.socket;
+  return new Observable<never>((subscriber) => {
+    /** Frames received when the unanswered ping went out. */
+    let mark = 0;
+    let deadline: Subscription | undefined;
+    let verdict: (() => void) | undefined;
+    const check = (): void => {
+      deadline = undefined;
+      if (socket.received !== mark) return;
+      verdict = afterInput(() => {
+        verdict = undefined;
+        if (socket.received === mark) subscriber.error(linkDead(timeoutMs));
+      });
+    };
+    const pings = scheduler.schedule(function tick() {
+      if (deadline === undefined && verdict === undefined) {
+        mark = socket.received;
+        deadline = scheduler.schedule(check, timeoutMs);
+      }
+      socket.write(config.ping());
+      this.schedule(undefined, intervalMs);
+    }, intervalMs);
+    return () => {
+      pings.unsubscribe();
+      deadline?.unsubscribe();
+      verdict?.();
+    };
+  });
 }
 
 /**

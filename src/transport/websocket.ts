@@ -75,3 +75,50 @@ export const makeNativeWebSocket: WebSocketFactory = (url, protocols) =>
 export function defaultWebSocketFactory(): WebSocketFactory {
   return isNodeRuntime() ? makeNodeWebSocket : makeNativeWebSocket;
 }
+
+/** Cuts the link without a closing handshake (ws `terminate`; a plain close elsewhere). */
+export function cut(raw: WebSocketLike): void {
+  const terminate = (raw as { terminate?: () => void }).terminate;
+  if (typeof terminate === 'function') terminate.call(raw);
+  else raw.close();
+}
+
+/**
+ * The socket as rxjs-websockets should drive it: open and error pass through; the close event
+ * goes to `closed` first (rxjs-websockets keeps neither its code nor, for 1000, its reason);
+ * its `onmessage` is never set on the socket (frames are read directly); and its `close()`,
+ * on unsubscribe, cuts the link.
+ */
+export function lifetimeView(
+  raw: WebSocketLike,
+  closed: (code: number | undefined, reason: string | undefined) => void,
+): WebSocketLike {
+  let onclose: WebSocketLike['onclose'] = null;
+  raw.onclose = (event: { code?: number; reason?: string }) => {
+    closed(event.code, event.reason);
+    onclose?.(event);
+  };
+  return {
+    get onopen() {
+      return raw.onopen;
+    },
+    set onopen(handler) {
+      raw.onopen = handler;
+    },
+    get onerror() {
+      return raw.onerror;
+    },
+    set onerror(handler) {
+      raw.onerror = handler;
+    },
+    get onclose() {
+      return onclose;
+    },
+    set onclose(handler) {
+      onclose = handler;
+    },
+    onmessage: null,
+    send: (data) => raw.send(data),
+    close: () => cut(raw),
+  };
+}
