@@ -2,7 +2,9 @@
  * The client in a real browser. The page script (spec/browser/page/app.ts) is bundled with
  * esbuild for the browser (native WebSocket, Web Crypto; `ws` resolves to its browser stub),
  * served on 127.0.0.1, and driven in headless Chromium through playwright-core: it connects
- * to a simulator started here, places an order and cancels it with the page's buttons. The
+ * to a simulator started here, places an order and cancels it with the page's buttons, then
+ * follows two orders with `orderUpdates$` and `call.updates$` (the push channel over the native
+ * WebSocket, its token fetched from the simulator's REST on another origin, hence CORS). The
  * results are read from the page and checked against the simulator's ledger. Chromium is
  * CHROMIUM_PATH, or one on PATH, or the one npm ci installed (spec/support/chromium.ts); the
  * test fails, never skips, when it cannot start.
@@ -18,9 +20,19 @@ import { launchChromium } from '../support/chromium';
 
 const ROOT = join(__dirname, '..', '..');
 const OUTPUT = join(ROOT, 'spec', 'output');
-/** Counts native WebSocket constructions and Web Crypto signatures, before the page's script runs. */
+/**
+ * Counts native WebSocket constructions, Web Crypto signatures and fetch calls (method, URL
+ * without query, and whether it left the page's origin), before the page's script runs.
+ */
 const PROBE = `
-  window.__probe = { sockets: [], signatures: 0 };
+  window.__probe = { sockets: [], signatures: 0, fetches: [] };
+  const nativeFetch = window.fetch;
+  window.fetch = function (input, init) {
+    const url = new URL(String(input instanceof Request ? input.url : input), location.href);
+    const crossOrigin = url.origin !== location.origin;
+    window.__probe.fetches.push(\`\${init?.method ?? 'GET'} \${url.pathname}\${crossOrigin ? ' cross-origin' : ''}\`);
+    return nativeFetch.call(this, input, init);
+  };
   const NativeWebSocket = window.WebSocket;
   window.WebSocket = class extends NativeWebSocket {
     constructor(url, protocols) {
@@ -38,6 +50,7 @@ const PROBE = `
 interface Probe {
   readonly sockets: string[];
   readonly signatures: number;
+  readonly fetches: string[];
 }
 
 let bundle: { text: string; warnings: string[] };
@@ -126,9 +139,12 @@ describe('the client in headless Chromium', () => {
   const text = (selector: string): Promise<string> => page.locator(selector).innerText();
   /** Waits until the element shows some text, and returns it. */
   async function filled(selector: string): Promise<string> {
-    await page.waitForFunction((s) => (document.querySelector(s)?.textContent ?? '') !== '', selector);
+    await page.waitForFunction((s) => (document.querySelector(s)?.textContent ?? '') !== '', selector, {
+      timeout: 30_000,
+    });
     return text(selector);
   }
+  const probe = (): Promise<Probe> => page.evaluate(() => (window as unknown as { __probe: Probe }).__probe);
 
   it('connects, places an order and cancels it through the page; the simulator agrees', async () => {
     await page.fill('#ws-base-url', sim.url);
@@ -148,9 +164,9 @@ describe('the client in headless Chromium', () => {
     ]);
 
     // The native WebSocket carried it and Web Crypto signed it (URL, passphrase, challenge).
-    const probe = await page.evaluate(() => (window as unknown as { __probe: Probe }).__probe);
-    expect(probe.sockets).toEqual([`${sim.url}/v1/private`]);
-    expect(probe.signatures).toBeGreaterThanOrEqual(3);
+    const seen = await probe();
+    expect(seen.sockets).toEqual([`${sim.url}/v1/private`]);
+    expect(seen.signatures).toBeGreaterThanOrEqual(3);
 
     await page.click('#place');
     const orderId = await filled('#order-id');
@@ -187,6 +203,55 @@ describe('the client in headless Chromium', () => {
     await page.click('#close');
     await page.locator('#state[data-status="closed"]').waitFor();
     await waitFor(() => sim.sessions().length === 0);
+  }, 60_000);
+
+  it('follows orders with orderUpdates$ and call.updates$: push over the native WebSocket, its token over a cross-origin fetch', async () => {
+    await page.fill('#ws-base-url', sim.url);
+    await page.fill('#rest-base-url', sim.restUrl);
+    await page.fill('#api-key', sim.demoAccount.apiKey);
+    await page.fill('#api-secret', sim.demoAccount.apiSecret);
+    await page.fill('#api-passphrase', sim.demoAccount.apiPassphrase);
+    const before = await probe();
+    await page.click('#follow');
+    expect(await filled('#follow-closed')).toBe('closed');
+    expect(await text('#follow-error')).toBe('');
+    expect(await text('#push-state')).toBe('ready');
+
+    // The market buy: received, its matches, filled; then updates$ completed in the page.
+    const takerOid = await text('#taker-oid');
+    const taker = await page.locator('#taker-updates li').allInnerTexts();
+    expect(taker[0]).toBe('received new push');
+    expect(taker.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(taker.slice(1, -1))).toEqual(new Set(['match match push']));
+    expect(taker.at(-1)).toBe('filled done push');
+    expect(await text('#taker-done')).toBe('completed after filled');
+    expect(sim.exchange.ledger(takerOid)).toMatchObject({ status: 'done', dealSize: '0.001' });
+    expect(sim.exchange.ledger(takerOid)?.fills).toHaveLength(taker.length - 2);
+
+    // The limit buy: it rests, the cancel ends it, updates$ completes with 'canceled'.
+    const restingOid = await text('#resting-oid');
+    expect(await page.locator('#resting-updates li').allInnerTexts()).toEqual([
+      'received new push',
+      'open open push',
+      'canceled done push',
+    ]);
+    expect(await text('#resting-done')).toBe('completed after canceled');
+    expect(sim.exchange.ledger(restingOid)).toMatchObject({ status: 'done', dealSize: '0' });
+
+    // orderUpdates$ saw both orders' events too.
+    const feed = await page.locator('#feed li').allInnerTexts();
+    expect(feed).toContain(`${takerOid} filled done push`);
+    expect(feed).toContain(`${restingOid} canceled done push`);
+
+    // Native WebSockets to the WS API and the push endpoint; the token from bullet-private by
+    // fetch from the page's origin to the simulator's (CORS).
+    const after = await probe();
+    const sockets = after.sockets.slice(before.sockets.length);
+    expect(sockets).toContain(`${sim.url}/v1/private`);
+    expect(sockets).toContain(`${sim.url}/push/v1`);
+    expect(after.fetches.slice(before.fetches.length)).toContain('POST /api/v1/bullet-private cross-origin');
+    expect(pageErrors).toEqual([]);
+    await page.screenshot({ path: join(OUTPUT, 'browser-order-updates.png'), fullPage: true });
   }, 60_000);
 });
 

@@ -115,12 +115,36 @@ describe('examples', () => {
     expect(out).toContain('state$ completed');
   });
 
-  it('ladder-hedge.ts: each fill of the ladder, seen on updates$, is hedged once on the futures market', async () => {
+  it('ladder-hedge.ts: every fill of the ladder hedged exactly once, by the ledger', async () => {
     const out = await ok('examples/ladder-hedge.ts');
-    expect(out.match(/^Ladder sell [0-9a-f]{24} rests$/gm)).toHaveLength(3);
-    expect(out.match(/^Fill: 0\.002 BTC at \d+ \((push|rest)\)$/gm)).toHaveLength(3);
-    expect(out.match(/^Hedge [0-9a-f]{24}: filled, 2 lots$/gm)).toHaveLength(3);
-    expect(valueOf(out, 'Hedged fills:')).toBe('3');
+    const n = (label: string): number => Number(valueOf(out, label));
+    expect(out.match(/^rung {2}rung-\d {2}buy 0\.01 BTC @ \d+\.\d {2}orderId [0-9a-f]{24}$/gm)).toHaveLength(
+      5,
+    );
+    // The taker's 0.035 BTC fills three rungs and half of the fourth, each fill seen on updates$.
+    expect(out).toContain('taker sold 0.035 BTC (status done)');
+    const fills = [
+      ...out.matchAll(/^fill {3}(rung-\d) {2}([\d.]+) BTC @ [\d.]+ \((push|rest)\) {2}→ sell (\d+) lots/gm),
+    ];
+    expect(fills.map((m) => [m[1], m[2], m[4]])).toEqual([
+      ['rung-0', '0.01', '10'],
+      ['rung-1', '0.01', '10'],
+      ['rung-2', '0.01', '10'],
+      ['rung-3', '0.005', '5'],
+    ]);
+    expect(out.match(/^hedged hedge-rung-\d-\d: filled, \d+ lots$/gm)).toHaveLength(4);
+    // The rest of the ladder cancelled: each rung's updates$ ended with its canceled event.
+    expect(out).toMatch(/^cancel rung-3: canceled \((push|rest)\), 0\.005 BTC had filled$/m);
+    expect(out).toMatch(/^cancel rung-4: canceled \((push|rest)\), 0 BTC had filled$/m);
+    // From the simulator's ledger: as many hedge orders as fills, each rung's fills matched by
+    // its hedges' sizes, and the perpetual short what the ladder bought.
+    expect(n('ladder fills:')).toBe(4);
+    expect(n('hedges placed:')).toBe(4);
+    expect(n('hedge orders in the ledger:')).toBe(4);
+    expect(valueOf(out, 'rungs hedged exactly:')).toBe('5/5');
+    expect(n('ladder bought (lots):')).toBe(35);
+    expect(n('perpetual position (lots):')).toBe(-35);
+    expect(n('still resting on the book:')).toBe(0);
   });
 
   it('rxjs-strategy.ts: ladders placed and replaced, rate limits retried, everything cancelled in the end', async () => {
@@ -146,6 +170,24 @@ describe('npm start (src/cli/demo.ts)', () => {
     expect(out).toMatch(/state\s+wsApiSpotV1\s+ready/);
     expect(out).toMatch(/state\s+wsApiFuturesV1\s+ready/);
     expect(out).toMatch(/state\s+wsApiFuturesV1\s+closed/);
+    expect(out).toMatch(/state\s+pushSpot\s+ready/);
+    // Push events from call.updates$: a taker's match and fill, a resting order's cancel.
+    const pushed = (what: string): string[] =>
+      out
+        .split('\n')
+        .map((l) => new RegExp(`^\\s*\\d+ ms {2}push {3}${what}: (.*)$`).exec(l)?.[1].replace(/ +/g, ' '))
+        .filter((e) => e !== undefined);
+    const taker = pushed('the market buy');
+    expect(taker[0]).toBe('received status new size 0.01, source push');
+    expect(taker.slice(1, -1).length).toBeGreaterThan(0);
+    for (const m of taker.slice(1, -1))
+      expect(m).toMatch(/^match status match [\d.]+ @ [\d.]+ \(taker\), source push$/);
+    expect(taker.at(-1)).toBe('filled status done filledSize 0.01, source push');
+    expect(pushed('the modified order')).toEqual([
+      'received status new size 0.001, source push',
+      'open status open size 0.001, source push',
+      'canceled status done canceledSize 0.001, source push',
+    ]);
     expect(out).toContain('status done, dealSize 0.01');
     expect(out).toMatch(/borrowSize 160000 USDT/);
     expect(out).toContain('2 placed, 1 refused (100001)');

@@ -317,3 +317,39 @@ describe('faults.restDown', () => {
     expect((await unsigned(s.restUrl, 'GET', '/api/v1/timestamp')).status).toBe(200);
   });
 });
+
+describe('CORS (a page from another origin)', () => {
+  it('answers the preflight of a signed request, and every answer allows any origin', async () => {
+    const s = await start();
+    const preflight = await fetch(`${s.restUrl}/api/v1/bullet-private`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://127.0.0.1:1',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers':
+          'content-type,kc-api-key,kc-api-key-version,kc-api-passphrase,kc-api-sign,kc-api-timestamp',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(await preflight.text()).toBe('');
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, POST');
+    const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').split(', ');
+    for (const name of ['content-type', 'kc-api-key', 'kc-api-sign', 'kc-api-timestamp', 'kc-api-passphrase'])
+      expect(allowed).toContain(name);
+    expect(allowed).toContain('kc-api-key-version');
+
+    // The signed request itself, and a refusal, carry the origin header and expose the quota.
+    const ok = await signed(s.restUrl, alice, 'POST', '/api/v1/bullet-private');
+    expect(ok.json.code).toBe('200000');
+    expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+    expect(ok.headers.get('access-control-expose-headers')).toContain('gw-ratelimit-remaining');
+    const refused = await signed(s.restUrl, alice, 'POST', '/api/v1/bullet-private', '', { sign: 'x' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    // A preflight reads nothing and changes nothing: the quota is untouched by it.
+    expect(ok.headers.get('gw-ratelimit-remaining')).toBe(
+      String(Number(ok.headers.get('gw-ratelimit-limit')) - 1),
+    );
+  });
+});

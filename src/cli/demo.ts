@@ -1,9 +1,11 @@
 /**
  * `npm start`: a short live demo of the real client against the bundled simulator
  * (`testnet: true`, so no credentials and nothing to set up). It prints each connection state
- * as it happens, runs a spot, margin and futures order flow, then a table of every call with
- * its round trip and the gateway's own time, and closes.
+ * as it happens, runs a spot, margin and futures order flow with the push events of two orders
+ * (a taker filling, a resting order cancelled), then a table of every call with its round trip
+ * and the gateway's own time, and closes.
  */
+import { filter, firstValueFrom, map, toArray, type Observable } from 'rxjs';
 import {
   WebsocketAPIClient,
   GatewayError,
@@ -11,6 +13,7 @@ import {
   type CallLatency,
   type ConnectionState,
   type FuturesMultiOrderResponse,
+  type OrderUpdate,
   type WsApiCall,
 } from '../index';
 
@@ -48,6 +51,32 @@ function table(
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** One push event of an order, as the live log shows it. */
+function describeUpdate(u: OrderUpdate): string {
+  const what =
+    u.type === 'match'
+      ? `${u.matchSize ?? '?'} @ ${u.matchPrice ?? '?'} (${u.liquidity ?? '?'})`
+      : u.type === 'filled'
+        ? `filledSize ${u.filledSize ?? '?'}`
+        : u.type === 'canceled'
+          ? `canceledSize ${u.canceledSize ?? '?'}`
+          : `size ${u.size ?? '?'}`;
+  return `${u.type.padEnd(8)} status ${u.status.padEnd(5)}  ${what}, source ${u.source}`;
+}
+
+/**
+ * An order's events from `call.updates$`, each with the time it arrived. Subscribed at once,
+ * so events that come before the WS API answer are timed as they arrive.
+ */
+function recordUpdates(call: { readonly updates$: Observable<OrderUpdate> }) {
+  return firstValueFrom(
+    call.updates$.pipe(
+      map((u) => ({ at: clock(), u })),
+      toArray(),
+    ),
+  );
+}
+
 /** What a step shows: in the table, and (when longer) in the live log. */
 type Outcome = string | { readonly short: string; readonly detail: string };
 
@@ -69,7 +98,9 @@ async function main(): Promise<void> {
     '  new WebsocketAPIClient({ testnet: true }): no credentials, an in-process gateway on loopback\n',
   );
 
-  const client = new WebsocketAPIClient({ testnet: true, attachEventListeners: false });
+  // orderUpdates: true opens the private push channel with the WS API and tracks every order
+  // from the moment it is sent: call.updates$ is that order's events, until it ends.
+  const client = new WebsocketAPIClient({ testnet: true, orderUpdates: true, attachEventListeners: false });
   const states = client.state$.subscribe((s) => console.log(describeState(s)));
   // latency$ is fed only while subscribed: subscribe before the first call.
   const latencies = new Map<string, CallLatency>();
@@ -109,6 +140,19 @@ async function main(): Promise<void> {
     return data;
   }
 
+  /** Prints an order's push events once its updates$ has ended. */
+  async function showUpdates(what: string, events: ReturnType<typeof recordUpdates>): Promise<void> {
+    try {
+      for (const { at, u } of await events) console.log(`  ${at}  push   ${what}: ${describeUpdate(u)}`);
+    } catch (error) {
+      console.log(`  ${clock()}  push   ${what}: ${errorText(error)}`);
+    }
+  }
+
+  // The push connection is up before the first order, so its events all come over push.
+  await client.connect();
+  await firstValueFrom(client.stateOf$('pushSpot').pipe(filter((s) => s.status === 'ready')));
+
   // 1. A limit buy below the market rests on the book.
   const limit = await step(
     'limit buy 0.001 BTC @ 29000',
@@ -123,26 +167,30 @@ async function main(): Promise<void> {
     (d) => ({ short: `orderId ${d.orderId}`, detail: `orderId ${d.orderId}, clientOid ${d.clientOid}` }),
   );
 
-  // 2. A market buy in sync mode answers after matching, with its fill.
-  await step(
-    'sync market buy 0.01 BTC',
-    client.submitSyncSpotOrder({ side: 'buy', symbol: 'BTC-USDT', type: 'market', size: '0.01' }),
-    (d) => `status ${d.status}, dealSize ${d.dealSize}`,
-  );
+  // 2. A market buy in sync mode answers after matching, with its fill; its push events (the
+  // match may arrive before the answer: the two come on different sockets) end with 'filled'.
+  const taker = client.submitSyncSpotOrder({ side: 'buy', symbol: 'BTC-USDT', type: 'market', size: '0.01' });
+  const takerEvents = recordUpdates(taker);
+  await step('sync market buy 0.01 BTC', taker, (d) => `status ${d.status}, dealSize ${d.dealSize}`);
+  await showUpdates('the market buy', takerEvents);
 
-  // 3. Modify is cancel-and-replace: a new order id, the same clientOid. 4. Then cancel it.
+  // 3. Modify (by clientOid) is cancel-and-replace: a new order id, the same clientOid. 4. Cancel it.
   if (limit !== undefined) {
-    const modified = await step(
-      'modify the limit buy to 29100',
-      client.modifySpotOrder({ symbol: 'BTC-USDT', orderId: limit.orderId, newPrice: '29100' }),
-      (d) => `newOrderId ${d.newOrderId}`,
-    );
+    const modify = client.modifySpotOrder({
+      symbol: 'BTC-USDT',
+      clientOid: limit.clientOid,
+      newPrice: '29100',
+    });
+    // The new order's events: it rests ('open'), then the cancel below ends it ('canceled').
+    const restingEvents = recordUpdates(modify);
+    const modified = await step('modify the limit buy to 29100', modify, (d) => `newOrderId ${d.newOrderId}`);
     if (modified !== undefined) {
       await step(
         'cancel it (sync)',
         client.cancelSyncSpotOrder({ symbol: 'BTC-USDT', orderId: modified.newOrderId }),
         (d) => `status ${d.status}, canceledSize ${d.canceledSize}`,
       );
+      await showUpdates('the modified order', restingEvents);
     }
   }
 

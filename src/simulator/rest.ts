@@ -46,6 +46,25 @@ const AUTH_HEADERS = [
 /** Headers that must not come twice: a proxy that joins them would change what was signed. */
 const SINGLE_HEADERS = [...AUTH_HEADERS, 'kc-api-partner', 'kc-api-partner-sign'] as const;
 
+/**
+ * CORS: any origin may call the simulator, so that a page served from elsewhere (a dev server,
+ * a test page) can fetch its REST endpoints. A preflight is answered for the signed headers;
+ * answers expose the rate-limit headers. Nothing here is a cookie: credentials are headers.
+ */
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'gw-ratelimit-limit, gw-ratelimit-remaining, gw-ratelimit-reset',
+} as const;
+const PREFLIGHT: Answer = {
+  status: 204,
+  body: '',
+  headers: {
+    'access-control-allow-methods': 'GET, POST',
+    'access-control-allow-headers': [...SINGLE_HEADERS, 'content-type'].join(', '),
+    'access-control-max-age': '600',
+  },
+};
+
 /** Key versions whose passphrase is sent signed (version 1 sent it in clear; KuCoin retired it). */
 const KEY_VERSIONS = new Set(['2', '3']);
 
@@ -110,6 +129,7 @@ export class RestApi {
     if (this.host.faults.restDown) {
       return this.finish(req, res, json(503, REST_CODES.UNAVAILABLE, 'Service unavailable'));
     }
+    if (req.method === 'OPTIONS') return this.finish(req, res, PREFLIGHT);
     const max = this.host.options.maxFrameBytes;
     const declared = Number(req.headers['content-length'] ?? 0);
     if (!(declared <= max)) return this.finish(req, res, tooLarge(max), true);
@@ -152,8 +172,9 @@ export class RestApi {
   private finish(req: IncomingMessage, res: ServerResponse, a: Answer, closeAfter = false): void {
     if (res.headersSent || res.destroyed) return;
     res.writeHead(a.status, {
-      'content-type': 'application/json',
+      ...(a.body === '' ? {} : { 'content-type': 'application/json' }),
       'content-length': Buffer.byteLength(a.body),
+      ...CORS_HEADERS,
       ...(closeAfter ? { connection: 'close' } : {}),
       ...a.headers,
     });

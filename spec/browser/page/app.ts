@@ -2,7 +2,8 @@
  * The browser page's script, bundled by spec/browser/browser.spec.ts with esbuild for the
  * browser: the client with the native WebSocket and Web Crypto, driven by the page's buttons.
  */
-import { WebsocketAPIClient, WsApiError, type ConnectionState } from 'kucoin-wsapi-rx';
+import { filter, firstValueFrom, lastValueFrom, tap, toArray } from 'rxjs';
+import { WebsocketAPIClient, WsApiError, type ConnectionState, type OrderUpdate } from 'kucoin-wsapi-rx';
 
 const element = (id: string): HTMLElement => {
   const e = document.getElementById(id);
@@ -89,5 +90,68 @@ element('testnet').addEventListener('click', async () => {
     show('testnet-result', 'unexpectedly placed');
   } catch (error) {
     show('testnet-result', failure(error));
+  }
+});
+
+/** Appends one line to a list. */
+const append = (id: string, text: string): void => {
+  const item = document.createElement('li');
+  item.textContent = text;
+  element(id).append(item);
+};
+const describe = (u: OrderUpdate): string => `${u.type} ${u.status} ${u.source}`;
+
+/**
+ * Order updates in the browser: a client with orderUpdates: true (the push channel over the
+ * native WebSocket, its token from bullet-private over fetch to the REST host), every event of
+ * the account on orderUpdates$, and two orders followed by call.updates$ to their end: a
+ * market buy that fills, and a limit buy that rests and is cancelled.
+ */
+element('follow').addEventListener('click', async () => {
+  const follower = new WebsocketAPIClient({
+    wsBaseUrl: value('ws-base-url'),
+    restBaseUrl: value('rest-base-url'),
+    futuresRestBaseUrl: value('rest-base-url'),
+    apiKey: value('api-key'),
+    apiSecret: value('api-secret'),
+    apiPassphrase: value('api-passphrase'),
+    orderUpdates: true,
+    attachEventListeners: false,
+  });
+  try {
+    follower.orderUpdates$.subscribe((u) => append('feed', `${u.clientOid ?? '?'} ${describe(u)}`));
+    await follower.connect();
+    await firstValueFrom(follower.stateOf$('pushSpot').pipe(filter((s) => s.status === 'ready')));
+    show('push-state', 'ready');
+
+    const taker = follower.submitNewSpotOrder({ side: 'buy', symbol: SYMBOL, type: 'market', size: '0.001' });
+    show('taker-oid', taker.clientOid ?? '');
+    const takerEvents = await lastValueFrom(
+      taker.updates$.pipe(
+        tap((u) => append('taker-updates', describe(u))),
+        toArray(),
+      ),
+    );
+    show('taker-done', `completed after ${takerEvents.at(-1)?.type ?? 'nothing'}`);
+
+    const resting = follower.submitNewSpotOrder({
+      side: 'buy',
+      symbol: SYMBOL,
+      type: 'limit',
+      price: '20000',
+      size: '0.001',
+    });
+    show('resting-oid', resting.clientOid ?? '');
+    const restingEnd = lastValueFrom(
+      resting.updates$.pipe(tap((u) => append('resting-updates', describe(u)))),
+    );
+    await firstValueFrom(resting.updates$.pipe(filter((u) => u.type === 'open')));
+    await follower.cancelSpotOrder({ symbol: SYMBOL, clientOid: resting.clientOid });
+    show('resting-done', `completed after ${(await restingEnd).type}`);
+  } catch (error) {
+    show('follow-error', failure(error));
+  } finally {
+    await follower.close();
+    show('follow-closed', 'closed');
   }
 });
