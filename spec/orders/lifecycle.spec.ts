@@ -127,6 +127,23 @@ describe('call.updates$: an order from placement to its terminal event', () => {
     expect(seen.every((u) => u.orderId === newOrderId && u.price === '20001')).toBe(true);
   });
 
+  it('spot.modify by orderId to a crossing price: updates$ still ends with the fill (looked up over REST)', async () => {
+    const sim = await h.sim();
+    const client = await tracking(sim);
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    // By orderId the call has no clientOid until its answer: the new order's push events that
+    // come first cannot be matched, so the tracker looks the order up once the answer names it.
+    const modify = client.modifySpotOrder({
+      symbol: 'BTC-USDT',
+      orderId: placed.data.orderId,
+      newPrice: '31000',
+    });
+    const { newOrderId } = (await modify).data;
+    const seen = await all(modify.updates$);
+    expect(seen.at(-1)).toMatchObject({ type: 'filled', orderId: newOrderId });
+    expect(sim.exchange.ledger(placed.data.clientOid)).toMatchObject({ orderId: newOrderId, status: 'done' });
+  });
+
   it('without orderUpdates: tracking starts at subscription, and what it missed comes from REST', async () => {
     const sim = await h.sim();
     const client = h.client(sim, { restBaseUrl: sim.restUrl, futuresRestBaseUrl: sim.restUrl });

@@ -195,7 +195,10 @@ export class OrderTracker {
         return;
       }
       if (order.clientOid === undefined) {
+        // A modify by orderId: its clientOid is only known now, so push events of the new
+        // order that came before the answer were not buffered. Look it up over REST.
         order.clientOid = id.clientOid;
+        order.gap = true;
         this.add(order);
       }
       this.confirm(order, id.orderId);
