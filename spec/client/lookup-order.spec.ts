@@ -195,6 +195,102 @@ describe('lookupOrder finds what the exchange shows', () => {
   });
 });
 
+describe('lookupOrder by orderId', () => {
+  it('finds the same order as by clientOid in each market, on the by-id paths; unknown or foreign ids are null', async () => {
+    const other = {
+      apiKey: 'other-key-0002',
+      apiSecret: 'other-secret',
+      apiPassphrase: 'other-pass',
+      balances: { USDT: '100000', BTC: '10' },
+    };
+    const sim = await h.sim({ accounts: [demoAccount(1), other] });
+    const { fetch, targets } = countingFetch();
+    const client = restClient(sim, { fetch });
+    const spot = await client.submitNewSpotOrder(limitBuy());
+    const margin = await client.submitMarginOrder({
+      side: 'buy',
+      symbol: 'BTC-USDT',
+      price: '20000',
+      size: '0.001',
+    });
+    const futures = await client.submitFuturesOrder(futuresBuy({ size: 2 }));
+    const bySpotId = await client.lookupOrder({
+      orderId: spot.data.orderId,
+      symbol: 'BTC-USDT',
+      market: 'spot',
+    });
+    const byMarginId = await client.lookupOrder({
+      orderId: margin.data.orderId,
+      symbol: 'BTC-USDT',
+      market: 'margin',
+    });
+    const byFuturesId = await client.lookupOrder({ orderId: futures.data.orderId, market: 'futures' });
+    expect(bySpotId).toMatchObject({
+      market: 'spot',
+      orderId: spot.data.orderId,
+      clientOid: spot.data.clientOid,
+      status: 'open',
+    });
+    expect(byMarginId).toMatchObject({
+      market: 'margin',
+      orderId: margin.data.orderId,
+      clientOid: margin.data.clientOid,
+    });
+    expect(byFuturesId).toMatchObject({ market: 'futures', orderId: futures.data.orderId, size: '2' });
+    expect(targets.slice(-3)).toEqual([
+      `GET /api/v1/hf/orders/${spot.data.orderId}`,
+      `GET /api/v3/hf/margin/orders/${margin.data.orderId}`,
+      `GET /api/v1/orders/${futures.data.orderId}`,
+    ]);
+    const byOid = await client.lookupOrder({
+      clientOid: spot.data.clientOid,
+      symbol: 'BTC-USDT',
+      market: 'spot',
+    });
+    expect(bySpotId).toEqual(byOid);
+    // Another market, another symbol, an unknown id, another account: null.
+    expect(
+      await client.lookupOrder({ orderId: spot.data.orderId, symbol: 'BTC-USDT', market: 'margin' }),
+    ).toBeNull();
+    expect(
+      await client.lookupOrder({ orderId: spot.data.orderId, symbol: 'ETH-USDT', market: 'spot' }),
+    ).toBeNull();
+    expect(
+      await client.lookupOrder({ orderId: futures.data.orderId, market: 'futures', symbol: 'ETHUSDTM' }),
+    ).toBeNull();
+    expect(await client.lookupOrder({ orderId: 'never-placed', market: 'futures' })).toBeNull();
+    const stranger = restClient(sim, {
+      apiKey: other.apiKey,
+      apiSecret: other.apiSecret,
+      apiPassphrase: other.apiPassphrase,
+    });
+    expect(
+      await stranger.lookupOrder({ orderId: spot.data.orderId, symbol: 'BTC-USDT', market: 'spot' }),
+    ).toBeNull();
+    expect(await stranger.lookupOrder({ orderId: futures.data.orderId, market: 'futures' })).toBeNull();
+  });
+
+  it('an answer about another order is a ProtocolError', async () => {
+    const sim = await h.sim();
+    const client = restClient(sim);
+    const placed = await client.submitFuturesOrder(futuresBuy());
+    const found = await client.lookupOrder({ orderId: placed.data.orderId, market: 'futures' });
+    expect(found?.orderId).toBe(placed.data.orderId);
+    // A server that answers with that order whatever is asked.
+    const body = JSON.stringify({ code: '200000', data: found?.raw });
+    const url = await httpServer((res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body),
+    );
+    const confused = restClient(sim, { futuresRestBaseUrl: url });
+    const error = await settle(confused.lookupOrder({ orderId: 'another-id', market: 'futures' }));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as Error).message).toMatch(/another orderId/);
+    expect(await confused.lookupOrder({ orderId: placed.data.orderId, market: 'futures' })).toMatchObject({
+      orderId: placed.data.orderId,
+    });
+  });
+});
+
 describe('lookupOrder: not found is null', () => {
   it('an unknown clientOid in each market, and a known one on another symbol', async () => {
     const sim = await h.sim();
@@ -359,7 +455,11 @@ describe('lookupOrder: bad input sends nothing', () => {
     ['a 41-character clientOid', { clientOid: 'x'.repeat(41), market: 'futures' }, 'clientOid'],
     ['an unknown market', { clientOid: 'c-1', market: 'options' }, 'market'],
     ['a bad symbol', { clientOid: 'c-1', market: 'spot', symbol: 'btc/usdt' }, 'symbol'],
-    ['an unknown field', { clientOid: 'c-1', market: 'futures', orderId: '1' }, 'orderId'],
+    ['both clientOid and orderId', { clientOid: 'c-1', market: 'futures', orderId: '1' }, 'orderId'],
+    ['neither clientOid nor orderId', { market: 'spot', symbol: 'BTC-USDT' }, 'clientOid'],
+    ['an orderId with a space', { orderId: 'a b', market: 'futures' }, 'orderId'],
+    ['an orderId but no spot symbol', { orderId: 'x1', market: 'spot' }, 'symbol'],
+    ['an unknown field', { clientOid: 'c-1', market: 'futures', id: '1' }, 'id'],
     ['null', null, '(request)'],
     ['a string', 'c-1', '(request)'],
     ['a throwing getter', hostile, '(request)'],

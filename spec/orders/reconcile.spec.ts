@@ -1,10 +1,10 @@
 /**
  * `reconcile: true` against the simulator on 127.0.0.1: a written order request whose answer
- * is lost (the session dropped, or no answer in time) is looked up by clientOid over REST and
- * settles by what the exchange did: resolved from the order (`reconciled: true`), or a
- * definite OrderNotPlacedError / CancelNotAppliedError, or, when REST cannot tell, the
- * original outcome-unknown error with the REST failure as `cause`. Nothing is ever re-sent:
- * each request id reaches the gateway once.
+ * is lost (the session dropped, or no answer in time) is looked up over REST (by clientOid; a
+ * cancel by orderId, by its orderId) and settles by what the exchange did: resolved from the
+ * order (`reconciled: true`), or a definite OrderNotPlacedError / CancelNotAppliedError, or,
+ * when REST cannot tell, the original outcome-unknown error with the REST failure as `cause`.
+ * Nothing is ever re-sent: each request id reaches the gateway once.
  */
 import {
   CancelNotAppliedError,
@@ -271,15 +271,143 @@ describe('reconcile: true, cancels', () => {
     });
     expect(sim.exchange.ledger(placed.data.clientOid)?.status).toBe('open');
   });
+});
 
-  it('a cancel by orderId cannot be looked up: it stays outcome unknown', async () => {
+describe('reconcile: true, cancels by orderId', () => {
+  it('spot.cancel by orderId, answer delayed then the session dropped: resolves reconciled, sent once', async () => {
+    const sim = await h.sim();
+    const { fetch, answered } = countingFetch();
+    const client = reconciling(sim, { fetch });
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.delay(30_000);
+    const cancel = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: placed.data.orderId });
+    expect(cancel.clientOid).toBeUndefined();
+    await until(
+      () => sim.exchange.ledger(placed.data.clientOid)?.status === 'done',
+      'the order was canceled',
+    );
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const response = await cancel;
+    expect(response).toEqual({
+      id: cancel.id,
+      op: 'spot.cancel',
+      code: '200000',
+      data: { orderId: placed.data.orderId, clientOid: placed.data.clientOid },
+      inTime: expect.any(Number),
+      outTime: expect.any(Number),
+      wsKey: 'wsApiSpotV1',
+      isWSAPIResponse: true,
+      reconciled: true,
+    });
+    expect(answered()).toBe(1);
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+
+  it('margin.cancel and futures.cancel by orderId likewise, each with its answer shape', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const margin = await client.submitMarginOrder({
+      side: 'buy',
+      symbol: 'BTC-USDT',
+      price: '20000',
+      size: '0.001',
+    });
+    const futures = await client.submitFuturesOrder(futuresBuy());
+    sim.faults.delay(30_000);
+    const cancelMargin = client.cancelMarginOrder({ symbol: 'BTC-USDT', orderId: margin.data.orderId });
+    const cancelFutures = client.cancelFuturesOrder({ orderId: futures.data.orderId });
+    await until(
+      () =>
+        sim.exchange.ledger(margin.data.clientOid)?.status === 'done' &&
+        sim.exchange.ledger(futures.data.clientOid)?.status === 'done',
+      'both orders were canceled',
+    );
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    expect(await cancelMargin).toMatchObject({
+      op: 'margin.cancel',
+      reconciled: true,
+      data: { orderId: margin.data.orderId, clientOid: margin.data.clientOid },
+    });
+    expect(await cancelFutures).toMatchObject({
+      op: 'futures.cancel',
+      reconciled: true,
+      wsKey: 'wsApiFuturesV1',
+      data: { cancelledOrderIds: [futures.data.orderId] },
+    });
+    expect(framesFor(sim, cancelMargin.id)).toBe(1);
+    expect(framesFor(sim, cancelFutures.id)).toBe(1);
+  });
+
+  it('spot.sync_cancel by orderId, request swallowed by pause(), then dropped: CancelNotAppliedError, the order open', async () => {
+    const sim = await h.sim();
+    const { fetch, answered } = countingFetch();
+    const client = reconciling(sim, { fetch });
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.pause();
+    const cancel = client.cancelSyncSpotOrder({ symbol: 'BTC-USDT', orderId: placed.data.orderId });
+    await until(() => framesFor(sim, cancel.id) === 1, 'the gateway received the cancel');
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(cancel);
+    expect(error).toBeInstanceOf(CancelNotAppliedError);
+    expect(error).toMatchObject({
+      code: 'CANCEL_NOT_APPLIED',
+      op: 'spot.sync_cancel',
+      requestId: cancel.id,
+      // Named by the order the exchange showed.
+      clientOid: placed.data.clientOid,
+      order: { status: 'open', orderId: placed.data.orderId },
+    });
+    expect((error as CancelNotAppliedError).cause).toBeInstanceOf(DisconnectedError);
+    // Looked up twice (the grace between), never re-sent.
+    expect(answered()).toBe(2);
+    expect(sim.exchange.ledger(placed.data.clientOid)?.status).toBe('open');
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+
+  it('an orderId the exchange does not know: CancelNotAppliedError with no order', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    await client.connect('wsApiFuturesV1');
+    sim.faults.pause();
+    const cancel = client.cancelFuturesOrder({ orderId: 'never-placed-0001' });
+    await until(() => framesFor(sim, cancel.id) === 1, 'the gateway received the cancel');
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(cancel);
+    expect(error).toBeInstanceOf(CancelNotAppliedError);
+    expect(error).toMatchObject({ op: 'futures.cancel', order: null });
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+
+  it('REST unreachable: the original outcome-unknown error, the REST failure as cause', async () => {
     const sim = await h.sim();
     const client = reconciling(sim);
     const placed = await client.submitNewSpotOrder(limitBuy());
-    sim.faults.pause();
+    sim.faults.delay(30_000);
+    sim.faults.restDown(true);
     const cancel = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: placed.data.orderId });
-    await until(() => framesFor(sim, cancel.id) === 1, 'the gateway received the cancel');
+    await until(
+      () => sim.exchange.ledger(placed.data.clientOid)?.status === 'done',
+      'the order was canceled',
+    );
     sim.faults.dropSessions({ kind: 'wsapi' });
-    expect(await settle(cancel)).toBeInstanceOf(DisconnectedError);
+    const error = await settle(cancel);
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect(error).toMatchObject({ code: 'DISCONNECTED', op: 'spot.cancel', requestId: cancel.id });
+    const cause = (error as DisconnectedError).cause;
+    expect(cause).toBeInstanceOf(GatewayError);
+    expect(cause).toMatchObject({ op: 'lookupOrder', code: '503000' });
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+
+  it('without reconcile a lost cancel by orderId stays outcome unknown, and nothing is looked up', async () => {
+    const sim = await h.sim();
+    const { fetch, answered } = countingFetch();
+    const client = h.client(sim, { restBaseUrl: sim.restUrl, fetch, requestTimeoutMs: 300 });
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.delay(30_000);
+    const error = await settle(client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: placed.data.orderId }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).sent).toBe(true);
+    expect(answered()).toBe(0);
   });
 });

@@ -227,6 +227,152 @@ describe('order lookups by clientOid', () => {
   });
 });
 
+describe('order lookups by orderId', () => {
+  const spotById = (id: string, symbol: string) => `/api/v1/hf/orders/${id}?symbol=${symbol}`;
+  const marginById = (id: string, symbol: string) => `/api/v3/hf/margin/orders/${id}?symbol=${symbol}`;
+  const futuresById = (id: string) => `/api/v1/orders/${id}`;
+
+  it('spot: the same detail as the clientOid lookup, open then cancelled; other symbol or unknown id: not found', async () => {
+    const s = await start();
+    const ws = await wsOf(s);
+    const args = {
+      type: 'limit',
+      symbol: 'BTC-USDT',
+      side: 'sell',
+      price: '90000',
+      size: '0.5',
+      clientOid: 'oid-spot-1',
+    };
+    const { orderId } = (await ws.answerTo(ws.request('spot.order', args))).data;
+    const byId = await signed(s.restUrl, alice, 'GET', spotById(orderId, 'BTC-USDT'));
+    expect(byId.status).toBe(200);
+    expect(byId.json.data).toMatchObject({
+      id: orderId,
+      clientOid: 'oid-spot-1',
+      active: true,
+      remainSize: '0.5',
+    });
+    const byOid = await signed(s.restUrl, alice, 'GET', spotLookup('oid-spot-1', 'BTC-USDT'));
+    expect(byId.json.data).toEqual(byOid.json.data);
+    await ws.answerTo(ws.request('spot.cancel', { symbol: 'BTC-USDT', orderId }));
+    const after = (await signed(s.restUrl, alice, 'GET', spotById(orderId, 'BTC-USDT'))).json.data;
+    expect(after).toMatchObject({ id: orderId, active: false, cancelExist: true, cancelledSize: '0.5' });
+    const other = await signed(s.restUrl, alice, 'GET', spotById(orderId, 'ETH-USDT'));
+    expect(other.status).toBe(200);
+    expect(other.json).toEqual({ code: '400100', msg: 'order not exist.' });
+    const unknown = await signed(s.restUrl, alice, 'GET', spotById('6700000000000000000000ff', 'BTC-USDT'));
+    expect(unknown.json).toEqual({ code: '400100', msg: 'order not exist.' });
+    const noSymbol = await signed(s.restUrl, alice, 'GET', `/api/v1/hf/orders/${orderId}`);
+    expect(noSymbol.status).toBe(400);
+    expect(noSymbol.json.code).toBe('400100');
+  });
+
+  it('margin: found on the margin path only; futures: the detail in lots, an unknown id is success with null', async () => {
+    const s = await start();
+    const ws = await wsOf(s);
+    const margin = {
+      clientOid: 'oid-m-1',
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      type: 'limit',
+      price: '1000',
+      size: '0.01',
+      isIsolated: true,
+    };
+    const mid = (await ws.answerTo(ws.request('margin.order', margin))).data.orderId as string;
+    const m = await signed(s.restUrl, alice, 'GET', marginById(mid, 'BTC-USDT'));
+    expect(m.json.data).toMatchObject({ id: mid, clientOid: 'oid-m-1', tradeType: 'MARGIN_ISOLATED_TRADE' });
+    expect((await signed(s.restUrl, alice, 'GET', spotById(mid, 'BTC-USDT'))).json.code).toBe('400100');
+    const fut = {
+      clientOid: 'oid-f-1',
+      symbol: 'XBTUSDTM',
+      side: 'sell',
+      type: 'market',
+      size: 3,
+      leverage: '10',
+      marginMode: 'CROSS',
+    };
+    const fid = (await ws.answerTo(ws.request('futures.order', fut))).data.orderId as string;
+    const f = await signed(s.restUrl, alice, 'GET', futuresById(fid));
+    expect(f.json.data).toMatchObject({ id: fid, clientOid: 'oid-f-1', size: 3, status: 'done' });
+    expect(f.json.data).toEqual((await signed(s.restUrl, alice, 'GET', futuresLookup('oid-f-1'))).json.data);
+    // The spot order's id is not a futures order.
+    expect((await signed(s.restUrl, alice, 'GET', futuresById(mid))).json).toEqual({
+      code: '200000',
+      data: null,
+    });
+    expect((await signed(s.restUrl, alice, 'GET', futuresById('nope'))).json).toEqual({
+      code: '200000',
+      data: null,
+    });
+    // The fixed futures route still answers the clientOid lookup, and a bad id is a parameter error.
+    expect((await signed(s.restUrl, alice, 'GET', futuresLookup('oid-f-1'))).json.data.id).toBe(fid);
+    const bad = await signed(s.restUrl, alice, 'GET', futuresById('a%20b'));
+    expect(bad.status).toBe(400);
+    expect(bad.json.code).toBe('100001');
+  });
+
+  it("never shows another account's order, and is signed like every private request", async () => {
+    const s = await start();
+    const a = await wsOf(s, alice);
+    const args = {
+      type: 'limit',
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      price: '1000',
+      size: '0.01',
+      clientOid: 'oid-iso',
+    };
+    const { orderId } = (await a.answerTo(a.request('spot.order', args))).data;
+    expect((await signed(s.restUrl, alice, 'GET', spotById(orderId, 'BTC-USDT'))).json.data.id).toBe(orderId);
+    expect((await signed(s.restUrl, bob, 'GET', spotById(orderId, 'BTC-USDT'))).json).toEqual({
+      code: '400100',
+      msg: 'order not exist.',
+    });
+    const fut = {
+      clientOid: 'oid-iso-f',
+      symbol: 'XBTUSDTM',
+      side: 'buy',
+      type: 'limit',
+      price: '1000',
+      size: 1,
+      leverage: '5',
+    };
+    const fid = (await a.answerTo(a.request('futures.order', fut))).data.orderId as string;
+    expect((await signed(s.restUrl, bob, 'GET', futuresById(fid))).json).toEqual({
+      code: '200000',
+      data: null,
+    });
+    const anonymous = await unsigned(s.restUrl, 'GET', spotById(orderId, 'BTC-USDT'));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.json.code).toBe('400001');
+  });
+
+  it('ack mode: a remembered order by id, cancelled by id; not for another account', async () => {
+    const s = await start({ mode: 'ack' });
+    const ws = await wsOf(s);
+    const args = {
+      type: 'limit',
+      symbol: 'BTC-USDT',
+      side: 'buy',
+      price: '1000',
+      size: '0.01',
+      clientOid: 'oid-ack',
+    };
+    const { orderId } = (await ws.answerTo(ws.request('spot.order', args))).data;
+    expect((await signed(s.restUrl, alice, 'GET', spotById(orderId, 'BTC-USDT'))).json.data).toMatchObject({
+      id: orderId,
+      clientOid: 'oid-ack',
+      active: true,
+    });
+    await ws.answerTo(ws.request('spot.cancel', { symbol: 'BTC-USDT', orderId }));
+    expect((await signed(s.restUrl, alice, 'GET', spotById(orderId, 'BTC-USDT'))).json.data.active).toBe(
+      false,
+    );
+    expect((await signed(s.restUrl, bob, 'GET', spotById(orderId, 'BTC-USDT'))).json.code).toBe('400100');
+  });
+});
+
 describe('authentication (KC-API headers)', () => {
   const target = '/api/v1/bullet-private';
   it('refuses with the handshake codes and HTTP 401, checked in the handshake order', async () => {

@@ -5,7 +5,7 @@ import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
 import type { PreparedRequest, RejectedRequest } from '../rpc/prepare';
 import type { WSAPIResponse } from '../rpc/response';
-import { OrderCall } from './order-call';
+import { CancelByIdCall, OrderCall } from './order-call';
 import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
 import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
 
@@ -31,6 +31,13 @@ function symbolsOf(args: unknown): string | readonly string[] | undefined {
     return typeof s === 'string' ? s : undefined;
   };
   return Array.isArray(args) ? args.map((a) => symbolOf(a) ?? '') : symbolOf(args);
+}
+
+/** The orderId a cancel names, when it names no clientOid. */
+function cancelOrderIdOf(args: unknown, clientOid: string | undefined): string | undefined {
+  if (clientOid !== undefined || typeof args !== 'object' || args === null) return undefined;
+  const orderId = (args as { orderId?: unknown }).orderId;
+  return typeof orderId === 'string' ? orderId : undefined;
 }
 
 /**
@@ -70,6 +77,10 @@ export class OrderDesk {
     const places = placesOrders(spec.op);
     if (prepared.ok && (places || (this.config.reconcile && isReconcilable(spec.op)))) {
       const symbols = symbolsOf(prepared.args);
+      const orderId = places ? undefined : cancelOrderIdOf(prepared.args, clientOid);
+      if (orderId !== undefined && typeof symbols !== 'object') {
+        return new CancelByIdCall(orderId, this, symbols, id, spec, wsKey, createdAt, onUnobservedFailure);
+      }
       const call = new OrderCall(
         this,
         symbols,

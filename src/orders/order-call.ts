@@ -67,3 +67,26 @@ export class OrderCall<T = unknown> extends WsApiCall<T> {
     return true;
   }
 }
+
+/**
+ * The call of a cancel by orderId with `reconcile: true`: it also keeps the orderId, which a
+ * lost answer is looked up by (the other calls do without the field).
+ */
+export class CancelByIdCall<T = unknown> extends OrderCall<T> {
+  /** @internal The orderId the cancel names. */
+  readonly orderId: string;
+
+  constructor(
+    orderId: string,
+    desk: OrderDesk,
+    symbols: string | undefined,
+    id: string,
+    spec: OperationSpec,
+    wsKey: WSAPIWsKey,
+    createdAt: number,
+    onUnobservedFailure?: UnobservedFailureHook,
+  ) {
+    super(desk, symbols, id, spec, wsKey, undefined, undefined, createdAt, onUnobservedFailure);
+    this.orderId = orderId;
+  }
+}

@@ -1,6 +1,7 @@
 /**
  * `reconcile: true`: a written order request whose answer was lost (the link died, or no answer
- * came in time) is looked up by clientOid over REST instead of failing as "outcome unknown".
+ * came in time) is looked up over REST (by clientOid; a cancel by orderId, by its orderId)
+ * instead of failing as "outcome unknown".
  * It resolves with a response built from the order the exchange shows (marked
  * `reconciled: true`), or rejects with a definite OrderNotPlacedError / CancelNotAppliedError,
  * or, when REST cannot tell, with the original error and the REST failure as its `cause`.
@@ -22,7 +23,7 @@ import type { WsApiCall } from '../rpc/call';
 import type { WSAPIResponse } from '../rpc/response';
 import { safeDelay } from '../safe-delay';
 
-/** Looks an order up by clientOid (the client's `lookupOrder`). */
+/** Looks an order up by clientOid or orderId (the client's `lookupOrder`). */
 export type OrderLookup = (params: LookupOrderParams) => Promise<OrderSnapshot | null>;
 
 /** What a request does to orders, and in which market (ops not listed are never reconciled). */
@@ -40,7 +41,7 @@ const RECONCILED_OPS: Readonly<
   'futures.cancel': { kind: 'cancel', market: 'futures' },
 };
 
-/** Whether an op's lost answer can be reconciled (by clientOid, given the symbol). */
+/** Whether an op's lost answer can be reconciled (by clientOid or a cancel's orderId, given the symbol). */
 export function isReconcilable(op: string): boolean {
   return Object.prototype.hasOwnProperty.call(RECONCILED_OPS, op);
 }
@@ -72,6 +73,8 @@ export function withCause(error: DisconnectedError | TimeoutError, cause: unknow
 export interface Reconcilable extends WsApiCall {
   /** The order's symbol, or each batch order's symbol (in the batch's order). */
   readonly symbols: string | readonly string[] | undefined;
+  /** The orderId a cancel by orderId names (then it has no clientOid). */
+  readonly orderId?: string;
 }
 
 /** What a reconciliation needs from the client. */
@@ -269,18 +272,31 @@ async function reconcileCancel(
   deps: ReconcileDeps,
 ): Promise<WSAPIResponse | WsApiError> {
   const call = target;
-  const clientOid = call.clientOid;
-  // A cancel by orderId cannot be looked up by clientOid: its outcome stays unknown.
-  if (clientOid === undefined) return error;
-  const params: LookupOrderParams = { clientOid, market, symbol: symbolAt(target, 0) };
+  const { clientOid, orderId } = target;
+  const symbol = symbolAt(target, 0);
+  // Looked up by what the cancel named the order by.
+  const params: LookupOrderParams | undefined =
+    clientOid !== undefined
+      ? { clientOid, market, symbol }
+      : orderId !== undefined
+        ? { orderId, market, symbol }
+        : undefined;
+  if (params === undefined) return error;
   let order = await lookupPolitely(deps, params);
   if (!canceled(order) && (order === null || order.status === 'open')) {
     await deps.waits.sleep(deps.graceMs);
     order = await lookupPolitely(deps, params);
   }
-  if (order === null || !canceled(order))
-    return new CancelNotAppliedError({ op: call.op, requestId: call.id, clientOid, order, cause: error });
-  return envelope(call, canceledData(call.op, order), order.updatedAt);
+  if (order === null || !canceled(order)) {
+    return new CancelNotAppliedError({
+      op: call.op,
+      requestId: call.id,
+      clientOid: clientOid ?? order?.clientOid,
+      order,
+      cause: error,
+    });
+  }
+  return envelope(call, canceledData(call.op, order, orderId !== undefined), order.updatedAt);
 }
 
 const canceled = (order: OrderSnapshot | null): boolean =>
@@ -303,7 +319,8 @@ function placedData(op: string, order: OrderSnapshot): unknown {
   };
 }
 
-function canceledData(op: string, order: OrderSnapshot): unknown {
+/** A cancel's `data`; `byOrderId`: the cancel named the order by its orderId. */
+function canceledData(op: string, order: OrderSnapshot, byOrderId: boolean): unknown {
   const { orderId, clientOid } = order;
   switch (op) {
     case 'spot.sync_cancel':
@@ -317,7 +334,7 @@ function canceledData(op: string, order: OrderSnapshot): unknown {
         status: order.status,
       };
     case 'futures.cancel':
-      return { clientOid };
+      return byOrderId ? { cancelledOrderIds: [orderId] } : { clientOid };
     default:
       return { orderId, clientOid };
   }

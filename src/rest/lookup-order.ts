@@ -2,7 +2,7 @@ import { isRight } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { CODES } from '../codecs/codes';
 import { strictObject } from '../codecs/object';
-import { ClientOid, OneOf, Symbol_ } from '../codecs/primitives';
+import { ClientOid, Identifier, OneOf, Symbol_ } from '../codecs/primitives';
 import { toIssues, type ValidationIssue } from '../codecs/report';
 import { ProtocolError, ValidationError } from '../errors';
 import { FuturesOrderDetail, HfOrderDetail } from './codecs';
@@ -12,31 +12,49 @@ import { isNotFound, type RestClient, type RestRequest } from './rest-client';
 const OP = 'lookupOrder';
 
 /**
- * What `lookupOrder` takes: the order's clientOid and market, and its symbol (required for
- * spot and margin, which KuCoin looks up per symbol; optional for futures, where a found
- * order on another symbol counts as not found).
+ * What `lookupOrder` takes: the order's clientOid or its orderId (exactly one), its market, and
+ * its symbol (required for spot and margin, which KuCoin looks up per symbol; optional for
+ * futures, where a found order on another symbol counts as not found).
  */
 export const LookupOrderParams = strictObject(
   'LookupOrderParams',
-  { clientOid: ClientOid, market: OneOf(['spot', 'margin', 'futures'] as const) },
-  { symbol: Symbol_ },
-  (p): ValidationIssue[] =>
-    p.market !== 'futures' && p.symbol === undefined
+  { market: OneOf(['spot', 'margin', 'futures'] as const) },
+  { clientOid: ClientOid, orderId: Identifier, symbol: Symbol_ },
+  (p): ValidationIssue[] => [
+    ...(p.clientOid === undefined && p.orderId === undefined
+      ? [{ field: 'clientOid', rule: 'clientOid or orderId is required' }]
+      : []),
+    ...(p.clientOid !== undefined && p.orderId !== undefined
+      ? [{ field: 'orderId', rule: 'give clientOid or orderId, not both' }]
+      : []),
+    ...(p.market !== 'futures' && p.symbol === undefined
       ? [{ field: 'symbol', rule: `is required for market '${p.market}'` }]
-      : [],
+      : []),
+  ],
 );
 export type LookupOrderParams = t.TypeOf<typeof LookupOrderParams>;
 
-/** The REST request that looks the order up. */
+/** The REST request that looks the order up (by orderId when given, else by clientOid). */
 export function lookupRequest(p: LookupOrderParams): RestRequest {
-  const oid = encodeURIComponent(p.clientOid);
   const symbol = encodeURIComponent(p.symbol ?? '');
-  const target =
-    p.market === 'spot'
-      ? `/api/v1/hf/orders/client-order/${oid}?symbol=${symbol}`
-      : p.market === 'margin'
-        ? `/api/v3/hf/margin/orders/client-order/${oid}?symbol=${symbol}`
-        : `/api/v1/orders/byClientOid?clientOid=${oid}`;
+  let target: string;
+  if (p.orderId !== undefined) {
+    const id = encodeURIComponent(p.orderId);
+    target =
+      p.market === 'spot'
+        ? `/api/v1/hf/orders/${id}?symbol=${symbol}`
+        : p.market === 'margin'
+          ? `/api/v3/hf/margin/orders/${id}?symbol=${symbol}`
+          : `/api/v1/orders/${id}`;
+  } else {
+    const oid = encodeURIComponent(p.clientOid ?? '');
+    target =
+      p.market === 'spot'
+        ? `/api/v1/hf/orders/client-order/${oid}?symbol=${symbol}`
+        : p.market === 'margin'
+          ? `/api/v3/hf/margin/orders/client-order/${oid}?symbol=${symbol}`
+          : `/api/v1/orders/byClientOid?clientOid=${oid}`;
+  }
   return {
     op: OP,
     base: p.market === 'futures' ? 'futures' : 'spot',
@@ -67,7 +85,7 @@ function validated(params: unknown): LookupOrderParams {
 }
 
 /**
- * Looks an order up by clientOid over signed REST: its snapshot, or null when the exchange
+ * Looks an order up by clientOid or orderId over signed REST: its snapshot, or null when the exchange
  * has no such order for this account (on this symbol). Errors: ValidationError for bad
  * parameters (nothing sent), GatewayError with the REST code, RateLimitError (429000),
  * AuthenticationError, TimeoutError, NetworkError, ProtocolError for an answer that does not
@@ -83,8 +101,12 @@ export async function lookupOrder(rest: RestClient, params: unknown): Promise<Or
     p.market === 'futures'
       ? futuresSnapshot(rest.decode(request, reply.data, FuturesOrderDetail))
       : hfSnapshot(p.market, rest.decode(request, reply.data, HfOrderDetail));
-  if (snapshot.clientOid !== p.clientOid) {
-    throw new ProtocolError(`the ${OP} answer is about another clientOid`, {
+  const other =
+    p.orderId !== undefined
+      ? snapshot.orderId !== p.orderId && 'orderId'
+      : snapshot.clientOid !== p.clientOid && 'clientOid';
+  if (other !== false) {
+    throw new ProtocolError(`the ${OP} answer is about another ${other}`, {
       op: OP,
       clientOid: p.clientOid,
     });

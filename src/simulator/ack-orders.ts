@@ -141,36 +141,48 @@ export class AckOrders {
 
   find(apiKey: string, line: Line, clientOid: string): OrderView | undefined {
     const order = this.books.get(`${apiKey} ${line}`)?.get(clientOid);
-    if (order === undefined) return undefined;
-    const f = headOf(order, line);
-    const st = stateOf(order);
-    return {
-      id: f.orderId,
-      clientOid: f.clientOid,
-      symbol: f.symbol,
-      line,
-      type: f.orderType,
-      side: f.side,
-      price: f.price,
-      size: f.size,
-      funds: st.remainFunds ?? '0',
-      dealSize: '0',
-      dealFunds: '0',
-      canceledSize: st.canceledSize,
-      remainSize: st.remainSize,
-      timeInForce: 'GTC',
-      postOnly: false,
-      hidden: false,
-      iceberg: false,
-      visibleSize: '0',
-      stp: '',
-      status: order.status,
-      inOrderBook: order.status === 'open',
-      createdAt: f.orderTime,
-      updatedAt: order.updatedAt,
-      isolated: false,
-      settleCurrency: 'USDT',
-      ...(line === 'futures' ? { leverage: '1', reduceOnly: false, marginMode: 'ISOLATED' as const } : {}),
-    };
+    return order === undefined ? undefined : viewOf(order, line);
   }
+
+  /** A remembered order by id (a scan of at most ACK_MEMORY orders: lookups are rare). */
+  findById(apiKey: string, line: Line, orderId: string): OrderView | undefined {
+    const book = this.books.get(`${apiKey} ${line}`);
+    if (book === undefined) return undefined;
+    for (const order of book.values()) if (order.orderId === orderId) return viewOf(order, line);
+    return undefined;
+  }
+}
+
+/** What REST shows of a remembered order. */
+function viewOf(order: AckOrder, line: Line): OrderView {
+  const f = headOf(order, line);
+  const st = stateOf(order);
+  return {
+    id: f.orderId,
+    clientOid: f.clientOid,
+    symbol: f.symbol,
+    line,
+    type: f.orderType,
+    side: f.side,
+    price: f.price,
+    size: f.size,
+    funds: st.remainFunds ?? '0',
+    dealSize: '0',
+    dealFunds: '0',
+    canceledSize: st.canceledSize,
+    remainSize: st.remainSize,
+    timeInForce: 'GTC',
+    postOnly: false,
+    hidden: false,
+    iceberg: false,
+    visibleSize: '0',
+    stp: '',
+    status: order.status,
+    inOrderBook: order.status === 'open',
+    createdAt: f.orderTime,
+    updatedAt: order.updatedAt,
+    isolated: false,
+    settleCurrency: 'USDT',
+    ...(line === 'futures' ? { leverage: '1', reduceOnly: false, marginMode: 'ISOLATED' as const } : {}),
+  };
 }

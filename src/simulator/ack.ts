@@ -36,6 +36,10 @@ export class AckExchange implements ExchangeApi {
     return this.desk.orders.find(apiKey, line, clientOid);
   }
 
+  findOrderById(apiKey: string, line: 'spot' | 'margin' | 'futures', orderId: string): OrderView | undefined {
+    return this.desk.orders.findById(apiKey, line, orderId);
+  }
+
   onOrderEvents(apiKey: string, sink: OrderEventSink | undefined): void {
     this.desk.orders.onOrderEvents(apiKey, sink);
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CODES } from '../codecs/codes';
-import { ClientOid } from '../codecs/primitives';
+import { ClientOid, Identifier } from '../codecs/primitives';
 import { UrlVerifier, type SignedFields } from './auth';
 import { MESSAGES } from './codes';
 import type { AccountConfig, ExchangeApi, OrderView } from './exchange/types';
@@ -88,10 +88,19 @@ const success = (data: unknown): Answer => ({
 const notFound = (): Answer => json(404, REST_CODES.NOT_FOUND, 'Url Not Found');
 const badParam = (msg: string): Answer => json(400, CODES.SPOT_PARAM_ERROR, msg);
 
-/** Spot and margin order lookups: path prefix → product line. */
-const HF_LOOKUPS: ReadonlyArray<readonly [string, Line]> = [
-  ['/api/v1/hf/orders/client-order/', 'spot'],
-  ['/api/v3/hf/margin/orders/client-order/', 'margin'],
+/** What a lookup path names the order by. */
+type LookupKey = 'clientOid' | 'orderId';
+
+/**
+ * Order lookups with the order's reference in the path: path prefix → product line and what
+ * the reference is. The clientOid prefixes come first: the orderId ones are their prefixes.
+ */
+const PATH_LOOKUPS: ReadonlyArray<readonly [string, Line, LookupKey]> = [
+  ['/api/v1/hf/orders/client-order/', 'spot', 'clientOid'],
+  ['/api/v3/hf/margin/orders/client-order/', 'margin', 'clientOid'],
+  ['/api/v1/hf/orders/', 'spot', 'orderId'],
+  ['/api/v3/hf/margin/orders/', 'margin', 'orderId'],
+  ['/api/v1/orders/', 'futures', 'orderId'],
 ];
 const FIXED_ROUTES: ReadonlyMap<string, string> = new Map([
   ['/api/v1/timestamp', 'GET'],
@@ -101,7 +110,7 @@ const FIXED_ROUTES: ReadonlyMap<string, string> = new Map([
 
 /**
  * The simulator's REST API (the few endpoints of KuCoin's that the WS API needs beside it):
- * server time, push tokens and order lookups by clientOid, on the WS API's port. Private
+ * server time, push tokens and order lookups by clientOid or orderId, on the WS API's port. Private
  * requests are authenticated by the KC-API headers with the WS API handshake's checks and
  * codes; answers are `{ code, data }` or `{ code, msg }`. Nothing a client sends can make it
  * answer 500, throw or hang: sizes and times are bounded.
@@ -193,14 +202,13 @@ export class RestApi {
       return notFound();
     const method = req.method ?? '';
     const fixed = FIXED_ROUTES.get(path);
-    let line: Line | undefined;
-    let clientOidText: string | undefined;
+    let lookup: readonly [string, Line, LookupKey] | undefined;
+    let refText = '';
     if (fixed === undefined) {
-      const lookup = HF_LOOKUPS.find(([prefix]) => path.startsWith(prefix));
+      lookup = PATH_LOOKUPS.find(([prefix]) => path.startsWith(prefix));
       if (lookup === undefined) return notFound();
-      clientOidText = path.slice(lookup[0].length);
-      line = lookup[1];
-      if (clientOidText === '' || clientOidText.includes('/')) return notFound();
+      refText = path.slice(lookup[0].length);
+      if (refText === '' || refText.includes('/')) return notFound();
     }
     const allowed = fixed ?? 'GET';
     if (method !== allowed)
@@ -227,7 +235,7 @@ export class RestApi {
         return { ...badParam('the body must be empty or a JSON object'), headers };
       return { ...success(this.bullet(apiKey, now)), headers };
     }
-    if (line === undefined) {
+    if (lookup === undefined) {
       const clientOid = query.get('clientOid');
       if (clientOid === null)
         return { ...json(400, CODES.FUTURES_PARAM_ERROR, 'clientOid is required'), headers };
@@ -237,16 +245,30 @@ export class RestApi {
       // KuCoin's futures API answers an unknown clientOid with success and no data.
       return { ...success(view === undefined ? null : futuresDetail(view)), headers };
     }
-    let clientOid: string;
+    const [, line, key] = lookup;
+    let ref: string;
     try {
-      clientOid = decodeURIComponent(clientOidText ?? '');
+      ref = decodeURIComponent(refText);
     } catch {
-      return { ...badParam('the clientOid in the path is not valid percent-encoding'), headers };
+      return { ...badParam(`the ${key} in the path is not valid percent-encoding`), headers };
     }
-    if (!ClientOid.is(clientOid)) return { ...badParam(CLIENT_OID_RULE), headers };
+    if (key === 'clientOid' && !ClientOid.is(ref)) return { ...badParam(CLIENT_OID_RULE), headers };
+    if (key === 'orderId' && !Identifier.is(ref))
+      return {
+        ...json(400, line === 'futures' ? CODES.FUTURES_PARAM_ERROR : CODES.SPOT_PARAM_ERROR, ORDER_ID_RULE),
+        headers,
+      };
+    if (line === 'futures') {
+      const view = this.exchange.findOrderById?.(apiKey, 'futures', ref);
+      // As for a clientOid: an unknown orderId is success with no data.
+      return { ...success(view === undefined ? null : futuresDetail(view)), headers };
+    }
     const symbol = query.get('symbol');
     if (symbol === null || symbol === '') return { ...badParam('symbol is required'), headers };
-    const view = this.exchange.findOrder?.(apiKey, line, clientOid);
+    const view =
+      key === 'clientOid'
+        ? this.exchange.findOrder?.(apiKey, line, ref)
+        : this.exchange.findOrderById?.(apiKey, line, ref);
     if (view === undefined || view.symbol !== symbol)
       // A business refusal: HTTP 200 with a non-success code, as KuCoin answers it.
       return { status: 200, body: `{"code":"${CODES.SPOT_PARAM_ERROR}","msg":"order not exist."}`, headers };
@@ -307,6 +329,7 @@ export class RestApi {
 }
 
 const CLIENT_OID_RULE = 'clientOid must be 1 to 40 characters of letters, digits, "_" or "-"';
+const ORDER_ID_RULE = 'orderId must be 1 to 64 characters without spaces';
 
 function tooLarge(max: number): Answer {
   return json(413, REST_CODES.TOO_LARGE, `Request body larger than ${max} bytes`);

@@ -66,6 +66,14 @@ export class Exchange implements ExchangeApi {
     return order === undefined ? undefined : orderView(order);
   }
 
+  /** An account's order of `line` with this id, as REST describes it (never another account's). */
+  findOrderById(apiKey: string, line: 'spot' | 'margin' | 'futures', orderId: string): OrderView | undefined {
+    const sequence = this.state.ids.sequenceOf(orderId);
+    const order = sequence === undefined ? undefined : this.state.ledger.bySequence(sequence);
+    if (order === undefined || order.account.apiKey !== apiKey || order.line !== line) return undefined;
+    return orderView(order);
+  }
+
   /** Sends an account's order events to `sink` from now on (undefined: stops them). */
   onOrderEvents(apiKey: string, sink: OrderEventSink | undefined): void {
     const account = this.state.accounts.get(apiKey);

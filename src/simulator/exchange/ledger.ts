@@ -88,6 +88,23 @@ export class Ledger {
     return undefined;
   }
 
+  /**
+   * The accepted order with this id's sequence number (orders are recorded in sequence order,
+   * so a binary search finds it without an index by id).
+   */
+  bySequence(sequence: number): Order | undefined {
+    let lo = 0;
+    let hi = this.orders.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.orders[mid].sequence;
+      if (at === sequence) return this.orders[mid];
+      if (at < sequence) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
   /** How many orders were ever accepted with this clientOid. */
   count(clientOid: string): number {
     return this.latest.get(clientOid)?.clientOidCount ?? 0;

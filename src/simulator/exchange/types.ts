@@ -156,6 +156,8 @@ export interface ExchangeApi {
   orderBook?(symbol: string, levels?: number): DepthView;
   /** An account's latest order of a line with this clientOid (REST lookups); never another account's. */
   findOrder?(apiKey: string, line: 'spot' | 'margin' | 'futures', clientOid: string): OrderView | undefined;
+  /** An account's order of a line with this orderId (REST lookups); never another account's. */
+  findOrderById?(apiKey: string, line: 'spot' | 'margin' | 'futures', orderId: string): OrderView | undefined;
   /** Starts (a sink) or stops (undefined) the order events of an account. */
   onOrderEvents?(apiKey: string, sink: OrderEventSink | undefined): void;
 }
