@@ -50,8 +50,26 @@ export class OrderDesk {
   readonly tracker: OrderTracker;
   private readonly reconciling = new Set<OrderCall>();
   private readonly waits = new Waits();
+  /** This desk's OrderCall: `desk` comes from its prototype, so no call carries it as a field. */
+  private readonly OrderCall: new (...args: ConstructorParameters<typeof OrderCall>) => OrderCall;
+  /** This desk's CancelByIdCall, the same way. */
+  private readonly CancelByIdCall: new (
+    ...args: ConstructorParameters<typeof CancelByIdCall>
+  ) => CancelByIdCall;
 
   constructor(private readonly config: OrderDeskConfig) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the subclass's prototype getter answers it
+    const desk = this;
+    this.OrderCall = class DeskOrderCall<T = unknown> extends OrderCall<T> {
+      override get desk(): OrderDesk {
+        return desk;
+      }
+    };
+    this.CancelByIdCall = class DeskCancelByIdCall<T = unknown> extends CancelByIdCall<T> {
+      override get desk(): OrderDesk {
+        return desk;
+      }
+    };
     this.tracker = new OrderTracker({
       feed: config.feed,
       lookup: config.lookup,
@@ -79,10 +97,9 @@ export class OrderDesk {
       const symbols = symbolsOf(prepared.args);
       const orderId = places ? undefined : cancelOrderIdOf(prepared.args, clientOid);
       if (orderId !== undefined && typeof symbols !== 'object') {
-        return new CancelByIdCall(orderId, this, symbols, id, spec, wsKey, createdAt, onUnobservedFailure);
+        return new this.CancelByIdCall(orderId, symbols, id, spec, wsKey, createdAt, onUnobservedFailure);
       }
-      const call = new OrderCall(
-        this,
+      const call = new this.OrderCall(
         symbols,
         id,
         spec,

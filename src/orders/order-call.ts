@@ -6,22 +6,30 @@ import type { WSAPIResponse } from '../rpc/response';
 import type { OrderDesk } from './desk';
 import type { TrackedOrder } from './tracker';
 
+/** Its symbol(s) until its orders are tracked, then the orders (each knows its symbol). */
+type Orders = string | readonly string[] | undefined | TrackedOrder[];
+
+/** Whether `orders` holds tracked orders (a batch's symbols are strings; a batch has one order at least). */
+const isTracked = (orders: Orders): orders is TrackedOrder[] =>
+  Array.isArray(orders) && orders.length > 0 && typeof orders[0] !== 'string';
+
 /**
  * The call of an order request (a placement; a cancel with `reconcile: true`): a
  * {@link WsApiCall} that also knows its order's symbol(s), so that its order can be tracked
  * (`updates$`) and an answer lost to a drop or a timeout reconciled by clientOid. Its desk may
  * take a failure over (the call then stays pending until the lookup tells) and settles it later.
+ *
+ * Every order call is pending until its answer, so each field is memory per call in flight:
+ * it adds one field to WsApiCall's. Its desk is not a field: each desk has its own subclass
+ * ({@link OrderDesk.makeCall}) that answers `desk` from its prototype. The symbols and the
+ * tracked orders share the other field: once tracked, the orders carry the symbols.
  */
-export class OrderCall<T = unknown> extends WsApiCall<T> {
-  /** @internal The client's order desk. */
-  readonly desk: OrderDesk;
-  /** @internal The order's symbol, or each batch order's (what a lookup by clientOid needs). */
-  readonly symbols: string | readonly string[] | undefined;
-  /** @internal Its orders as the tracker follows them, once tracked. */
-  tracked: TrackedOrder[] | undefined = undefined;
+export abstract class OrderCall<T = unknown> extends WsApiCall<T> {
+  /** @internal The client's order desk (from the desk's subclass, not a field). */
+  abstract get desk(): OrderDesk;
+  private orders: Orders;
 
   constructor(
-    desk: OrderDesk,
     symbols: string | readonly string[] | undefined,
     id: string,
     spec: OperationSpec,
@@ -32,8 +40,25 @@ export class OrderCall<T = unknown> extends WsApiCall<T> {
     onUnobservedFailure?: UnobservedFailureHook,
   ) {
     super(id, spec, wsKey, clientOid, clientOids, createdAt, onUnobservedFailure);
-    this.desk = desk;
-    this.symbols = symbols;
+    this.orders = symbols;
+  }
+
+  /** @internal The order's symbol, or each batch order's (what a lookup by clientOid needs). */
+  get symbols(): string | readonly string[] | undefined {
+    const orders = this.orders;
+    if (!isTracked(orders)) return orders;
+    return this.clientOids === undefined ? orders[0].symbol : orders.map((o) => o.symbol ?? '');
+  }
+
+  /** @internal Its orders as the tracker follows them, once tracked. */
+  get tracked(): TrackedOrder[] | undefined {
+    const orders = this.orders;
+    return isTracked(orders) ? orders : undefined;
+  }
+
+  set tracked(orders: TrackedOrder[] | undefined) {
+    // Tracked once, for good: the orders keep the symbols.
+    if (orders !== undefined && orders.length > 0) this.orders = orders;
   }
 
   /**
@@ -72,13 +97,12 @@ export class OrderCall<T = unknown> extends WsApiCall<T> {
  * The call of a cancel by orderId with `reconcile: true`: it also keeps the orderId, which a
  * lost answer is looked up by (the other calls do without the field).
  */
-export class CancelByIdCall<T = unknown> extends OrderCall<T> {
+export abstract class CancelByIdCall<T = unknown> extends OrderCall<T> {
   /** @internal The orderId the cancel names. */
   readonly orderId: string;
 
   constructor(
     orderId: string,
-    desk: OrderDesk,
     symbols: string | undefined,
     id: string,
     spec: OperationSpec,
@@ -86,7 +110,7 @@ export class CancelByIdCall<T = unknown> extends OrderCall<T> {
     createdAt: number,
     onUnobservedFailure?: UnobservedFailureHook,
   ) {
-    super(desk, symbols, id, spec, wsKey, undefined, undefined, createdAt, onUnobservedFailure);
+    super(symbols, id, spec, wsKey, undefined, undefined, createdAt, onUnobservedFailure);
     this.orderId = orderId;
   }
 }
