@@ -226,6 +226,20 @@ describe('strictObject.is', () => {
     );
   });
 
+  /** What the client validates: a spread copy (own enumerable properties only). */
+  const copied = (v: unknown): unknown =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...v } : v;
+
+  it('isOwnData agrees with the Object.keys version on spread copies', () => {
+    fc.assert(
+      fc.property(testValue, (v) => {
+        const copy = copied(v);
+        return fast.isOwnData(copy) === reference(copy);
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
   it('agrees while Object.prototype carries an enumerable key (as some old libraries add)', () => {
     const polluted = Object.prototype as Record<string, unknown>;
     try {
@@ -233,6 +247,13 @@ describe('strictObject.is', () => {
       polluted.price = 'not a price';
       fc.assert(
         fc.property(testValue, (v) => fast.is(v) === reference(v)),
+        { numRuns: 2_000 },
+      );
+      fc.assert(
+        fc.property(testValue, (v) => {
+          const copy = copied(v);
+          return fast.isOwnData(copy) === reference(copy);
+        }),
         { numRuns: 2_000 },
       );
       const order = { symbol: 'BTC-USDT', side: 'buy', type: 'limit', price: '1', size: '1' };

@@ -28,6 +28,11 @@ export class StrictObjectType<R extends t.Props, O extends t.Props> extends t.Ty
     validate: t.Validate<unknown, Out<R, O>>,
     readonly required: R,
     readonly optional: O,
+    /**
+     * `is`, for a value known to have no own non-enumerable properties (a spread copy, as
+     * the client validates): the same answer without counting the own property names.
+     */
+    readonly isOwnData: t.Is<Out<R, O>> = is,
   ) {
     super(name, is, validate, t.identity);
     this.props = { ...required, ...optional };
@@ -106,7 +111,8 @@ export function strictObject<R extends t.Props, O extends t.Props>(
     return rules === undefined || rules(o as Out<R, O>).length === 0;
   };
 
-  const is = (u: unknown): u is Out<R, O> => {
+  /** The fast path; `hidden`: the value may have own non-enumerable properties. */
+  const fast = (u: unknown, hidden: boolean): u is Out<R, O> => {
     if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
     const o = u as Record<string, unknown>;
     const proto: unknown = Object.getPrototypeOf(o);
@@ -131,11 +137,14 @@ export function strictObject<R extends t.Props, O extends t.Props>(
       }
     }
     // Hidden own properties or inherited fields (the counts differ), or a required field
-    // missing (its codec decides on undefined): the plain version has the answer.
-    if (keys !== Object.getOwnPropertyNames(o).length || requiredSeen !== requiredKeys.length)
+    // missing (its codec decides on undefined): the plain version has the answer. A value
+    // without hidden own properties needs no count (an array of 96 B per call): an inherited
+    // field that `for…in` saw was checked just as the plain version reads it.
+    if (requiredSeen !== requiredKeys.length || (hidden && keys !== Object.getOwnPropertyNames(o).length))
       return general(o);
     return rules === undefined || rules(o as Out<R, O>).length === 0;
   };
+  const is = (u: unknown): u is Out<R, O> => fast(u, true);
   return new StrictObjectType<R, O>(
     name,
     is,
@@ -182,6 +191,7 @@ export function strictObject<R extends t.Props, O extends t.Props>(
     },
     required,
     optional,
+    (u): u is Out<R, O> => fast(u, false),
   );
 }
 

@@ -1,5 +1,7 @@
 import { fold } from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import type * as t from 'io-ts';
+import { StrictObjectType } from '../codecs/object';
 import type { ValidationIssue } from '../codecs/report';
 import { toIssues } from '../codecs/report';
 import type { OperationSpec } from '../operations';
@@ -143,12 +145,21 @@ function copyAndCheck(
       clientOid = clientOidOf(args);
       break;
   }
-  if (spec.request.is(args)) return { ok: true, args, clientOid, clientOids };
+  if (isValid(spec.request, args)) return { ok: true, args, clientOid, clientOids };
   const issues = pipe(
     spec.request.decode(args),
     fold(toIssues, (): ValidationIssue[] => [{ field: '(request)', rule: 'is not valid' }]),
   );
   return { ok: false, issues, clientOid, clientOids };
+}
+
+/**
+ * `codec.is(args)`, where `args` is what `copyAndCheck` made: an object there is a spread
+ * copy, whose own properties are all enumerable, so an object codec may skip its count of
+ * own property names (see `StrictObjectType.isOwnData`).
+ */
+function isValid(codec: t.Mixed, args: unknown): boolean {
+  return codec instanceof StrictObjectType ? codec.isOwnData(args) : codec.is(args);
 }
 
 /**
