@@ -24,12 +24,15 @@ export interface OrderDeskConfig {
   readonly maxEarlyEvents?: number;
 }
 
+/** The symbol of an order, read from its validated arguments. */
+function symbolOf(u: unknown): string | undefined {
+  const s = typeof u === 'object' && u !== null ? (u as { symbol?: unknown }).symbol : undefined;
+  return typeof s === 'string' ? s : undefined;
+}
+
 /** The symbol(s) of a request's order(s), read from its validated arguments. */
 function symbolsOf(args: unknown): string | readonly string[] | undefined {
-  const symbolOf = (u: unknown): string | undefined => {
-    const s = typeof u === 'object' && u !== null ? (u as { symbol?: unknown }).symbol : undefined;
-    return typeof s === 'string' ? s : undefined;
-  };
+  // symbolOf is a module function: a closure made here would be made once per call.
   return Array.isArray(args) ? args.map((a) => symbolOf(a) ?? '') : symbolOf(args);
 }
 
