@@ -2,6 +2,7 @@ import { ClientClosedError } from '../../src/errors';
 import { WsApiCall } from '../../src/rpc/call';
 import type { RpcChannel } from '../../src/rpc/channel';
 import { createIdGenerator } from '../../src/rpc/ids';
+import { clientOidsOf } from '../../src/rpc/prepare';
 import { startCall, type RequestContext } from '../../src/rpc/request';
 
 const order = { side: 'buy', symbol: 'BTC-USDT', type: 'limit', price: '1', size: '1' };
@@ -14,8 +15,18 @@ function setup(closed = false) {
     channelOf: (wsKey) => (wsKey === 'wsApiSpotV1' ? (channel as unknown as RpcChannel) : undefined),
     closedError: (call) => (closed ? new ClientClosedError({ op: call.op, requestId: call.id }) : undefined),
     onUnobservedFailure: () => undefined,
-    makeCall: (id, spec, wsKey, prepared) =>
-      new WsApiCall(id, spec, wsKey, prepared.clientOid, prepared.clientOids, performance.now()),
+    makeCall: (id, spec, wsKey, args) => {
+      const oids = clientOidsOf(spec, args);
+      const clientOid = typeof oids === 'string' ? oids : undefined;
+      return new WsApiCall(
+        id,
+        spec,
+        wsKey,
+        clientOid,
+        typeof oids === 'object' ? oids : undefined,
+        performance.now(),
+      );
+    },
   };
   return { context, submitted };
 }

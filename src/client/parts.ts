@@ -109,8 +109,8 @@ export function assembleClient(options: WebsocketAPIClientOptions): ClientParts 
     channelOf: (wsKey) => (hasOwn(routes, wsKey) ? routes[wsKey as WSAPIWsKey].channel : undefined),
     closedError: (call) => (shutdown.done ? shutdown.closedError(call) : undefined),
     onUnobservedFailure: exceptions.unobservedFailure,
-    makeCall: (id, spec, wsKey, prepared) =>
-      orders.makeCall(id, spec, wsKey, prepared, performance.now(), exceptions.unobservedFailure),
+    makeCall: (id, spec, wsKey, args) =>
+      orders.makeCall(id, spec, wsKey, args, performance.now(), exceptions.unobservedFailure),
   };
 
   const wsApiStates$ = merge(...Object.values(routes).map((r) => r.connection.state.state$));

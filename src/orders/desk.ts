@@ -3,7 +3,7 @@ import { ClientClosedError } from '../errors';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
 import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
-import type { PreparedRequest, RejectedRequest } from '../rpc/prepare';
+import { clientOidsOf } from '../rpc/prepare';
 import type { WSAPIResponse } from '../rpc/response';
 import { CancelByIdCall, OrderCall } from './order-call';
 import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
@@ -85,20 +85,25 @@ export class OrderDesk {
     return this.reconciling.size;
   }
 
-  /** The call object for a request: an OrderCall for order requests, else a plain one. */
+  /**
+   * The call object for a valid request (`args`: what prepareArgs made): an OrderCall for
+   * order requests, else a plain one.
+   */
   makeCall(
     id: string,
     spec: OperationSpec,
     wsKey: WSAPIWsKey,
-    prepared: PreparedRequest | RejectedRequest,
+    args: unknown,
     createdAt: number,
     onUnobservedFailure: UnobservedFailureHook,
   ): WsApiCall {
-    const { clientOid, clientOids } = prepared;
+    const oids = clientOidsOf(spec, args);
+    const clientOid = typeof oids === 'string' ? oids : undefined;
+    const clientOids = typeof oids === 'object' ? oids : undefined;
     const places = placesOrders(spec.op);
-    if (prepared.ok && (places || (this.config.reconcile && isReconcilable(spec.op)))) {
-      const symbols = symbolsOf(prepared.args);
-      const orderId = places ? undefined : cancelOrderIdOf(prepared.args, clientOid);
+    if (places || (this.config.reconcile && isReconcilable(spec.op))) {
+      const symbols = symbolsOf(args);
+      const orderId = places ? undefined : cancelOrderIdOf(args, clientOid);
       if (orderId !== undefined && typeof symbols !== 'object') {
         return new this.CancelByIdCall(orderId, symbols, id, spec, wsKey, createdAt, onUnobservedFailure);
       }

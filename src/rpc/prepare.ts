@@ -15,11 +15,13 @@ export interface PreparedRequest {
 }
 
 /** A request that broke a codec rule: nothing may be sent. */
-export interface RejectedRequest {
-  readonly ok: false;
-  readonly issues: ValidationIssue[];
-  readonly clientOid: string | undefined;
-  readonly clientOids: readonly string[] | undefined;
+export class RejectedRequest {
+  readonly ok = false as const;
+  constructor(
+    readonly issues: ValidationIssue[],
+    readonly clientOid: string | undefined,
+    readonly clientOids: readonly string[] | undefined,
+  ) {}
 }
 
 const newUuid = (): string => globalThis.crypto.randomUUID();
@@ -84,12 +86,11 @@ function orderCopy(order: unknown, newClientOid: () => string): unknown {
 }
 
 /** What a request whose parameters throw when read becomes. */
-export const UNREADABLE: RejectedRequest = {
-  ok: false,
-  issues: [{ field: '(request)', rule: 'could not be read (a getter or toJSON threw)' }],
-  clientOid: undefined,
-  clientOids: undefined,
-};
+export const UNREADABLE = new RejectedRequest(
+  [{ field: '(request)', rule: 'could not be read (a getter or toJSON threw)' }],
+  undefined,
+  undefined,
+);
 
 /**
  * Copies the parameters (see `snapshot`), fills in missing clientOids (contract 4: every
@@ -107,6 +108,27 @@ export function prepareRequest(
   params: unknown,
   newClientOid: () => string = newUuid,
 ): PreparedRequest | RejectedRequest {
+  const checked = prepareArgs(spec, params, newClientOid);
+  if (checked instanceof RejectedRequest) return checked;
+  const oids = clientOidsOf(spec, checked);
+  return {
+    ok: true,
+    args: checked,
+    clientOid: typeof oids === 'string' ? oids : undefined,
+    clientOids: typeof oids === 'object' ? oids : undefined,
+  };
+}
+
+/**
+ * {@link prepareRequest} without a result object for a valid request (the request core's
+ * hot path): the arguments to send, whose clientOid(s) {@link clientOidsOf} reads, or the
+ * {@link RejectedRequest} (an instance of it, which arguments never are: they are copies).
+ */
+export function prepareArgs(
+  spec: OperationSpec,
+  params: unknown,
+  newClientOid: () => string = newUuid,
+): unknown {
   try {
     return copyAndCheck(spec, params, newClientOid);
   } catch {
@@ -116,41 +138,49 @@ export function prepareRequest(
   }
 }
 
-function copyAndCheck(
-  spec: OperationSpec,
-  params: unknown,
-  newClientOid: () => string,
-): PreparedRequest | RejectedRequest {
+/**
+ * The clientOid (a string) or the batch's clientOids (when every order has one) of the
+ * arguments `prepareArgs` accepted, as `prepareRequest` gives them.
+ */
+export function clientOidsOf(spec: OperationSpec, args: unknown): string | readonly string[] | undefined {
+  if (spec.clientOid !== 'batch') return clientOidOf(args);
+  // Only a copy: a list too long to copy is the caller's own, never valid, and not read again.
+  if (!Array.isArray(args) || args.length > MAX_COPIED_LENGTH) return undefined;
+  const oids = args.map(clientOidOf);
+  return oids.every((oid) => oid !== undefined) ? (oids as string[]) : undefined;
+}
+
+/** The copy of valid parameters, or the RejectedRequest. */
+function copyAndCheck(spec: OperationSpec, params: unknown, newClientOid: () => string): unknown {
   let args: unknown;
-  let clientOid: string | undefined;
-  let clientOids: string[] | undefined;
   switch (spec.clientOid) {
     case 'single':
       args = orderCopy(params, newClientOid);
-      clientOid = clientOidOf(args);
       break;
     case 'batch':
       if (Array.isArray(params) && params.length <= MAX_COPIED_LENGTH) {
         const orders: unknown[] = [];
         for (let i = 0; i < params.length; i++) orders.push(orderCopy(params[i], newClientOid));
         args = orders;
-        const oids = orders.map(clientOidOf);
-        if (oids.every((oid) => oid !== undefined)) clientOids = oids as string[];
       } else {
         args = snapshot(params, 0);
       }
       break;
     case 'lookup':
       args = snapshot(params, 0);
-      clientOid = clientOidOf(args);
       break;
   }
-  if (isValid(spec.request, args)) return { ok: true, args, clientOid, clientOids };
+  if (isValid(spec.request, args)) return args;
   const issues = pipe(
     spec.request.decode(args),
     fold(toIssues, (): ValidationIssue[] => [{ field: '(request)', rule: 'is not valid' }]),
   );
-  return { ok: false, issues, clientOid, clientOids };
+  const oids = clientOidsOf(spec, args);
+  return new RejectedRequest(
+    issues,
+    typeof oids === 'string' ? oids : undefined,
+    typeof oids === 'object' ? oids : undefined,
+  );
 }
 
 /**

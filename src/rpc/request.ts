@@ -6,7 +6,7 @@ import { WsApiCall, type UnobservedFailureHook } from './call';
 import type { RpcChannel } from './channel';
 import { requestDetails } from './error-details';
 import type { FrameIdGenerator } from './ids';
-import { prepareRequest, requestFrame, type PreparedRequest, type RejectedRequest } from './prepare';
+import { prepareArgs, RejectedRequest, requestFrame } from './prepare';
 
 /** What the request core needs from the client around it. */
 export interface RequestContext {
@@ -16,13 +16,11 @@ export interface RequestContext {
   /** The error a new call meets when the client has closed; undefined while it is open. */
   closedError(call: WsApiCall): unknown;
   readonly onUnobservedFailure: UnobservedFailureHook;
-  /** The call of a prepared request (an order request's call also follows its order). */
-  makeCall(
-    id: string,
-    spec: OperationSpec,
-    wsKey: WSAPIWsKey,
-    prepared: PreparedRequest | RejectedRequest,
-  ): WsApiCall;
+  /**
+   * The call of a valid request, from the arguments `prepareArgs` made (`clientOidsOf` reads
+   * their clientOids); an order request's call also follows its order.
+   */
+  makeCall(id: string, spec: OperationSpec, wsKey: WSAPIWsKey, args: unknown): WsApiCall;
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -54,7 +52,7 @@ function unknownOperation(name: string): OperationSpec {
   };
 }
 
-const NO_OIDS: Pick<PreparedRequest, 'clientOid' | 'clientOids'> = {
+const NO_OIDS: Pick<RejectedRequest, 'clientOid' | 'clientOids'> = {
   clientOid: undefined,
   clientOids: undefined,
 };
@@ -116,14 +114,16 @@ export function startCall(
     const rule = `must be one of ${Object.keys(WS_KEY_MAP).join(', ')}`;
     return invalid(context, id, spec, { field: 'wsKey', rule });
   }
-  const prepared = prepareRequest(spec, params);
-  const call = context.makeCall(id, spec, key, prepared);
-  if (!prepared.ok) {
-    call.reject(new ValidationError(prepared.issues, requestDetails(call)));
+  // The arguments to send, or why nothing may be sent (no result object for a valid request).
+  const args = prepareArgs(spec, params);
+  if (args instanceof RejectedRequest) {
+    const call = newCall(context, id, spec, key, args);
+    call.reject(new ValidationError(args.issues, requestDetails(call)));
     return call;
   }
+  const call = context.makeCall(id, spec, key, args);
   const closed = context.closedError(call);
   if (closed !== undefined) call.reject(closed);
-  else channel.submit(call, requestFrame(id, spec.op, prepared.args));
+  else channel.submit(call, requestFrame(id, spec.op, args));
   return call;
 }
