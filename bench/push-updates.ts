@@ -14,13 +14,13 @@
  * BENCH_QUICK=1: one round of 20,000 orders instead of five of 40,000. BENCH_PROF_DIR=dir: a V8 CPU
  * profile of the orderUpdates$ reader.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketAPIClient } from '../src';
 import { startSimulator } from '../src/simulator';
+import { spawnLineChild, type LineChild } from './line-child';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = QUICK ? 1 : 5;
@@ -37,40 +37,15 @@ const BENCH_ACCOUNT = {
   balances: { USDT: '10000000000', BTC: '1000000' },
 };
 
-/** A child process of this file, talking in lines on stdin/stdout. */
-function spawnChild(args: string[]): { child: ChildProcess; ask: (line: string) => Promise<string> } {
-  // BENCH_PROF_DIR=dir: the orderUpdates$ reader writes a V8 CPU profile there.
+/** This file run as a child with `args` (BENCH_PROF_DIR: the orderUpdates$ reader writes a V8 CPU profile there). */
+function spawnChild(args: string[]): LineChild {
   const prof = process.env.BENCH_PROF_DIR;
-  const flags = prof !== undefined && args[1] === 'ours' ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', process.argv[1], ...args], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines: string[] = [];
-  const waiting: Array<(line: string) => void> = [];
-  let buffered = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buffered += d.toString();
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) !== -1) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      const w = waiting.shift();
-      if (w) w(line);
-      else lines.push(line);
-    }
-  });
-  const nextLine = (): Promise<string> =>
-    new Promise((resolve) => {
-      const l = lines.shift();
-      if (l !== undefined) resolve(l);
-      else waiting.push(resolve);
-    });
-  const ask = (line: string): Promise<string> => {
-    if (line !== '') child.stdin!.write(`${line}\n`);
-    return nextLine();
-  };
-  return { child, ask };
+  return spawnLineChild(
+    process.argv[1],
+    args,
+    ROOT,
+    prof !== undefined && args[1] === 'ours' ? prof : undefined,
+  );
 }
 
 // ---- the simulator and its order flow (child '--serve') ----

@@ -11,7 +11,7 @@
  * the median of the per-round ratios; the simulator's CPU time per request is reported too,
  * as it does not depend on how fast the client or the rest of the machine is.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect as tcp } from 'node:net';
@@ -19,6 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startSimulator } from '../src/simulator';
+import { spawnLineChild, type LineChild } from './line-child';
 
 type Mode = 'full' | 'ack';
 /** A round: the simulator's mode, and whether a push subscriber watches the account. */
@@ -66,36 +67,15 @@ interface Child {
   cpu(): Promise<number>;
 }
 
-/** This file run as a child with `args`; `nextLine` reads its stdout line by line. */
-function spawnChild(args: string[]): { child: ChildProcess; nextLine: () => Promise<string> } {
-  // BENCH_PROF_DIR=dir: the simulator child writes a V8 CPU profile there (for `--cpu-prof`).
+/** This file run as a child with `args` (BENCH_PROF_DIR: the simulator child writes a V8 CPU profile there). */
+function spawnChild(args: string[]): LineChild {
   const prof = process.env.BENCH_PROF_DIR;
-  const flags = prof !== undefined && args[0] === '--serve' ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', process.argv[1], ...args], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines: string[] = [];
-  const waiting: Array<(line: string) => void> = [];
-  let buffered = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    buffered += d.toString();
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) !== -1) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      const w = waiting.shift();
-      if (w) w(line);
-      else lines.push(line);
-    }
-  });
-  const nextLine = (): Promise<string> =>
-    new Promise((resolve) => {
-      const l = lines.shift();
-      if (l !== undefined) resolve(l);
-      else waiting.push(resolve);
-    });
-  return { child, nextLine };
+  return spawnLineChild(
+    process.argv[1],
+    args,
+    ROOT,
+    prof !== undefined && args[0] === '--serve' ? prof : undefined,
+  );
 }
 
 function startChild(mode: Mode): Promise<Child> {
