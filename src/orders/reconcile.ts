@@ -22,28 +22,14 @@ import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WsApiCall } from '../rpc/call';
 import type { WSAPIResponse } from '../rpc/response';
 import { safeDelay } from '../safe-delay';
+import { orderRoleOf } from './order-ops';
 
 /** Looks an order up by clientOid or orderId (the client's `lookupOrder`). */
 export type OrderLookup = (params: LookupOrderParams) => Promise<OrderSnapshot | null>;
 
-/** What a request does to orders, and in which market (ops not listed are never reconciled). */
-const RECONCILED_OPS: Readonly<
-  Record<string, { readonly kind: 'place' | 'cancel'; readonly market: OrderMarket }>
-> = {
-  'spot.order': { kind: 'place', market: 'spot' },
-  'spot.sync_order': { kind: 'place', market: 'spot' },
-  'margin.order': { kind: 'place', market: 'margin' },
-  'futures.order': { kind: 'place', market: 'futures' },
-  'futures.multi_order': { kind: 'place', market: 'futures' },
-  'spot.cancel': { kind: 'cancel', market: 'spot' },
-  'spot.sync_cancel': { kind: 'cancel', market: 'spot' },
-  'margin.cancel': { kind: 'cancel', market: 'margin' },
-  'futures.cancel': { kind: 'cancel', market: 'futures' },
-};
-
 /** Whether an op's lost answer can be reconciled (by clientOid or a cancel's orderId, given the symbol). */
 export function isReconcilable(op: string): boolean {
-  return Object.prototype.hasOwnProperty.call(RECONCILED_OPS, op);
+  return orderRoleOf(op)?.reconcile !== undefined;
 }
 
 /**
@@ -183,10 +169,10 @@ export async function reconcile(
   deps: ReconcileDeps,
 ): Promise<WSAPIResponse | WsApiError> {
   const call = target;
-  const plan = RECONCILED_OPS[call.op];
+  const plan = orderRoleOf(call.op);
   try {
-    if (plan === undefined) return error;
-    if (plan.kind === 'cancel') return await reconcileCancel(target, plan.market, error, deps);
+    if (plan?.reconcile === undefined) return error;
+    if (plan.reconcile === 'cancel') return await reconcileCancel(target, plan.market, error, deps);
     if (call.clientOids !== undefined) return await reconcileBatch(target, error, deps);
     return await reconcilePlacement(target, plan.market, error, deps);
   } catch (failure) {

@@ -26,6 +26,7 @@ import {
 import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WSAPIResponse } from '../rpc/response';
 import { lookupPolitely, subtract, Waits, type OrderLookup } from './reconcile';
+import { orderRoleOf } from './order-ops';
 
 /** The push channel as the tracker reads it. */
 export interface OrderFeed {
@@ -98,19 +99,9 @@ export interface TrackedRequest {
   readonly symbols: string | readonly string[] | undefined;
 }
 
-/** The market of each order-placing op (the others are not tracked). */
-const PLACING_OPS: Readonly<Record<string, OrderMarket>> = {
-  'spot.order': 'spot',
-  'spot.sync_order': 'spot',
-  'spot.modify': 'spot',
-  'margin.order': 'margin',
-  'futures.order': 'futures',
-  'futures.multi_order': 'futures',
-};
-
 /** Whether `op` places orders whose events `updates$` follows. */
 export function placesOrders(op: string): boolean {
-  return Object.prototype.hasOwnProperty.call(PLACING_OPS, op);
+  return orderRoleOf(op)?.places === true;
 }
 
 /** The order ids a successful answer gives each tracked order (null: that order was not placed). */
@@ -160,7 +151,7 @@ export class OrderTracker {
    * moment the request is made (else it started later, and what came before is looked up).
    */
   track(request: TrackedRequest, fromSend: boolean): TrackedOrder[] {
-    const market = PLACING_OPS[request.op] ?? 'spot';
+    const market = orderRoleOf(request.op)?.market ?? 'spot';
     const symbolAt = (i: number): string | undefined =>
       typeof request.symbols === 'string' ? request.symbols : request.symbols?.[i];
     const orders =
