@@ -12,6 +12,7 @@ import {
   type WebsocketAPIClientOptions,
 } from '../../src';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { limitBuy } from '../client/harness';
 import { alice, bob } from '../simulator/rest-client';
 import { until } from '../support/reliability';
 
@@ -92,13 +93,7 @@ describe('orderUpdates$', () => {
     const client = clientOf();
     const rec = record(client);
     await bothReady(client);
-    const placed = await client.submitNewSpotOrder({
-      side: 'buy',
-      symbol: 'BTC-USDT',
-      type: 'limit',
-      price: '20000',
-      size: '0.001',
-    });
+    const placed = await client.submitNewSpotOrder(limitBuy({ size: '0.001' }));
     const clientOid = placed.data.clientOid;
     await rec.waitFor((u) => u.clientOid === clientOid && u.type === 'open', 'open');
     await client.cancelSpotOrder({ symbol: 'BTC-USDT', clientOid });
@@ -242,13 +237,7 @@ describe('orderUpdates$', () => {
       ['/spotMarket/tradeOrdersV2'],
     ]);
     for (const s of after) expect(before.map((b) => b.id)).not.toContain(s.id);
-    const placed = await client.submitNewSpotOrder({
-      side: 'buy',
-      symbol: 'BTC-USDT',
-      type: 'limit',
-      price: '20000',
-      size: '0.001',
-    });
+    const placed = await client.submitNewSpotOrder(limitBuy({ size: '0.001' }));
     await rec.waitFor(
       (u) => u.clientOid === placed.data.clientOid && u.type === 'open',
       'open after reconnect',
@@ -275,13 +264,7 @@ describe('orderUpdates$', () => {
     for (const state of await reconnecting) expect(state.error?.message).toMatch(/token is expired/);
     await bothReady(client);
     expect(fetched.filter((p) => p === '/api/v1/bullet-private').length).toBe(4);
-    const placed = await client.submitNewSpotOrder({
-      side: 'buy',
-      symbol: 'BTC-USDT',
-      type: 'limit',
-      price: '20000',
-      size: '0.001',
-    });
+    const placed = await client.submitNewSpotOrder(limitBuy({ size: '0.001' }));
     await rec.waitFor(
       (u) => u.clientOid === placed.data.clientOid && u.type === 'open',
       'open after renewal',
