@@ -6,7 +6,7 @@
  * refused by bullet-private close the push connection with the error.
  */
 import type { AddressInfo } from 'node:net';
-import { filter, firstValueFrom, type Subscription } from 'rxjs';
+import { filter, firstValueFrom, merge, type Subscription } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   AuthenticationError,
@@ -280,7 +280,13 @@ describe('push connection against a misbehaving server', () => {
       subscriptions.push(client.orderUpdates$.subscribe({ error: resolve })),
     );
     expect(error).toBeInstanceOf(AuthenticationError);
-    const closed = await spotState(client, 'closed');
+    // Both markets are refused; whichever answer comes first closes its connection and ends the
+    // merged stream (the other connection is then unsubscribed before its answer counts).
+    const closed = await firstValueFrom(
+      merge(client.stateOf$('pushSpot'), client.stateOf$('pushFutures')).pipe(
+        filter((s) => s.status === 'closed'),
+      ),
+    );
     expect(closed.error).toBe(error);
     expect(calls.filter((p) => p === '/api/v1/bullet-private').length).toBeLessThanOrEqual(2);
     // A later subscriber gets the same error at once, and nothing is fetched again.
@@ -294,6 +300,39 @@ describe('push connection against a misbehaving server', () => {
     // The token never appears in a state or error.
     expect(JSON.stringify(closed)).not.toMatch(/token-/);
     expect(String(closed.error)).not.toMatch(/token-/);
+  });
+
+  it('futures refused while the spot token is still on its way: orderUpdates$ errors, pushFutures closes, a later subscriber opens nothing', async () => {
+    const calls: string[] = [];
+    let answerSpot!: (r: Response) => void;
+    const refusal = () =>
+      new Response(JSON.stringify({ code: '400003', msg: 'KC-API-KEY not exists' }), { status: 401 });
+    const fetch: FetchFunction = (input) => {
+      const url = new URL(input);
+      calls.push(url.hostname);
+      return url.hostname === FUTURES_HOST
+        ? Promise.resolve(refusal())
+        : new Promise<Response>((resolve) => (answerSpot = resolve));
+    };
+    const client = clientWith(fetch);
+    const error = await new Promise<unknown>((resolve) =>
+      subscriptions.push(client.orderUpdates$.subscribe({ error: resolve })),
+    );
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(client.stateOf('pushFutures')).toMatchObject({ status: 'closed', error });
+    // The spot connection was left before its answer came: idle, not closed.
+    expect(client.stateOf('pushSpot').status).toBe('idle');
+    const before = calls.length;
+    const spotStates: string[] = [];
+    subscriptions.push(client.stateOf$('pushSpot').subscribe((s) => spotStates.push(s.status)));
+    const again = await new Promise<unknown>((resolve) =>
+      client.orderUpdates$.subscribe({ error: resolve, complete: () => resolve('completed') }),
+    );
+    expect(again).toBe(error);
+    expect(calls.length).toBe(before);
+    // The spot connection is not started for nothing.
+    expect(spotStates).toEqual(['idle']);
+    answerSpot(refusal());
   });
 
   it('REST that cannot be reached is retried with backoff; no state or error quotes a token', async () => {

@@ -1,4 +1,4 @@
-import { filter, merge, take, type Observable, type Subscription } from 'rxjs';
+import { defer, filter, merge, take, throwError, type Observable, type Subscription } from 'rxjs';
 import type { ConnectionState } from '../transport/state';
 import type { OrderUpdate, PushMarket } from './order-update';
 import { PushConnection, type PushConnectionConfig } from './push-connection';
@@ -37,7 +37,12 @@ export class OrderFeed implements OrderUpdateFeed {
       futures: new PushConnection({ ...config, market: 'futures' }),
     };
     const { spot, futures } = this.connections;
-    this.updates$ = merge(spot.updates$, futures.updates$);
+    // Once either market's connection has closed for good (credentials refused), a new
+    // subscriber gets that error at once: the other market is not opened for nothing.
+    this.updates$ = defer(() => {
+      const failure = spot.failure ?? futures.failure;
+      return failure === undefined ? merge(spot.updates$, futures.updates$) : throwError(() => failure);
+    });
     this.ready$ = merge(spot.subscribed$, futures.subscribed$);
     this.state$ = merge(spot.state.state$, futures.state.state$);
   }

@@ -137,6 +137,11 @@ export class PushConnection {
     );
   }
 
+  /** Why the connection closed for good on its own (credentials refused, misconfiguration). */
+  get failure(): Error | undefined {
+    return this.fatal;
+  }
+
   /** Whether a session is subscribed right now (order events flow). */
   get isSubscribed(): boolean {
     return this.subscribedNow;
