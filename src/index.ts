@@ -63,6 +63,7 @@ export type {
   UpdateSource,
 } from './push/order-update';
 export type { PushWsKey } from './push/push-key';
+export { isPushWsKey } from './push/push-key';
 export type { LookupOrderParams } from './rest/lookup-order';
 export type { OrderMarket, OrderSnapshot } from './rest/order-snapshot';
 export type { FetchFunction } from './rest/rest-client';

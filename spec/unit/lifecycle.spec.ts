@@ -112,3 +112,71 @@ describe('lifecycleEvents(): a connection state stream becomes kucoin-api lifecy
     ]);
   });
 });
+
+describe('lifecycleEvents() on a push connection (pushSpot): its states have a way back to idle', () => {
+  const key = 'pushSpot' as const;
+  const push = (status: ConnectionStatus, extra: Partial<ConnectionState<typeof key>> = {}) =>
+    ({ status, wsKey: key, attempt: 0, since: 0, ...extra }) as ConnectionState<typeof key>;
+  const P = {
+    i: push('idle'),
+    c: push('connecting'),
+    a: push('authenticating'),
+    r: push('ready'),
+    w: push('reconnecting', { attempt: 1, retryInMs: 250, error: drop }),
+    d: push('connecting', { attempt: 1 }),
+    b: push('authenticating', { attempt: 1 }),
+    R: push('ready', { attempt: 1 }),
+    x: push('closed'),
+    X: push('closed', { error: refused }),
+  };
+  const PE: Record<string, LifecycleEvent> = {
+    o: { type: 'open', wsKey: key },
+    A: { type: 'authenticated', wsKey: key },
+    w: { type: 'reconnect', wsKey: key, attempt: 1, retryInMs: 250, error: drop },
+    n: { type: 'reconnected', wsKey: key, attempt: 1 },
+    x: { type: 'close', wsKey: key, error: undefined },
+    X: { type: 'close', wsKey: key, error: refused },
+  };
+
+  it('the events carry the push key; a drop and a recovery read as on the WS API', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const states = cold('i-c-a-r-w-d-b-R', P);
+      expectObservable(states.pipe(lifecycleEvents())).toBe('----o-A-w---o-(An)', PE);
+    });
+  });
+
+  it('idle (the last subscriber left) is not a close; opening again later is a first connection, not a reconnect', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const states = cold('i-c-a-r-i-c-a-r', P);
+      expectObservable(states.pipe(lifecycleEvents())).toBe('----o-A-----o-A', PE);
+    });
+  });
+
+  it('idle while waiting to reconnect: the next start is a first connection too', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const states = cold('i-c-a-r-w-i-c-a-r', P);
+      expectObservable(states.pipe(lifecycleEvents())).toBe('----o-A-w-----o-A', PE);
+    });
+  });
+
+  it('close() while idle, after it was used: close once, without an error', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('i-c-a-r-i-x|', P).pipe(lifecycleEvents())).toBe('----o-A---x|', PE);
+    });
+  });
+
+  it('a fatal refusal (bullet-private refused the credentials) closes with its error, also before any socket', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('i-c-X|', P).pipe(lifecycleEvents())).toBe('----X|', PE);
+      // After a refcounted reopen, and after reconnects ran out.
+      expectObservable(cold('i-c-a-r-i-c-X|', P).pipe(lifecycleEvents())).toBe('----o-A-----X|', PE);
+      expectObservable(cold('c-a-r-w-d-X|', P).pipe(lifecycleEvents())).toBe('--o-A-w---X|', PE);
+    });
+  });
+
+  it('a push connection never used emits no state and raises nothing, even when it closes', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold<ConnectionState>('---|').pipe(lifecycleEvents())).toBe('---|', PE);
+    });
+  });
+});

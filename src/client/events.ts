@@ -5,19 +5,23 @@ import type { ConnectionKey } from '../transport/state';
 
 /** The payload of each event, by name (kucoin-api's event names). */
 export interface ClientEventMap {
-  /** The socket opened; the session handshake starts. */
-  open: { readonly wsKey: WSAPIWsKey };
-  /** The session handshake succeeded: requests flow. */
-  authenticated: { readonly wsKey: WSAPIWsKey };
+  /**
+   * The socket opened; the session handshake starts. Lifecycle events (`open`, `authenticated`,
+   * `reconnect`, `reconnected`, `close`) come from the WS API connections and from the push
+   * connections ('pushSpot', 'pushFutures') behind `orderUpdates$`.
+   */
+  open: { readonly wsKey: ConnectionKey };
+  /** The session handshake succeeded: requests flow (push: the order topic's subscription is acknowledged). */
+  authenticated: { readonly wsKey: ConnectionKey };
   /** The link failed; the client reconnects after `retryInMs`. */
   reconnect: {
-    readonly wsKey: WSAPIWsKey;
+    readonly wsKey: ConnectionKey;
     readonly attempt: number;
     readonly retryInMs: number | undefined;
     readonly error: Error | undefined;
   };
   /** Ready again after a reconnect. */
-  reconnected: { readonly wsKey: WSAPIWsKey; readonly attempt: number };
+  reconnected: { readonly wsKey: ConnectionKey; readonly attempt: number };
   /**
    * A frame the client could not use (malformed, unknown id, …; `frame` is an excerpt of it),
    * or a call that failed while nobody awaited or subscribed to it (`unobserved: true`, `error`
@@ -30,8 +34,11 @@ export interface ClientEventMap {
     readonly frame: string | undefined;
     readonly unobserved?: true;
   };
-  /** The connection closed for good; `error` says why when it was not `close()`. */
-  close: { readonly wsKey: WSAPIWsKey; readonly error: Error | undefined };
+  /**
+   * The connection closed for good; `error` says why when it was not `close()`. A push connection
+   * closed by an error (credentials refused, `reconnect.maxAttempts` spent) leaves the client open.
+   */
+  close: { readonly wsKey: ConnectionKey; readonly error: Error | undefined };
   /** Every answered request's envelope. */
   response: { readonly wsKey: WSAPIWsKey; readonly response: WSAPIResponse };
 }

@@ -1,4 +1,4 @@
-import type { WSAPIWsKey } from '../operations';
+import type { ConnectionKey } from '../transport/state';
 import type { WsApiEventEmitter } from './events';
 import type { Logger } from './options';
 
@@ -41,10 +41,10 @@ export function errorCode(error: Error | undefined): string | undefined {
 export function attachDefaultListeners(
   emitter: WsApiEventEmitter,
   log: LogSink,
-  closeReason: (wsKey: WSAPIWsKey, error: Error) => string,
+  closeReason: (wsKey: ConnectionKey, error: Error) => string,
 ): void {
   /** Per wsKey: 'never' ready yet, 'ready' now, or 'lost' since the last ready. */
-  const link = new Map<WSAPIWsKey, 'ready' | 'lost'>();
+  const link = new Map<ConnectionKey, 'ready' | 'lost'>();
   emitter
     .on('open', (e) => log('debug', `${e.wsKey}: socket open, authenticating`, { wsKey: e.wsKey }))
     .on('authenticated', (e) => {

@@ -8,6 +8,7 @@ import { lookupOrder } from '../rest/lookup-order';
 import type { RestClient } from '../rest/rest-client';
 import { OrderDesk } from '../orders/desk';
 import { OrderFeed } from '../push/order-feed';
+import { PUSH_WS_KEYS } from '../push/push-key';
 import type { ConnectionState } from '../transport/state';
 import { defaultWebSocketFactory } from '../transport/websocket';
 import { createRestClient, Endpoints, resyncClock } from './endpoints';
@@ -87,6 +88,13 @@ export function assembleClient(options: WebsocketAPIClientOptions): ClientParts 
     handshakeTimeoutMs: settings.handshakeTimeoutMs,
     exception: (wsKey, error, raw) => outlets.exception(wsKey, error, raw),
   });
+  // The push connections raise the same lifecycle events, each under its own key (from its first use on).
+  for (const wsKey of Object.values(PUSH_WS_KEYS)) {
+    orderFeed
+      .connection(wsKey)
+      .state.state$.pipe(lifecycleEvents())
+      .subscribe((event) => emitter.emit(event));
+  }
   const orders = new OrderDesk({
     reconcile: settings.reconcile,
     graceMs: settings.reconcileGraceMs,

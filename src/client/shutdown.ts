@@ -1,5 +1,6 @@
 import { AuthenticationError, ClientClosedError, ConfigurationError, type WsApiError } from '../errors';
 import type { WSAPIWsKey } from '../operations';
+import type { ConnectionKey } from '../transport/state';
 import type { WsApiCall } from '../rpc/call';
 import { requestDetails } from '../rpc/error-details';
 import type { RestClient } from '../rest/rest-client';
@@ -108,7 +109,7 @@ export class Shutdown {
   }
 
   /** Why a connection closed for good, in words: a refusal's message, or the attempts it gave up after. */
-  closeReason(wsKey: WSAPIWsKey, error: Error): string {
+  closeReason(wsKey: ConnectionKey, error: Error): string {
     const state = this.state;
     if (state !== undefined && state.reason === error && state.why !== undefined) return state.why;
     return isRefusal(error)
