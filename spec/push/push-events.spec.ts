@@ -3,7 +3,8 @@
  * `authenticated`, `reconnect`, `reconnected` and `close` under 'pushSpot' and 'pushFutures',
  * as the WS API connections raise them, through `events$` and `getWSClient().on(…)`: a drop,
  * an expired token, the last subscriber leaving (idle, not closed), a refusal, reconnect
- * attempts running out, and close(). Synchronisation is on events and states.
+ * attempts running out, and close(). Then their frames in `messages$`. Synchronisation is on
+ * events and states.
  */
 import { filter, firstValueFrom, type Subscription } from 'rxjs';
 import {
@@ -13,10 +14,13 @@ import {
   type ClientEvent,
   type ConnectionKey,
   type ConnectionState,
+  type InboundMessage,
+  type OrderUpdate,
   type WebsocketAPIClientOptions,
   type WSAPIWsKey,
 } from '../../src';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { limitBuy } from '../client/harness';
 import { alice } from '../simulator/rest-client';
 
 let sim: Simulator;
@@ -251,5 +255,81 @@ describe('push connections raise lifecycle events under their own key', () => {
       '[kucoin-wsapi-rx] pushSpot: authenticated, ready',
       '[kucoin-wsapi-rx] pushSpot: reconnected',
     ]);
+  });
+});
+
+describe('messages$ with the push connections', () => {
+  type Frame = { type?: string; id?: string; topic?: string; data?: Record<string, unknown> };
+
+  it('has their frames under their own key (welcome, ack, each order message as received) beside the WS API frames', async () => {
+    const tokens: string[] = [];
+    const client = clientOf({
+      fetch: async (input, init) => {
+        const res = await globalThis.fetch(input, init);
+        if (new URL(input).pathname === '/api/v1/bullet-private')
+          tokens.push(((await res.clone().json()) as { data: { token: string } }).data.token);
+        return res;
+      },
+    });
+    const messages: InboundMessage[] = [];
+    subscriptions.push(client.messages$.subscribe((m) => messages.push(m)));
+    const updates: OrderUpdate[] = [];
+    subscriptions.push(client.orderUpdates$.subscribe((u) => updates.push(u)));
+    await bothIn(client, 'ready');
+    const canceled = firstValueFrom(client.orderUpdates$.pipe(filter((u) => u.type === 'canceled')));
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    await client.cancelSpotOrder({ symbol: 'BTC-USDT', clientOid: placed.data.clientOid });
+    await canceled;
+
+    const framesOf = (wsKey: ConnectionKey) =>
+      messages.filter((m) => m.wsKey === wsKey).map((m) => m.frame as Frame);
+    for (const k of PUSH_KEYS)
+      expect(
+        framesOf(k)
+          .slice(0, 2)
+          .map((f) => f.type),
+      ).toEqual(['welcome', 'ack']);
+    const orderMessages = framesOf('pushSpot').filter((f) => f.type === 'message');
+    const mine = updates.filter((u) => u.clientOid === placed.data.clientOid);
+    expect(mine.map((u) => u.type)).toEqual(['received', 'open', 'canceled']);
+    // One message frame per update, in the same order, as the push server sent it: the data
+    // without the fields the client adds (market, topic and source).
+    expect(orderMessages.map((f) => f.data?.type)).toEqual(mine.map((u) => u.type));
+    for (const [i, f] of orderMessages.entries()) {
+      expect(f).toMatchObject({ topic: '/spotMarket/tradeOrdersV2', subject: 'orderChange' });
+      expect(f.data).not.toHaveProperty('source');
+      expect(f.data).not.toHaveProperty('market');
+      expect({ ...f.data, market: 'spot', topic: f.topic, source: 'push' }).toEqual(mine[i]);
+      expect(f.data).not.toBe(mine[i]);
+    }
+    // The WS API frames are there as before, under their key: the answers to the two calls.
+    const answers = framesOf('wsApiSpotV1').filter((f) => typeof f.id === 'string' && f.id !== '');
+    expect(answers.map((f) => (f as { op?: string }).op)).toEqual(
+      expect.arrayContaining(['spot.order', 'spot.cancel']),
+    );
+    // No push token in any frame.
+    expect(tokens).toHaveLength(2);
+    const all = JSON.stringify(messages);
+    expect(tokens.filter((t) => all.includes(t))).toEqual([]);
+  });
+
+  it('a messages$ subscriber that changes a frame does not change the order update', async () => {
+    const client = clientOf();
+    subscriptions.push(
+      client.messages$.subscribe((m) => {
+        const f = m.frame as Frame;
+        if (f.type === 'message' && f.data !== undefined) {
+          f.data.status = 'tampered';
+          f.data.clientOid = 'tampered';
+        }
+      }),
+    );
+    const updates: OrderUpdate[] = [];
+    subscriptions.push(client.orderUpdates$.subscribe((u) => updates.push(u)));
+    await bothIn(client, 'ready');
+    const open = firstValueFrom(client.orderUpdates$.pipe(filter((u) => u.type === 'open')));
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    expect(await open).toMatchObject({ clientOid: placed.data.clientOid, status: 'open' });
+    expect(updates.map((u) => u.status)).toEqual(['new', 'open']);
   });
 });

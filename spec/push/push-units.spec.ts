@@ -1,9 +1,11 @@
 /** The push channel's pure pieces: the connect URL from a bullet-private answer, redaction, the state machine. */
-import { lastValueFrom, toArray } from 'rxjs';
-import { ProtocolError } from '../../src';
+import { lastValueFrom, Subject, toArray } from 'rxjs';
+import { ProtocolError, type InboundMessage, type OrderUpdate } from '../../src';
 import { pushEndpoint, redactPushUrl } from '../../src/push/push-endpoint';
 import { isPushWsKey } from '../../src/push/push-key';
+import { orderEvents } from '../../src/push/push-session';
 import { PushStateMachine } from '../../src/push/push-state';
+import type { Socket } from '../../src/transport/socket';
 
 const bullet = (server: Record<string, unknown> = {}) => ({
   token: 'tok/en+=&x',
@@ -113,5 +115,59 @@ describe('PushStateMachine', () => {
   it('isPushWsKey knows only the two push keys', () => {
     expect(['pushSpot', 'pushFutures'].every(isPushWsKey)).toBe(true);
     expect(['wsApiSpotV1', 'toString', '__proto__', undefined].some(isPushWsKey)).toBe(false);
+  });
+});
+
+describe('orderEvents and messages$', () => {
+  const event = JSON.stringify({
+    type: 'message',
+    topic: '/contractMarket/tradeOrders',
+    subject: 'orderChange',
+    data: {
+      orderId: 'o1',
+      clientOid: 'c1',
+      symbol: 'XBTUSDTM',
+      side: 'buy',
+      orderType: 'limit',
+      type: 'open',
+      status: 'open',
+      ts: 1,
+    },
+  });
+
+  it('feeds messages$ only while it is observed, each frame a copy of its own, under the push key', () => {
+    const frames = new Subject<string>();
+    const socket = { frames$: frames.asObservable() } as unknown as Socket;
+    const messages = new Subject<InboundMessage>();
+    const next = jest.spyOn(messages, 'next');
+    const updates: OrderUpdate[] = [];
+    const exceptions: unknown[] = [];
+    orderEvents(
+      socket,
+      'futures',
+      (u) => updates.push(u),
+      (e) => exceptions.push(e),
+      messages,
+    ).subscribe();
+
+    frames.next(event);
+    expect(updates).toHaveLength(1);
+    expect(next).not.toHaveBeenCalled();
+
+    const seen: InboundMessage[] = [];
+    const tap = messages.subscribe((m) => seen.push(m));
+    frames.next(event);
+    frames.next('[1]'); // JSON, not an object: in messages$, and an exception
+    frames.next('not json'); // not JSON: an exception only
+    tap.unsubscribe();
+    frames.next(event);
+
+    expect(updates).toHaveLength(3);
+    expect(seen.map((m) => m.wsKey)).toEqual(['pushFutures', 'pushFutures']);
+    expect(seen[0].frame).toEqual(JSON.parse(event));
+    expect((seen[0].frame as { data: unknown }).data).not.toBe(updates[1]);
+    expect(seen[1].frame).toEqual([1]);
+    expect(next).toHaveBeenCalledTimes(2);
+    expect(exceptions).toHaveLength(2);
   });
 });

@@ -87,6 +87,7 @@ export function assembleClient(options: WebsocketAPIClientOptions): ClientParts 
     reconnect: settings.reconnect,
     handshakeTimeoutMs: settings.handshakeTimeoutMs,
     exception: (wsKey, error, raw) => outlets.exception(wsKey, error, raw),
+    messages: outlets.messages,
   });
   // The push connections raise the same lifecycle events, each under its own key (from its first use on).
   for (const wsKey of Object.values(PUSH_WS_KEYS)) {

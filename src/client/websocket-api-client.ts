@@ -41,7 +41,10 @@ export class WebsocketAPIClient extends WsApiMethods {
   readonly events$: Observable<ClientEvent>;
   /** The `exception` events only: frames the client could not use. */
   readonly exceptions$: Observable<ClientEventOf<'exception'>>;
-  /** Every parsed inbound frame, handshake and pongs included (fed only while subscribed). */
+  /**
+   * Every parsed inbound frame, handshake and pongs included (fed only while subscribed): the WS
+   * API connections' and, once used, the push connections' ('pushSpot', 'pushFutures').
+   */
   readonly messages$: Observable<InboundMessage>;
   /** The last quota per wsKey (replayed), then each new one (fed only while subscribed). */
   readonly rateLimit$: Observable<RateLimitState>;

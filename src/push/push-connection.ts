@@ -21,6 +21,7 @@ import { AuthenticationError, ConfigurationError, type ProtocolError } from '../
 import type { BulletPrivate } from '../rest/codecs';
 import { safeDelay } from '../safe-delay';
 import { heartbeat } from '../transport/heartbeat';
+import type { InboundMessage } from '../transport/inbound';
 import { retryWithBackoff, type ReconnectOptions } from '../transport/reconnect';
 import { session$, type Session } from '../transport/session';
 import { socket$, SocketClosedError } from '../transport/socket';
@@ -41,6 +42,8 @@ export interface PushConnectionConfig {
   readonly handshakeTimeoutMs: number;
   /** A frame the connection could not use. */
   readonly exception: (wsKey: PushWsKey, error: ProtocolError, raw: string) => void;
+  /** `messages$`: every parsed frame goes there while it is observed. */
+  readonly messages?: Subject<InboundMessage>;
   /** Jitter source, injectable for tests. */
   readonly random?: () => number;
 }
@@ -247,6 +250,7 @@ export class PushConnection {
                 return pushHandshake(socket, market, endpoint, {
                   welcomed: () => (welcomed = true),
                   exception,
+                  messages: this.config.messages,
                 });
               },
             ),
@@ -268,7 +272,9 @@ export class PushConnection {
         this.state.to('ready', { attempt: this.attempts });
         this.subscribedSubject.next(market);
       }),
-      switchMap((session) => concat(of(session), orderEvents(session.socket, market, emit, exception))),
+      switchMap((session) =>
+        concat(of(session), orderEvents(session.socket, market, emit, exception, this.config.messages)),
+      ),
       catchError((error: unknown) => {
         this.subscribedNow = false;
         // A token that opened no session (or was refused) is not used again.

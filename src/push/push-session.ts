@@ -1,6 +1,7 @@
-import { Observable } from 'rxjs';
+import { Observable, type Subject } from 'rxjs';
 import { printable } from '../codecs/report';
 import { ProtocolError } from '../errors';
+import type { InboundMessage } from '../transport/inbound';
 import type { Socket } from '../transport/socket';
 import {
   asOrderUpdate,
@@ -10,6 +11,7 @@ import {
   type PushMarket,
 } from './order-update';
 import type { PushEndpoint } from './push-endpoint';
+import { PUSH_WS_KEYS } from './push-key';
 
 /** The push server refused the token (`401 token is expired`): the next attempt needs a new one. */
 export class PushTokenRefusedError extends Error {
@@ -19,18 +21,30 @@ export class PushTokenRefusedError extends Error {
 /** Reports a frame the session could not use; the session goes on. */
 export type PushException = (error: ProtocolError, raw: string) => void;
 
-/** One parsed frame, or undefined (and an exception reported) when it is not a JSON object. */
-function parse(raw: string, topic: string, exception: PushException): Record<string, unknown> | undefined {
+/**
+ * One parsed frame, or undefined (and an exception reported) when it is not a JSON object.
+ * While `messages` (`messages$`) is observed, a frame that parsed goes there first, as on the
+ * WS API connections: a copy of its own (parsed again), so that what a subscriber keeps or
+ * changes is not the order update built from it. Unobserved, it costs one check.
+ */
+function parse(
+  raw: string,
+  market: PushMarket,
+  exception: PushException,
+  messages: Subject<InboundMessage> | undefined,
+): Record<string, unknown> | undefined {
   let frame: unknown;
   try {
     frame = JSON.parse(raw);
   } catch {
-    exception(new ProtocolError(`push ${topic}: frame is not JSON`), raw);
+    exception(new ProtocolError(`push ${ORDER_TOPICS[market]}: frame is not JSON`), raw);
     return undefined;
   }
+  if (messages !== undefined && messages.observed)
+    messages.next({ wsKey: PUSH_WS_KEYS[market], frame: JSON.parse(raw) as unknown });
   if (typeof frame === 'object' && frame !== null && !Array.isArray(frame))
     return frame as Record<string, unknown>;
-  exception(new ProtocolError(`push ${topic}: frame is not a JSON object`), raw);
+  exception(new ProtocolError(`push ${ORDER_TOPICS[market]}: frame is not a JSON object`), raw);
   return undefined;
 }
 
@@ -48,13 +62,18 @@ function refusal(frame: Record<string, unknown>): Error {
  * The push channel's handshake on an open socket, for `session$`: waits for the welcome,
  * subscribes to the market's order topic with an ack, and emits `endpoint` once the ack
  * arrives, then completes (the socket lives on). Errors on an error frame before the ack (a
- * refused token as PushTokenRefusedError). Frames it cannot use are reported to `exception`.
+ * refused token as PushTokenRefusedError). Frames it cannot use are reported to `exception`;
+ * every parsed frame goes to `hooks.messages` while it is observed.
  */
 export function pushHandshake(
   socket: Socket,
   market: PushMarket,
   endpoint: PushEndpoint,
-  hooks: { readonly welcomed: () => void; readonly exception: PushException },
+  hooks: {
+    readonly welcomed: () => void;
+    readonly exception: PushException;
+    readonly messages?: Subject<InboundMessage>;
+  },
 ): Observable<PushEndpoint> {
   const topic = ORDER_TOPICS[market];
   const subscribeId = `${endpoint.connectId}-sub`;
@@ -62,7 +81,7 @@ export function pushHandshake(
     let welcomed = false;
     return socket.frames$.subscribe({
       next: (raw) => {
-        const f = parse(raw, topic, hooks.exception);
+        const f = parse(raw, market, hooks.exception, hooks.messages);
         if (f === undefined) return;
         if (f.type === 'error') return subscriber.error(refusal(f));
         if (!welcomed && f.type === 'welcome') {
@@ -98,18 +117,20 @@ export function pushHandshake(
  *
  * The hot path: one JSON.parse per frame, a type check, the event codec's `is`, then `emit`
  * straight to the subscriber of the connection (not through the retry and share operators).
+ * `messages` (`messages$`) costs one check per frame while nobody observes it (see parse).
  */
 export function orderEvents(
   socket: Socket,
   market: PushMarket,
   emit: (update: OrderUpdate) => void,
   exception: PushException,
+  messages?: Subject<InboundMessage>,
 ): Observable<never> {
   const topic = ORDER_TOPICS[market];
   return new Observable<never>((subscriber) =>
     socket.frames$.subscribe({
       next: (raw) => {
-        const f = parse(raw, topic, exception);
+        const f = parse(raw, market, exception, messages);
         if (f === undefined) return;
         switch (f.type) {
           case 'message': {

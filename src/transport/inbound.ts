@@ -5,11 +5,15 @@ import { AuthenticationError, ConfigurationError, ProtocolError, type WsApiError
 import type { WSAPIWsKey } from '../operations';
 import { refusal } from './handshake';
 import { SocketClosedError } from './socket';
+import type { ConnectionKey } from './state';
 import { redactUrl } from './url';
 
-/** One parsed inbound frame, for `messages$`. */
-export interface InboundMessage {
-  readonly wsKey: WSAPIWsKey;
+/**
+ * One parsed inbound frame, for `messages$`: a WS API connection's, or a push connection's
+ * ('pushSpot', 'pushFutures').
+ */
+export interface InboundMessage<K extends ConnectionKey = ConnectionKey> {
+  readonly wsKey: K;
   readonly frame: unknown;
 }
 
