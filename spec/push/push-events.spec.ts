@@ -218,6 +218,33 @@ describe('push connections raise lifecycle events under their own key', () => {
     expect(rec.typesOf('wsApiSpotV1')).toEqual(['open', 'authenticated']);
   });
 
+  it('the client closed by a WS API connection that gave up: the push connections close with the same error', async () => {
+    const client = clientOf({ reconnect: { initialDelayMs: 5, maxDelayMs: 20, maxAttempts: 1 } });
+    const rec = recordEvents(client);
+    const completed = new Promise<string>((resolve) =>
+      subscriptions.push(
+        client.orderUpdates$.subscribe({
+          complete: () => resolve('completed'),
+          error: () => resolve('errored'),
+        }),
+      ),
+    );
+    await Promise.all([client.connect(), bothIn(client, 'ready')]);
+    const closed = bothIn(client, 'closed');
+    sim.faults.refuseConnections(true);
+    expect(sim.faults.dropSessions({ kind: 'wsapi' })).toBe(1);
+    await closed;
+    const wsApiClose = rec.events.find((e) => e.type === 'close' && e.wsKey === 'wsApiSpotV1');
+    const error = (wsApiClose as { error?: unknown } | undefined)?.error;
+    expect(error).toBeInstanceOf(Error);
+    for (const k of PUSH_KEYS) {
+      expect(rec.typesOf(k)).toEqual(['open', 'authenticated', 'close']);
+      expect(rec.events.find((e) => e.type === 'close' && e.wsKey === k)).toMatchObject({ error });
+      expect(client.stateOf(k)).toMatchObject({ status: 'closed', error });
+    }
+    expect(await completed).toBe('completed'); // orderUpdates$ completes, as on close()
+  });
+
   it('a client that never reads order updates raises no push event, not even on close()', async () => {
     const client = clientOf();
     const rec = recordEvents(client);

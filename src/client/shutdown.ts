@@ -24,7 +24,7 @@ export interface ClientParts {
   /** Order tracking and reconciliation: waits stop, tracked streams error with the reason. */
   readonly orders: { close(reason: Error): void };
   /** The push connections. */
-  readonly feed: { close(): Promise<void> };
+  readonly feed: { close(reason?: Error): Promise<void> };
   readonly gate: { dispose(): void } | undefined;
   readonly rest: Pick<RestClient, 'close'>;
   /** Stops the testnet simulator, if any; never rejects. */
@@ -84,7 +84,7 @@ export class Shutdown {
       try {
         await Promise.all([
           ...parts.routes.map(({ connection }) => connection.close(reason)),
-          parts.feed.close(),
+          parts.feed.close(reason),
         ]);
         await parts.stopTestnet();
       } catch {

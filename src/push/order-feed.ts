@@ -79,8 +79,8 @@ export class OrderFeed implements OrderUpdateFeed {
       });
   }
 
-  /** Closes both connections for good; resolves once their sockets are gone. */
-  async close(): Promise<void> {
-    await Promise.all([this.connections.spot.close(), this.connections.futures.close()]);
+  /** Closes both connections for good (`error`: why the client closed); resolves once their sockets are gone. */
+  async close(error?: Error): Promise<void> {
+    await Promise.all([this.connections.spot.close(error), this.connections.futures.close(error)]);
   }
 }

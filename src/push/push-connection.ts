@@ -152,15 +152,15 @@ export class PushConnection {
 
   /**
    * Closes for good: the socket closes with a closing handshake (cut after a grace period),
-   * `updates$` completes for its subscribers, and the state ends `closed`. Resolves once the
-   * socket is gone.
+   * `updates$` completes for its subscribers, and the state ends `closed`, with `error` when
+   * given (why the client closed, when it was not `close()`). Resolves once the socket is gone.
    */
-  async close(): Promise<void> {
+  async close(error?: Error): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.closing$.next();
     this.subscribedSubject.complete();
-    this.state.to('closed');
+    this.state.to('closed', error === undefined ? {} : { error });
     await this.ended;
   }
 
