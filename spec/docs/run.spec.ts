@@ -98,6 +98,15 @@ describe('every block of the docs that sends orders runs against the simulator',
       expect.stringMatching(/^400100 price must be a multiple of priceIncrement 0\.1/),
     ]);
   });
+
+  it('README.md: the order-updates example prints the events it promises, all from push', async () => {
+    const [block] = codeBlocks(docFiles()[0]).filter((b) => b.code.includes('received → match → filled'));
+    const run = await runBlock(block, await freshSimulator());
+    expect(run.errors).toEqual([]);
+    expect(run.logs).toContainEqual(expect.stringMatching(/ received → match( → match)* → filled$/));
+    // orderUpdates$ printed the same order's events, from push.
+    expect(run.logs).toContainEqual(expect.stringMatching(/ filled done push$/));
+  });
 });
 
 type Driven = (client: WebsocketAPIClient, prices$: Observable<number>) => Observable<unknown>;

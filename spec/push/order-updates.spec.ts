@@ -4,8 +4,9 @@
  * renewal, lazy refcounted connections, and close. Synchronisation is on events and states.
  */
 import { inspect } from 'node:util';
-import { filter, firstValueFrom, type Subscription } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, toArray, type Subscription } from 'rxjs';
 import {
+  TimeoutError,
   WebsocketAPIClient,
   type ConnectionState,
   type OrderUpdate,
@@ -301,6 +302,30 @@ describe('orderUpdates$', () => {
     const rec = record(client);
     rec.subscription.unsubscribe();
     expect(client.stateOf('pushSpot').status).toBe('ready');
+  });
+
+  it('orderUpdates: true: connect() also waits for the push channel, so an order placed after it has all its events from push', async () => {
+    const client = clientOf(alice, { orderUpdates: true });
+    await client.connect();
+    expect(client.stateOf('pushSpot').status).toBe('ready');
+    const call = client.submitNewSpotOrder({ side: 'buy', symbol: 'BTC-USDT', type: 'market', size: '0.5' });
+    const events = await lastValueFrom(call.updates$.pipe(toArray()));
+    expect(events.map((u) => u.type)).toEqual(expect.arrayContaining(['received', 'match', 'filled']));
+    expect(events.every((u) => u.source === 'push')).toBe(true);
+    for (const m of events.filter((u) => u.type === 'match')) expect(m.tradeId).toEqual(expect.any(String));
+    // connect('wsApiFuturesV1') waits for the futures push channel.
+    await client.connect('wsApiFuturesV1');
+    expect(client.stateOf('pushFutures').status).toBe('ready');
+  });
+
+  it('orderUpdates: true and a push channel that cannot open: connect() times out naming it', async () => {
+    sim.faults.restDown(true); // no bullet-private token: the push channel keeps retrying
+    const client = clientOf(alice, { orderUpdates: true });
+    const error = await client.connect({ timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(String(error)).toMatch(/pushSpot not ready within 300 ms/);
+    // The WS API itself is up: calls go out.
+    expect(client.stateOf('wsApiSpotV1').status).toBe('ready');
   });
 
   it('a client that never reads order updates shows no push states in state$', async () => {

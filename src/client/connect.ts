@@ -1,7 +1,8 @@
-import { Subscription, type Observable } from 'rxjs';
+import { combineLatest, map, Subscription, type Observable } from 'rxjs';
 import { excerpt, TimeoutError } from '../errors';
 import { WS_KEY_MAP, type WSAPIWsKey } from '../operations';
 import { MAX_TIMER_MS, safeDelay } from '../safe-delay';
+import type { PushWsKey } from '../push/push-key';
 import type { ConnectionState } from '../transport/state';
 import type { ConnectOptions } from './options';
 
@@ -26,6 +27,24 @@ export function checkConnectOptions({ signal, timeoutMs }: ConnectOptions): void
   signal?.throwIfAborted();
 }
 
+/** The push connection that carries the order events of a WS API connection's market. */
+export function pushKeyOf(wsKey: WSAPIWsKey): PushWsKey {
+  return wsKey === WS_KEY_MAP.wsApiFuturesV1 ? 'pushFutures' : 'pushSpot';
+}
+
+/**
+ * One state for two connections that must both be ready: the first one's while it is not
+ * ready, then the second one's (so `closed` of either ends the wait, with its error).
+ */
+export function bothReady(
+  first$: Observable<ConnectionState>,
+  second$: Observable<ConnectionState>,
+): Observable<ConnectionState> {
+  return combineLatest([first$, second$]).pipe(
+    map(([first, second]) => (first.status === 'ready' || second.status === 'closed' ? second : first)),
+  );
+}
+
 /** A connection as `connect()` watches it. */
 export interface ReadyTarget {
   readonly wsKey: WSAPIWsKey;
@@ -43,6 +62,8 @@ export function waitUntilReady(target: ReadyTarget, { signal, timeoutMs }: Conne
   const { wsKey } = target;
   return new Promise<void>((resolve, reject) => {
     let settled = false;
+    /** The key of the last state seen: the connection still not ready, for the timeout's message. */
+    let waitingFor: string = wsKey;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // A container first: the replayed state may settle during subscribe(), and adding to a
     // closed container unsubscribes at once.
@@ -61,14 +82,15 @@ export function waitUntilReady(target: ReadyTarget, { signal, timeoutMs }: Conne
     if (timeoutMs !== undefined && timeoutMs < MAX_TIMER_MS) {
       timer = setTimeout(() => {
         const cause = target.linkError();
-        const msg = `${wsKey} not ready within ${timeoutMs} ms${cause === undefined ? '' : ` (last connection error: ${excerpt(cause.message)})`}`;
+        const msg = `${waitingFor} not ready within ${timeoutMs} ms${cause === undefined ? '' : ` (last connection error: ${excerpt(cause.message)})`}`;
         settle(new TimeoutError({ op: 'connect', timeoutMs, sent: false, cause, msg }));
       }, safeDelay(timeoutMs));
     }
     subscription.add(
       target.state$.subscribe((s) => {
+        waitingFor = s.wsKey;
         if (s.status === 'ready') settle();
-        else if (s.status === 'closed') settle(s.error ?? new Error(`${wsKey} connection closed`));
+        else if (s.status === 'closed') settle(s.error ?? new Error(`${s.wsKey} connection closed`));
       }),
     );
   });

@@ -11,7 +11,7 @@ import type { OrderUpdate } from '../push/order-update';
 import { isPushWsKey } from '../push/push-key';
 import type { InboundMessage } from '../transport/connection';
 import type { ConnectionKey, ConnectionState } from '../transport/state';
-import { checkConnectOptions, connectArguments, waitUntilReady } from './connect';
+import { bothReady, checkConnectOptions, connectArguments, pushKeyOf, waitUntilReady } from './connect';
 import type { ClientEvent, ClientEventOf, WsApiEventEmitter } from './events';
 import { WsApiMethods } from './methods';
 import type { ConnectOptions, WebsocketAPIClientOptions } from './options';
@@ -140,9 +140,19 @@ export class WebsocketAPIClient extends WsApiMethods {
     const { connection, channel } = this.routeOf(wsKey);
     checkConnectOptions(options);
     connection.start();
+    const { settings, orderFeed } = this.parts;
+    // With `orderUpdates: true`, ready also means the market's push channel is subscribed: an
+    // order placed after connect() has its every event on the push channel.
+    const push = settings.orderUpdates ? orderFeed.connection(pushKeyOf(wsKey)) : undefined;
     try {
       await waitUntilReady(
-        { wsKey, state$: connection.state.state$, linkError: () => channel.linkError },
+        push === undefined
+          ? { wsKey, state$: connection.state.state$, linkError: () => channel.linkError }
+          : {
+              wsKey,
+              state$: bothReady(connection.state.state$, push.state.state$),
+              linkError: () => channel.linkError ?? push.state.current.error,
+            },
         options,
       );
     } catch (error) {
