@@ -2,7 +2,7 @@ import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type S
 import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import { safeDelay } from '../safe-delay';
 import { corkableOf, cut, lifetimeView, markClosedByUs, type WebSocketFactory } from './websocket';
-import { corkedWriter } from './writer';
+import { tickWriter, type TickWriter } from './writer';
 
 /** How to open one socket. */
 export interface SocketOptions {
@@ -78,7 +78,7 @@ class LiveSocket implements Socket {
    */
   #listeners: ReadonlyArray<Subscriber<string>> = [];
   #ended = false;
-  #write: ((text: string) => void) | undefined = undefined;
+  #writer: TickWriter | undefined = undefined;
   #grace: Subscription | undefined = undefined;
 
   constructor(
@@ -109,6 +109,7 @@ class LiveSocket implements Socket {
 
   private deliver(text: string): void {
     this.received++;
+    this.#writer?.arrived();
     const listeners = this.#listeners;
     for (let i = 0; i < listeners.length; i++) listeners[i].next(text);
   }
@@ -122,7 +123,7 @@ class LiveSocket implements Socket {
     const state = (raw as { readyState?: number }).readyState;
     // Sockets that do not say (injected fakes) count as open.
     if (state !== undefined && state !== OPEN) return false;
-    (this.#write ??= corkedWriter((t) => raw.send(t), corkableOf(raw)))(text);
+    (this.#writer ??= tickWriter((t) => raw.send(t), corkableOf(raw))).write(text);
     return true;
   }
 
