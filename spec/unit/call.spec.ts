@@ -126,6 +126,78 @@ describe('WsApiCall (a Promise and an Observable of one outcome)', () => {
     expect(ran).toBe(2);
   });
 
+  it('tells the unobserved-failure hook only about a failure nobody awaited or subscribed to', async () => {
+    const told: unknown[] = [];
+    const hooked = () =>
+      new WsApiCall('9', spec, 'wsApiSpotV1', 'oid-9', undefined, 0, (call, error) =>
+        told.push([call, error]),
+      );
+    const lone = hooked();
+    const e = failure();
+    expect(lone.observed).toBe(false);
+    lone.reject(e);
+    expect(told).toEqual([[lone, e]]);
+
+    const awaited = hooked();
+    const outcome = awaited.then(
+      () => 'resolved',
+      (x: unknown) => x,
+    );
+    expect(awaited.observed).toBe(true);
+    awaited.reject(failure());
+    await expect(outcome).resolves.toBeInstanceOf(TimeoutError);
+
+    const left = hooked();
+    left.subscribe({ error: () => undefined }).unsubscribe();
+    expect(left.observed).toBe(true);
+    left.reject(failure());
+    expect(told).toHaveLength(1);
+  });
+
+  it('settles the Promise and every subscriber together, whichever came first', async () => {
+    const call = new WsApiCall('9', spec, 'wsApiSpotV1', 'oid-9', undefined, 0, () => {
+      throw new Error('observed: the hook must not run');
+    });
+    const seen: unknown[] = [];
+    call.subscribe((r) => seen.push(['first', r.id]));
+    const awaited = call.toPromise();
+    expect(call.toPromise()).toBe(awaited);
+    call.subscribe((r) => seen.push(['last', r.id]));
+    call.resolve(response());
+    await expect(awaited).resolves.toMatchObject({ id: '7' });
+    expect(seen).toEqual([
+      ['first', '7'],
+      ['last', '7'],
+    ]);
+  });
+
+  it('a call sent on another connection than its operation names that connection', () => {
+    const call = new WsApiCall('9', spec, 'wsApiFuturesV1', 'oid-9', undefined, 0);
+    const again = new WsApiCall('10', spec, 'wsApiFuturesV1', 'oid-10', undefined, 0);
+    expect([call.wsKey, call.op, call.spec.response]).toEqual([
+      'wsApiFuturesV1',
+      'spot.order',
+      spec.response,
+    ]);
+    expect(again.spec).toBe(call.spec);
+    expect(makeCall().spec).toBe(spec);
+  });
+
+  it('keeps its frame while queued and, once written, when; a settled call drops the frame only', () => {
+    const queued = makeCall();
+    queued.frame = '{"id":"7"}';
+    expect([queued.frame, queued.sent]).toEqual(['{"id":"7"}', false]);
+    queued.reject(failure());
+    expect([queued.frame, queued.sent]).toEqual([undefined, false]);
+    const written = makeCall();
+    written.frame = '{"id":"7"}';
+    written.frame = undefined;
+    written.sentAt = 12.5;
+    expect([written.frame, written.sentAt, written.sent]).toEqual([undefined, 12.5, true]);
+    written.resolve(response());
+    expect([written.sentAt, written.sent]).toEqual([12.5, true]);
+  });
+
   it('toJSON summarises without parameters', () => {
     const call = makeCall();
     expect(JSON.parse(JSON.stringify(call))).toEqual({

@@ -96,6 +96,32 @@ describe('socket$', () => {
     expect(t.made[0].sent).toEqual(['x']);
   });
 
+  it("reads a `ws` socket's own message event, each frame's text as String() gives it", () => {
+    /** A `ws` socket: frames come through `on('message')` as Buffers, not through onmessage. */
+    class NodeStyleSocket extends FakeWebSocket {
+      listener: ((data: unknown) => void) | undefined;
+      on(event: string, listener: (data: unknown) => void): void {
+        if (event === 'message') this.listener = listener;
+      }
+    }
+    const ws = new NodeStyleSocket();
+    const frames: string[] = [];
+    socket$({ url: 'ws://gateway', makeWebSocket: () => ws, scheduler: new VirtualClock() }).subscribe((s) =>
+      s.frames$.subscribe((f) => frames.push(f)),
+    );
+    ws.open();
+    const inputs: unknown[] = [
+      Buffer.from('{"a":"é"}'),
+      '{"b":2}',
+      new Uint8Array([123, 125]),
+      [Buffer.from('{"c":'), Buffer.from('3}')],
+      new ArrayBuffer(2),
+    ];
+    for (const data of inputs) ws.listener?.(data);
+    expect(frames).toEqual(inputs.map((data) => String(data)));
+    expect(frames.slice(0, 2)).toEqual(['{"a":"é"}', '{"b":2}']);
+  });
+
   it('unsubscribing cuts the link at once (no closing handshake, no timer left)', () => {
     const t = setup();
     const subscription = t.subscribe();

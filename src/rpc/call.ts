@@ -13,14 +13,42 @@ class Failure {
 
 type Observer<T> = Subscriber<WSAPIResponse<T>>;
 
+/** The resolve function of a call's Promise (a rejection resolves it with a rejected promise). */
+type Resolve = (value: unknown) => void;
+
+/** Who waits for a call's outcome: a subscriber, or its Promise's resolve function. */
+type Waiter<T> = Observer<T> | Resolve;
+
 /**
- * `observers` once the last subscriber has gone, or after a subscription to a settled call:
+ * `waiters` once the last subscriber has gone, or after a subscription to a settled call:
  * somebody did observe the call (never mutated; the array branch finds nothing in it).
  */
-const DETACHED: Array<Observer<never>> = [];
+const DETACHED: Array<Waiter<never>> = [];
 
 /** Told about a call that failed while nobody had awaited or subscribed to it. */
 export type UnobservedFailureHook = (call: WsApiCall, error: unknown) => void;
+
+/**
+ * Captures the resolve function of a new Promise (the executor runs at once): a module
+ * function, so that making a call's Promise makes no closure of its own for it.
+ */
+let captured: Resolve | undefined;
+const capture = (resolve: (value: never) => void): void => {
+  captured = resolve as Resolve;
+};
+
+/** The operation routed to another connection than its own, one object per pair. */
+const routedSpecs = new WeakMap<OperationSpec, Map<string, OperationSpec>>();
+
+/** `spec` itself on its own connection; else a copy whose `wsKey` is `wsKey` (made once per pair). */
+function specOn(spec: OperationSpec, wsKey: WSAPIWsKey): OperationSpec {
+  if (spec.wsKey === wsKey) return spec;
+  let byKey = routedSpecs.get(spec);
+  if (byKey === undefined) routedSpecs.set(spec, (byKey = new Map()));
+  let routed = byKey.get(wsKey);
+  if (routed === undefined) byKey.set(wsKey, (routed = Object.freeze({ ...spec, wsKey })));
+  return routed;
+}
 
 /** Where a call stands: waiting for its answer, or settled one way for good. */
 export type CallStatus = 'pending' | 'resolved' | 'rejected';
@@ -35,10 +63,13 @@ export type CallStatus = 'pending' | 'resolved' | 'rejected';
  * never sees an unhandled rejection.
  *
  * Every pending call lives until its answer, so its size is the client's memory per call in
- * flight: twelve fields (one for the clientOid or the batch's clientOids, one for the state
- * and outcome together, one for the client's shared unobserved-failure hook), one number box, nothing else until a consumer asks. The Promise
- * keeps only its resolve function (a rejection resolves it with a rejected promise), so a
- * pending awaited call holds one resolving function instead of two.
+ * flight: eight fields and one number box, nothing else until a consumer asks. Fields share
+ * what never coexists: the clientOid or a batch's clientOids; the queued frame or the time it
+ * was written; the client's unobserved-failure hook (needed only while nobody waits) or the
+ * waiters (subscribers and the Promise's resolve function). The connection is read from
+ * `spec` (the operation, routed to another connection only when the caller chose one). The
+ * Promise keeps only its resolve function (a rejection resolves it with a rejected promise),
+ * made without a closure of its own.
  */
 export class WsApiCall<T = unknown>
   extends Observable<WSAPIResponse<T>>
@@ -46,29 +77,33 @@ export class WsApiCall<T = unknown>
 {
   /** The correlation id of the request frame. */
   readonly id: string;
-  /** The connection that carries the request. */
-  readonly wsKey: WSAPIWsKey;
-  /** @internal The operation this call runs. */
+  /**
+   * @internal The operation this call runs, as routed: its `wsKey` is the call's connection
+   * (the operation's own, or a copy of it made once for another connection).
+   */
   readonly spec: OperationSpec;
   /** @internal performance.now() at creation: the timeout counts from here. */
   readonly createdAt: number;
   /**
-   * @internal When the frame was written to a socket (performance.now()), or undefined while
-   * not written. Written at once, it is `createdAt` itself (the same number, no new box).
+   * The request frame (a string) while it waits for a ready connection, then when it was
+   * written to a socket (performance.now(), a number: `createdAt` itself when written at
+   * once, the same number and no new box); undefined before either, and a settled call drops
+   * its frame.
    */
-  sentAt: number | undefined = undefined;
-  /** @internal The request frame while it waits for a ready connection; dropped once written. */
-  frame: string | undefined = undefined;
-
+  private wire: string | number | undefined = undefined;
   /** A clientOid, a batch's clientOids, or undefined: a call has one or the other. */
   private readonly oids: string | readonly string[] | undefined;
   /** PENDING, then the response, or a Failure. */
   private outcome: unknown = PENDING;
-  private observers: Observer<T> | Array<Observer<T>> | undefined = undefined;
-  private promise: Promise<WSAPIResponse<T>> | undefined = undefined;
+  /**
+   * Who waits: one waiter, an array of them, DETACHED, or undefined. While nobody has
+   * observed the call it holds the client's unobserved-failure hook instead (or undefined):
+   * a function here is the hook exactly when the call has no Promise, since making the
+   * Promise replaces the hook with the Promise's resolve function. See `waiting`.
+   */
   // Typed without T so that a WsApiCall<Specific> is assignable to WsApiCall<unknown>.
-  private resolvePromise: ((value: unknown) => void) | undefined = undefined;
-  private readonly onUnobservedFailure: UnobservedFailureHook | undefined;
+  private waiters: Waiter<never> | Array<Waiter<never>> | UnobservedFailureHook | undefined;
+  private promise: Promise<WSAPIResponse<T>> | undefined = undefined;
 
   constructor(
     id: string,
@@ -83,11 +118,38 @@ export class WsApiCall<T = unknown>
     // carries no closure of its own for it.
     super();
     this.id = id;
-    this.spec = spec;
-    this.wsKey = wsKey;
+    this.spec = specOn(spec, wsKey);
     this.oids = clientOids ?? clientOid;
     this.createdAt = createdAt;
-    this.onUnobservedFailure = onUnobservedFailure;
+    this.waiters = onUnobservedFailure;
+  }
+
+  /** The connection that carries the request. */
+  get wsKey(): WSAPIWsKey {
+    return this.spec.wsKey;
+  }
+
+  /**
+   * @internal When the frame was written to a socket (performance.now()), or undefined while
+   * not written.
+   */
+  get sentAt(): number | undefined {
+    const wire = this.wire;
+    return typeof wire === 'number' ? wire : undefined;
+  }
+
+  set sentAt(at: number | undefined) {
+    this.wire = at;
+  }
+
+  /** @internal The request frame while it waits for a ready connection; dropped once written. */
+  get frame(): string | undefined {
+    const wire = this.wire;
+    return typeof wire === 'string' ? wire : undefined;
+  }
+
+  set frame(frame: string | undefined) {
+    this.wire = frame;
   }
 
   /** The order's clientOid (filled in when the caller left it out), or undefined. */
@@ -118,7 +180,7 @@ export class WsApiCall<T = unknown>
    * (a subscription that has ended counts).
    */
   get observed(): boolean {
-    return this.promise !== undefined || this.observers !== undefined;
+    return this.promise !== undefined || this.waiting !== undefined;
   }
 
   /**
@@ -162,10 +224,10 @@ export class WsApiCall<T = unknown>
   protected _subscribe(subscriber: Subscriber<WSAPIResponse<T>>): TeardownLogic {
     const outcome = this.outcome;
     if (outcome === PENDING) {
-      this.addObserver(subscriber);
-      return () => this.removeObserver(subscriber);
+      this.addWaiter(subscriber as Observer<never>);
+      return () => this.removeObserver(subscriber as Observer<never>);
     }
-    this.observers ??= DETACHED as Array<Observer<T>>;
+    if (this.waiting === undefined) this.waiters = DETACHED;
     if (outcome instanceof Failure) {
       subscriber.error(outcome.error);
     } else {
@@ -207,9 +269,12 @@ export class WsApiCall<T = unknown>
       if (outcome instanceof Failure) this.promise = Promise.reject(outcome.error);
       else if (outcome !== PENDING) this.promise = Promise.resolve(outcome as WSAPIResponse<T>);
       else {
-        this.promise = new Promise<WSAPIResponse<T>>((resolve) => {
-          this.resolvePromise = resolve as (value: unknown) => void;
-        });
+        const promise = new Promise<WSAPIResponse<T>>(capture);
+        const resolve = captured as Resolve;
+        captured = undefined;
+        // Before `promise` is set: until then `waiting` tells the hook from a waiter.
+        this.addWaiter(resolve);
+        this.promise = promise;
       }
     }
     return this.promise;
@@ -223,25 +288,13 @@ export class WsApiCall<T = unknown>
   /** @internal Settles with the response; false if already settled. */
   resolve(response: WSAPIResponse<T>): boolean {
     if (this.outcome !== PENDING) return false;
+    const waiters = this.waiting;
     this.outcome = response;
-    this.frame = undefined;
-    if (this.resolvePromise !== undefined) {
-      this.resolvePromise(response);
-      this.resolvePromise = undefined;
-    }
-    const observers = this.observers;
-    if (observers !== undefined) {
-      this.observers = undefined;
-      if (Array.isArray(observers)) {
-        for (const o of observers) {
-          o.next(response);
-          o.complete();
-        }
-      } else {
-        observers.next(response);
-        observers.complete();
-      }
-    }
+    this.dropFrame();
+    this.waiters = undefined;
+    if (waiters === undefined) return true;
+    if (Array.isArray(waiters)) for (const w of waiters) fulfil(w, response);
+    else fulfil(waiters, response);
     return true;
   }
 
@@ -251,38 +304,64 @@ export class WsApiCall<T = unknown>
    */
   reject(error: unknown): boolean {
     if (this.outcome !== PENDING) return false;
+    const waiters = this.waiting;
+    const hook = waiters === undefined ? (this.waiters as UnobservedFailureHook | undefined) : undefined;
     this.outcome = new Failure(error);
-    this.frame = undefined;
-    if (this.resolvePromise !== undefined) {
-      // Adopting a rejected promise rejects ours. Its handler is attached in the next
-      // microtask, before Node looks for unhandled rejections.
-      this.resolvePromise(Promise.reject(error));
-      this.resolvePromise = undefined;
+    this.dropFrame();
+    if (waiters === undefined) {
+      this.waiters = undefined;
+      hook?.(this, error);
+      return true;
     }
-    const observers = this.observers;
-    if (observers !== undefined) {
-      this.observers = DETACHED as Array<Observer<T>>;
-      if (Array.isArray(observers)) for (const o of observers) o.error(error);
-      else observers.error(error);
-    } else if (this.promise === undefined) {
-      this.onUnobservedFailure?.(this, error);
-    }
+    this.waiters = DETACHED;
+    if (Array.isArray(waiters)) for (const w of waiters) fail(w, error);
+    else fail(waiters, error);
     return true;
   }
 
-  private addObserver(o: Observer<T>): void {
-    const current = this.observers;
-    if (current === undefined || current === DETACHED) this.observers = o;
-    else if (Array.isArray(current)) current.push(o);
-    else this.observers = [current, o];
+  /** The waiters, or undefined while nobody has observed the call (`waiters` may hold the hook then). */
+  private get waiting(): Waiter<never> | Array<Waiter<never>> | undefined {
+    const waiters = this.waiters;
+    return typeof waiters === 'function' && this.promise === undefined
+      ? undefined
+      : (waiters as Waiter<never> | Array<Waiter<never>> | undefined);
   }
 
-  private removeObserver(o: Observer<T>): void {
-    const current = this.observers;
-    if (current === o) this.observers = DETACHED as Array<Observer<T>>;
+  private addWaiter(w: Waiter<never>): void {
+    const current = this.waiting;
+    if (current === undefined || current === DETACHED) this.waiters = w;
+    else if (Array.isArray(current)) current.push(w);
+    else this.waiters = [current, w];
+  }
+
+  private removeObserver(o: Observer<never>): void {
+    const current = this.waiters;
+    if (current === o) this.waiters = DETACHED;
     else if (Array.isArray(current)) {
       const i = current.indexOf(o);
       if (i >= 0) current.splice(i, 1);
     }
   }
+
+  /** A settled call keeps when it was written (`sent`), never its frame. */
+  private dropFrame(): void {
+    if (typeof this.wire === 'string') this.wire = undefined;
+  }
+}
+
+/** Tells a waiter the response. */
+function fulfil(w: Waiter<never>, response: WSAPIResponse): void {
+  if (typeof w === 'function') w(response);
+  else {
+    w.next(response as never);
+    w.complete();
+  }
+}
+
+/** Tells a waiter the error. */
+function fail(w: Waiter<never>, error: unknown): void {
+  // Adopting a rejected promise rejects the call's Promise. Its handler is attached in the
+  // next microtask, before Node looks for unhandled rejections.
+  if (typeof w === 'function') w(Promise.reject(error));
+  else w.error(error);
 }

@@ -14,6 +14,6 @@ export {
 } from './heartbeat';
 export { retryWithBackoff, type ReconnectOptions, type RetryInfo, type RetryPolicy } from './reconnect';
 export { backoffCeiling, backoffDelay, type BackoffOptions } from './backoff';
-export { corkedWriter, drained$ } from './writer';
+export { tickWriter, drained$, type TickWriter } from './writer';
 export { ConnectionStateMachine, type ConnectionState, type ConnectionStatus } from './state';
 export { defaultWebSocketFactory, type WebSocketFactory } from './websocket';

@@ -2,7 +2,7 @@ import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type S
 import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import { safeDelay } from '../safe-delay';
 import { corkableOf, cut, lifetimeView, markClosedByUs, type WebSocketFactory } from './websocket';
-import { corkedWriter } from './writer';
+import { tickWriter, type TickWriter } from './writer';
 
 /** How to open one socket. */
 export interface SocketOptions {
@@ -54,6 +54,14 @@ export class SocketClosedError extends Error {
 const OPEN = 1;
 const CLOSE_GRACE_MS = 1_000;
 
+/**
+ * A frame's text, as String() gives it: a `ws` text frame comes as a Buffer, whose own
+ * toString is called directly. String() goes through ToPrimitive first, which made it about
+ * twice as slow for a 250-byte answer (0.27 against 0.13 µs, best of six runs of a million).
+ */
+const textOf = (data: unknown): string =>
+  typeof data === 'string' ? data : data instanceof Uint8Array ? data.toString() : String(data);
+
 /** The EventEmitter side of a `ws` socket. */
 interface NodeStyle {
   on(event: 'message', listener: (data: unknown) => void): unknown;
@@ -78,7 +86,7 @@ class LiveSocket implements Socket {
    */
   #listeners: ReadonlyArray<Subscriber<string>> = [];
   #ended = false;
-  #write: ((text: string) => void) | undefined = undefined;
+  #writer: TickWriter | undefined = undefined;
   #grace: Subscription | undefined = undefined;
 
   constructor(
@@ -96,19 +104,13 @@ class LiveSocket implements Socket {
     });
     const on = (raw as Partial<NodeStyle>).on;
     // `ws`: its own 'message' event, without the MessageEvent its `onmessage` builds per frame.
-    if (typeof on === 'function')
-      on.call(raw, 'message', (data: unknown) =>
-        this.deliver(typeof data === 'string' ? data : String(data)),
-      );
-    else
-      raw.onmessage = (event: { data?: unknown }) => {
-        const data = event.data;
-        this.deliver(typeof data === 'string' ? data : String(data));
-      };
+    if (typeof on === 'function') on.call(raw, 'message', (data: unknown) => this.deliver(textOf(data)));
+    else raw.onmessage = (event: { data?: unknown }) => this.deliver(textOf(event.data));
   }
 
   private deliver(text: string): void {
     this.received++;
+    this.#writer?.arrived();
     const listeners = this.#listeners;
     for (let i = 0; i < listeners.length; i++) listeners[i].next(text);
   }
@@ -122,7 +124,7 @@ class LiveSocket implements Socket {
     const state = (raw as { readyState?: number }).readyState;
     // Sockets that do not say (injected fakes) count as open.
     if (state !== undefined && state !== OPEN) return false;
-    (this.#write ??= corkedWriter((t) => raw.send(t), corkableOf(raw)))(text);
+    (this.#writer ??= tickWriter((t) => raw.send(t), corkableOf(raw))).write(text);
     return true;
   }
 
