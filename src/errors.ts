@@ -340,6 +340,13 @@ export class OrderNotPlacedError extends WsApiError {
   }
 }
 
+/** Why a cancel whose answer was lost did not take effect, given the order as the exchange shows it. */
+export function notCanceledReason(order: OrderSnapshot | null): string {
+  return order === null
+    ? 'the answer was lost and the exchange has no such order: nothing was canceled'
+    : `the answer was lost and the order is ${order.status === 'open' ? 'still open' : 'done without a cancel'}: not canceled`;
+}
+
 /**
  * With `reconcile: true`: a cancel whose answer was lost did not take effect. After two lookups
  * at least `reconcileGraceMs` apart the order is still open, or done without being canceled
@@ -354,10 +361,7 @@ export class CancelNotAppliedError extends WsApiError {
 
   constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { order: OrderSnapshot | null }) {
     const order = details.order;
-    const msg =
-      order === null
-        ? 'the answer was lost and the exchange has no such order: nothing was canceled'
-        : `the answer was lost and the order is ${order.status === 'open' ? 'still open' : 'done without a cancel'}: not canceled`;
+    const msg = notCanceledReason(order);
     super(
       `${details.op ?? 'request'}: ${msg}${details.clientOid === undefined ? '' : ` (clientOid ${details.clientOid})`}`,
       { ...details, code: CLIENT_ERROR_CODES.NOT_CANCELED, msg },

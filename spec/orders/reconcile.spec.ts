@@ -411,3 +411,97 @@ describe('reconcile: true, cancels by orderId', () => {
     expect(answered()).toBe(0);
   });
 });
+
+describe('reconcile: true, futures.multi_cancel', () => {
+  it('answer delayed, then dropped: each named order looked up, the answer built item by item, sent once', async () => {
+    const sim = await h.sim();
+    const { fetch, answered } = countingFetch();
+    const client = reconciling(sim, { fetch });
+    const byId = await client.submitFuturesOrder(futuresBuy());
+    const byOid = await client.submitFuturesOrder(futuresBuy({ price: '20001' }));
+    sim.faults.delay(30_000);
+    const cancel = client.cancelMultipleFuturesOrders({
+      orderIdsList: [byId.data.orderId, 'never-placed-0001'],
+      clientOidsList: [{ symbol: 'XBTUSDTM', clientOid: byOid.data.clientOid }],
+    });
+    await until(
+      () =>
+        sim.exchange.ledger(byId.data.clientOid)?.status === 'done' &&
+        sim.exchange.ledger(byOid.data.clientOid)?.status === 'done',
+      'both orders were canceled',
+    );
+    const looked = answered();
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const response = await cancel;
+    expect(response).toMatchObject({
+      id: cancel.id,
+      op: 'futures.multi_cancel',
+      code: '200000',
+      wsKey: 'wsApiFuturesV1',
+      isWSAPIResponse: true,
+      reconciled: true,
+    });
+    // The gateway's shape, in its order: the orderIds, then the clientOids.
+    expect(response.data).toEqual([
+      { orderId: byId.data.orderId, clientOid: byId.data.clientOid, code: '200000', msg: '' },
+      {
+        orderId: 'never-placed-0001',
+        clientOid: null,
+        code: 'CANCEL_NOT_APPLIED',
+        msg: 'the answer was lost and the exchange has no such order: nothing was canceled',
+      },
+      { orderId: byOid.data.orderId, clientOid: byOid.data.clientOid, code: '200000', msg: '' },
+    ]);
+    // Three lookups, then the unknown orderId once more after the grace.
+    expect(answered() - looked).toBe(4);
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+
+  it('swallowed by pause(), then dropped: every item CANCEL_NOT_APPLIED, the orders still open', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const a = await client.submitFuturesOrder(futuresBuy());
+    const b = await client.submitFuturesOrder(futuresBuy({ price: '20001' }));
+    sim.faults.pause();
+    const cancel = client.cancelMultipleFuturesOrders({
+      clientOidsList: [
+        { symbol: 'XBTUSDTM', clientOid: a.data.clientOid },
+        { symbol: 'XBTUSDTM', clientOid: b.data.clientOid },
+      ],
+    });
+    await until(() => framesFor(sim, cancel.id) === 1, 'the gateway received the cancel');
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const response = await cancel;
+    expect(response.reconciled).toBe(true);
+    expect(response.data).toEqual(
+      [a, b].map((placed) => ({
+        orderId: placed.data.orderId,
+        clientOid: placed.data.clientOid,
+        code: 'CANCEL_NOT_APPLIED',
+        msg: 'the answer was lost and the order is still open: not canceled',
+      })),
+    );
+    expect(sim.exchange.ledger(a.data.clientOid)?.status).toBe('open');
+    expect(sim.exchange.ledger(b.data.clientOid)?.status).toBe('open');
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+
+  it('REST unreachable: the original outcome-unknown error, the REST failure as cause', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const placed = await client.submitFuturesOrder(futuresBuy());
+    sim.faults.delay(30_000);
+    sim.faults.restDown(true);
+    const cancel = client.cancelMultipleFuturesOrders({ orderIdsList: [placed.data.orderId] });
+    await until(
+      () => sim.exchange.ledger(placed.data.clientOid)?.status === 'done',
+      'the order was canceled',
+    );
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(cancel);
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect(error).toMatchObject({ code: 'DISCONNECTED', op: 'futures.multi_cancel', requestId: cancel.id });
+    expect((error as DisconnectedError).cause).toMatchObject({ op: 'lookupOrder', code: '503000' });
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+});

@@ -5,7 +5,8 @@ import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
 import { clientOidsOf } from '../rpc/prepare';
 import type { WSAPIResponse } from '../rpc/response';
-import { CancelByIdCall, OrderCall } from './order-call';
+import { CancelByIdCall, MultiCancelCall, OrderCall, type CancelTarget } from './order-call';
+import { orderRoleOf } from './order-ops';
 import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
 import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
 
@@ -43,6 +44,18 @@ function cancelOrderIdOf(args: unknown, clientOid: string | undefined): string |
   return typeof orderId === 'string' ? orderId : undefined;
 }
 
+/** The orders a batch cancel's validated arguments name, in its answer's order (orderIds first). */
+function cancelTargetsOf(args: unknown): CancelTarget[] {
+  const a = (typeof args === 'object' && args !== null ? args : {}) as {
+    orderIdsList?: readonly string[];
+    clientOidsList?: ReadonlyArray<{ clientOid: string; symbol: string }>;
+  };
+  return [
+    ...(a.orderIdsList ?? []).map((orderId): CancelTarget => ({ orderId })),
+    ...(a.clientOidsList ?? []).map(({ clientOid, symbol }): CancelTarget => ({ clientOid, symbol })),
+  ];
+}
+
 /**
  * The client's order-side state beside the WS API: makes the calls of order requests, tracks
  * the orders they place (`call.updates$`), and (with `reconcile: true`) takes over the calls
@@ -59,6 +72,10 @@ export class OrderDesk {
   private readonly CancelByIdCall: new (
     ...args: ConstructorParameters<typeof CancelByIdCall>
   ) => CancelByIdCall;
+  /** This desk's MultiCancelCall, the same way. */
+  private readonly MultiCancelCall: new (
+    ...args: ConstructorParameters<typeof MultiCancelCall>
+  ) => MultiCancelCall;
 
   constructor(private readonly config: OrderDeskConfig) {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the subclass's prototype getter answers it
@@ -69,6 +86,11 @@ export class OrderDesk {
       }
     };
     this.CancelByIdCall = class DeskCancelByIdCall<T = unknown> extends CancelByIdCall<T> {
+      override get desk(): OrderDesk {
+        return desk;
+      }
+    };
+    this.MultiCancelCall = class DeskMultiCancelCall<T = unknown> extends MultiCancelCall<T> {
       override get desk(): OrderDesk {
         return desk;
       }
@@ -102,6 +124,10 @@ export class OrderDesk {
     const clientOids = typeof oids === 'object' ? oids : undefined;
     const places = placesOrders(spec.op);
     if (places || (this.config.reconcile && isReconcilable(spec.op))) {
+      if (!places && orderRoleOf(spec.op)?.reconcile === 'cancel-batch') {
+        const cancels = cancelTargetsOf(args);
+        return new this.MultiCancelCall(cancels, id, spec, wsKey, createdAt, onUnobservedFailure);
+      }
       const symbols = symbolsOf(args);
       const orderId = places ? undefined : cancelOrderIdOf(args, clientOid);
       if (orderId !== undefined && typeof symbols !== 'object') {

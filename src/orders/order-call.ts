@@ -114,3 +114,30 @@ export abstract class CancelByIdCall<T = unknown> extends OrderCall<T> {
     this.orderId = orderId;
   }
 }
+
+/** One order a batch cancel names: by its orderId, or by its clientOid and symbol. */
+export type CancelTarget =
+  | { readonly orderId: string; readonly clientOid?: undefined; readonly symbol?: undefined }
+  | { readonly orderId?: undefined; readonly clientOid: string; readonly symbol: string };
+
+/**
+ * The call of a batch cancel (futures.multi_cancel) with `reconcile: true`: it also keeps the
+ * orders it names, in the order the answer lists them (the orderIds, then the clientOids),
+ * which a lost answer is looked up by one by one.
+ */
+export abstract class MultiCancelCall<T = unknown> extends OrderCall<T> {
+  /** @internal The orders the cancel names. */
+  readonly cancels: readonly CancelTarget[];
+
+  constructor(
+    cancels: readonly CancelTarget[],
+    id: string,
+    spec: OperationSpec,
+    wsKey: WSAPIWsKey,
+    createdAt: number,
+    onUnobservedFailure?: UnobservedFailureHook,
+  ) {
+    super(undefined, id, spec, wsKey, undefined, undefined, createdAt, onUnobservedFailure);
+    this.cancels = cancels;
+  }
+}

@@ -6,8 +6,12 @@ export interface OrderRole {
   readonly market: OrderMarket;
   /** It places orders whose events `updates$` follows. */
   readonly places: boolean;
-  /** How a lost answer is reconciled: by looking the placed order up, or the cancelled one; undefined: it is not. */
-  readonly reconcile: 'place' | 'cancel' | undefined;
+  /**
+   * How a lost answer is reconciled: by looking the placed order(s) up ('place'), the cancelled
+   * one ('cancel'), each order a batch cancel names ('cancel-batch'), or the modified order and
+   * its replacement ('modify'); undefined: it is not.
+   */
+  readonly reconcile: 'place' | 'cancel' | 'cancel-batch' | 'modify' | undefined;
 }
 
 /**
@@ -25,7 +29,7 @@ const ORDER_OPS: { readonly [Op in OperationName]: OrderRole } = {
   'futures.order': { market: 'futures', places: true, reconcile: 'place' },
   'futures.cancel': { market: 'futures', places: false, reconcile: 'cancel' },
   'futures.multi_order': { market: 'futures', places: true, reconcile: 'place' },
-  'futures.multi_cancel': { market: 'futures', places: false, reconcile: undefined },
+  'futures.multi_cancel': { market: 'futures', places: false, reconcile: 'cancel-batch' },
 };
 
 /** The role of `op`; undefined for a name that is not an operation (inherited names such as 'toString' included). */

@@ -10,7 +10,9 @@
 import { CODES } from '../codecs/codes';
 import {
   CancelNotAppliedError,
+  CLIENT_ERROR_CODES,
   DisconnectedError,
+  notCanceledReason,
   OrderNotPlacedError,
   ProtocolError,
   RateLimitError,
@@ -22,6 +24,7 @@ import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WsApiCall } from '../rpc/call';
 import type { WSAPIResponse } from '../rpc/response';
 import { safeDelay } from '../safe-delay';
+import type { CancelTarget } from './order-call';
 import { orderRoleOf } from './order-ops';
 
 /** Looks an order up by clientOid or orderId (the client's `lookupOrder`). */
@@ -61,6 +64,8 @@ export interface Reconcilable extends WsApiCall {
   readonly symbols: string | readonly string[] | undefined;
   /** The orderId a cancel by orderId names (then it has no clientOid). */
   readonly orderId?: string;
+  /** The orders a batch cancel names, in its answer's order. */
+  readonly cancels?: readonly CancelTarget[];
 }
 
 /** What a reconciliation needs from the client. */
@@ -173,6 +178,8 @@ export async function reconcile(
   try {
     if (plan?.reconcile === undefined) return error;
     if (plan.reconcile === 'cancel') return await reconcileCancel(target, plan.market, error, deps);
+    if (plan.reconcile === 'cancel-batch') return await reconcileCancels(target, error, deps);
+    if (plan.reconcile !== 'place') return error;
     if (call.clientOids !== undefined) return await reconcileBatch(target, error, deps);
     return await reconcilePlacement(target, plan.market, error, deps);
   } catch (failure) {
@@ -283,6 +290,56 @@ async function reconcileCancel(
     });
   }
   return envelope(call, canceledData(call.op, order, orderId !== undefined), order.updatedAt);
+}
+
+/**
+ * A batch cancel (futures.multi_cancel), order by order: each named order is looked up (those
+ * not canceled and still open or unknown once more after the grace), and the answer is built
+ * as the gateway's is, one item per named order: '200000' for an order the exchange shows
+ * canceled, CANCEL_NOT_APPLIED (with why) for one it shows open, done without a cancel, or not
+ * at all. A lookup that fails leaves the whole call outcome unknown.
+ */
+async function reconcileCancels(
+  target: Reconcilable,
+  error: DisconnectedError | TimeoutError,
+  deps: ReconcileDeps,
+): Promise<WSAPIResponse | WsApiError> {
+  const call = target;
+  const cancels = target.cancels ?? [];
+  if (cancels.length === 0) return error;
+  const params = cancels.map((c): LookupOrderParams =>
+    c.orderId !== undefined
+      ? { orderId: c.orderId, market: 'futures' }
+      : { clientOid: c.clientOid, market: 'futures', symbol: c.symbol },
+  );
+  const look = (p: LookupOrderParams): Promise<OrderSnapshot | null> => lookupPolitely(deps, p);
+  const orders = await mapLimited(params, BATCH_CONCURRENCY, look);
+  // Not canceled yet but may still be (open, or not visible yet): once more after the grace.
+  const undecided = orders.flatMap((o, i) =>
+    !canceled(o) && (o === null || o.status === 'open') ? [i] : [],
+  );
+  if (undecided.length > 0) {
+    await deps.waits.sleep(deps.graceMs);
+    const again = await mapLimited(
+      undecided.map((i) => params[i] as LookupOrderParams),
+      BATCH_CONCURRENCY,
+      look,
+    );
+    undecided.forEach((i, k) => (orders[i] = again[k] ?? null));
+  }
+  const items = cancels.map((c, i) => {
+    const order = orders[i] ?? null;
+    return order !== null && canceled(order)
+      ? { orderId: order.orderId, clientOid: order.clientOid, code: CODES.SUCCESS, msg: '' }
+      : {
+          orderId: order?.orderId ?? c.orderId ?? null,
+          clientOid: order?.clientOid ?? c.clientOid ?? null,
+          code: CLIENT_ERROR_CODES.NOT_CANCELED,
+          msg: notCanceledReason(order),
+        };
+  });
+  const at = Math.max(0, ...orders.map((o) => o?.updatedAt ?? 0));
+  return envelope(call, items, at > 0 ? at : Date.now());
 }
 
 const canceled = (order: OrderSnapshot | null): boolean =>
