@@ -15,6 +15,7 @@ export const CLIENT_ERROR_CODES = {
   NETWORK: 'NETWORK_ERROR',
   NOT_PLACED: 'ORDER_NOT_PLACED',
   NOT_CANCELED: 'CANCEL_NOT_APPLIED',
+  NOT_MODIFIED: 'MODIFY_NOT_APPLIED',
 } as const;
 
 /** One of {@link CLIENT_ERROR_CODES}: an error the client raised itself. */
@@ -374,6 +375,45 @@ export class CancelNotAppliedError extends WsApiError {
   }
 }
 
+/** Why a modify whose answer was lost placed no replacement, given the order it named as the exchange shows it. */
+function notModifiedReason(order: OrderSnapshot | null): string {
+  if (order === null) return 'the answer was lost and the exchange has no such order: nothing was modified';
+  if (order.status === 'open')
+    return 'the answer was lost and the order is still open as it was: not modified';
+  if (!order.canceled)
+    return 'the answer was lost and the order is done without a cancel (it filled first): not modified';
+  return 'the answer was lost and the order is canceled with no replacement order: nothing was placed';
+}
+
+/**
+ * With `reconcile: true`: a modify (spot.modify, cancel-and-replace) whose answer was lost
+ * placed no replacement order. After two lookups at least `reconcileGraceMs` apart the order it
+ * named is still open as it was, or done without a cancel (it filled first), or unknown to the
+ * exchange, or canceled with no newer order under its clientOid (the replacement was refused,
+ * or something else canceled it). `order` is that order as the exchange showed it last (null:
+ * no such order). `cause` is the error that left the outcome unknown.
+ */
+export class ModifyNotAppliedError extends WsApiError {
+  override name = 'ModifyNotAppliedError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.NOT_MODIFIED;
+  /** The order the modify named as the exchange showed it last, or null when it has no such order. */
+  readonly order: OrderSnapshot | null;
+
+  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { order: OrderSnapshot | null }) {
+    const order = details.order;
+    const msg = notModifiedReason(order);
+    super(
+      `${details.op ?? 'request'}: ${msg}${details.clientOid === undefined ? '' : ` (clientOid ${details.clientOid})`}`,
+      { ...details, code: CLIENT_ERROR_CODES.NOT_MODIFIED, msg },
+    );
+    this.order = order;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), order: this.order };
+  }
+}
+
 /**
  * Every error a call or `connect()` rejects with, as a union: `switch (error.code)` narrows it
  * ('REQUEST_TIMEOUT' to TimeoutError, and so on; a gateway code such as '400100' to
@@ -391,4 +431,5 @@ export type KucoinWsApiError =
   | ConfigurationError
   | NetworkError
   | OrderNotPlacedError
-  | CancelNotAppliedError;
+  | CancelNotAppliedError
+  | ModifyNotAppliedError;

@@ -74,6 +74,7 @@ export {
   ConfigurationError,
   DisconnectedError,
   GatewayError,
+  ModifyNotAppliedError,
   NetworkError,
   OrderNotPlacedError,
   ProtocolError,

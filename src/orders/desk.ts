@@ -5,7 +5,14 @@ import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
 import { clientOidsOf } from '../rpc/prepare';
 import type { WSAPIResponse } from '../rpc/response';
-import { CancelByIdCall, MultiCancelCall, OrderCall, type CancelTarget } from './order-call';
+import {
+  CancelByIdCall,
+  ModifyCall,
+  MultiCancelCall,
+  OrderCall,
+  type CancelTarget,
+  type ModifyTerms,
+} from './order-call';
 import { orderRoleOf } from './order-ops';
 import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
 import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
@@ -56,6 +63,12 @@ function cancelTargetsOf(args: unknown): CancelTarget[] {
   ];
 }
 
+/** A string field of validated arguments. */
+function field(args: unknown, name: string): string | undefined {
+  const v = typeof args === 'object' && args !== null ? (args as Record<string, unknown>)[name] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
 /**
  * The client's order-side state beside the WS API: makes the calls of order requests, tracks
  * the orders they place (`call.updates$`), and (with `reconcile: true`) takes over the calls
@@ -76,6 +89,8 @@ export class OrderDesk {
   private readonly MultiCancelCall: new (
     ...args: ConstructorParameters<typeof MultiCancelCall>
   ) => MultiCancelCall;
+  /** This desk's ModifyCall, the same way. */
+  private readonly ModifyCall: new (...args: ConstructorParameters<typeof ModifyCall>) => ModifyCall;
 
   constructor(private readonly config: OrderDeskConfig) {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the subclass's prototype getter answers it
@@ -91,6 +106,11 @@ export class OrderDesk {
       }
     };
     this.MultiCancelCall = class DeskMultiCancelCall<T = unknown> extends MultiCancelCall<T> {
+      override get desk(): OrderDesk {
+        return desk;
+      }
+    };
+    this.ModifyCall = class DeskModifyCall<T = unknown> extends ModifyCall<T> {
       override get desk(): OrderDesk {
         return desk;
       }
@@ -124,9 +144,24 @@ export class OrderDesk {
     const clientOids = typeof oids === 'object' ? oids : undefined;
     const places = placesOrders(spec.op);
     if (places || (this.config.reconcile && isReconcilable(spec.op))) {
-      if (!places && orderRoleOf(spec.op)?.reconcile === 'cancel-batch') {
+      const kind = this.config.reconcile ? orderRoleOf(spec.op)?.reconcile : undefined;
+      if (kind === 'cancel-batch') {
         const cancels = cancelTargetsOf(args);
         return new this.MultiCancelCall(cancels, id, spec, wsKey, createdAt, onUnobservedFailure);
+      }
+      if (kind === 'modify') {
+        const call = new this.ModifyCall(
+          this.modifyTermsOf(args, clientOid),
+          symbolOf(args),
+          id,
+          spec,
+          wsKey,
+          clientOid,
+          createdAt,
+          onUnobservedFailure,
+        );
+        if (this.config.trackFromSend === true) call.tracked = this.tracker.track(call, true);
+        return call;
       }
       const symbols = symbolsOf(args);
       const orderId = places ? undefined : cancelOrderIdOf(args, clientOid);
@@ -147,6 +182,20 @@ export class OrderDesk {
       return call;
     }
     return new WsApiCall(id, spec, wsKey, clientOid, clientOids, createdAt, onUnobservedFailure);
+  }
+
+  /** What a modify asks for; by clientOid, with the orderId of the open order it replaces when tracked. */
+  private modifyTermsOf(args: unknown, clientOid: string | undefined): ModifyTerms {
+    const orderId = field(args, 'orderId');
+    return {
+      orderId,
+      priorOrderId:
+        orderId === undefined && clientOid !== undefined
+          ? this.tracker.openOrderId(clientOid, 'spot')
+          : undefined,
+      newPrice: field(args, 'newPrice'),
+      newSize: field(args, 'newSize'),
+    };
   }
 
   /** `call.updates$`: tracking starts at the first subscription when it has not yet. */

@@ -141,3 +141,39 @@ export abstract class MultiCancelCall<T = unknown> extends OrderCall<T> {
     this.cancels = cancels;
   }
 }
+
+/** What a modify asked for, as reconciling it needs. */
+export interface ModifyTerms {
+  /** The orderId the modify named (undefined: it named a clientOid). */
+  readonly orderId: string | undefined;
+  /**
+   * A modify by clientOid: the orderId the tracker knew for the open order with that clientOid
+   * when the modify was made (the order it replaces), if any.
+   */
+  readonly priorOrderId: string | undefined;
+  readonly newPrice: string | undefined;
+  readonly newSize: string | undefined;
+}
+
+/**
+ * The call of a spot.modify with `reconcile: true`: it also keeps what the modify asked for,
+ * by which a lost answer is looked up (the order it named, and its replacement).
+ */
+export abstract class ModifyCall<T = unknown> extends OrderCall<T> {
+  /** @internal What the modify asked for. */
+  readonly modify: ModifyTerms;
+
+  constructor(
+    modify: ModifyTerms,
+    symbol: string | undefined,
+    id: string,
+    spec: OperationSpec,
+    wsKey: WSAPIWsKey,
+    clientOid: string | undefined,
+    createdAt: number,
+    onUnobservedFailure?: UnobservedFailureHook,
+  ) {
+    super(symbol, id, spec, wsKey, clientOid, undefined, createdAt, onUnobservedFailure);
+    this.modify = modify;
+  }
+}

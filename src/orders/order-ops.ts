@@ -21,7 +21,7 @@ export interface OrderRole {
 const ORDER_OPS: { readonly [Op in OperationName]: OrderRole } = {
   'spot.order': { market: 'spot', places: true, reconcile: 'place' },
   'spot.sync_order': { market: 'spot', places: true, reconcile: 'place' },
-  'spot.modify': { market: 'spot', places: true, reconcile: undefined },
+  'spot.modify': { market: 'spot', places: true, reconcile: 'modify' },
   'spot.cancel': { market: 'spot', places: false, reconcile: 'cancel' },
   'spot.sync_cancel': { market: 'spot', places: false, reconcile: 'cancel' },
   'margin.order': { market: 'margin', places: true, reconcile: 'place' },

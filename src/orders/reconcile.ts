@@ -12,6 +12,7 @@ import {
   CancelNotAppliedError,
   CLIENT_ERROR_CODES,
   DisconnectedError,
+  ModifyNotAppliedError,
   notCanceledReason,
   OrderNotPlacedError,
   ProtocolError,
@@ -24,7 +25,7 @@ import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WsApiCall } from '../rpc/call';
 import type { WSAPIResponse } from '../rpc/response';
 import { safeDelay } from '../safe-delay';
-import type { CancelTarget } from './order-call';
+import type { CancelTarget, ModifyTerms } from './order-call';
 import { orderRoleOf } from './order-ops';
 
 /** Looks an order up by clientOid or orderId (the client's `lookupOrder`). */
@@ -66,6 +67,8 @@ export interface Reconcilable extends WsApiCall {
   readonly orderId?: string;
   /** The orders a batch cancel names, in its answer's order. */
   readonly cancels?: readonly CancelTarget[];
+  /** What a modify asked for. */
+  readonly modify?: ModifyTerms;
 }
 
 /** What a reconciliation needs from the client. */
@@ -179,7 +182,7 @@ export async function reconcile(
     if (plan?.reconcile === undefined) return error;
     if (plan.reconcile === 'cancel') return await reconcileCancel(target, plan.market, error, deps);
     if (plan.reconcile === 'cancel-batch') return await reconcileCancels(target, error, deps);
-    if (plan.reconcile !== 'place') return error;
+    if (plan.reconcile === 'modify') return await reconcileModify(target, error, deps);
     if (call.clientOids !== undefined) return await reconcileBatch(target, error, deps);
     return await reconcilePlacement(target, plan.market, error, deps);
   } catch (failure) {
@@ -341,6 +344,121 @@ async function reconcileCancels(
   const at = Math.max(0, ...orders.map((o) => o?.updatedAt ?? 0));
   return envelope(call, items, at > 0 ? at : Date.now());
 }
+
+/** What the lookups tell of a modify. */
+type ModifyVerdict =
+  | {
+      readonly kind: 'applied';
+      readonly data: { newOrderId: string; clientOid: string };
+      readonly at: number;
+    }
+  /** No replacement was placed; `final`: looking again later cannot change that (the order filled). */
+  | { readonly kind: 'not-applied'; readonly order: OrderSnapshot | null; readonly final: boolean }
+  | { readonly kind: 'undecided'; readonly why: string };
+
+/**
+ * A modify (spot.modify, cancel-and-replace: the order named is canceled and a replacement with
+ * the same clientOid, a new orderId and the new terms placed). It took effect when the order
+ * it named is canceled and the latest order with that clientOid is a newer one with the new
+ * terms (or, when newSize does not exceed what had filled, when the order is just canceled);
+ * it did not when the order is still open, filled, unknown, or canceled with no newer order
+ * under its clientOid. A modify by clientOid needs the replaced order's orderId to tell the two
+ * apart (the tracker's, when it followed that order); without it only "no such order" is
+ * definite, and the rest stays outcome unknown.
+ */
+async function reconcileModify(
+  target: Reconcilable,
+  error: DisconnectedError | TimeoutError,
+  deps: ReconcileDeps,
+): Promise<WSAPIResponse | WsApiError> {
+  const call = target;
+  const terms = target.modify;
+  const symbol = symbolAt(target, 0);
+  if (terms === undefined || symbol === undefined) return error;
+  const decide = (): Promise<ModifyVerdict> => modifyVerdict(target, terms, symbol, deps);
+  let verdict = await decide();
+  if (verdict.kind !== 'applied' && !(verdict.kind === 'not-applied' && verdict.final)) {
+    await deps.waits.sleep(deps.graceMs);
+    verdict = await decide();
+  }
+  switch (verdict.kind) {
+    case 'applied':
+      return envelope(call, verdict.data, verdict.at);
+    case 'not-applied':
+      return new ModifyNotAppliedError({
+        op: call.op,
+        requestId: call.id,
+        clientOid: call.clientOid ?? verdict.order?.clientOid,
+        order: verdict.order,
+        cause: error,
+      });
+    default:
+      return withCause(error, new Error(`reconcile could not tell: ${verdict.why}`));
+  }
+}
+
+async function modifyVerdict(
+  target: Reconcilable,
+  terms: ModifyTerms,
+  symbol: string,
+  deps: ReconcileDeps,
+): Promise<ModifyVerdict> {
+  const oldId = terms.orderId ?? terms.priorOrderId;
+  if (oldId === undefined) {
+    const clientOid = target.clientOid as string;
+    const latest = await lookupPolitely(deps, { clientOid, market: 'spot', symbol });
+    if (latest === null) return { kind: 'not-applied', order: null, final: false };
+    return {
+      kind: 'undecided',
+      why: `the modify named its order by clientOid ${clientOid}, and without the orderId of the order it replaces (the client did not track it) the order the exchange shows with that clientOid cannot be told from its replacement`,
+    };
+  }
+  const old = await lookupPolitely(deps, { orderId: oldId, market: 'spot', symbol });
+  if (old === null || old.status === 'open') return { kind: 'not-applied', order: old, final: false };
+  if (!old.canceled) return { kind: 'not-applied', order: old, final: true };
+  // Canceled. A newSize not above what had filled only cancels: no replacement.
+  if (terms.newSize !== undefined && !greater(terms.newSize, old.dealSize))
+    return { kind: 'applied', data: { newOrderId: '', clientOid: old.clientOid }, at: old.updatedAt };
+  const latest = await lookupPolitely(deps, { clientOid: old.clientOid, market: 'spot', symbol });
+  if (latest === null || latest.orderId === old.orderId)
+    return { kind: 'not-applied', order: old, final: false };
+  if (latest.createdAt >= old.updatedAt && isReplacement(terms, old, latest))
+    return {
+      kind: 'applied',
+      data: { newOrderId: latest.orderId, clientOid: latest.clientOid },
+      at: latest.createdAt,
+    };
+  return {
+    kind: 'undecided',
+    why: `order ${old.orderId} is canceled, and the latest order with clientOid ${old.clientOid} (${latest.orderId}) does not have the terms its replacement would have`,
+  };
+}
+
+/** Whether `latest` has the terms the modify's replacement of `old` would have. */
+function isReplacement(terms: ModifyTerms, old: OrderSnapshot, latest: OrderSnapshot): boolean {
+  const price = terms.newPrice ?? old.price;
+  // The replacement's size is newSize minus what had filled, or what was left (then canceled).
+  const size = terms.newSize !== undefined ? subtract(terms.newSize, old.dealSize) : old.canceledSize;
+  return (
+    latest.symbol === old.symbol &&
+    latest.side === old.side &&
+    price !== undefined &&
+    latest.price !== undefined &&
+    same(latest.price, price) &&
+    same(latest.size, size)
+  );
+}
+
+/** a = b for decimal strings. */
+const same = (a: string, b: string): boolean => isZeroDecimal(subtract(a, b));
+
+/** a > b for decimal strings. */
+const greater = (a: string, b: string): boolean => {
+  const d = subtract(a, b);
+  return !d.startsWith('-') && !isZeroDecimal(d);
+};
+
+const isZeroDecimal = (s: string): boolean => /^-?0*(\.0*)?$/.test(s);
 
 const canceled = (order: OrderSnapshot | null): boolean =>
   order !== null && order.status === 'done' && order.canceled;

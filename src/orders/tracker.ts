@@ -171,6 +171,14 @@ export class OrderTracker {
     return orders;
   }
 
+  /** The orderId of the tracked open order of `market` with this clientOid, when known. */
+  openOrderId(clientOid: string, market: OrderMarket): string | undefined {
+    const found = this.index
+      .get(clientOid)
+      ?.find((o) => o.market === market && !o.done && o.orderId !== undefined);
+    return found?.orderId;
+  }
+
   /** The request's answer: each order learns its id; an order the answer did not place ends. */
   answered(orders: readonly TrackedOrder[], op: string, response: WSAPIResponse): void {
     const ids = answeredIds(op, response.data);
