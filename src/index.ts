@@ -74,6 +74,7 @@ export {
   ConfigurationError,
   DisconnectedError,
   GatewayError,
+  LateAnswerError,
   ModifyNotAppliedError,
   NetworkError,
   OrderNotPlacedError,

@@ -229,11 +229,14 @@ export class OrderDesk {
   /** A call's answer (or its reconciled response). */
   resolved(call: OrderCall, response: WSAPIResponse): void {
     if (call.tracked !== undefined) this.tracker.answered(call.tracked, call.op, response);
+    // Its late answer came while it was reconciled: the reconciliation stops.
+    if (this.reconciling.has(call)) this.waits.wake(call);
   }
 
   /** A call failed for good. */
   rejected(call: OrderCall, error: unknown): void {
     if (call.tracked !== undefined) this.tracker.failed(call.tracked, error);
+    if (this.reconciling.has(call)) this.waits.wake(call);
   }
 
   /**
@@ -252,6 +255,8 @@ export class OrderDesk {
       waits: this.waits,
     }).then((outcome) => {
       this.reconciling.delete(call);
+      // undefined: its late answer settled it first.
+      if (outcome === undefined) return;
       if (outcome instanceof Error) call.settleRejected(outcome);
       else call.resolve(outcome);
     });
