@@ -13,7 +13,6 @@ import {
   type CancelTarget,
   type ModifyTerms,
 } from './order-call';
-import { orderRoleOf } from './order-ops';
 import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
 import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
 
@@ -144,7 +143,7 @@ export class OrderDesk {
     const clientOids = typeof oids === 'object' ? oids : undefined;
     const places = placesOrders(spec.op);
     if (places || (this.config.reconcile && isReconcilable(spec.op))) {
-      const kind = this.config.reconcile ? orderRoleOf(spec.op)?.reconcile : undefined;
+      const kind = this.config.reconcile ? spec.orders?.reconcile : undefined;
       if (kind === 'cancel-batch') {
         const cancels = cancelTargetsOf(args);
         return new this.MultiCancelCall(cancels, id, spec, wsKey, createdAt, onUnobservedFailure);

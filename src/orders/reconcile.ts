@@ -26,7 +26,7 @@ import type { WsApiCall } from '../rpc/call';
 import type { WSAPIResponse } from '../rpc/response';
 import { safeDelay } from '../safe-delay';
 import type { CancelTarget, ModifyTerms } from './order-call';
-import { orderRoleOf } from './order-ops';
+import { orderRoleOf } from '../operations';
 
 /** Looks an order up by clientOid or orderId (the client's `lookupOrder`). */
 export type OrderLookup = (params: LookupOrderParams) => Promise<OrderSnapshot | null>;

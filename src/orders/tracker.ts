@@ -26,7 +26,7 @@ import {
 import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WSAPIResponse } from '../rpc/response';
 import { lookupPolitely, subtract, Waits, type OrderLookup } from './reconcile';
-import { orderRoleOf } from './order-ops';
+import { orderRoleOf } from '../operations';
 
 /** The push channel as the tracker reads it. */
 export interface OrderFeed {
