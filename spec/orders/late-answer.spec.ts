@@ -86,7 +86,7 @@ describe('late answers with reconcile: true', () => {
     const client = reconciling(sim);
     const seen = exceptions(client);
     await client.connect();
-    sim.faults.delay(1_000);
+    sim.faults.delay(2_000); // the lookups settle the call well before it
     let id = '';
     const late = answerOf(client, () => id);
     const call = client.submitNewSpotOrder(limitBuy());
@@ -105,7 +105,7 @@ describe('late answers with reconcile: true', () => {
     const client = reconciling(sim);
     const placed = await client.submitNewSpotOrder(limitBuy());
     const reported = firstValueFrom(client.exceptions$);
-    sim.faults.delay(1_000);
+    sim.faults.delay(2_000); // the lookup settles the call well before it
     // The clientOid of an open order again: the gateway refuses it, but a lookup by that
     // clientOid finds the open order, and reconcile takes it for this one.
     const again = client.submitNewSpotOrder(limitBuy({ clientOid: placed.data.clientOid, price: '20001' }));
