@@ -434,6 +434,7 @@ describe('reconcile: true, cancels by orderId', () => {
     const sim = await h.sim();
     const { fetch, answered } = countingFetch();
     const client = h.client(sim, { restBaseUrl: sim.restUrl, fetch, requestTimeoutMs: 300 });
+    await client.connect(); // the 300 ms are for the cancel's answer, not for connecting
     const placed = await client.submitNewSpotOrder(limitBuy());
     sim.faults.delay(30_000);
     const error = await settle(client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: placed.data.orderId }));
