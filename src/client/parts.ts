@@ -101,7 +101,10 @@ export function assembleClient(options: WebsocketAPIClientOptions): ClientParts 
     gate,
     rest,
     stopTestnet: () => endpoints.stopTestnet(),
-    closed: () => emitter.complete(),
+    closed: () => {
+      emitter.complete();
+      outlets.complete();
+    },
     maxAttempts: settings.reconnect.maxAttempts,
   });
   const requests: RequestContext = {
