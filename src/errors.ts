@@ -15,6 +15,8 @@ export const CLIENT_ERROR_CODES = {
   NETWORK: 'NETWORK_ERROR',
   NOT_PLACED: 'ORDER_NOT_PLACED',
   NOT_CANCELED: 'CANCEL_NOT_APPLIED',
+  NOT_MODIFIED: 'MODIFY_NOT_APPLIED',
+  LATE_ANSWER: 'LATE_ANSWER_DISAGREES',
 } as const;
 
 /** One of {@link CLIENT_ERROR_CODES}: an error the client raised itself. */
@@ -340,6 +342,13 @@ export class OrderNotPlacedError extends WsApiError {
   }
 }
 
+/** Why a cancel whose answer was lost did not take effect, given the order as the exchange shows it. */
+export function notCanceledReason(order: OrderSnapshot | null): string {
+  return order === null
+    ? 'the answer was lost and the exchange has no such order: nothing was canceled'
+    : `the answer was lost and the order is ${order.status === 'open' ? 'still open' : 'done without a cancel'}: not canceled`;
+}
+
 /**
  * With `reconcile: true`: a cancel whose answer was lost did not take effect. After two lookups
  * at least `reconcileGraceMs` apart the order is still open, or done without being canceled
@@ -354,10 +363,7 @@ export class CancelNotAppliedError extends WsApiError {
 
   constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { order: OrderSnapshot | null }) {
     const order = details.order;
-    const msg =
-      order === null
-        ? 'the answer was lost and the exchange has no such order: nothing was canceled'
-        : `the answer was lost and the order is ${order.status === 'open' ? 'still open' : 'done without a cancel'}: not canceled`;
+    const msg = notCanceledReason(order);
     super(
       `${details.op ?? 'request'}: ${msg}${details.clientOid === undefined ? '' : ` (clientOid ${details.clientOid})`}`,
       { ...details, code: CLIENT_ERROR_CODES.NOT_CANCELED, msg },
@@ -367,6 +373,94 @@ export class CancelNotAppliedError extends WsApiError {
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), order: this.order };
+  }
+}
+
+/** Why a modify whose answer was lost placed no replacement, given the order it named as the exchange shows it. */
+function notModifiedReason(order: OrderSnapshot | null): string {
+  if (order === null) return 'the answer was lost and the exchange has no such order: nothing was modified';
+  if (order.status === 'open')
+    return 'the answer was lost and the order is still open as it was: not modified';
+  if (!order.canceled)
+    return 'the answer was lost and the order is done without a cancel (it filled first): not modified';
+  return 'the answer was lost and the order is canceled with no replacement order: nothing was placed';
+}
+
+/**
+ * With `reconcile: true`: a modify (spot.modify, cancel-and-replace) whose answer was lost
+ * placed no replacement order. After two lookups at least `reconcileGraceMs` apart the order it
+ * named is still open as it was, or done without a cancel (it filled first), or unknown to the
+ * exchange, or canceled with no newer order under its clientOid (the replacement was refused,
+ * or something else canceled it). `order` is that order as the exchange showed it last (null:
+ * no such order). `cause` is the error that left the outcome unknown.
+ */
+export class ModifyNotAppliedError extends WsApiError {
+  override name = 'ModifyNotAppliedError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.NOT_MODIFIED;
+  /** The order the modify named as the exchange showed it last, or null when it has no such order. */
+  readonly order: OrderSnapshot | null;
+
+  constructor(details: Omit<WsApiErrorDetails, 'code' | 'msg'> & { order: OrderSnapshot | null }) {
+    const order = details.order;
+    const msg = notModifiedReason(order);
+    super(
+      `${details.op ?? 'request'}: ${msg}${details.clientOid === undefined ? '' : ` (clientOid ${details.clientOid})`}`,
+      { ...details, code: CLIENT_ERROR_CODES.NOT_MODIFIED, msg },
+    );
+    this.order = order;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), order: this.order };
+  }
+}
+
+/**
+ * Never a call's rejection, only an `exception` event. With `reconcile: true` a call whose
+ * answer did not come in time was settled from what REST showed; then the gateway's answer came
+ * after all, and it does not agree: a success where the call was rejected (not placed, not
+ * canceled, not modified, or left outcome unknown because REST could not tell), a refusal where
+ * the call resolved, or other orders than the ones reconcile found. The message says both
+ * sides. `answer` is what the gateway answered (its response, or the error it reads as; its
+ * envelope is also `response`); `settled` is what the call settled with (its response, or its
+ * error), and the call stays settled so.
+ */
+export class LateAnswerError extends WsApiError {
+  override name = 'LateAnswerError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.LATE_ANSWER;
+  /** What the gateway answered: the response, or the error it reads as. */
+  readonly answer: WSAPIResponse<unknown> | WsApiError;
+  /** What the call had settled with: its (reconciled) response, or its error. */
+  readonly settled: WSAPIResponse<unknown> | Error;
+
+  constructor(
+    details: Omit<WsApiErrorDetails, 'code' | 'response'> & {
+      answer: WSAPIResponse<unknown> | WsApiError;
+      settled: WSAPIResponse<unknown> | Error;
+    },
+  ) {
+    const { answer, settled, ...rest } = details;
+    const response = answer instanceof WsApiError ? answer.response : answer;
+    super(`${details.op ?? 'request'}: ${details.msg}`, {
+      ...rest,
+      response,
+      code: CLIENT_ERROR_CODES.LATE_ANSWER,
+    });
+    this.answer = answer;
+    this.settled = settled;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const settled = this.settled;
+    return {
+      ...super.toJSON(),
+      settled:
+        settled instanceof WsApiError
+          ? settled.toJSON()
+          : settled instanceof Error
+            ? String(settled)
+            : settled,
+    };
   }
 }
 
@@ -387,4 +481,5 @@ export type KucoinWsApiError =
   | ConfigurationError
   | NetworkError
   | OrderNotPlacedError
-  | CancelNotAppliedError;
+  | CancelNotAppliedError
+  | ModifyNotAppliedError;

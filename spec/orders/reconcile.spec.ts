@@ -6,11 +6,13 @@
  * when REST cannot tell, the original outcome-unknown error with the REST failure as `cause`.
  * Nothing is ever re-sent: each request id reaches the gateway once.
  */
+import { lastValueFrom, toArray } from 'rxjs';
 import {
   CancelNotAppliedError,
   ClientClosedError,
   DisconnectedError,
   GatewayError,
+  ModifyNotAppliedError,
   OrderNotPlacedError,
   TimeoutError,
   type FetchFunction,
@@ -409,5 +411,258 @@ describe('reconcile: true, cancels by orderId', () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).sent).toBe(true);
     expect(answered()).toBe(0);
+  });
+});
+
+describe('reconcile: true, futures.multi_cancel', () => {
+  it('answer delayed, then dropped: each named order looked up, the answer built item by item, sent once', async () => {
+    const sim = await h.sim();
+    const { fetch, answered } = countingFetch();
+    const client = reconciling(sim, { fetch });
+    const byId = await client.submitFuturesOrder(futuresBuy());
+    const byOid = await client.submitFuturesOrder(futuresBuy({ price: '20001' }));
+    sim.faults.delay(30_000);
+    const cancel = client.cancelMultipleFuturesOrders({
+      orderIdsList: [byId.data.orderId, 'never-placed-0001'],
+      clientOidsList: [{ symbol: 'XBTUSDTM', clientOid: byOid.data.clientOid }],
+    });
+    await until(
+      () =>
+        sim.exchange.ledger(byId.data.clientOid)?.status === 'done' &&
+        sim.exchange.ledger(byOid.data.clientOid)?.status === 'done',
+      'both orders were canceled',
+    );
+    const looked = answered();
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const response = await cancel;
+    expect(response).toMatchObject({
+      id: cancel.id,
+      op: 'futures.multi_cancel',
+      code: '200000',
+      wsKey: 'wsApiFuturesV1',
+      isWSAPIResponse: true,
+      reconciled: true,
+    });
+    // The gateway's shape, in its order: the orderIds, then the clientOids.
+    expect(response.data).toEqual([
+      { orderId: byId.data.orderId, clientOid: byId.data.clientOid, code: '200000', msg: '' },
+      {
+        orderId: 'never-placed-0001',
+        clientOid: null,
+        code: 'CANCEL_NOT_APPLIED',
+        msg: 'the answer was lost and the exchange has no such order: nothing was canceled',
+      },
+      { orderId: byOid.data.orderId, clientOid: byOid.data.clientOid, code: '200000', msg: '' },
+    ]);
+    // Three lookups, then the unknown orderId once more after the grace.
+    expect(answered() - looked).toBe(4);
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+
+  it('swallowed by pause(), then dropped: every item CANCEL_NOT_APPLIED, the orders still open', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const a = await client.submitFuturesOrder(futuresBuy());
+    const b = await client.submitFuturesOrder(futuresBuy({ price: '20001' }));
+    sim.faults.pause();
+    const cancel = client.cancelMultipleFuturesOrders({
+      clientOidsList: [
+        { symbol: 'XBTUSDTM', clientOid: a.data.clientOid },
+        { symbol: 'XBTUSDTM', clientOid: b.data.clientOid },
+      ],
+    });
+    await until(() => framesFor(sim, cancel.id) === 1, 'the gateway received the cancel');
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const response = await cancel;
+    expect(response.reconciled).toBe(true);
+    expect(response.data).toEqual(
+      [a, b].map((placed) => ({
+        orderId: placed.data.orderId,
+        clientOid: placed.data.clientOid,
+        code: 'CANCEL_NOT_APPLIED',
+        msg: 'the answer was lost and the order is still open: not canceled',
+      })),
+    );
+    expect(sim.exchange.ledger(a.data.clientOid)?.status).toBe('open');
+    expect(sim.exchange.ledger(b.data.clientOid)?.status).toBe('open');
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+
+  it('REST unreachable: the original outcome-unknown error, the REST failure as cause', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const placed = await client.submitFuturesOrder(futuresBuy());
+    sim.faults.delay(30_000);
+    sim.faults.restDown(true);
+    const cancel = client.cancelMultipleFuturesOrders({ orderIdsList: [placed.data.orderId] });
+    await until(
+      () => sim.exchange.ledger(placed.data.clientOid)?.status === 'done',
+      'the order was canceled',
+    );
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(cancel);
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect(error).toMatchObject({ code: 'DISCONNECTED', op: 'futures.multi_cancel', requestId: cancel.id });
+    expect((error as DisconnectedError).cause).toMatchObject({ op: 'lookupOrder', code: '503000' });
+    expect(framesFor(sim, cancel.id)).toBe(1);
+  });
+});
+
+describe('reconcile: true, spot.modify', () => {
+  /** Waits until the ledger's latest order with `clientOid` is not `orderId` any more (the replacement). */
+  const replaced = (sim: Simulator, clientOid: string, orderId: string): Promise<void> =>
+    until(() => {
+      const entry = sim.exchange.ledger(clientOid);
+      return entry !== undefined && entry.orderId !== orderId;
+    }, 'the modify placed its replacement');
+
+  it('by orderId, answer delayed then dropped: resolves reconciled with the replacement, and updates$ follows it', async () => {
+    const sim = await h.sim();
+    const { fetch, answered } = countingFetch();
+    const client = reconciling(sim, { fetch });
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.delay(30_000);
+    const modify = client.modifySpotOrder({
+      symbol: 'BTC-USDT',
+      orderId: placed.data.orderId,
+      newPrice: '20001',
+      newSize: '0.0002',
+    });
+    await replaced(sim, placed.data.clientOid, placed.data.orderId);
+    const looked = answered();
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const response = await modify;
+    const replacement = sim.exchange.ledger(placed.data.clientOid);
+    expect(response).toEqual({
+      id: modify.id,
+      op: 'spot.modify',
+      code: '200000',
+      data: { newOrderId: replacement?.orderId, clientOid: placed.data.clientOid },
+      inTime: expect.any(Number),
+      outTime: expect.any(Number),
+      wsKey: 'wsApiSpotV1',
+      isWSAPIResponse: true,
+      reconciled: true,
+    });
+    expect(response.data.newOrderId).not.toBe(placed.data.orderId);
+    // The named order by its orderId, then the latest by clientOid.
+    expect(answered() - looked).toBe(2);
+    expect(framesFor(sim, modify.id)).toBe(1);
+    // updates$ follows the replacement to its end.
+    sim.faults.reset();
+    const events = lastValueFrom(modify.updates$.pipe(toArray()));
+    await client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: response.data.newOrderId });
+    const seen = await events;
+    expect(seen.at(-1)).toMatchObject({ type: 'canceled', orderId: response.data.newOrderId });
+    expect(seen.every((u) => u.orderId === response.data.newOrderId)).toBe(true);
+  });
+
+  it('by clientOid with orderUpdates: the tracked order’s orderId tells the replacement apart; updates$ follows it', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim, { orderUpdates: true });
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.delay(30_000);
+    const modify = client.modifySpotOrder({
+      symbol: 'BTC-USDT',
+      clientOid: placed.data.clientOid,
+      newPrice: '20002',
+    });
+    const events = lastValueFrom(modify.updates$.pipe(toArray()));
+    await replaced(sim, placed.data.clientOid, placed.data.orderId);
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const response = await modify;
+    const newOrderId = sim.exchange.ledger(placed.data.clientOid)?.orderId;
+    expect(response).toMatchObject({
+      reconciled: true,
+      data: { newOrderId, clientOid: placed.data.clientOid },
+    });
+    expect(framesFor(sim, modify.id)).toBe(1);
+    // The push socket's frames were held back too: a fresh push session (resubscribed, gaps
+    // looked up) instead of waiting for its heartbeat to notice.
+    sim.faults.reset();
+    sim.faults.dropSessions({ kind: 'push' });
+    await client.cancelSpotOrder({ symbol: 'BTC-USDT', clientOid: placed.data.clientOid });
+    const seen = await events;
+    expect(seen.at(-1)).toMatchObject({ type: 'canceled', orderId: newOrderId, price: '20002' });
+    expect(seen.every((u) => u.orderId === newOrderId)).toBe(true);
+  });
+
+  it('by orderId, swallowed by pause(), then dropped: ModifyNotAppliedError, the order open as it was', async () => {
+    const sim = await h.sim();
+    const { fetch, answered } = countingFetch();
+    const client = reconciling(sim, { fetch });
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.pause();
+    const modify = client.modifySpotOrder({
+      symbol: 'BTC-USDT',
+      orderId: placed.data.orderId,
+      newPrice: '20001',
+    });
+    await until(() => framesFor(sim, modify.id) === 1, 'the gateway received the modify');
+    const looked = answered();
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(modify);
+    expect(error).toBeInstanceOf(ModifyNotAppliedError);
+    expect(error).toMatchObject({
+      code: 'MODIFY_NOT_APPLIED',
+      op: 'spot.modify',
+      requestId: modify.id,
+      clientOid: placed.data.clientOid,
+      msg: 'the answer was lost and the order is still open as it was: not modified',
+      order: { orderId: placed.data.orderId, status: 'open', price: '20000' },
+    });
+    expect((error as ModifyNotAppliedError).cause).toBeInstanceOf(DisconnectedError);
+    // Looked up twice (the grace between), never re-sent.
+    expect(answered() - looked).toBe(2);
+    expect(sim.exchange.ledger(placed.data.clientOid)).toMatchObject({
+      orderId: placed.data.orderId,
+      status: 'open',
+    });
+    expect(framesFor(sim, modify.id)).toBe(1);
+  });
+
+  it('a replacement the exchange refused: ModifyNotAppliedError, the order canceled with no replacement', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.delay(30_000);
+    // Far beyond the account's balance: the exchange cancels the order, then refuses its replacement.
+    const modify = client.modifySpotOrder({
+      symbol: 'BTC-USDT',
+      orderId: placed.data.orderId,
+      newSize: '1000',
+    });
+    await until(
+      () => sim.exchange.ledger(placed.data.clientOid)?.status === 'done',
+      'the modify canceled the order',
+    );
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(modify);
+    expect(error).toBeInstanceOf(ModifyNotAppliedError);
+    expect(error).toMatchObject({
+      msg: 'the answer was lost and the order is canceled with no replacement order: nothing was placed',
+      order: { orderId: placed.data.orderId, status: 'done', canceled: true },
+    });
+    expect(sim.exchange.ledger(placed.data.clientOid)?.orderId).toBe(placed.data.orderId);
+    expect(framesFor(sim, modify.id)).toBe(1);
+  });
+
+  it('by clientOid of an order the client does not track: stays outcome unknown, the cause says why', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    sim.faults.delay(30_000);
+    const modify = client.modifySpotOrder({
+      symbol: 'BTC-USDT',
+      clientOid: placed.data.clientOid,
+      newPrice: '20001',
+    });
+    await replaced(sim, placed.data.clientOid, placed.data.orderId);
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const error = await settle(modify);
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect(error).toMatchObject({ op: 'spot.modify', clientOid: placed.data.clientOid });
+    expect(String((error as DisconnectedError).cause)).toMatch(/cannot be told from its replacement/);
+    expect(framesFor(sim, modify.id)).toBe(1);
   });
 });

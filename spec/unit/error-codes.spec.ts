@@ -10,6 +10,7 @@ import {
   ConfigurationError,
   DisconnectedError,
   GatewayError,
+  ModifyNotAppliedError,
   NetworkError,
   OrderNotPlacedError,
   ProtocolError,
@@ -53,6 +54,9 @@ function classify(error: KucoinWsApiError): string {
     case 'CANCEL_NOT_APPLIED':
       assertType<Equal<typeof error, CancelNotAppliedError>>();
       return error.order === null ? 'no such order' : `still ${error.order.status}`;
+    case 'MODIFY_NOT_APPLIED':
+      assertType<Equal<typeof error, ModifyNotAppliedError>>();
+      return error.order === null ? 'nothing to modify' : `not modified, ${error.order.status}`;
     case '429000':
       // A digit code is a GatewayError's too; RateLimitError is the one the client makes for it.
       assertType<Equal<typeof error, RateLimitError | GatewayError>>();
@@ -81,6 +85,7 @@ describe('error codes', () => {
     [new NetworkError({ op: 'lookupOrder', msg: 'fetch failed' }), 'NETWORK_ERROR'],
     [new OrderNotPlacedError({ op, clientOid: 'a1' }), 'ORDER_NOT_PLACED'],
     [new CancelNotAppliedError({ op: 'spot.cancel', clientOid: 'a1', order: null }), 'CANCEL_NOT_APPLIED'],
+    [new ModifyNotAppliedError({ op: 'spot.modify', clientOid: 'a1', order: null }), 'MODIFY_NOT_APPLIED'],
     [new RateLimitError({ code: '429000', msg: '', reset: 10, receivedAt: 0 }), '429000'],
     [new AuthenticationError({ code: '400003', msg: 'KC-API-KEY not exists.' }), '400003'],
     [new GatewayError({ code: '400100', msg: 'bad price', op }), '400100'],
@@ -101,6 +106,7 @@ describe('error codes', () => {
       'unreachable',
       'not placed',
       'no such order',
+      'nothing to modify',
       'retry in 10 ms',
       'refused',
       'gateway 400100',

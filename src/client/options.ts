@@ -83,7 +83,8 @@ export interface WebsocketAPIClientOptions {
    * Reconcile order requests whose answer was lost (default false): instead of rejecting with
    * DisconnectedError / TimeoutError `sent: true`, look the order up by clientOid over REST and
    * resolve with what the exchange shows (`reconciled: true`), or reject with a definite
-   * OrderNotPlacedError / CancelNotAppliedError. Nothing is re-sent. See docs/delivery.md.
+   * OrderNotPlacedError / CancelNotAppliedError / ModifyNotAppliedError. Nothing is re-sent.
+   * See docs/delivery.md.
    */
   reconcile?: boolean;
   /** With `reconcile`: how long to wait before the second lookup of an order not found (default 3 000 ms). */

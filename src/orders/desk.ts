@@ -5,7 +5,14 @@ import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
 import { clientOidsOf } from '../rpc/prepare';
 import type { WSAPIResponse } from '../rpc/response';
-import { CancelByIdCall, OrderCall } from './order-call';
+import {
+  CancelByIdCall,
+  ModifyCall,
+  MultiCancelCall,
+  OrderCall,
+  type CancelTarget,
+  type ModifyTerms,
+} from './order-call';
 import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
 import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
 
@@ -43,6 +50,24 @@ function cancelOrderIdOf(args: unknown, clientOid: string | undefined): string |
   return typeof orderId === 'string' ? orderId : undefined;
 }
 
+/** The orders a batch cancel's validated arguments name, in its answer's order (orderIds first). */
+function cancelTargetsOf(args: unknown): CancelTarget[] {
+  const a = (typeof args === 'object' && args !== null ? args : {}) as {
+    orderIdsList?: readonly string[];
+    clientOidsList?: ReadonlyArray<{ clientOid: string; symbol: string }>;
+  };
+  return [
+    ...(a.orderIdsList ?? []).map((orderId): CancelTarget => ({ orderId })),
+    ...(a.clientOidsList ?? []).map(({ clientOid, symbol }): CancelTarget => ({ clientOid, symbol })),
+  ];
+}
+
+/** A string field of validated arguments. */
+function field(args: unknown, name: string): string | undefined {
+  const v = typeof args === 'object' && args !== null ? (args as Record<string, unknown>)[name] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
 /**
  * The client's order-side state beside the WS API: makes the calls of order requests, tracks
  * the orders they place (`call.updates$`), and (with `reconcile: true`) takes over the calls
@@ -59,6 +84,12 @@ export class OrderDesk {
   private readonly CancelByIdCall: new (
     ...args: ConstructorParameters<typeof CancelByIdCall>
   ) => CancelByIdCall;
+  /** This desk's MultiCancelCall, the same way. */
+  private readonly MultiCancelCall: new (
+    ...args: ConstructorParameters<typeof MultiCancelCall>
+  ) => MultiCancelCall;
+  /** This desk's ModifyCall, the same way. */
+  private readonly ModifyCall: new (...args: ConstructorParameters<typeof ModifyCall>) => ModifyCall;
 
   constructor(private readonly config: OrderDeskConfig) {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the subclass's prototype getter answers it
@@ -69,6 +100,16 @@ export class OrderDesk {
       }
     };
     this.CancelByIdCall = class DeskCancelByIdCall<T = unknown> extends CancelByIdCall<T> {
+      override get desk(): OrderDesk {
+        return desk;
+      }
+    };
+    this.MultiCancelCall = class DeskMultiCancelCall<T = unknown> extends MultiCancelCall<T> {
+      override get desk(): OrderDesk {
+        return desk;
+      }
+    };
+    this.ModifyCall = class DeskModifyCall<T = unknown> extends ModifyCall<T> {
       override get desk(): OrderDesk {
         return desk;
       }
@@ -102,6 +143,25 @@ export class OrderDesk {
     const clientOids = typeof oids === 'object' ? oids : undefined;
     const places = placesOrders(spec.op);
     if (places || (this.config.reconcile && isReconcilable(spec.op))) {
+      const kind = this.config.reconcile ? spec.orders?.reconcile : undefined;
+      if (kind === 'cancel-batch') {
+        const cancels = cancelTargetsOf(args);
+        return new this.MultiCancelCall(cancels, id, spec, wsKey, createdAt, onUnobservedFailure);
+      }
+      if (kind === 'modify') {
+        const call = new this.ModifyCall(
+          this.modifyTermsOf(args, clientOid),
+          symbolOf(args),
+          id,
+          spec,
+          wsKey,
+          clientOid,
+          createdAt,
+          onUnobservedFailure,
+        );
+        if (this.config.trackFromSend === true) call.tracked = this.tracker.track(call, true);
+        return call;
+      }
       const symbols = symbolsOf(args);
       const orderId = places ? undefined : cancelOrderIdOf(args, clientOid);
       if (orderId !== undefined && typeof symbols !== 'object') {
@@ -121,6 +181,20 @@ export class OrderDesk {
       return call;
     }
     return new WsApiCall(id, spec, wsKey, clientOid, clientOids, createdAt, onUnobservedFailure);
+  }
+
+  /** What a modify asks for; by clientOid, with the orderId of the open order it replaces when tracked. */
+  private modifyTermsOf(args: unknown, clientOid: string | undefined): ModifyTerms {
+    const orderId = field(args, 'orderId');
+    return {
+      orderId,
+      priorOrderId:
+        orderId === undefined && clientOid !== undefined
+          ? this.tracker.openOrderId(clientOid, 'spot')
+          : undefined,
+      newPrice: field(args, 'newPrice'),
+      newSize: field(args, 'newSize'),
+    };
   }
 
   /** `call.updates$`: tracking starts at the first subscription when it has not yet. */
@@ -154,11 +228,14 @@ export class OrderDesk {
   /** A call's answer (or its reconciled response). */
   resolved(call: OrderCall, response: WSAPIResponse): void {
     if (call.tracked !== undefined) this.tracker.answered(call.tracked, call.op, response);
+    // Its late answer came while it was reconciled: the reconciliation stops.
+    if (this.reconciling.has(call)) this.waits.wake(call);
   }
 
   /** A call failed for good. */
   rejected(call: OrderCall, error: unknown): void {
     if (call.tracked !== undefined) this.tracker.failed(call.tracked, error);
+    if (this.reconciling.has(call)) this.waits.wake(call);
   }
 
   /**
@@ -177,6 +254,8 @@ export class OrderDesk {
       waits: this.waits,
     }).then((outcome) => {
       this.reconciling.delete(call);
+      // undefined: its late answer settled it first.
+      if (outcome === undefined) return;
       if (outcome instanceof Error) call.settleRejected(outcome);
       else call.resolve(outcome);
     });

@@ -1,9 +1,11 @@
 import type { Observable } from 'rxjs';
+import type { WsApiError } from '../errors';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
 import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
 import type { WSAPIResponse } from '../rpc/response';
 import type { OrderDesk } from './desk';
+import { lateAnswerDisagreement } from './late-answer';
 import type { TrackedOrder } from './tracker';
 
 /** Its symbol(s) until its orders are tracked, then the orders (each knows its symbol). */
@@ -85,6 +87,11 @@ export abstract class OrderCall<T = unknown> extends WsApiCall<T> {
     return this.settleRejected(error);
   }
 
+  /** @internal Its answer came after reconcile settled it: how the answer disagrees, if it does. */
+  override answeredLate(answer: WSAPIResponse<T> | WsApiError): WsApiError | undefined {
+    return lateAnswerDisagreement(this, answer);
+  }
+
   /** @internal Rejects for good (the desk's verdict): no take-over. */
   settleRejected(error: unknown): boolean {
     if (!super.reject(error)) return false;
@@ -112,5 +119,68 @@ export abstract class CancelByIdCall<T = unknown> extends OrderCall<T> {
   ) {
     super(symbols, id, spec, wsKey, undefined, undefined, createdAt, onUnobservedFailure);
     this.orderId = orderId;
+  }
+}
+
+/** One order a batch cancel names: by its orderId, or by its clientOid and symbol. */
+export type CancelTarget =
+  | { readonly orderId: string; readonly clientOid?: undefined; readonly symbol?: undefined }
+  | { readonly orderId?: undefined; readonly clientOid: string; readonly symbol: string };
+
+/**
+ * The call of a batch cancel (futures.multi_cancel) with `reconcile: true`: it also keeps the
+ * orders it names, in the order the answer lists them (the orderIds, then the clientOids),
+ * which a lost answer is looked up by one by one.
+ */
+export abstract class MultiCancelCall<T = unknown> extends OrderCall<T> {
+  /** @internal The orders the cancel names. */
+  readonly cancels: readonly CancelTarget[];
+
+  constructor(
+    cancels: readonly CancelTarget[],
+    id: string,
+    spec: OperationSpec,
+    wsKey: WSAPIWsKey,
+    createdAt: number,
+    onUnobservedFailure?: UnobservedFailureHook,
+  ) {
+    super(undefined, id, spec, wsKey, undefined, undefined, createdAt, onUnobservedFailure);
+    this.cancels = cancels;
+  }
+}
+
+/** What a modify asked for, as reconciling it needs. */
+export interface ModifyTerms {
+  /** The orderId the modify named (undefined: it named a clientOid). */
+  readonly orderId: string | undefined;
+  /**
+   * A modify by clientOid: the orderId the tracker knew for the open order with that clientOid
+   * when the modify was made (the order it replaces), if any.
+   */
+  readonly priorOrderId: string | undefined;
+  readonly newPrice: string | undefined;
+  readonly newSize: string | undefined;
+}
+
+/**
+ * The call of a spot.modify with `reconcile: true`: it also keeps what the modify asked for,
+ * by which a lost answer is looked up (the order it named, and its replacement).
+ */
+export abstract class ModifyCall<T = unknown> extends OrderCall<T> {
+  /** @internal What the modify asked for. */
+  readonly modify: ModifyTerms;
+
+  constructor(
+    modify: ModifyTerms,
+    symbol: string | undefined,
+    id: string,
+    spec: OperationSpec,
+    wsKey: WSAPIWsKey,
+    clientOid: string | undefined,
+    createdAt: number,
+    onUnobservedFailure?: UnobservedFailureHook,
+  ) {
+    super(symbol, id, spec, wsKey, clientOid, undefined, createdAt, onUnobservedFailure);
+    this.modify = modify;
   }
 }

@@ -10,7 +10,10 @@
 import { CODES } from '../codecs/codes';
 import {
   CancelNotAppliedError,
+  CLIENT_ERROR_CODES,
   DisconnectedError,
+  ModifyNotAppliedError,
+  notCanceledReason,
   OrderNotPlacedError,
   ProtocolError,
   RateLimitError,
@@ -22,7 +25,8 @@ import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WsApiCall } from '../rpc/call';
 import type { WSAPIResponse } from '../rpc/response';
 import { safeDelay } from '../safe-delay';
-import { orderRoleOf } from './order-ops';
+import type { CancelTarget, ModifyTerms } from './order-call';
+import { orderRoleOf } from '../operations';
 
 /** Looks an order up by clientOid or orderId (the client's `lookupOrder`). */
 export type OrderLookup = (params: LookupOrderParams) => Promise<OrderSnapshot | null>;
@@ -61,6 +65,15 @@ export interface Reconcilable extends WsApiCall {
   readonly symbols: string | readonly string[] | undefined;
   /** The orderId a cancel by orderId names (then it has no clientOid). */
   readonly orderId?: string;
+  /** The orders a batch cancel names, in its answer's order. */
+  readonly cancels?: readonly CancelTarget[];
+  /** What a modify asked for. */
+  readonly modify?: ModifyTerms;
+}
+
+/** Timed waits (see {@link Waits}). */
+export interface Sleeper {
+  sleep(ms: number): Promise<void>;
 }
 
 /** What a reconciliation needs from the client. */
@@ -69,7 +82,7 @@ export interface ReconcileDeps {
   /** The second lookup of an order not found (or a cancel not applied) waits this long (ms). */
   readonly graceMs: number;
   /** Stopped when the client closes: waits end at once with its reason. */
-  readonly waits: Waits;
+  readonly waits: Sleeper;
 }
 
 /** How often a lookup refused with 429000 is tried again (after the quota's reset). */
@@ -87,7 +100,9 @@ const BATCH_CONCURRENCY = 4;
 export class Waits {
   private readonly pending = new Set<{
     timer: ReturnType<typeof setTimeout>;
+    resolve: () => void;
     reject: (e: unknown) => void;
+    key: object | undefined;
   }>();
   private stopped: { reason: unknown } | undefined = undefined;
 
@@ -96,8 +111,8 @@ export class Waits {
     return this.stopped;
   }
 
-  /** Resolves after `ms`, or rejects with the stop reason. */
-  sleep(ms: number): Promise<void> {
+  /** Resolves after `ms` (or at `wake(key)`), or rejects with the stop reason. */
+  sleep(ms: number, key?: object): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.stopped !== undefined) {
         reject(this.stopped.reason);
@@ -108,10 +123,22 @@ export class Waits {
           this.pending.delete(entry);
           resolve();
         }, safeDelay(ms)),
+        resolve,
         reject,
+        key,
       };
       this.pending.add(entry);
     });
+  }
+
+  /** Ends the waits made with `key` now (they resolve early). */
+  wake(key: object): void {
+    for (const entry of this.pending) {
+      if (entry.key !== key) continue;
+      clearTimeout(entry.timer);
+      this.pending.delete(entry);
+      entry.resolve();
+    }
   }
 
   /** Stops every wait now and every later one at once, with `reason`. */
@@ -159,24 +186,58 @@ export async function mapLimited<A, B>(
   return out;
 }
 
+/** Thrown inside a reconciliation whose call settled meanwhile (its late answer came): it stops. */
+const SETTLED: unique symbol = Symbol('settled meanwhile');
+
+/**
+ * The deps of one call's reconciliation: each lookup and wait first checks that the call is
+ * still pending, and stops the reconciliation (throws SETTLED) once it is not. `waits` must end
+ * a wait made with the call as its key when the call settles (Waits.wake).
+ */
+function stoppingDeps(target: Reconcilable, deps: ReconcileDeps & { waits: Waits }): ReconcileDeps {
+  const check = (): void => {
+    if (target.status !== 'pending') throw SETTLED;
+  };
+  return {
+    graceMs: deps.graceMs,
+    lookup: async (params) => {
+      check();
+      const order = await deps.lookup(params);
+      check();
+      return order;
+    },
+    waits: {
+      sleep: async (ms) => {
+        check();
+        await deps.waits.sleep(ms, target);
+        check();
+      },
+    },
+  };
+}
+
 /**
  * Learns what became of `target.call`, whose answer was lost with `error`, and says how the
- * call settles: a response built from the order, or the error to reject it with. Never throws.
+ * call settles: a response built from the order, or the error to reject it with; undefined when
+ * the call settled meanwhile (its answer came late, and settled it), which stops it. Never throws.
  */
 export async function reconcile(
   target: Reconcilable,
   error: DisconnectedError | TimeoutError,
-  deps: ReconcileDeps,
-): Promise<WSAPIResponse | WsApiError> {
+  waitingDeps: ReconcileDeps & { waits: Waits },
+): Promise<WSAPIResponse | WsApiError | undefined> {
   const call = target;
   const plan = orderRoleOf(call.op);
+  const deps = stoppingDeps(target, waitingDeps);
   try {
     if (plan?.reconcile === undefined) return error;
     if (plan.reconcile === 'cancel') return await reconcileCancel(target, plan.market, error, deps);
+    if (plan.reconcile === 'cancel-batch') return await reconcileCancels(target, error, deps);
+    if (plan.reconcile === 'modify') return await reconcileModify(target, error, deps);
     if (call.clientOids !== undefined) return await reconcileBatch(target, error, deps);
     return await reconcilePlacement(target, plan.market, error, deps);
   } catch (failure) {
-    return withCause(error, failure);
+    return failure === SETTLED ? undefined : withCause(error, failure);
   }
 }
 
@@ -284,6 +345,171 @@ async function reconcileCancel(
   }
   return envelope(call, canceledData(call.op, order, orderId !== undefined), order.updatedAt);
 }
+
+/**
+ * A batch cancel (futures.multi_cancel), order by order: each named order is looked up (those
+ * not canceled and still open or unknown once more after the grace), and the answer is built
+ * as the gateway's is, one item per named order: '200000' for an order the exchange shows
+ * canceled, CANCEL_NOT_APPLIED (with why) for one it shows open, done without a cancel, or not
+ * at all. A lookup that fails leaves the whole call outcome unknown.
+ */
+async function reconcileCancels(
+  target: Reconcilable,
+  error: DisconnectedError | TimeoutError,
+  deps: ReconcileDeps,
+): Promise<WSAPIResponse | WsApiError> {
+  const call = target;
+  const cancels = target.cancels ?? [];
+  if (cancels.length === 0) return error;
+  const params = cancels.map((c): LookupOrderParams =>
+    c.orderId !== undefined
+      ? { orderId: c.orderId, market: 'futures' }
+      : { clientOid: c.clientOid, market: 'futures', symbol: c.symbol },
+  );
+  const look = (p: LookupOrderParams): Promise<OrderSnapshot | null> => lookupPolitely(deps, p);
+  const orders = await mapLimited(params, BATCH_CONCURRENCY, look);
+  // Not canceled yet but may still be (open, or not visible yet): once more after the grace.
+  const undecided = orders.flatMap((o, i) =>
+    !canceled(o) && (o === null || o.status === 'open') ? [i] : [],
+  );
+  if (undecided.length > 0) {
+    await deps.waits.sleep(deps.graceMs);
+    const again = await mapLimited(
+      undecided.map((i) => params[i] as LookupOrderParams),
+      BATCH_CONCURRENCY,
+      look,
+    );
+    undecided.forEach((i, k) => (orders[i] = again[k] ?? null));
+  }
+  const items = cancels.map((c, i) => {
+    const order = orders[i] ?? null;
+    return order !== null && canceled(order)
+      ? { orderId: order.orderId, clientOid: order.clientOid, code: CODES.SUCCESS, msg: '' }
+      : {
+          orderId: order?.orderId ?? c.orderId ?? null,
+          clientOid: order?.clientOid ?? c.clientOid ?? null,
+          code: CLIENT_ERROR_CODES.NOT_CANCELED,
+          msg: notCanceledReason(order),
+        };
+  });
+  const at = Math.max(0, ...orders.map((o) => o?.updatedAt ?? 0));
+  return envelope(call, items, at > 0 ? at : Date.now());
+}
+
+/** What the lookups tell of a modify. */
+type ModifyVerdict =
+  | {
+      readonly kind: 'applied';
+      readonly data: { newOrderId: string; clientOid: string };
+      readonly at: number;
+    }
+  /** No replacement was placed; `final`: looking again later cannot change that (the order filled). */
+  | { readonly kind: 'not-applied'; readonly order: OrderSnapshot | null; readonly final: boolean }
+  | { readonly kind: 'undecided'; readonly why: string };
+
+/**
+ * A modify (spot.modify, cancel-and-replace: the order named is canceled and a replacement with
+ * the same clientOid, a new orderId and the new terms placed). It took effect when the order
+ * it named is canceled and the latest order with that clientOid is a newer one with the new
+ * terms (or, when newSize does not exceed what had filled, when the order is just canceled);
+ * it did not when the order is still open, filled, unknown, or canceled with no newer order
+ * under its clientOid. A modify by clientOid needs the replaced order's orderId to tell the two
+ * apart (the tracker's, when it followed that order); without it only "no such order" is
+ * definite, and the rest stays outcome unknown.
+ */
+async function reconcileModify(
+  target: Reconcilable,
+  error: DisconnectedError | TimeoutError,
+  deps: ReconcileDeps,
+): Promise<WSAPIResponse | WsApiError> {
+  const call = target;
+  const terms = target.modify;
+  const symbol = symbolAt(target, 0);
+  if (terms === undefined || symbol === undefined) return error;
+  const decide = (): Promise<ModifyVerdict> => modifyVerdict(target, terms, symbol, deps);
+  let verdict = await decide();
+  if (verdict.kind !== 'applied' && !(verdict.kind === 'not-applied' && verdict.final)) {
+    await deps.waits.sleep(deps.graceMs);
+    verdict = await decide();
+  }
+  switch (verdict.kind) {
+    case 'applied':
+      return envelope(call, verdict.data, verdict.at);
+    case 'not-applied':
+      return new ModifyNotAppliedError({
+        op: call.op,
+        requestId: call.id,
+        clientOid: call.clientOid ?? verdict.order?.clientOid,
+        order: verdict.order,
+        cause: error,
+      });
+    default:
+      return withCause(error, new Error(`reconcile could not tell: ${verdict.why}`));
+  }
+}
+
+async function modifyVerdict(
+  target: Reconcilable,
+  terms: ModifyTerms,
+  symbol: string,
+  deps: ReconcileDeps,
+): Promise<ModifyVerdict> {
+  const oldId = terms.orderId ?? terms.priorOrderId;
+  if (oldId === undefined) {
+    const clientOid = target.clientOid as string;
+    const latest = await lookupPolitely(deps, { clientOid, market: 'spot', symbol });
+    if (latest === null) return { kind: 'not-applied', order: null, final: false };
+    return {
+      kind: 'undecided',
+      why: `the modify named its order by clientOid ${clientOid}, and without the orderId of the order it replaces (the client did not track it) the order the exchange shows with that clientOid cannot be told from its replacement`,
+    };
+  }
+  const old = await lookupPolitely(deps, { orderId: oldId, market: 'spot', symbol });
+  if (old === null || old.status === 'open') return { kind: 'not-applied', order: old, final: false };
+  if (!old.canceled) return { kind: 'not-applied', order: old, final: true };
+  // Canceled. A newSize not above what had filled only cancels: no replacement.
+  if (terms.newSize !== undefined && !greater(terms.newSize, old.dealSize))
+    return { kind: 'applied', data: { newOrderId: '', clientOid: old.clientOid }, at: old.updatedAt };
+  const latest = await lookupPolitely(deps, { clientOid: old.clientOid, market: 'spot', symbol });
+  if (latest === null || latest.orderId === old.orderId)
+    return { kind: 'not-applied', order: old, final: false };
+  if (latest.createdAt >= old.updatedAt && isReplacement(terms, old, latest))
+    return {
+      kind: 'applied',
+      data: { newOrderId: latest.orderId, clientOid: latest.clientOid },
+      at: latest.createdAt,
+    };
+  return {
+    kind: 'undecided',
+    why: `order ${old.orderId} is canceled, and the latest order with clientOid ${old.clientOid} (${latest.orderId}) does not have the terms its replacement would have`,
+  };
+}
+
+/** Whether `latest` has the terms the modify's replacement of `old` would have. */
+function isReplacement(terms: ModifyTerms, old: OrderSnapshot, latest: OrderSnapshot): boolean {
+  const price = terms.newPrice ?? old.price;
+  // The replacement's size is newSize minus what had filled, or what was left (then canceled).
+  const size = terms.newSize !== undefined ? subtract(terms.newSize, old.dealSize) : old.canceledSize;
+  return (
+    latest.symbol === old.symbol &&
+    latest.side === old.side &&
+    price !== undefined &&
+    latest.price !== undefined &&
+    same(latest.price, price) &&
+    same(latest.size, size)
+  );
+}
+
+/** a = b for decimal strings. */
+const same = (a: string, b: string): boolean => isZeroDecimal(subtract(a, b));
+
+/** a > b for decimal strings. */
+const greater = (a: string, b: string): boolean => {
+  const d = subtract(a, b);
+  return !d.startsWith('-') && !isZeroDecimal(d);
+};
+
+const isZeroDecimal = (s: string): boolean => /^-?0*(\.0*)?$/.test(s);
 
 const canceled = (order: OrderSnapshot | null): boolean =>
   order !== null && order.status === 'done' && order.canceled;

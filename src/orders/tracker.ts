@@ -26,7 +26,7 @@ import {
 import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WSAPIResponse } from '../rpc/response';
 import { lookupPolitely, subtract, Waits, type OrderLookup } from './reconcile';
-import { orderRoleOf } from './order-ops';
+import { orderRoleOf } from '../operations';
 
 /** The push channel as the tracker reads it. */
 export interface OrderFeed {
@@ -169,6 +169,14 @@ export class OrderTracker {
       this.add(order);
     }
     return orders;
+  }
+
+  /** The orderId of the tracked open order of `market` with this clientOid, when known. */
+  openOrderId(clientOid: string, market: OrderMarket): string | undefined {
+    const found = this.index
+      .get(clientOid)
+      ?.find((o) => o.market === market && !o.done && o.orderId !== undefined);
+    return found?.orderId;
   }
 
   /** The request's answer: each order learns its id; an order the answer did not place ends. */
