@@ -91,6 +91,7 @@ export function assembleClient(options: WebsocketAPIClientOptions): ClientParts 
     reconcile: settings.reconcile,
     graceMs: settings.reconcileGraceMs,
     lookup: (params) => lookupOrder(rest, params),
+    clock: { serverNow: () => clock.now(), measure: () => rest.measureClock() },
     feed: orderFeed,
     trackFromSend: settings.orderUpdates,
   });

@@ -13,7 +13,14 @@ import {
   type CancelTarget,
   type ModifyTerms,
 } from './order-call';
-import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
+import {
+  isOutcomeUnknown,
+  isReconcilable,
+  reconcile,
+  Waits,
+  type OrderLookup,
+  type ReconcileClock,
+} from './reconcile';
 import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
 
 /** What the desk needs from the client. */
@@ -23,6 +30,8 @@ export interface OrderDeskConfig {
   /** `reconcileGraceMs` option. */
   readonly graceMs: number;
   readonly lookup: OrderLookup;
+  /** The server clock: reconcile tells an order this call placed from an earlier one by it. */
+  readonly clock?: ReconcileClock;
   /** The push channel's order events (undefined: tracking learns from REST only). */
   readonly feed?: OrderFeed;
   /** `orderUpdates` option: track every order from the moment its call is made. */
@@ -252,6 +261,8 @@ export class OrderDesk {
       lookup: this.config.lookup,
       graceMs: this.config.graceMs,
       waits: this.waits,
+      clock: this.config.clock,
+      knownOrderId: (clientOid, market) => this.tracker.openOrderId(clientOid, market),
     }).then((outcome) => {
       this.reconciling.delete(call);
       // undefined: its late answer settled it first.

@@ -76,6 +76,22 @@ export interface Sleeper {
   sleep(ms: number): Promise<void>;
 }
 
+/**
+ * How much earlier than a call's send time (both in server time) an order found by the call's
+ * clientOid may say it was created and still count as placed by the call (ms). It covers the
+ * error of the clock offset (half the round trip of the server-time request that measured it)
+ * and the exchange's own clocks; an order created earlier than that was another call's.
+ */
+export const CREATED_BEFORE_SEND_MARGIN_MS = 1_000;
+
+/** The exchange's clock, as reconcile reads it to tell a call's order from an earlier one. */
+export interface ReconcileClock {
+  /** Now in server time: the local clock plus the offset in use (ms since the epoch). */
+  serverNow(): number;
+  /** Measures the server clock again (the offset in use becomes the new one); rejects if it cannot. */
+  measure(): Promise<unknown>;
+}
+
 /** What a reconciliation needs from the client. */
 export interface ReconcileDeps {
   readonly lookup: OrderLookup;
@@ -83,6 +99,10 @@ export interface ReconcileDeps {
   readonly graceMs: number;
   /** Stopped when the client closes: waits end at once with its reason. */
   readonly waits: Sleeper;
+  /** The server clock; without it, the creation time of an order found is not checked. */
+  readonly clock?: ReconcileClock;
+  /** The orderId of an order this client follows as another call's, by clientOid and market. */
+  readonly knownOrderId?: (clientOid: string, market: OrderMarket) => string | undefined;
 }
 
 /** How often a lookup refused with 429000 is tried again (after the quota's reset). */
@@ -200,6 +220,8 @@ function stoppingDeps(target: Reconcilable, deps: ReconcileDeps & { waits: Waits
   };
   return {
     graceMs: deps.graceMs,
+    clock: deps.clock,
+    knownOrderId: deps.knownOrderId,
     lookup: async (params) => {
       check();
       const order = await deps.lookup(params);
@@ -256,14 +278,45 @@ async function reconcilePlacement(
   const clientOid = call.clientOid;
   if (clientOid === undefined) return error;
   const params: LookupOrderParams = { clientOid, market, symbol: symbolAt(target, 0) };
+  const placedBy = placedByCall(target, market, deps);
   let order = await lookupPolitely(deps, params);
-  if (order === null) {
+  if (order === null || !(await placedBy(order))) {
     await deps.waits.sleep(deps.graceMs);
     order = await lookupPolitely(deps, params);
   }
-  if (order === null)
+  if (order === null || !(await placedBy(order)))
     return new OrderNotPlacedError({ op: call.op, requestId: call.id, clientOid, cause: error });
   return envelope(call, placedData(call.op, order), order.createdAt);
+}
+
+/**
+ * Whether an order found by `target`'s clientOid may be the one `target` placed. A clientOid can
+ * name several orders (the exchange takes it again once an order is done, and a retry or a
+ * second instance may reuse it): an order this client knows as another call's, or one created
+ * before the call was sent (its createdAt against the send time in server time, by the offset in
+ * use, with CREATED_BEFORE_SEND_MARGIN_MS to spare), is not. An order that looks older is judged
+ * again after measuring the server clock once (an offset never measured may be seconds off).
+ */
+function placedByCall(
+  target: Reconcilable,
+  market: OrderMarket,
+  deps: ReconcileDeps,
+): (order: OrderSnapshot) => Promise<boolean> {
+  // The send time on the monotonic clock; mapped to server time when an order is judged.
+  const sentAt = target.sentAt ?? target.createdAt;
+  let measured = false;
+  const predates = (order: OrderSnapshot, clock: ReconcileClock): boolean =>
+    order.createdAt < clock.serverNow() - (performance.now() - sentAt) - CREATED_BEFORE_SEND_MARGIN_MS;
+  return async (order) => {
+    if (deps.knownOrderId?.(order.clientOid, market) === order.orderId) return false;
+    const clock = deps.clock;
+    if (clock === undefined || !predates(order, clock)) return true;
+    if (!measured) {
+      measured = true;
+      await clock.measure();
+    }
+    return !predates(order, clock);
+  };
 }
 
 async function reconcileBatch(
