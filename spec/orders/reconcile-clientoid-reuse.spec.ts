@@ -12,7 +12,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { OrderNotPlacedError, type WebsocketAPIClient, type WebsocketAPIClientOptions } from '../../src';
 import { CREATED_BEFORE_SEND_MARGIN_MS } from '../../src/orders/reconcile';
 import type { Simulator } from '../../src/simulator';
-import { framesFor, limitBuy, useHarness } from '../client/harness';
+import { framesFor, futuresBuy, limitBuy, useHarness } from '../client/harness';
 import { settle, until } from '../support/reliability';
 
 const h = useHarness();
@@ -89,6 +89,25 @@ describe('reconcile: true, a clientOid that names an earlier order', () => {
     expect(sim.exchange.acceptedCount('my-order-1')).toBe(1);
     expect(sim.exchange.ledger('my-order-1')?.orderId).toBe(first.data.orderId);
     expect(sim.exchange.ledger('my-order-1')?.status).toBe('open');
+  });
+
+  it('futures.multi_order likewise: earlier orders with the batch’s clientOids are not proof', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    await client.connect('wsApiFuturesV1');
+    const batch = [futuresBuy({ clientOid: 'leg-1' }), futuresBuy({ clientOid: 'leg-2', price: '20001' })];
+    await client.submitMultipleFuturesOrders(batch);
+    for (const clientOid of ['leg-1', 'leg-2'])
+      await client.cancelFuturesOrder({ symbol: 'XBTUSDTM', clientOid });
+    // The scenario, not a synchronisation: the first orders are older than the margin.
+    await new Promise((resolve) => setTimeout(resolve, CREATED_BEFORE_SEND_MARGIN_MS + 100));
+    let call: ReturnType<WebsocketAPIClient['submitMultipleFuturesOrders']> | undefined;
+    await swallowThenDrop(sim, () => (call = client.submitMultipleFuturesOrders(batch)));
+    const outcome = await settle(call as NonNullable<typeof call>);
+    expect(outcome).toBeInstanceOf(OrderNotPlacedError);
+    expect((outcome as OrderNotPlacedError).clientOids).toEqual(['leg-1', 'leg-2']);
+    expect(sim.exchange.acceptedCount('leg-1')).toBe(1);
+    expect(sim.exchange.acceptedCount('leg-2')).toBe(1);
   });
 
   for (const clockOffsetMs of [-3_000, -30_000]) {

@@ -331,7 +331,12 @@ async function reconcileBatch(
     market: 'futures',
     symbol: symbolAt(target, i),
   }));
-  const look = (p: LookupOrderParams): Promise<OrderSnapshot | null> => lookupPolitely(deps, p);
+  // An order that is not this call's (see placedByCall) counts as not found.
+  const placedBy = placedByCall(target, 'futures', deps);
+  const look = async (p: LookupOrderParams): Promise<OrderSnapshot | null> => {
+    const order = await lookupPolitely(deps, p);
+    return order !== null && (await placedBy(order)) ? order : null;
+  };
   const orders = await mapLimited(params, BATCH_CONCURRENCY, look);
   const missing = params.filter((_, i) => orders[i] === null);
   if (missing.length > 0) {
