@@ -3,9 +3,9 @@
  * one order (the exchange takes it again once the first order is done; a second strategy
  * instance or a retry reuses it). An order found by the clientOid is proof that this call
  * placed it only if it was created after the call was sent (its createdAt, in server time,
- * against the send time mapped to server time with the clock offset in use, within
- * CREATED_BEFORE_SEND_MARGIN_MS) and it is not an order this client already knows as another
- * call's. Otherwise it counts as not found: OrderNotPlacedError after the grace. Real sockets
+ * against the send time mapped to server time with a freshly measured clock offset, within its
+ * error bound and CREATED_BEFORE_SEND_MARGIN_MS) and it is not an order this client already
+ * knows as another call's. Otherwise it counts as not found: OrderNotPlacedError after the grace. Real sockets
  * to the simulator on 127.0.0.1; nothing is ever re-sent.
  */
 import { lastValueFrom, toArray } from 'rxjs';
@@ -49,8 +49,8 @@ describe('reconcile: true, a clientOid that names an earlier order', () => {
       size: '0.001',
     });
     expect(sim.exchange.ledger('rung-1')?.status).toBe('done');
-    // The scenario, not a synchronisation: the first order is older than the margin when the
-    // clientOid is used again (a strategy's second run).
+    // The scenario, not a synchronisation: the first order is a little older than the margin
+    // when the clientOid is used again (a strategy's second run, or its next rung).
     await new Promise((resolve) => setTimeout(resolve, CREATED_BEFORE_SEND_MARGIN_MS + 100));
     let call: ReturnType<WebsocketAPIClient['submitNewSpotOrder']> | undefined;
     await swallowThenDrop(sim, () => {
@@ -89,6 +89,21 @@ describe('reconcile: true, a clientOid that names an earlier order', () => {
     expect(sim.exchange.acceptedCount('my-order-1')).toBe(1);
     expect(sim.exchange.ledger('my-order-1')?.orderId).toBe(first.data.orderId);
     expect(sim.exchange.ledger('my-order-1')?.status).toBe('open');
+  });
+
+  it('an order another call of this client was answered with (not tracked) is not proof, however recent', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    await client.connect();
+    const order = limitBuy({ clientOid: 'my-order-2' });
+    const first = await client.submitNewSpotOrder(order);
+    // Sent at once: a retry, or the same rung placed twice; the exchange has only the first.
+    let call: ReturnType<WebsocketAPIClient['submitNewSpotOrder']> | undefined;
+    await swallowThenDrop(sim, () => (call = client.submitNewSpotOrder(order)));
+    const outcome = await settle(call as NonNullable<typeof call>);
+    expect(outcome).toBeInstanceOf(OrderNotPlacedError);
+    expect(sim.exchange.acceptedCount('my-order-2')).toBe(1);
+    expect(sim.exchange.ledger('my-order-2')?.orderId).toBe(first.data.orderId);
   });
 
   it('futures.multi_order likewise: earlier orders with the batch’s clientOids are not proof', async () => {

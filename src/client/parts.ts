@@ -7,6 +7,7 @@ import { ServerClock } from '../rest/clock';
 import { lookupOrder } from '../rest/lookup-order';
 import type { RestClient } from '../rest/rest-client';
 import { OrderDesk } from '../orders/desk';
+import { reconcileClock } from '../orders/reconcile';
 import { OrderFeed } from '../push/order-feed';
 import type { ConnectionState } from '../transport/state';
 import { defaultWebSocketFactory } from '../transport/websocket';
@@ -91,7 +92,10 @@ export function assembleClient(options: WebsocketAPIClientOptions): ClientParts 
     reconcile: settings.reconcile,
     graceMs: settings.reconcileGraceMs,
     lookup: (params) => lookupOrder(rest, params),
-    clock: { serverNow: () => clock.now(), measure: () => rest.measureClock() },
+    clock: reconcileClock(
+      () => clock.now(),
+      () => rest.measureClock(),
+    ),
     feed: orderFeed,
     trackFromSend: settings.orderUpdates,
   });

@@ -40,6 +40,9 @@ export interface OrderDeskConfig {
   readonly maxEarlyEvents?: number;
 }
 
+/** How many orderIds of answered order-placing calls reconcile remembers (reconcile: true only). */
+const ANSWERED_IDS = 1_024;
+
 /** The symbol of an order, read from its validated arguments. */
 function symbolOf(u: unknown): string | undefined {
   const s = typeof u === 'object' && u !== null ? (u as { symbol?: unknown }).symbol : undefined;
@@ -86,6 +89,12 @@ function field(args: unknown, name: string): string | undefined {
 export class OrderDesk {
   readonly tracker: OrderTracker;
   private readonly reconciling = new Set<OrderCall>();
+  /**
+   * With reconcile: the orderIds the latest answers of order-placing calls told (a ring of
+   * ANSWERED_IDS), so that reconcile never takes another call's order for a lost call's.
+   */
+  private readonly answeredIds: string[] = [];
+  private answeredNext = 0;
   private readonly waits = new Waits();
   /** This desk's OrderCall: `desk` comes from its prototype, so no call carries it as a field. */
   private readonly OrderCall: new (...args: ConstructorParameters<typeof OrderCall>) => OrderCall;
@@ -237,8 +246,23 @@ export class OrderDesk {
   /** A call's answer (or its reconciled response). */
   resolved(call: OrderCall, response: WSAPIResponse): void {
     if (call.tracked !== undefined) this.tracker.answered(call.tracked, call.op, response);
+    if (this.config.reconcile && placesOrders(call.op)) this.noteAnswered(response.data);
     // Its late answer came while it was reconciled: the reconciliation stops.
     if (this.reconciling.has(call)) this.waits.wake(call);
+  }
+
+  /** Keeps the orderIds an answer of an order-placing call tells (the last ANSWERED_IDS of them). */
+  private noteAnswered(data: unknown): void {
+    for (const item of Array.isArray(data) ? (data as unknown[]) : [data]) {
+      const d = (typeof item === 'object' ? item : null) as {
+        orderId?: unknown;
+        newOrderId?: unknown;
+      } | null;
+      const id = typeof d?.newOrderId === 'string' ? d.newOrderId : d?.orderId;
+      if (typeof id !== 'string' || id === '') continue;
+      this.answeredIds[this.answeredNext] = id;
+      this.answeredNext = (this.answeredNext + 1) % ANSWERED_IDS;
+    }
   }
 
   /** A call failed for good. */
@@ -262,7 +286,9 @@ export class OrderDesk {
       graceMs: this.config.graceMs,
       waits: this.waits,
       clock: this.config.clock,
-      knownOrderId: (clientOid, market) => this.tracker.openOrderId(clientOid, market),
+      isOtherCallsOrder: (order, market) =>
+        this.answeredIds.includes(order.orderId) ||
+        this.tracker.openOrderId(order.clientOid, market) === order.orderId,
     }).then((outcome) => {
       this.reconciling.delete(call);
       // undefined: its late answer settled it first.
