@@ -86,7 +86,7 @@ describe('late answers with reconcile: true', () => {
     const client = reconciling(sim);
     const seen = exceptions(client);
     await client.connect();
-    sim.faults.delay(1_000);
+    sim.faults.delay(2_000); // the lookups settle the call well before it
     let id = '';
     const late = answerOf(client, () => id);
     const call = client.submitNewSpotOrder(limitBuy());
@@ -117,7 +117,7 @@ describe('late answers with reconcile: true', () => {
     const placed = await h.client(sim).submitNewSpotOrder(limitBuy());
     await client.connect();
     const reported = firstValueFrom(client.exceptions$);
-    sim.faults.delay(1_000);
+    sim.faults.delay(2_000); // the lookup settles the call well before it
     // The clientOid of an open order again: the gateway refuses it, but a lookup by that
     // clientOid finds the open order, and reconcile takes it for this one.
     const again = client.submitNewSpotOrder(limitBuy({ clientOid: placed.data.clientOid, price: '20001' }));
@@ -145,6 +145,32 @@ describe('late answers with reconcile: true', () => {
     expect(
       sim.countFrames((f) => f.id === again.id && (f.args as { price?: string }).price === '20001'),
     ).toBe(1);
+  });
+
+  it('after REST could not tell (outcome unknown), the answer that comes tells it: a LateAnswerError with the outcome', async () => {
+    const sim = await h.sim();
+    const client = reconciling(sim);
+    await client.connect();
+    const reported = firstValueFrom(client.exceptions$);
+    // Long enough for the refused lookups to settle the call first, even on a loaded machine.
+    sim.faults.delay(3_000);
+    sim.faults.restDown(true);
+    const call = client.submitNewSpotOrder(limitBuy());
+    const error = await settle(call);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).cause).toMatchObject({ op: 'lookupOrder', code: '503000' });
+    const { error: late } = await reported;
+    const orderId = sim.exchange.ledger(call.clientOid as string)?.orderId as string;
+    expect(late).toBeInstanceOf(LateAnswerError);
+    expect(late).toMatchObject({
+      requestId: call.id,
+      settled: error,
+      answer: { code: '200000', data: { orderId } },
+    });
+    expect(late.message).toBe(
+      `spot.order: the gateway's answer came after the call had failed as outcome unknown (TimeoutError; REST could not tell), and tells its outcome: it is a success, order ${orderId}`,
+    );
+    expect(framesFor(sim, call.id)).toBe(1);
   });
 
   it('while reconcile’s lookup is under way: the answer settles the call (not reconciled), silently', async () => {

@@ -74,6 +74,13 @@ function cancelTargetsOf(args: unknown): CancelTarget[] {
   ];
 }
 
+/**
+ * REST lookups in flight at once across every reconciliation of a client. A dropped link fails
+ * every call written on it at once: without a bound, a burst of a thousand calls in flight would
+ * be a thousand lookups at once, and they would time out (or hit 429000) instead of telling.
+ */
+const RECONCILE_CONCURRENCY = 8;
+
 /** A string field of validated arguments. */
 function field(args: unknown, name: string): string | undefined {
   const v = typeof args === 'object' && args !== null ? (args as Record<string, unknown>)[name] : undefined;
@@ -96,6 +103,9 @@ export class OrderDesk {
   private readonly answeredIds: string[] = [];
   private answeredNext = 0;
   private readonly waits = new Waits();
+  /** Reconciliations' lookups waiting for one of the RECONCILE_CONCURRENCY slots, oldest first. */
+  private readonly lookupQueue: Array<() => void> = [];
+  private lookupsRunning = 0;
   /** This desk's OrderCall: `desk` comes from its prototype, so no call carries it as a field. */
   private readonly OrderCall: new (...args: ConstructorParameters<typeof OrderCall>) => OrderCall;
   /** This desk's CancelByIdCall, the same way. */
@@ -282,7 +292,7 @@ export class OrderDesk {
     if (!isOutcomeUnknown(error) || !isReconcilable(call.op)) return false;
     this.reconciling.add(call);
     void reconcile(call, error, {
-      lookup: this.config.lookup,
+      lookup: this.boundedLookup,
       graceMs: this.config.graceMs,
       waits: this.waits,
       clock: this.config.clock,
@@ -299,12 +309,42 @@ export class OrderDesk {
     return true;
   }
 
+  /** The client's lookup, at most RECONCILE_CONCURRENCY at once (the rest wait their turn, oldest first). */
+  private readonly boundedLookup: OrderLookup = (params) =>
+    new Promise((resolve, reject) => {
+      this.lookupQueue.push(() => {
+        const stopped = this.waits.stoppedWith;
+        if (stopped !== undefined) {
+          // The client closed: no lookup (startLookups' loop goes on to the next).
+          this.lookupsRunning--;
+          reject(stopped.reason);
+          return;
+        }
+        this.config.lookup(params).then(resolve, reject).finally(this.lookupDone);
+      });
+      this.startLookups();
+    });
+
+  private readonly lookupDone = (): void => {
+    this.lookupsRunning--;
+    this.startLookups();
+  };
+
+  private startLookups(): void {
+    while (this.lookupsRunning < RECONCILE_CONCURRENCY && this.lookupQueue.length > 0) {
+      this.lookupsRunning++;
+      (this.lookupQueue.shift() as () => void)();
+    }
+  }
+
   /**
    * The client closed: waits stop, calls under reconciliation fail (their cause: `reason`),
    * and tracked orders' streams error with `reason`.
    */
   close(reason: Error = new ClientClosedError({})): void {
     this.waits.stop(reason);
+    // Queued lookups end at once with the reason (each sees the waits stopped).
+    this.startLookups();
     this.tracker.close(reason);
   }
 }
