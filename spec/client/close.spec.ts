@@ -4,7 +4,7 @@
  *   npx jest spec/client/close.spec.ts --detectOpenHandles
  * Each test also counts the process's live handles itself (timers and TCP), before and after.
  */
-import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { ClientClosedError, WebsocketAPIClient, type WsApiCall } from '../../src';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { liveTimers, tcpHandles, trackTimers, untrackTimers } from '../support/handles';
@@ -105,6 +105,45 @@ describe('close()', () => {
         .sort(),
     ).toEqual(['wsApiFuturesV1', 'wsApiSpotV1']);
     expect((await events).map((e) => e.type)).toEqual(['open', 'authenticated', 'close']);
+  });
+
+  it('rateLimit$, latency$ and messages$ complete on close(), for subscribers from before and after it', async () => {
+    const client = makeClient();
+    const streams: Record<string, Observable<unknown>> = {
+      rateLimit$: client.rateLimit$,
+      latency$: client.latency$,
+      messages$: client.messages$,
+    };
+    /** What each subscriber saw: values, then whether it completed (or errored). */
+    const watch = () =>
+      Object.entries(streams).map(([name, stream$]) => {
+        const seen = { name, values: 0, end: 'open' };
+        stream$.subscribe({
+          next: () => seen.values++,
+          error: () => (seen.end = 'errored'),
+          complete: () => (seen.end = 'completed'),
+        });
+        return seen;
+      });
+    const before = watch();
+    await client.connect();
+    await client.submitNewSpotOrder(limitBuy());
+    await client.close();
+    const after = watch();
+    expect(before.map(({ name, end }) => `${name} ${end}`)).toEqual([
+      'rateLimit$ completed',
+      'latency$ completed',
+      'messages$ completed',
+    ]);
+    // They were live before: the order's answer went through them.
+    expect(before.find((s) => s.name === 'messages$')?.values).toBeGreaterThan(0);
+    expect(before.find((s) => s.name === 'latency$')?.values).toBeGreaterThan(0);
+    // A subscriber after close() completes at once.
+    expect(after.map(({ name, end }) => `${name} ${end}`)).toEqual([
+      'rateLimit$ completed',
+      'latency$ completed',
+      'messages$ completed',
+    ]);
   });
 
   it('an unused client closes without ever opening a socket', async () => {

@@ -2,8 +2,11 @@
  * The REST client's calls that lookupOrder does not make, against the simulator on 127.0.0.1:
  * the server time, and the push token (bullet-private) the push channel will use.
  */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ProtocolError } from '../../src';
 import { ServerClock } from '../../src/rest/clock';
-import { RestClient } from '../../src/rest/rest-client';
+import { MAX_REST_ANSWER_BYTES, RestClient } from '../../src/rest/rest-client';
 import type { Simulator } from '../../src/simulator';
 import { createSigner } from '../../src/transport/auth';
 import { settle } from '../support/reliability';
@@ -53,5 +56,72 @@ describe('RestClient', () => {
     expect(refused).toMatchObject({ name: 'AuthenticationError', code: '400004', op: 'bulletPrivate' });
     const bullet = await restOf(sim).bulletPrivate('spot');
     expect(bullet.token.length).toBeGreaterThan(0);
+  });
+
+  describe('an answer larger than MAX_REST_ANSWER_BYTES is refused without being read whole', () => {
+    const TOTAL_MIB = 64;
+    /** A REST host whose every answer is `TOTAL_MIB` MiB of JSON whitespace, then a valid answer. */
+    async function hugeHost(withLength: boolean) {
+      const chunk = Buffer.alloc(1 << 20, 0x20);
+      const tail = '{"code":"200000","data":1700000000000}';
+      let written = 0;
+      let finished = false;
+      const server = createServer((_req, res: ServerResponse) => {
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          ...(withLength ? { 'content-length': String(TOTAL_MIB * chunk.length + tail.length) } : {}),
+        });
+        let sent = 0;
+        const pump = (): void => {
+          while (sent < TOTAL_MIB && !res.destroyed) {
+            sent++;
+            written += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          if (res.destroyed) return;
+          finished = true;
+          res.end(tail);
+        };
+        res.on('close', () => res.removeAllListeners('drain'));
+        pump();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const signer = createSigner({ apiKey: 'k', apiSecret: 's', apiPassphrase: 'p' }, () => Date.now());
+      const rest = new RestClient({
+        endpoint: async () => ({ spotBaseUrl: url, futuresBaseUrl: url, signer }),
+        clock: new ServerClock(),
+        fetch: (input, init) => globalThis.fetch(input, init),
+        timeoutMs: 20_000,
+      });
+      const close = () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        });
+      return { rest, close, written: () => written, finished: () => finished };
+    }
+
+    for (const withLength of [false, true]) {
+      it(
+        withLength
+          ? 'with a Content-Length: refused before reading'
+          : 'streamed: refused once the limit is read',
+        async () => {
+          const host = await hugeHost(withLength);
+          try {
+            const outcome = await settle(host.rest.serverTime());
+            expect(outcome).toBeInstanceOf(ProtocolError);
+            expect((outcome as Error).message).toContain(`larger than ${MAX_REST_ANSWER_BYTES} bytes`);
+            expect(outcome).toMatchObject({ op: 'serverTime' });
+            // The host could not send its whole answer: the client stopped reading.
+            expect(host.finished()).toBe(false);
+            expect(host.written()).toBeLessThan((TOTAL_MIB / 2) * 2 ** 20);
+          } finally {
+            await host.close();
+          }
+        },
+      );
+    }
   });
 });

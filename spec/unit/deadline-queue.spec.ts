@@ -16,16 +16,29 @@ describe('DeadlineQueue (one timer for every pending entry)', () => {
     queue.add(name, e);
     return e;
   };
+  /** Sweeps deferred until pending input is read; `readInput()` runs them (a poll phase). */
+  let waitingForInput: Array<() => void>;
+  const afterInput = (fn: () => void): (() => void) => {
+    waitingForInput.push(fn);
+    return () => (waitingForInput = waitingForInput.filter((f) => f !== fn));
+  };
+  const readInput = (): void => {
+    const due = waitingForInput;
+    waitingForInput = [];
+    for (const fn of due) fn();
+  };
   const advance = (ms: number): void => {
     clock += ms;
     jest.advanceTimersByTime(ms);
+    readInput();
   };
 
   beforeEach(() => {
     jest.useFakeTimers();
     clock = 1_000;
     expired = [];
-    queue = new DeadlineQueue<Entry>(100, (e) => expired.push(e.name), now);
+    waitingForInput = [];
+    queue = new DeadlineQueue<Entry>(100, (e) => expired.push(e.name), now, afterInput);
   });
 
   afterEach(() => {
@@ -99,6 +112,7 @@ describe('DeadlineQueue (one timer for every pending entry)', () => {
         if (e.name === 'a') add('late');
       },
       now,
+      afterInput,
     );
     add('a');
     advance(10);
@@ -113,6 +127,43 @@ describe('DeadlineQueue (one timer for every pending entry)', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  it('lets pending input be read before a due entry expires (one deferral per sweep)', () => {
+    add('a');
+    add('b');
+    add('c');
+    clock += 100;
+    jest.advanceTimersByTime(100); // the deadline fires: the sweep waits for the input
+    expect(expired).toEqual([]);
+    expect(waitingForInput).toHaveLength(1);
+    queue.take('b'); // an answer read from the socket
+    readInput();
+    expect(expired).toEqual(['a', 'c']);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('an entry added while the sweep waits does not arm a second timer', () => {
+    add('a');
+    clock += 100;
+    jest.advanceTimersByTime(100);
+    add('b');
+    expect(jest.getTimerCount()).toBe(0);
+    readInput(); // a expires; armed again for b
+    expect(expired).toEqual(['a']);
+    expect(jest.getTimerCount()).toBe(1);
+    advance(100);
+    expect(expired).toEqual(['a', 'b']);
+  });
+
+  it('stop() also cancels a deferred sweep', () => {
+    add('a');
+    clock += 100;
+    jest.advanceTimersByTime(100);
+    queue.stop();
+    readInput();
+    expect(expired).toEqual([]);
+    expect(queue.size).toBe(1);
+  });
+
   it('drain() empties the queue in order and stops the timer', () => {
     add('a');
     add('b');
@@ -122,7 +173,7 @@ describe('DeadlineQueue (one timer for every pending entry)', () => {
   });
 
   it('an infinite timeout never busy-loops the timer', () => {
-    queue = new DeadlineQueue<Entry>(Infinity, (e) => expired.push(e.name), now);
+    queue = new DeadlineQueue<Entry>(Infinity, (e) => expired.push(e.name), now, afterInput);
     add('a');
     advance(60_000);
     expect(expired).toEqual([]);

@@ -41,6 +41,13 @@ export class ClientOutlets implements ChannelOutlets {
     this.exceptions.frame(wsKey, error, raw);
   }
 
+  /** The client closed: the streams complete, for their subscribers and later ones. */
+  complete(): void {
+    this.messages.complete();
+    this.latency.complete();
+    this.rateLimit.complete();
+  }
+
   /** The last quota of each channel that has one (replayed on subscribe), then each new one. */
   rateLimit$(channels: readonly QuotaSource[]): Observable<RateLimitState> {
     return new Observable<RateLimitState>((subscriber) => {

@@ -7,6 +7,7 @@ import { ServerClock } from '../rest/clock';
 import { lookupOrder } from '../rest/lookup-order';
 import type { RestClient } from '../rest/rest-client';
 import { OrderDesk } from '../orders/desk';
+import { reconcileClock } from '../orders/reconcile';
 import { OrderFeed } from '../push/order-feed';
 import { PUSH_WS_KEYS } from '../push/push-key';
 import type { ConnectionState } from '../transport/state';
@@ -100,6 +101,10 @@ export function assembleClient(options: WebsocketAPIClientOptions): ClientParts 
     reconcile: settings.reconcile,
     graceMs: settings.reconcileGraceMs,
     lookup: (params) => lookupOrder(rest, params),
+    clock: reconcileClock(
+      () => clock.now(),
+      () => rest.measureClock(),
+    ),
     feed: orderFeed,
     trackFromSend: settings.orderUpdates,
   });
@@ -110,7 +115,10 @@ export function assembleClient(options: WebsocketAPIClientOptions): ClientParts 
     gate,
     rest,
     stopTestnet: () => endpoints.stopTestnet(),
-    closed: () => emitter.complete(),
+    closed: () => {
+      emitter.complete();
+      outlets.complete();
+    },
     maxAttempts: settings.reconnect.maxAttempts,
   });
   const requests: RequestContext = {

@@ -13,7 +13,14 @@ import {
   type CancelTarget,
   type ModifyTerms,
 } from './order-call';
-import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
+import {
+  isOutcomeUnknown,
+  isReconcilable,
+  reconcile,
+  Waits,
+  type OrderLookup,
+  type ReconcileClock,
+} from './reconcile';
 import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
 
 /** What the desk needs from the client. */
@@ -23,6 +30,8 @@ export interface OrderDeskConfig {
   /** `reconcileGraceMs` option. */
   readonly graceMs: number;
   readonly lookup: OrderLookup;
+  /** The server clock: reconcile tells an order this call placed from an earlier one by it. */
+  readonly clock?: ReconcileClock;
   /** The push channel's order events (undefined: tracking learns from REST only). */
   readonly feed?: OrderFeed;
   /** `orderUpdates` option: track every order from the moment its call is made. */
@@ -30,6 +39,9 @@ export interface OrderDeskConfig {
   /** Events kept per order before its WS API answer (default 256). */
   readonly maxEarlyEvents?: number;
 }
+
+/** How many orderIds of answered order-placing calls reconcile remembers (reconcile: true only). */
+const ANSWERED_IDS = 1_024;
 
 /** The symbol of an order, read from its validated arguments. */
 function symbolOf(u: unknown): string | undefined {
@@ -84,6 +96,12 @@ function field(args: unknown, name: string): string | undefined {
 export class OrderDesk {
   readonly tracker: OrderTracker;
   private readonly reconciling = new Set<OrderCall>();
+  /**
+   * With reconcile: the orderIds the latest answers of order-placing calls told (a ring of
+   * ANSWERED_IDS), so that reconcile never takes another call's order for a lost call's.
+   */
+  private readonly answeredIds: string[] = [];
+  private answeredNext = 0;
   private readonly waits = new Waits();
   /** Reconciliations' lookups waiting for one of the RECONCILE_CONCURRENCY slots, oldest first. */
   private readonly lookupQueue: Array<() => void> = [];
@@ -238,8 +256,23 @@ export class OrderDesk {
   /** A call's answer (or its reconciled response). */
   resolved(call: OrderCall, response: WSAPIResponse): void {
     if (call.tracked !== undefined) this.tracker.answered(call.tracked, call.op, response);
+    if (this.config.reconcile && placesOrders(call.op)) this.noteAnswered(response.data);
     // Its late answer came while it was reconciled: the reconciliation stops.
     if (this.reconciling.has(call)) this.waits.wake(call);
+  }
+
+  /** Keeps the orderIds an answer of an order-placing call tells (the last ANSWERED_IDS of them). */
+  private noteAnswered(data: unknown): void {
+    for (const item of Array.isArray(data) ? (data as unknown[]) : [data]) {
+      const d = (typeof item === 'object' ? item : null) as {
+        orderId?: unknown;
+        newOrderId?: unknown;
+      } | null;
+      const id = typeof d?.newOrderId === 'string' ? d.newOrderId : d?.orderId;
+      if (typeof id !== 'string' || id === '') continue;
+      this.answeredIds[this.answeredNext] = id;
+      this.answeredNext = (this.answeredNext + 1) % ANSWERED_IDS;
+    }
   }
 
   /** A call failed for good. */
@@ -262,6 +295,10 @@ export class OrderDesk {
       lookup: this.boundedLookup,
       graceMs: this.config.graceMs,
       waits: this.waits,
+      clock: this.config.clock,
+      isOtherCallsOrder: (order, market) =>
+        this.answeredIds.includes(order.orderId) ||
+        this.tracker.openOrderId(order.clientOid, market) === order.orderId,
     }).then((outcome) => {
       this.reconciling.delete(call);
       // undefined: its late answer settled it first.

@@ -76,6 +76,57 @@ export interface Sleeper {
   sleep(ms: number): Promise<void>;
 }
 
+/**
+ * How much earlier than a call's send time (both in server time) an order found by the call's
+ * clientOid may say it was created and still count as placed by the call (ms), on top of the
+ * error bound of the clock offset (half the round trip of the server-time request that
+ * measured it): for the exchange's own clocks and millisecond rounding. The request also
+ * reaches the exchange one network hop after it was sent, which only adds to the slack.
+ */
+export const CREATED_BEFORE_SEND_MARGIN_MS = 25;
+
+/** How long a server-clock measurement made for reconcile is trusted (ms). */
+const CLOCK_FRESH_MS = 60_000;
+
+/** The exchange's clock, as reconcile reads it to tell a call's order from an earlier one. */
+export interface ReconcileClock {
+  /** Now in server time: the local clock plus the offset in use (ms since the epoch). */
+  serverNow(): number;
+  /**
+   * The error bound of the offset in use (ms), once it is fresh: measures the server clock
+   * first when it was not measured here within a minute. Rejects when it cannot be read.
+   */
+  errorBound(): Promise<number>;
+}
+
+/**
+ * A ReconcileClock over the client's clock: `measure` reads the server clock and adopts its
+ * offset; the time it took gives the offset's error bound (half of it). Concurrent
+ * reconciliations share one measurement, and one is trusted for a minute.
+ */
+export function reconcileClock(
+  serverNow: () => number,
+  measure: () => Promise<unknown>,
+  now: () => number = () => performance.now(),
+): ReconcileClock {
+  let fresh: { at: number; bound: number } | undefined;
+  let measuring: Promise<number> | undefined;
+  return {
+    serverNow,
+    errorBound: () => {
+      if (fresh !== undefined && now() - fresh.at < CLOCK_FRESH_MS) return Promise.resolve(fresh.bound);
+      measuring ??= (async () => {
+        const t0 = now();
+        await measure();
+        const t1 = now();
+        fresh = { at: t1, bound: (t1 - t0) / 2 };
+        return fresh.bound;
+      })().finally(() => (measuring = undefined));
+      return measuring;
+    },
+  };
+}
+
 /** What a reconciliation needs from the client. */
 export interface ReconcileDeps {
   readonly lookup: OrderLookup;
@@ -83,6 +134,10 @@ export interface ReconcileDeps {
   readonly graceMs: number;
   /** Stopped when the client closes: waits end at once with its reason. */
   readonly waits: Sleeper;
+  /** The server clock; without it, the creation time of an order found is not checked. */
+  readonly clock?: ReconcileClock;
+  /** Whether this client knows `order` as another call's (answered, or tracked and open). */
+  readonly isOtherCallsOrder?: (order: OrderSnapshot, market: OrderMarket) => boolean;
 }
 
 /** How often a lookup refused with 429000 is tried again (after the quota's reset). */
@@ -200,6 +255,8 @@ function stoppingDeps(target: Reconcilable, deps: ReconcileDeps & { waits: Waits
   };
   return {
     graceMs: deps.graceMs,
+    clock: deps.clock,
+    isOtherCallsOrder: deps.isOtherCallsOrder,
     lookup: async (params) => {
       check();
       const order = await deps.lookup(params);
@@ -256,14 +313,39 @@ async function reconcilePlacement(
   const clientOid = call.clientOid;
   if (clientOid === undefined) return error;
   const params: LookupOrderParams = { clientOid, market, symbol: symbolAt(target, 0) };
+  const placedBy = placedByCall(target, market, deps);
   let order = await lookupPolitely(deps, params);
-  if (order === null) {
+  if (order === null || !(await placedBy(order))) {
     await deps.waits.sleep(deps.graceMs);
     order = await lookupPolitely(deps, params);
   }
-  if (order === null)
+  if (order === null || !(await placedBy(order)))
     return new OrderNotPlacedError({ op: call.op, requestId: call.id, clientOid, cause: error });
   return envelope(call, placedData(call.op, order), order.createdAt);
+}
+
+/**
+ * Whether an order found by `target`'s clientOid may be the one `target` placed. A clientOid can
+ * name several orders (the exchange takes it again once an order is done, and a retry or a
+ * second instance may reuse it): an order this client follows as another call's is not, nor is
+ * one created before the call was sent: its createdAt against the send time in server time (by
+ * a freshly measured offset), less the offset's error bound and CREATED_BEFORE_SEND_MARGIN_MS.
+ */
+function placedByCall(
+  target: Reconcilable,
+  market: OrderMarket,
+  deps: ReconcileDeps,
+): (order: OrderSnapshot) => Promise<boolean> {
+  // The send time on the monotonic clock; mapped to server time when an order is judged.
+  const sentAt = target.sentAt ?? target.createdAt;
+  return async (order) => {
+    if (deps.isOtherCallsOrder?.(order, market) === true) return false;
+    const clock = deps.clock;
+    if (clock === undefined) return true;
+    const bound = await clock.errorBound();
+    const sentServerTime = clock.serverNow() - (performance.now() - sentAt);
+    return order.createdAt >= sentServerTime - bound - CREATED_BEFORE_SEND_MARGIN_MS;
+  };
 }
 
 async function reconcileBatch(
@@ -278,7 +360,12 @@ async function reconcileBatch(
     market: 'futures',
     symbol: symbolAt(target, i),
   }));
-  const look = (p: LookupOrderParams): Promise<OrderSnapshot | null> => lookupPolitely(deps, p);
+  // An order that is not this call's (see placedByCall) counts as not found.
+  const placedBy = placedByCall(target, 'futures', deps);
+  const look = async (p: LookupOrderParams): Promise<OrderSnapshot | null> => {
+    const order = await lookupPolitely(deps, p);
+    return order !== null && (await placedBy(order)) ? order : null;
+  };
   const orders = await mapLimited(params, BATCH_CONCURRENCY, look);
   const missing = params.filter((_, i) => orders[i] === null);
   if (missing.length > 0) {

@@ -125,6 +125,8 @@ export class PushConnection {
    * reach it from the client.
    */
   #bullet: Promise<BulletPrivate> | undefined = undefined;
+  /** Whether a session opened with the token in use was welcomed (then failed attempts keep it). */
+  private bulletWelcomed = false;
   /** Failures in a row, as the last retry counted them (0 until the first). */
   private attempts = 0;
   private subscribedNow = false;
@@ -220,7 +222,10 @@ export class PushConnection {
   }
 
   private token(): Promise<BulletPrivate> {
-    this.#bullet ??= this.config.bulletPrivate(this.config.market);
+    if (this.#bullet === undefined) {
+      this.bulletWelcomed = false;
+      this.#bullet = this.config.bulletPrivate(this.config.market);
+    }
     return this.#bullet;
   }
 
@@ -248,7 +253,10 @@ export class PushConnection {
               (socket) => {
                 this.state.to('authenticating');
                 return pushHandshake(socket, market, endpoint, {
-                  welcomed: () => (welcomed = true),
+                  welcomed: () => {
+                    welcomed = true;
+                    this.bulletWelcomed = true;
+                  },
                   exception,
                   messages: this.config.messages,
                 });
@@ -277,8 +285,10 @@ export class PushConnection {
       ),
       catchError((error: unknown) => {
         this.subscribedNow = false;
-        // A token that opened no session (or was refused) is not used again.
-        if (!welcomed || error instanceof PushTokenRefusedError) this.#bullet = undefined;
+        // A token that never opened a welcomed session, or that the server refused, is not
+        // used again; one that did is kept across failures that never reached a refusal of
+        // it (socket refused, handshake timed out): no token fetch per retry.
+        if (!this.bulletWelcomed || error instanceof PushTokenRefusedError) this.#bullet = undefined;
         if (error instanceof PushTokenRefusedError && welcomed) this.renewAtOnce = true;
         return throwError(() => describe(error));
       }),

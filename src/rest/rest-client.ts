@@ -21,6 +21,13 @@ import { BulletPrivate, RestAnswer, ServerTime } from './codecs';
 export const DEFAULT_REST_BASE_URL = 'https://api.kucoin.com';
 export const DEFAULT_FUTURES_REST_BASE_URL = 'https://api-futures.kucoin.com';
 
+/**
+ * The largest REST answer the client reads (bytes): KuCoin's answers to the calls it makes (an
+ * order, a push token, the server time) are a few KiB. A larger one is refused with a
+ * ProtocolError as soon as its size is known (Content-Length) or read, never buffered whole.
+ */
+export const MAX_REST_ANSWER_BYTES = 1024 * 1024;
+
 /** Which REST host a request goes to: spot and margin share the spot one. */
 export type RestBase = 'spot' | 'futures';
 
@@ -271,9 +278,10 @@ export class RestClient {
         cache: 'no-store',
         credentials: 'omit',
       });
-      text = await response.text();
+      text = await readCapped(response, request);
     } catch (error) {
       this.throwIfClosed(request);
+      if (error instanceof ProtocolError) throw error;
       if (controller.signal.aborted && controller.signal.reason instanceof TimeoutError)
         throw controller.signal.reason;
       throw new NetworkError({ op, clientOid, msg: describeFailure(error) });
@@ -313,4 +321,41 @@ export class RestClient {
       receivedAt: Date.now(),
     };
   }
+}
+
+/**
+ * The answer's body as text, read as a stream of at most MAX_REST_ANSWER_BYTES: a larger one
+ * (by its Content-Length, or once that many bytes were read) is cancelled and refused with a
+ * ProtocolError, having buffered no more than the limit.
+ */
+async function readCapped(response: Response, request: RestRequest): Promise<string> {
+  const tooLarge = (size: string): ProtocolError =>
+    new ProtocolError(
+      `HTTP ${response.status} answer to ${request.method} ${request.target.split('?', 1)[0]} is larger than ${MAX_REST_ANSWER_BYTES} bytes (${size}): not read`,
+      { op: request.op, clientOid: request.clientOid },
+    );
+  const body = response.body;
+  if (body === null) return '';
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > MAX_REST_ANSWER_BYTES) {
+    await body.cancel().catch(() => undefined);
+    throw tooLarge(`Content-Length ${declared}`);
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_REST_ANSWER_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(`${size} bytes read so far`);
+    }
+    chunks.push(value);
+  }
+  const decoder = new TextDecoder();
+  let text = '';
+  for (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
 }

@@ -1,4 +1,5 @@
 import { safeDelay } from '../safe-delay';
+import { afterPendingInput } from '../transport/heartbeat';
 
 /** Something that started at `createdAt` (ms, on the queue's clock) and may time out. */
 export interface Timed {
@@ -18,15 +19,25 @@ const performanceNow = (): number => performance.now();
  * Map and re-arms for the next. Settling an entry early is a plain Map delete, O(1), and
  * never touches the timer (it simply finds nothing to expire when it fires). No per-entry
  * setTimeout, no per-entry wrapper object.
+ *
+ * A stalled event loop (CPU-bound user code, a GC or debugger pause) must not turn answered
+ * calls into timeouts: Node runs due timers before it reads sockets, so when the timer fires
+ * after a stall the answers may be waiting, unread. When the head is due, the sweep is
+ * therefore deferred by one turn (setImmediate: after the poll phase, as the heartbeat does),
+ * and only what is still waiting then expires. One deferral per sweep, none per entry.
  */
 export class DeadlineQueue<V extends Timed> {
   private readonly entries = new Map<string, V>();
   private timer: TimerHandle | undefined = undefined;
+  /** Cancels the sweep deferred until pending input is read, while one is. */
+  private deferred: (() => void) | undefined = undefined;
 
   constructor(
     readonly timeoutMs: number,
     private readonly onExpire: (value: V) => void,
     private readonly now: () => number = performanceNow,
+    /** Runs a function once the input already waiting has been read; returns a canceller. */
+    private readonly afterInput: (fn: () => void) => () => void = afterPendingInput,
   ) {}
 
   /** How many entries are waiting. */
@@ -37,7 +48,7 @@ export class DeadlineQueue<V extends Timed> {
   /** Adds an entry; its `createdAt` must not be older than the last added entry's. */
   add(key: string, value: V): void {
     this.entries.set(key, value);
-    if (this.timer === undefined) this.arm(value.createdAt + this.timeoutMs);
+    if (this.timer === undefined && this.deferred === undefined) this.arm(value.createdAt + this.timeoutMs);
   }
 
   /** The entry under `key`, left in place. */
@@ -76,6 +87,10 @@ export class DeadlineQueue<V extends Timed> {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    if (this.deferred !== undefined) {
+      this.deferred();
+      this.deferred = undefined;
+    }
   }
 
   private arm(deadline: number): void {
@@ -85,6 +100,17 @@ export class DeadlineQueue<V extends Timed> {
 
   private readonly expire = (): void => {
     this.timer = undefined;
+    const head = this.entries.values().next();
+    if (head.done === true) return;
+    // The old head was settled and the new one is younger: re-arm for its deadline.
+    if (head.value.createdAt > this.now() - this.timeoutMs)
+      return this.arm(head.value.createdAt + this.timeoutMs);
+    // Due: let the socket be read first, then expire what is still waiting.
+    this.deferred = this.afterInput(this.sweep);
+  };
+
+  private readonly sweep = (): void => {
+    this.deferred = undefined;
     const limit = this.now() - this.timeoutMs;
     for (const [key, value] of this.entries) {
       if (value.createdAt > limit) {

@@ -153,7 +153,7 @@ function watch(
  * after the poll phase of the current loop turn. Elsewhere (browsers) a zero timeout is the
  * nearest: queued socket messages are older tasks. Returns a function that cancels it.
  */
-function afterPendingInput(fn: () => void): () => void {
+export function afterPendingInput(fn: () => void): () => void {
   if (typeof setImmediate === 'function') {
     const handle = setImmediate(fn);
     return () => clearImmediate(handle);

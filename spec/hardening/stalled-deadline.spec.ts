@@ -1,0 +1,110 @@
+/**
+ * A stalled event loop must not turn answered calls into "outcome unknown". Node runs due
+ * timers before it reads sockets: after a 3 s stall (CPU-bound strategy code, a debugger
+ * pause) with requestTimeoutMs 2000, the request deadline fires while every answer sits
+ * unread in the socket. The deadline gives the socket one chance to be read first, as the
+ * heartbeat does (stalled-loop.spec.ts); a gateway that truly stays silent still times out.
+ */
+import { WebsocketAPIClient, TimeoutError } from '../../src';
+import { makeNodeWebSocket, type WebSocketFactory } from '../../src/transport/websocket';
+import { startChildGateway, type ChildGateway } from '../support/child-gateway';
+import { settle } from '../support/reliability';
+
+const STALL_MS = 3_000;
+const TIMEOUT_MS = 2_000;
+const CALLS = 20;
+
+/** Blocks the event loop, as CPU-bound code does. */
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // spinning
+  }
+}
+
+describe('a request deadline after a stalled event loop', () => {
+  let gateway: ChildGateway | undefined;
+  let client: WebsocketAPIClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await gateway?.close();
+  });
+
+  /** A client on `gateway` that calls `onOrder` after each order frame is written. */
+  const open = (g: ChildGateway, onOrder: () => void): WebsocketAPIClient => {
+    const makeWebSocket: WebSocketFactory = (url, protocols) => {
+      const socket = makeNodeWebSocket(url, protocols) as ReturnType<WebSocketFactory> & {
+        send(data: unknown): void;
+      };
+      const send = socket.send.bind(socket);
+      socket.send = (data: unknown) => {
+        send(data);
+        if (typeof data === 'string' && data.includes('"op":"spot.order"')) onOrder();
+      };
+      return socket;
+    };
+    return new WebsocketAPIClient({
+      apiKey: 'key',
+      apiSecret: 'secret',
+      apiPassphrase: 'pass',
+      wsBaseUrl: g.url,
+      attachEventListeners: false,
+      requestTimeoutMs: TIMEOUT_MS,
+      makeWebSocket,
+    });
+  };
+  const order = (c: WebsocketAPIClient, i: number): ReturnType<WebsocketAPIClient['submitNewSpotOrder']> =>
+    c.submitNewSpotOrder({
+      side: 'buy',
+      symbol: 'BTC-USDT',
+      type: 'limit',
+      price: '20000',
+      size: '0.0001',
+      clientOid: `stall-${i}`,
+    });
+
+  it('resolves calls whose answers wait in the socket when the deadline fires', async () => {
+    // Pings far apart: only the request deadline is in play.
+    gateway = await startChildGateway({ pingInterval: 60_000, pingTimeout: 60_000, delayMs: 0 });
+    let written = 0;
+    let allWritten: (() => void) | undefined;
+    const c = (client = open(gateway, () => {
+      if (++written === CALLS) allWritten?.();
+    }));
+    const exceptions: unknown[] = [];
+    c.exceptions$.subscribe((e) => exceptions.push(e.error));
+    await c.connect();
+    const wrote = new Promise<void>((resolve) => (allWritten = resolve));
+    const calls = Array.from({ length: CALLS }, (_, i) => order(c, i));
+    await wrote;
+    // Stall outside the timers phase: once it ends, due timers run before the socket is read.
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        busy(STALL_MS);
+        resolve();
+      }),
+    );
+    const outcomes = await Promise.all(calls.map(settle));
+    const answered = outcomes.filter((o) => (o as { code?: string }).code === '200000').length;
+    console.log(
+      `loop blocked ${STALL_MS} ms, requestTimeoutMs ${TIMEOUT_MS}: ${answered}/${CALLS} answered calls resolved, ${exceptions.length} exceptions`,
+    );
+    for (const [i, outcome] of outcomes.entries())
+      expect(outcome).toMatchObject({ code: '200000', data: { clientOid: `stall-${i}` } });
+    expect(exceptions).toEqual([]);
+  });
+
+  it('still times a call out when the gateway truly stays silent', async () => {
+    // Answers come a minute late: the deadline must not wait for them.
+    gateway = await startChildGateway({ pingInterval: 60_000, pingTimeout: 60_000, delayMs: 60_000 });
+    const c = (client = open(gateway, () => undefined));
+    await c.connect();
+    const started = performance.now();
+    const outcome = await settle(order(c, 0));
+    const tookMs = performance.now() - started;
+    expect(outcome).toBeInstanceOf(TimeoutError);
+    expect(outcome).toMatchObject({ sent: true });
+    // Within a few times the timeout, never the minute the answer takes.
+    expect(tookMs).toBeLessThan(TIMEOUT_MS * 5);
+  });
+});
