@@ -63,6 +63,8 @@ const bestBid = Number(sim.exchange.orderBook?.(SYMBOL, 1).bids[0]?.[0] ?? '3000
 const prices = Array.from({ length: RUNGS }, (_, i) => (bestBid + 0.1 * (RUNGS - i)).toFixed(1)); // highest first
 const ladder = prices.map((price, i) =>
   client.submitNewSpotOrder({
+    // Readable names on this fresh simulator; against KuCoin keep a fresh clientOid per order (the default), so
+    // that reconcile can never take an order of an earlier run for this one.
     clientOid: `rung-${i}`,
     side: 'buy',
     symbol: SYMBOL,
