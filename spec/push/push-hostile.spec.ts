@@ -305,6 +305,9 @@ describe('push connection against a misbehaving server', () => {
   it('futures refused while the spot token is still on its way: orderUpdates$ errors, pushFutures closes, a later subscriber opens nothing', async () => {
     const calls: string[] = [];
     let answerSpot!: (r: Response) => void;
+    // The spot request leaves once it is signed, maybe after the futures refusal has come back.
+    let spotAsked!: () => void;
+    const spotAsking = new Promise<void>((resolve) => (spotAsked = resolve));
     const refusal = () =>
       new Response(JSON.stringify({ code: '400003', msg: 'KC-API-KEY not exists' }), { status: 401 });
     const fetch: FetchFunction = (input) => {
@@ -312,7 +315,10 @@ describe('push connection against a misbehaving server', () => {
       calls.push(url.hostname);
       return url.hostname === FUTURES_HOST
         ? Promise.resolve(refusal())
-        : new Promise<Response>((resolve) => (answerSpot = resolve));
+        : new Promise<Response>((resolve) => {
+            answerSpot = resolve;
+            spotAsked();
+          });
     };
     const client = clientWith(fetch);
     const error = await new Promise<unknown>((resolve) =>
@@ -322,6 +328,7 @@ describe('push connection against a misbehaving server', () => {
     expect(client.stateOf('pushFutures')).toMatchObject({ status: 'closed', error });
     // The spot connection was left before its answer came: idle, not closed.
     expect(client.stateOf('pushSpot').status).toBe('idle');
+    await spotAsking;
     const before = calls.length;
     const spotStates: string[] = [];
     subscriptions.push(client.stateOf$('pushSpot').subscribe((s) => spotStates.push(s.status)));
