@@ -8,9 +8,17 @@
  *   in the order's early buffer (at most `maxEarlyEvents`; past it the oldest go, and the order
  *   is looked up over REST once answered, so nothing is missed).
  * - After every push (re)subscription of a market, every tracked open order of that market is
- *   looked up over REST (at most `concurrency` at once, 429000 waited out), and what the push
- *   channel missed is emitted with `source: 'rest'`: the fills since the last event seen as one
- *   `match`, then `filled` or `canceled` when the order is done.
+ *   looked up over REST by its orderId (at most `concurrency` at once, 429000 waited out), and
+ *   what the push channel missed is emitted with `source: 'rest'`: the fills not yet emitted as
+ *   one `match`, then `filled` or `canceled` when the order is done.
+ * - A push `match` whose cumulative `filledSize` is ahead of the fills emitted plus its own
+ *   `matchSize` shows a missed fill: the order is looked up too. A terminal event whose
+ *   `filledSize` is ahead of the fills emitted is held until that lookup has told the missing
+ *   fill (emitted first, as a `match` from REST), so the matches of a completed stream sum to
+ *   the order's filled size; a failed lookup releases it anyway (it then tells, by its
+ *   `filledSize`, more than the matches did).
+ * - A `match` that does not advance the cumulative filled size (or repeats the last tradeId) is
+ *   a duplicate and is left out.
  * - An order stops being tracked at its terminal event (`filled`/`canceled`, status `done`):
  *   the tracker forgets it, and its events stay only with the call (for replay to later
  *   subscribers) for as long as the caller holds the call.
@@ -67,8 +75,14 @@ export class TrackedOrder {
    * overflowed): look the order up once it is answered.
    */
   gap = false;
-  /** The filled size of the last event seen (decimal string). */
+  /** The highest cumulative filled size an emitted event showed (decimal string). */
   filled = '0';
+  /** The size the emitted `match` events add up to (behind `filled` when a fill was missed). */
+  matched = '0';
+  /** The tradeId of the last `match` emitted. */
+  tradeId: string | undefined = undefined;
+  /** A terminal event held until a REST lookup has told the fills it is ahead of. */
+  held: OrderUpdate | undefined = undefined;
   /** Whether any event was emitted. */
   seen = false;
   /** Whether an event built from a REST lookup was emitted (push events it covers are then left out). */
@@ -316,25 +330,76 @@ export class OrderTracker {
     order.orderId = orderId;
     const early = order.early ?? [];
     order.early = undefined;
-    for (const update of early) if (update.orderId === orderId && !order.done) this.emit(order, update);
-    if (order.done) return;
+    // Looked up first: a terminal event among the early ones then waits for what the lookup
+    // tells (the buffer may have dropped fills, or the push channel missed them).
     const feed = this.config.feed;
     if (order.gap || feed === undefined || !feed.isReady(order.pushMarket)) this.lookUp(order);
+    for (const update of early) if (update.orderId === orderId) this.emit(order, update);
   }
 
+  /** A push event of the order: emitted unless it is stale or a duplicate, or held (a terminal event ahead of the fills emitted). */
   private emit(order: TrackedOrder, update: OrderUpdate): void {
-    if (order.done) return;
+    if (order.done || order.held !== undefined) return;
+    switch (update.type) {
+      case 'received':
+      case 'open':
+        // A REST lookup already showed the order in the book.
+        if (order.fromRest) return;
+        break;
+      case 'match': {
+        const filled = update.filledSize;
+        if (filled === undefined) {
+          if (update.tradeId !== undefined && update.tradeId === order.tradeId) return;
+          break;
+        }
+        // Not advancing the filled size: delivered twice, or already told by REST.
+        if (!greater(filled, order.filled)) return;
+        const size = update.matchSize;
+        // Filled before this match more than the events showed: a fill was missed.
+        if (size !== undefined && greater(subtract(filled, size), order.filled)) this.lookUp(order);
+        break;
+      }
+      case 'filled':
+      case 'canceled':
+        if (greater(update.filledSize ?? order.filled, order.matched)) {
+          // Fills were missed: the terminal event waits for the lookup that tells them.
+          order.held = update;
+          this.lookUp(order);
+          return;
+        }
+        break;
+    }
+    this.deliver(order, update);
+  }
+
+  /** Emits an event to the order's stream (completing it at a terminal event). */
+  private deliver(order: TrackedOrder, update: OrderUpdate): void {
     if (update.source === 'rest') order.fromRest = true;
-    else if (order.fromRest && isStale(order, update)) return;
     order.seen = true;
-    if (update.filledSize !== undefined && greater(update.filledSize, order.filled))
-      order.filled = update.filledSize;
+    const filled = update.filledSize;
+    if (update.type === 'match') {
+      const size = update.matchSize;
+      // A match built from REST brings the matches up to the order's dealSize (its filledSize).
+      order.matched =
+        update.source === 'rest' || size === undefined ? (filled ?? order.matched) : add(order.matched, size);
+      order.tradeId = update.tradeId;
+    }
+    if (filled !== undefined && greater(filled, order.filled)) order.filled = filled;
     order.events.next(update);
     if (isTerminal(update)) {
       order.done = true;
+      order.held = undefined;
       this.forget(order);
       order.events.complete();
     }
+  }
+
+  /** Emits the held terminal event (what the lookups could not tell stays missing). */
+  private release(order: TrackedOrder): void {
+    const held = order.held;
+    if (held === undefined || order.done) return;
+    order.held = undefined;
+    this.deliver(order, held);
   }
 
   /** Queues a REST lookup of `order` (once at a time). */
@@ -343,6 +408,15 @@ export class OrderTracker {
     order.looking = true;
     this.lookups.push(order);
     this.drain();
+  }
+
+  /** Looks `order` up again after a backoff (1 s by default, doubling up to 30 s). */
+  private retryLater(order: TrackedOrder): void {
+    const wait = Math.min(30_000, this.retryDelayMs * 2 ** order.failures++);
+    this.waits.sleep(wait).then(
+      () => this.lookUp(order),
+      () => undefined,
+    );
   }
 
   private drain(): void {
@@ -356,43 +430,58 @@ export class OrderTracker {
     }
   }
 
-  /** Looks `order` up and emits what its stream has not shown yet. */
+  /**
+   * Looks `order` up by its orderId and emits what its stream has not shown yet. Looked up
+   * again later while it is not found, or shows fewer fills than the push events did (or the
+   * lookup failed); a held terminal event is emitted once the fills are told, or when the
+   * lookup fails, or after HELD_LOOKUPS lookups.
+   */
   private async fill(order: TrackedOrder): Promise<void> {
     let snapshot: OrderSnapshot | null;
     try {
-      if (order.done || order.clientOid === undefined) return;
+      if (order.done || order.orderId === undefined) {
+        order.looking = false;
+        return;
+      }
       snapshot = await lookupPolitely(
         { lookup: this.config.lookup, waits: this.waits },
-        { clientOid: order.clientOid, market: order.market, symbol: order.symbol },
+        { orderId: order.orderId, market: order.market, symbol: order.symbol },
       );
-      order.failures = 0;
     } catch {
       order.looking = false;
       if (this.waits.stoppedWith !== undefined || order.done) return;
-      // Try again later (the push channel may come back first and make it moot).
-      const wait = Math.min(30_000, this.retryDelayMs * 2 ** order.failures++);
-      this.waits.sleep(wait).then(
-        () => this.lookUp(order),
-        () => undefined,
-      );
+      // REST cannot tell now: a held terminal event goes out without the missed fills; else
+      // try again later (the push channel may come back first and make it moot).
+      if (order.held !== undefined) this.release(order);
+      else this.retryLater(order);
       return;
     }
     order.looking = false;
-    if (snapshot === null || order.done || snapshot.orderId !== order.orderId) return;
-    for (const update of missedUpdates(order, snapshot)) this.emit(order, update);
+    if (order.done || this.waits.stoppedWith !== undefined) return;
+    const found = snapshot !== null && snapshot.orderId === order.orderId;
+    if (found)
+      for (const update of missedUpdates(order, snapshot as OrderSnapshot)) this.deliver(order, update);
+    if (order.done) return;
+    const held = order.held;
+    if (held !== undefined) {
+      if (
+        !found ||
+        !greater(held.filledSize ?? order.filled, order.matched) ||
+        order.failures >= HELD_LOOKUPS - 1
+      )
+        this.release(order);
+      else this.retryLater(order);
+    } else if (!found || greater(order.filled, order.matched)) {
+      // Not found, or behind the push events: REST has not caught up yet.
+      this.retryLater(order);
+    } else {
+      order.failures = 0;
+    }
   }
 }
 
-/**
- * A push event that a REST lookup has already accounted for: the order's entry into the book
- * (REST showed it open), or a match that adds nothing to the filled size emitted.
- */
-function isStale(order: TrackedOrder, update: OrderUpdate): boolean {
-  if (update.type === 'received' || update.type === 'open') return true;
-  return (
-    update.type === 'match' && update.filledSize !== undefined && !greater(update.filledSize, order.filled)
-  );
-}
+/** Lookups a held terminal event waits for at most (the first one included). */
+const HELD_LOOKUPS = 3;
 
 /** a > b for decimal strings. */
 function greater(a: string, b: string): boolean {
@@ -400,26 +489,52 @@ function greater(a: string, b: string): boolean {
   return !d.startsWith('-') && !/^0*(\.0*)?$/.test(d);
 }
 
+/** a + b for non-negative decimal strings (exact). */
+export function add(a: string, b: string): string {
+  const scale = Math.max(decimalsOf(a), decimalsOf(b));
+  const digits = (scaledBy(a, scale) + scaledBy(b, scale)).toString().padStart(scale + 1, '0');
+  const frac = scale === 0 ? '' : digits.slice(digits.length - scale).replace(/0+$/, '');
+  return frac === ''
+    ? digits.slice(0, digits.length - scale)
+    : `${digits.slice(0, digits.length - scale)}.${frac}`;
+}
+
+const decimalsOf = (s: string): number => {
+  const dot = s.indexOf('.');
+  return dot === -1 ? 0 : s.length - dot - 1;
+};
+
+const scaledBy = (s: string, scale: number): bigint => {
+  const dot = s.indexOf('.');
+  const whole = dot === -1 ? s : s.slice(0, dot);
+  const frac = dot === -1 ? '' : s.slice(dot + 1);
+  return BigInt(`${whole}${frac.padEnd(scale, '0')}`);
+};
+
 /**
- * The events `snapshot` shows that the order's stream has not: the fills since the last event
- * as one `match`, the order's `open` if nothing was seen, and `filled` or `canceled` once done.
+ * The events `snapshot` shows that the order's stream has not: the fills its matches have not
+ * told as one `match`, the order's `open` if nothing was seen, and once done the held terminal
+ * event, else `filled` or `canceled` built from the snapshot.
  */
 export function missedUpdates(order: TrackedOrder, snapshot: OrderSnapshot): OrderUpdate[] {
   const out: OrderUpdate[] = [];
   const done = snapshot.status === 'done';
   const base = restUpdate(snapshot);
-  if (greater(snapshot.dealSize, order.filled)) {
+  if (greater(snapshot.dealSize, order.matched)) {
     out.push({
       ...base,
       type: 'match',
       status: done ? 'match' : 'open',
-      matchSize: subtract(snapshot.dealSize, order.filled),
+      matchSize: subtract(snapshot.dealSize, order.matched),
     } as OrderUpdate);
   } else if (!order.seen && !done) {
     out.push({ ...base, type: 'open', status: 'open' } as OrderUpdate);
   }
   if (done) {
-    out.push({ ...base, type: snapshot.canceled ? 'canceled' : 'filled', status: 'done' } as OrderUpdate);
+    out.push(
+      order.held ??
+        ({ ...base, type: snapshot.canceled ? 'canceled' : 'filled', status: 'done' } as OrderUpdate),
+    );
   }
   return out;
 }
