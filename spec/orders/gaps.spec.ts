@@ -9,7 +9,7 @@ import type { WebSocketLike } from 'rxjs-websockets';
 import type { OrderUpdate, WebsocketAPIClient, WebsocketAPIClientOptions } from '../../src';
 import { demoAccount, type Simulator } from '../../src/simulator';
 import { makeNodeWebSocket, type WebSocketFactory } from '../../src/transport/websocket';
-import { useHarness } from '../client/harness';
+import { limitBuy, useHarness } from '../client/harness';
 import { bob } from '../simulator/rest-client';
 
 const h = useHarness();
@@ -260,5 +260,30 @@ describe('fills dropped from the early buffer are looked up over REST', () => {
     const rest = seen.filter((u) => u.source === 'rest');
     expect(rest.map((u) => u.type)).toEqual(['match']);
     expect(seen.at(-1)).toMatchObject({ type: 'filled', status: 'done', filledSize: '0.003' });
+  });
+});
+
+describe('a gap lookup finds the order it follows', () => {
+  it('an order modified while the push socket was down: its updates$ ends canceled (looked up by orderId)', async () => {
+    const sim = await h.sim();
+    const client = await tracking(sim);
+    const call = client.submitNewSpotOrder(limitBuy());
+    const placed = await call;
+    const events = all(call.updates$);
+    await firstValueFrom(call.updates$.pipe(filter((u) => u.type === 'open')));
+    sim.faults.refuseConnections(true);
+    expect(sim.faults.dropSessions({ kind: 'push' })).toBeGreaterThan(0);
+    await firstValueFrom(client.stateOf$('pushSpot').pipe(filter((s) => s.status === 'reconnecting')));
+    // The replacement shares the clientOid: a lookup by clientOid would find it, not this order.
+    const modified = await client.modifySpotOrder({
+      symbol: 'BTC-USDT',
+      orderId: placed.data.orderId,
+      newPrice: '20100',
+    });
+    expect(modified.data.clientOid).toBe(placed.data.clientOid);
+    sim.faults.refuseConnections(false);
+    const seen = await events;
+    expect(seen.map((u) => `${u.type}:${u.source}`)).toEqual(['received:push', 'open:push', 'canceled:rest']);
+    expect(seen.every((u) => u.orderId === placed.data.orderId)).toBe(true);
   });
 });

@@ -259,6 +259,28 @@ describe('OrderTracker', () => {
     expect(out.seen[3]).toMatchObject({ matchSize: '0.2', filledSize: '0.5' });
   });
 
+  it('a gap lookup goes by orderId; a lookup that shows another order (or none) is tried again, not given up', async () => {
+    const f = feed();
+    const lookups: LookupOrderParams[] = [];
+    const answers = [snapshot({ orderId: 'other' }), null, snapshot({ status: 'done', canceled: true })];
+    const tracker = new OrderTracker({
+      feed: f,
+      retryDelayMs: 1,
+      lookup: (p) => {
+        lookups.push(p);
+        return Promise.resolve(answers.shift() ?? null);
+      },
+    });
+    const orders = tracker.track(request('c1'), true);
+    const out = collect(tracker, orders);
+    tracker.answered(orders, 'spot.order', answer({ orderId: 'o1', clientOid: 'c1' }));
+    f.updates.next(ev('o1', 'c1', 'open'));
+    f.ready.next('spot');
+    while (out.end.done !== true) await new Promise((r) => setTimeout(r, 1));
+    expect(lookups).toEqual(Array(3).fill({ orderId: 'o1', market: 'spot', symbol: 'BTC-USDT' }));
+    expect(out.types()).toEqual(['open:push', 'canceled:rest']);
+  });
+
   it('gap-filling lookups run at most `concurrency` at once and wait out a 429000', async () => {
     const f = feed();
     let running = 0;
