@@ -5,7 +5,9 @@
  * REST lookups are held at a gate (the client's `fetch` option) where a race needs one in flight.
  */
 import { filter, firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
+import type { AddressInfo } from 'node:net';
 import type { WebSocketLike } from 'rxjs-websockets';
+import WebSocket, { WebSocketServer } from 'ws';
 import type { OrderUpdate, WebsocketAPIClient, WebsocketAPIClientOptions } from '../../src';
 import { demoAccount, type Simulator } from '../../src/simulator';
 import { makeNodeWebSocket, type WebSocketFactory } from '../../src/transport/websocket';
@@ -285,5 +287,84 @@ describe('a gap lookup finds the order it follows', () => {
     const seen = await events;
     expect(seen.map((u) => `${u.type}:${u.source}`)).toEqual(['received:push', 'open:push', 'canceled:rest']);
     expect(seen.every((u) => u.orderId === placed.data.orderId)).toBe(true);
+  });
+});
+
+/**
+ * A proxy in front of the simulator's push endpoint that sends every `match` frame twice (a
+ * push server or failover that delivers at least once); `fetch` points bullet-private's
+ * endpoint at it.
+ */
+async function doublingPushProxy(): Promise<{
+  fetch: (input: string, init: RequestInit) => Promise<Response>;
+  close(): Promise<void>;
+}> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const proxyUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/push/v1`;
+  let upstream = '';
+  server.on('connection', (down, req) => {
+    const up = new WebSocket(upstream + (req.url ?? '').replace(/^[^?]*/, ''));
+    const queue: string[] = [];
+    up.on('open', () => queue.splice(0).forEach((m) => up.send(m)));
+    down.on('message', (d: Buffer) =>
+      up.readyState === WebSocket.OPEN ? up.send(String(d)) : queue.push(String(d)),
+    );
+    up.on('message', (d: Buffer) => {
+      const text = String(d);
+      down.send(text);
+      if (text.includes('"type":"match"')) down.send(text);
+    });
+    up.on('close', () => down.close());
+    up.on('error', () => down.terminate());
+    down.on('close', () => up.close());
+  });
+  return {
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      if (!input.includes('bullet-private')) return res;
+      const body = (await res.json()) as { data: { instanceServers: Array<{ endpoint: string }> } };
+      const server0 = body.data.instanceServers[0] as { endpoint: string };
+      upstream = server0.endpoint;
+      server0.endpoint = proxyUrl;
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+    },
+    close: async () => {
+      for (const socket of server.clients) socket.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('a match delivered twice', () => {
+  it('reaches updates$ once: the matches sum to the dealSize, one per tradeId', async () => {
+    const sim = await h.sim();
+    const proxy = await doublingPushProxy();
+    const client = await tracking(sim, { fetch: proxy.fetch });
+    try {
+      const call = client.submitNewSpotOrder({
+        side: 'buy',
+        symbol: 'BTC-USDT',
+        type: 'market',
+        size: '0.5',
+      });
+      const doubled: OrderUpdate[] = [];
+      const watched = client.orderUpdates$.subscribe((u) => {
+        if (u.clientOid === call.clientOid && u.type === 'match') doubled.push(u);
+      });
+      const seen = await all(call.updates$);
+      watched.unsubscribe();
+      const ledger = sim.exchange.ledger(call.clientOid as string);
+      const matches = seen.filter((u) => u.type === 'match');
+      // The push channel did deliver each match twice.
+      expect(doubled.length).toBe(2 * matches.length);
+      expect(matchSum(seen)).toBe(ledger?.dealSize);
+      const tradeIds = matches.map((u) => (u as { tradeId?: string }).tradeId);
+      expect(new Set(tradeIds).size).toBe(matches.length);
+      expect(seen.every((u) => u.source === 'push')).toBe(true);
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
   });
 });

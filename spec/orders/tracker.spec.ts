@@ -327,6 +327,24 @@ describe('OrderTracker', () => {
     expect(tracker.size).toBe(0);
   });
 
+  it('a match delivered twice is emitted once (its filledSize does not advance; without one, the same tradeId)', () => {
+    const f = feed();
+    const tracker = new OrderTracker({ feed: f, lookup: noLookup });
+    const orders = tracker.track(request('c1'), true);
+    const out = collect(tracker, orders);
+    tracker.answered(orders, 'spot.order', answer({ orderId: 'o1', clientOid: 'c1' }));
+    const first = ev('o1', 'c1', 'match', { matchSize: '0.4', filledSize: '0.4', tradeId: 't1' });
+    f.updates.next(first);
+    f.updates.next(first);
+    const bare = ev('o1', 'c1', 'match', { matchSize: '0.1', tradeId: 't2' });
+    f.updates.next(bare);
+    f.updates.next(bare);
+    f.updates.next(ev('o1', 'c1', 'match', { matchSize: '0.5', filledSize: '1', tradeId: 't3' }));
+    f.updates.next(ev('o1', 'c1', 'filled', { filledSize: '1' }));
+    expect(out.seen.map((u) => u.tradeId ?? u.type)).toEqual(['t1', 't2', 't3', 'filled']);
+    expect(out.end.done).toBe(true);
+  });
+
   it('close() errors every open stream with the reason', () => {
     const tracker = new OrderTracker({ feed: feed(), lookup: noLookup });
     const out = collect(tracker, tracker.track(request('c1'), true));

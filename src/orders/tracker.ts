@@ -384,7 +384,12 @@ export class OrderTracker {
         update.source === 'rest' || size === undefined ? (filled ?? order.matched) : add(order.matched, size);
       order.tradeId = update.tradeId;
     }
-    if (filled !== undefined && greater(filled, order.filled)) order.filled = filled;
+    if (filled !== undefined) {
+      if (greater(filled, order.filled)) order.filled = filled;
+    } else if (update.type === 'match' && greater(order.matched, order.filled)) {
+      // An event without the cumulative size: the matches are all there is to go by.
+      order.filled = order.matched;
+    }
     order.events.next(update);
     if (isTerminal(update)) {
       order.done = true;
