@@ -23,7 +23,7 @@
  *   the tracker forgets it, and its events stay only with the call (for replay to later
  *   subscribers) for as long as the caller holds the call.
  */
-import { merge, Observable, ReplaySubject, Subscription, EMPTY } from 'rxjs';
+import { Observable, ReplaySubject, Subscription, EMPTY } from 'rxjs';
 import {
   FUTURES_ORDERS_TOPIC,
   isTerminal,
@@ -61,10 +61,21 @@ export interface TrackerConfig {
 /** The push connection an order's events come on. */
 const pushMarketOf = (market: OrderMarket): PushMarket => (market === 'futures' ? 'futures' : 'spot');
 
+/**
+ * The events of a call's orders (one, or each of a batch), in the order they were emitted,
+ * replayed to each subscriber; it completes once every one of its orders has ended.
+ */
+export class OrderEvents extends ReplaySubject<OrderUpdate> {
+  constructor(
+    /** Its orders that have not ended yet. */
+    public open: number,
+  ) {
+    super();
+  }
+}
+
 /** One order followed from placement to its terminal event. */
 export class TrackedOrder {
-  /** Every event so far, replayed to each subscriber; completes at the terminal event. */
-  readonly events = new ReplaySubject<OrderUpdate>();
   /** The exchange's order id, once the WS API answer (or a reconciliation) told it. */
   orderId: string | undefined = undefined;
   /** Events before the orderId was known (undefined once it is). */
@@ -98,6 +109,8 @@ export class TrackedOrder {
     public clientOid: string | undefined,
     readonly market: OrderMarket,
     readonly symbol: string | undefined,
+    /** Its events, shared with the other orders of its batch. */
+    readonly events: OrderEvents = new OrderEvents(1),
   ) {}
 
   get pushMarket(): PushMarket {
@@ -168,9 +181,12 @@ export class OrderTracker {
     const market = orderRoleOf(request.op)?.market ?? 'spot';
     const symbolAt = (i: number): string | undefined =>
       typeof request.symbols === 'string' ? request.symbols : request.symbols?.[i];
+    const oids = request.clientOids;
+    // A batch's orders share one stream: its replay keeps the order the events came in.
+    const batch = oids === undefined ? undefined : new OrderEvents(oids.length);
     const orders =
-      request.clientOids !== undefined
-        ? request.clientOids.map((oid, i) => new TrackedOrder(oid, market, symbolAt(i)))
+      oids !== undefined
+        ? oids.map((oid, i) => new TrackedOrder(oid, market, symbolAt(i), batch))
         : [new TrackedOrder(request.clientOid, market, symbolAt(0))];
     const stopped = this.waits.stoppedWith;
     if (stopped !== undefined) {
@@ -204,7 +220,7 @@ export class OrderTracker {
         this.forget(order);
         order.early = undefined;
         order.done = true;
-        order.events.complete();
+        ended(order);
         return;
       }
       if (order.clientOid === undefined) {
@@ -264,11 +280,9 @@ export class OrderTracker {
     this.feedSubscription = undefined;
   }
 
-  /** `updates$` of a call's orders: their events merged, completing when every one has ended. */
+  /** `updates$` of a call's orders: their events in the order emitted, completing when every one has ended. */
   static stream(orders: readonly TrackedOrder[]): Observable<OrderUpdate> {
-    if (orders.length === 0) return EMPTY;
-    if (orders.length === 1) return (orders[0] as TrackedOrder).events.asObservable();
-    return merge(...orders.map((o) => o.events));
+    return orders.length === 0 ? EMPTY : (orders[0] as TrackedOrder).events.asObservable();
   }
 
   // ---- internals ----
@@ -395,7 +409,7 @@ export class OrderTracker {
       order.done = true;
       order.held = undefined;
       this.forget(order);
-      order.events.complete();
+      ended(order);
     }
   }
 
@@ -487,6 +501,12 @@ export class OrderTracker {
 
 /** Lookups a held terminal event waits for at most (the first one included). */
 const HELD_LOOKUPS = 3;
+
+/** One of the stream's orders has ended (it completes when the last one has). */
+function ended(order: TrackedOrder): void {
+  const events = order.events;
+  if (--events.open === 0) events.complete();
+}
 
 /** a > b for decimal strings. */
 function greater(a: string, b: string): boolean {
