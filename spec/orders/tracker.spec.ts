@@ -4,7 +4,7 @@
  * answer), replays, completes at the terminal event, errors with the call's error, forgets ended
  * orders, and fills gaps over REST with bounded concurrency.
  */
-import { Subject } from 'rxjs';
+import { filter, Subject } from 'rxjs';
 import { RateLimitError } from '../../src';
 import { OrderTracker, type OrderFeed, type TrackedRequest } from '../../src/orders/tracker';
 import type { OrderUpdate, PushMarket } from '../../src/push/order-update';
@@ -20,7 +20,7 @@ function feed(ready = true): OrderFeed & { updates: Subject<OrderUpdate>; ready:
   return {
     updates,
     ready: readyS,
-    updates$: updates.asObservable(),
+    updatesOf: (market) => updates.pipe(filter((u) => u.market === market)),
     ready$: readyS.asObservable(),
     isReady: () => state.ready,
   };
@@ -181,9 +181,9 @@ describe('OrderTracker', () => {
         { orderId: 'oc', clientOid: 'c', symbol: 'X', code: '200000', msg: '' },
       ]),
     );
-    f.updates.next(ev('oa', 'a', 'filled'));
+    f.updates.next(ev('oa', 'a', 'filled', { market: 'futures' }));
     expect(out.end.done).toBeUndefined();
-    f.updates.next(ev('oc', 'c', 'canceled'));
+    f.updates.next(ev('oc', 'c', 'canceled', { market: 'futures' }));
     expect(out.seen.map((u) => u.clientOid)).toEqual(['a', 'c']);
     expect(out.end.done).toBe(true);
     expect(tracker.size).toBe(0);

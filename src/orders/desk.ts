@@ -15,7 +15,7 @@ import {
 } from './order-call';
 import { orderRoleOf } from './order-ops';
 import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
-import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
+import { OrderTracker, orderFeedOf, placesOrders, type PushFeed } from './tracker';
 
 /** What the desk needs from the client. */
 export interface OrderDeskConfig {
@@ -25,7 +25,7 @@ export interface OrderDeskConfig {
   readonly graceMs: number;
   readonly lookup: OrderLookup;
   /** The push channel's order events (undefined: tracking learns from REST only). */
-  readonly feed?: OrderFeed;
+  readonly feed?: PushFeed;
   /** `orderUpdates` option: track every order from the moment its call is made. */
   readonly trackFromSend?: boolean;
   /** Events kept per order before its WS API answer (default 256). */
@@ -116,7 +116,7 @@ export class OrderDesk {
       }
     };
     this.tracker = new OrderTracker({
-      feed: config.feed,
+      feed: config.feed === undefined ? undefined : orderFeedOf(config.feed),
       lookup: config.lookup,
       maxEarlyEvents: config.maxEarlyEvents,
     });

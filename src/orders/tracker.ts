@@ -19,6 +19,8 @@
  *   `filledSize`, more than the matches did).
  * - A `match` that does not advance the cumulative filled size (or repeats the last tradeId) is
  *   a duplicate and is left out.
+ * - While an order is tracked, the push connection of its market is held open (subscribed to),
+ *   not the other market's.
  * - An order stops being tracked at its terminal event (`filled`/`canceled`, status `done`):
  *   the tracker forgets it, and its events stay only with the call (for replay to later
  *   subscribers) for as long as the caller holds the call.
@@ -31,6 +33,7 @@ import {
   type OrderUpdate,
   type PushMarket,
 } from '../push/order-update';
+import { PUSH_WS_KEYS, type PushWsKey } from '../push/push-key';
 import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WSAPIResponse } from '../rpc/response';
 import { lookupPolitely, subtract, Waits, type OrderLookup } from './reconcile';
@@ -38,12 +41,28 @@ import { orderRoleOf } from './order-ops';
 
 /** The push channel as the tracker reads it. */
 export interface OrderFeed {
-  /** Every order event of the account (subscribing opens the push connections, refcounted). */
-  readonly updates$: Observable<OrderUpdate>;
+  /** Every order event of the account on one market (subscribing opens its push connection, refcounted). */
+  updatesOf(market: PushMarket): Observable<OrderUpdate>;
   /** The market each time its push session is (re)subscribed: events from then on arrive. */
   readonly ready$: Observable<PushMarket>;
   /** Whether the market's push session is subscribed now. */
   isReady(market: PushMarket): boolean;
+}
+
+/** The push channel as the client has it (`OrderFeed` of src/push): one connection per market. */
+export interface PushFeed {
+  readonly ready$: Observable<PushMarket>;
+  isReady(market: PushMarket): boolean;
+  connection(wsKey: PushWsKey): { readonly updates$: Observable<OrderUpdate> };
+}
+
+/** The tracker's view of the client's push channel. */
+export function orderFeedOf(push: PushFeed): OrderFeed {
+  return {
+    updatesOf: (market) => push.connection(PUSH_WS_KEYS[market]).updates$,
+    ready$: push.ready$,
+    isReady: (market) => push.isReady(market),
+  };
 }
 
 export interface TrackerConfig {
@@ -154,7 +173,16 @@ export class OrderTracker {
   private readonly maxEarly: number;
   private readonly concurrency: number;
   private readonly retryDelayMs: number;
-  private feedSubscription: Subscription | undefined = undefined;
+  /**
+   * Per market: the subscription to its push events, and how many tracked orders need it (only
+   * an order's own market's connection is held open, until the order has ended).
+   */
+  private readonly watching: Record<PushMarket, { orders: number; subscription: Subscription | undefined }> =
+    {
+      spot: { orders: 0, subscription: undefined },
+      futures: { orders: 0, subscription: undefined },
+    };
+  private readySubscription: Subscription | undefined = undefined;
   /** Orders waiting for a REST lookup, in order. */
   private readonly lookups: TrackedOrder[] = [];
   private lookupsRunning = 0;
@@ -274,10 +302,14 @@ export class OrderTracker {
   close(reason: Error): void {
     if (this.waits.stoppedWith !== undefined) return;
     this.waits.stop(reason);
-    for (const list of [...this.index.values()]) for (const order of list) this.end(order, reason);
+    for (const list of [...this.index.values()]) for (const order of [...list]) this.end(order, reason);
     this.lookups.length = 0;
-    this.feedSubscription?.unsubscribe();
-    this.feedSubscription = undefined;
+    for (const w of Object.values(this.watching)) {
+      w.subscription?.unsubscribe();
+      w.subscription = undefined;
+    }
+    this.readySubscription?.unsubscribe();
+    this.readySubscription = undefined;
   }
 
   /** `updates$` of a call's orders: their events in the order emitted, completing when every one has ended. */
@@ -293,7 +325,7 @@ export class OrderTracker {
     const list = this.index.get(oid);
     if (list === undefined) this.index.set(oid, [order]);
     else list.push(order);
-    this.watchFeed();
+    this.watch(order.pushMarket);
   }
 
   private forget(order: TrackedOrder): void {
@@ -302,12 +334,10 @@ export class OrderTracker {
     const list = this.index.get(oid);
     if (list === undefined) return;
     const i = list.indexOf(order);
-    if (i >= 0) list.splice(i, 1);
+    if (i < 0) return;
+    list.splice(i, 1);
     if (list.length === 0) this.index.delete(oid);
-    if (this.index.size === 0) {
-      this.feedSubscription?.unsubscribe();
-      this.feedSubscription = undefined;
-    }
+    this.unwatch(order.pushMarket);
   }
 
   /** Ends an order's stream with an error (its call failed, or the client closed). */
@@ -319,24 +349,39 @@ export class OrderTracker {
     order.events.error(error);
   }
 
-  /** Follows the feed while any order is tracked. */
-  private watchFeed(): void {
+  /** Follows a market's push events while an order of it is tracked. */
+  private watch(market: PushMarket): void {
+    const w = this.watching[market];
+    w.orders++;
     const feed = this.config.feed;
-    if (feed === undefined || this.feedSubscription !== undefined) return;
+    if (feed === undefined || w.subscription !== undefined) return;
+    this.readySubscription ??= feed.ready$.subscribe((m) => this.resubscribed(m));
     const subscription = new Subscription();
-    this.feedSubscription = subscription;
-    subscription.add(feed.ready$.subscribe((market) => this.resubscribed(market)));
+    w.subscription = subscription;
     subscription.add(
-      feed.updates$.subscribe({
+      feed.updatesOf(market).subscribe({
         next: (u) => this.receive(u),
-        // The push channel closed for good (credentials refused, reconnects spent): the orders
-        // still open can no longer be followed, and their streams say why.
+        // The push connection closed for good (credentials refused, reconnects spent): the
+        // orders of its market still open can no longer be followed, and their streams say why.
         error: (error: unknown) => {
-          this.feedSubscription = undefined;
-          for (const list of [...this.index.values()]) for (const order of list) this.end(order, error);
+          if (w.subscription === subscription) w.subscription = undefined;
+          for (const list of [...this.index.values()])
+            for (const order of [...list]) if (order.pushMarket === market) this.end(order, error);
         },
       }),
     );
+  }
+
+  /** An order of `market` is no longer tracked: its push connection is let go after the last one. */
+  private unwatch(market: PushMarket): void {
+    const w = this.watching[market];
+    if (--w.orders > 0) return;
+    w.subscription?.unsubscribe();
+    w.subscription = undefined;
+    if (this.watching.spot.orders === 0 && this.watching.futures.orders === 0) {
+      this.readySubscription?.unsubscribe();
+      this.readySubscription = undefined;
+    }
   }
 
   /** The order's id is known: its early events of that id are emitted, and gaps looked up. */
