@@ -97,8 +97,8 @@ export class OrderEvents extends ReplaySubject<OrderUpdate> {
 export class TrackedOrder {
   /** The exchange's order id, once the WS API answer (or a reconciliation) told it. */
   orderId: string | undefined = undefined;
-  /** Events before the orderId was known (undefined once it is). */
-  early: OrderUpdate[] | undefined = [];
+  /** Events before the orderId was known (undefined until the first, and once it is known). */
+  early: OrderUpdate[] | undefined = undefined;
   /**
    * The push channel may have missed some of its events before the orderId was known (it was
    * not subscribed when tracking began, it was resubscribed since, or the early buffer
@@ -275,7 +275,8 @@ export class OrderTracker {
     if (list === undefined) return;
     for (const order of [...list]) {
       if (order.orderId === undefined) {
-        const early = order.early as OrderUpdate[];
+        // Made at the first one: most orders have none before their answer.
+        const early = (order.early ??= []);
         early.push(update);
         if (early.length > this.maxEarly) {
           early.shift();
@@ -418,9 +419,10 @@ export class OrderTracker {
         if (size !== undefined && greater(subtract(filled, size), order.filled)) this.lookUp(order);
         break;
       }
-      case 'filled':
-      case 'canceled':
-        if (greater(update.filledSize ?? order.filled, order.matched)) {
+      default:
+        // `filled`, `canceled`, or another event with status done (a terminal `match` is not
+        // held: it carries a fill itself).
+        if (isTerminal(update) && greater(update.filledSize ?? order.filled, order.matched)) {
           // Fills were missed: the terminal event waits for the lookup that tells them.
           order.held = update;
           this.lookUp(order);
