@@ -16,6 +16,7 @@ export const CLIENT_ERROR_CODES = {
   NOT_PLACED: 'ORDER_NOT_PLACED',
   NOT_CANCELED: 'CANCEL_NOT_APPLIED',
   NOT_MODIFIED: 'MODIFY_NOT_APPLIED',
+  LATE_ANSWER: 'LATE_ANSWER_DISAGREES',
 } as const;
 
 /** One of {@link CLIENT_ERROR_CODES}: an error the client raised itself. */
@@ -411,6 +412,55 @@ export class ModifyNotAppliedError extends WsApiError {
 
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), order: this.order };
+  }
+}
+
+/**
+ * Never a call's rejection, only an `exception` event. With `reconcile: true` a call whose
+ * answer did not come in time was settled from what REST showed; then the gateway's answer came
+ * after all, and it does not agree: a success where the call was rejected (not placed, not
+ * canceled, not modified, or left outcome unknown because REST could not tell), a refusal where
+ * the call resolved, or other orders than the ones reconcile found. The message says both
+ * sides. `answer` is what the gateway answered (its response, or the error it reads as; its
+ * envelope is also `response`); `settled` is what the call settled with (its response, or its
+ * error), and the call stays settled so.
+ */
+export class LateAnswerError extends WsApiError {
+  override name = 'LateAnswerError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.LATE_ANSWER;
+  /** What the gateway answered: the response, or the error it reads as. */
+  readonly answer: WSAPIResponse<unknown> | WsApiError;
+  /** What the call had settled with: its (reconciled) response, or its error. */
+  readonly settled: WSAPIResponse<unknown> | Error;
+
+  constructor(
+    details: Omit<WsApiErrorDetails, 'code' | 'response'> & {
+      answer: WSAPIResponse<unknown> | WsApiError;
+      settled: WSAPIResponse<unknown> | Error;
+    },
+  ) {
+    const { answer, settled, ...rest } = details;
+    const response = answer instanceof WsApiError ? answer.response : answer;
+    super(`${details.op ?? 'request'}: ${details.msg}`, {
+      ...rest,
+      response,
+      code: CLIENT_ERROR_CODES.LATE_ANSWER,
+    });
+    this.answer = answer;
+    this.settled = settled;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const settled = this.settled;
+    return {
+      ...super.toJSON(),
+      settled:
+        settled instanceof WsApiError
+          ? settled.toJSON()
+          : settled instanceof Error
+            ? String(settled)
+            : settled,
+    };
   }
 }
 

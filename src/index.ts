@@ -29,7 +29,14 @@ export {
   WSAPIOrderResponse,
 } from './codecs/responses';
 export { OPERATIONS, OPERATIONS_BY_OP, WS_KEY_MAP } from './operations';
-export type { ClientOidMode, MethodName, OperationName, OperationSpec, WSAPIWsKey } from './operations';
+export type {
+  ClientOidMode,
+  MethodName,
+  OperationName,
+  OperationSpec,
+  OrderRole,
+  WSAPIWsKey,
+} from './operations';
 
 export { WebsocketAPIClient, WsApiEventEmitter } from './client';
 export type {
@@ -74,6 +81,7 @@ export {
   ConfigurationError,
   DisconnectedError,
   GatewayError,
+  LateAnswerError,
   ModifyNotAppliedError,
   NetworkError,
   OrderNotPlacedError,

@@ -1,6 +1,7 @@
 import type * as t from 'io-ts';
 import * as req from './codecs/requests';
 import * as res from './codecs/responses';
+import type { OrderMarket } from './rest/order-snapshot';
 
 /** The connections a client keeps, one socket each (kucoin-api's WS_KEY_MAP for the WS API). */
 export const WS_KEY_MAP = {
@@ -16,6 +17,19 @@ export type WSAPIWsKey = (typeof WS_KEY_MAP)[keyof typeof WS_KEY_MAP];
  */
 export type ClientOidMode = 'single' | 'batch' | 'lookup';
 
+/** What an operation does to orders, for tracking (`call.updates$`) and `reconcile: true`. */
+export interface OrderRole {
+  readonly market: OrderMarket;
+  /** It places orders whose events `updates$` follows. */
+  readonly places: boolean;
+  /**
+   * How a lost answer is reconciled: by looking the placed order(s) up ('place'), the cancelled
+   * one ('cancel'), each order a batch cancel names ('cancel-batch'), or the modified order and
+   * its replacement ('modify'); undefined: it is not.
+   */
+  readonly reconcile: 'place' | 'cancel' | 'cancel-batch' | 'modify' | undefined;
+}
+
 export interface OperationSpec<
   Req extends t.Mixed = t.Mixed,
   Res extends t.Mixed = t.Mixed,
@@ -26,37 +40,62 @@ export interface OperationSpec<
   readonly request: Req;
   readonly response: Res;
   readonly clientOid: ClientOidMode;
+  /** What it does to orders (every row of the table says; undefined only for a name the client does not know). */
+  readonly orders: OrderRole | undefined;
 }
 
+/** A row of the table: its order effects are required, so a row cannot leave them out. */
 const spec = <Op extends string, Req extends t.Mixed, Res extends t.Mixed>(
   op: Op,
   wsKey: WSAPIWsKey,
   request: Req,
   response: Res,
   clientOid: ClientOidMode,
-): OperationSpec<Req, Res, Op> => ({ op, wsKey, request, response, clientOid });
+  orders: OrderRole,
+): OperationSpec<Req, Res, Op> & { readonly orders: OrderRole } => ({
+  op,
+  wsKey,
+  request,
+  response,
+  clientOid,
+  orders,
+});
 
 const SPOT = WS_KEY_MAP.wsApiSpotV1;
 const FUTURES = WS_KEY_MAP.wsApiFuturesV1;
 
 /** Method name → operation. The single source the client facade and the simulator both read. */
 export const OPERATIONS = {
-  submitNewSpotOrder: spec('spot.order', SPOT, req.SubmitHFOrderRequest, res.WSAPIOrderResponse, 'single'),
+  submitNewSpotOrder: spec('spot.order', SPOT, req.SubmitHFOrderRequest, res.WSAPIOrderResponse, 'single', {
+    market: 'spot',
+    places: true,
+    reconcile: 'place',
+  }),
   submitSyncSpotOrder: spec(
     'spot.sync_order',
     SPOT,
     req.SubmitHFOrderRequest,
     res.SubmitHFOrderSyncResponse,
     'single',
+    { market: 'spot', places: true, reconcile: 'place' },
   ),
-  modifySpotOrder: spec('spot.modify', SPOT, req.ModifyHFOrderRequest, res.ModifyHFOrderResponse, 'lookup'),
-  cancelSpotOrder: spec('spot.cancel', SPOT, req.WSAPICancelOrderRequest, res.WSAPIOrderResponse, 'lookup'),
+  modifySpotOrder: spec('spot.modify', SPOT, req.ModifyHFOrderRequest, res.ModifyHFOrderResponse, 'lookup', {
+    market: 'spot',
+    places: true,
+    reconcile: 'modify',
+  }),
+  cancelSpotOrder: spec('spot.cancel', SPOT, req.WSAPICancelOrderRequest, res.WSAPIOrderResponse, 'lookup', {
+    market: 'spot',
+    places: false,
+    reconcile: 'cancel',
+  }),
   cancelSyncSpotOrder: spec(
     'spot.sync_cancel',
     SPOT,
     req.WSAPICancelOrderRequest,
     res.SyncCancelHFOrderResponse,
     'lookup',
+    { market: 'spot', places: false, reconcile: 'cancel' },
   ),
   submitMarginOrder: spec(
     'margin.order',
@@ -64,6 +103,7 @@ export const OPERATIONS = {
     req.SubmitHFMarginOrderRequest,
     res.MarginSubmitOrderV3Response,
     'single',
+    { market: 'margin', places: true, reconcile: 'place' },
   ),
   cancelMarginOrder: spec(
     'margin.cancel',
@@ -71,6 +111,7 @@ export const OPERATIONS = {
     req.WSAPICancelOrderRequest,
     res.WSAPIOrderResponse,
     'lookup',
+    { market: 'margin', places: false, reconcile: 'cancel' },
   ),
   submitFuturesOrder: spec(
     'futures.order',
@@ -78,6 +119,7 @@ export const OPERATIONS = {
     req.FuturesOrderRequest,
     res.FuturesOrderResponse,
     'single',
+    { market: 'futures', places: true, reconcile: 'place' },
   ),
   cancelFuturesOrder: spec(
     'futures.cancel',
@@ -85,6 +127,7 @@ export const OPERATIONS = {
     req.FuturesCancelRequest,
     res.FuturesCancelResponse,
     'lookup',
+    { market: 'futures', places: false, reconcile: 'cancel' },
   ),
   submitMultipleFuturesOrders: spec(
     'futures.multi_order',
@@ -92,6 +135,7 @@ export const OPERATIONS = {
     req.FuturesMultiOrderRequest,
     res.FuturesMultiOrderResponse,
     'batch',
+    { market: 'futures', places: true, reconcile: 'place' },
   ),
   cancelMultipleFuturesOrders: spec(
     'futures.multi_cancel',
@@ -99,11 +143,17 @@ export const OPERATIONS = {
     req.FuturesMultiCancelRequest,
     res.FuturesMultiCancelResponse,
     'lookup',
+    { market: 'futures', places: false, reconcile: 'cancel-batch' },
   ),
 } as const;
 
 export type MethodName = keyof typeof OPERATIONS;
 export type OperationName = (typeof OPERATIONS)[MethodName]['op'];
+
+/** The order effects of `op`; undefined for a name that is not an operation. */
+export function orderRoleOf(op: string): OrderRole | undefined {
+  return OPERATIONS_BY_OP.get(op)?.orders;
+}
 
 /** Operation name → spec, for whoever receives frames (the simulator, tools). */
 export const OPERATIONS_BY_OP: ReadonlyMap<string, OperationSpec> = new Map(

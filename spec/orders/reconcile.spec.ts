@@ -127,6 +127,35 @@ describe('reconcile: true, placements', () => {
     expect(framesFor(sim, call.id)).toBe(1);
   });
 
+  it('a drop failing 1,000 written calls at once: every one settles definitely, at most 8 lookups in flight', async () => {
+    const sim = await h.sim({ rateLimit: { limit: 1_000_000, windowMs: 30_000 } });
+    let inFlight = 0;
+    let most = 0;
+    const fetch: FetchFunction = async (input, init) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await globalThis.fetch(input, init);
+      } finally {
+        inFlight--;
+      }
+    };
+    const client = reconciling(sim, { fetch });
+    await client.connect();
+    sim.faults.pause();
+    const calls = Array.from({ length: 1_000 }, (_, i) =>
+      client.submitNewSpotOrder(limitBuy({ price: String(20_000 + (i % 100)) })),
+    );
+    await until(
+      () => sim.countFrames((f) => f.op === 'spot.order') === 1_000,
+      'the gateway received them all',
+    );
+    sim.faults.dropSessions({ kind: 'wsapi' });
+    const outcomes = await Promise.all(calls.map((c) => settle(c)));
+    expect(outcomes.filter((e) => !(e instanceof OrderNotPlacedError))).toEqual([]);
+    expect(most).toBeLessThanOrEqual(8);
+    expect(calls.every((c) => framesFor(sim, c.id) === 1)).toBe(true);
+  });
+
   it('REST unreachable: the original outcome-unknown error, the REST failure as cause', async () => {
     const sim = await h.sim();
     const client = reconciling(sim);

@@ -2,11 +2,20 @@
  * The operation table (src/operations.ts) drives the simulator's handlers and ack answers, the
  * test arbitraries and the client's method list. Most of this file is checked by the compiler
  * (`tsc --noEmit`, part of `npm test`): each `@ts-expect-error` below is a table row without
- * its handler, ack answer, arbitrary or method, and fails the type-check if it ever compiles.
+ * its handler, ack answer, arbitrary, method or order effects, and fails the type-check if it
+ * ever compiles.
  * The runtime checks say the same of the values.
  */
 import type fc from 'fast-check';
-import { OPERATIONS, WebsocketAPIClient, type MethodName, type OperationName } from '../../src';
+import {
+  OPERATIONS,
+  WebsocketAPIClient,
+  type MethodName,
+  type OperationName,
+  type OperationSpec,
+  type OrderRole,
+} from '../../src';
+import { orderRoleOf } from '../../src/operations';
 import type { OperationMethods } from '../../src/client/types';
 import { OPERATION_HANDLERS, type AckAnswer } from '../../src/simulator/operation-handlers';
 import { FIELDS, valid, type FieldKind } from '../support/request-arbitraries';
@@ -46,6 +55,31 @@ describe('the operation table drives everything (checked by tsc)', () => {
     // @ts-expect-error an ack entry is required next to each engine handler
     const noAck: Handlers['spot.cancel'] = { exchange: OPERATION_HANDLERS['spot.cancel'].exchange };
     expect([wrong, right, noAck]).toHaveLength(3);
+  });
+
+  it('each row says what its operation does to orders', () => {
+    // Every row's order effects are an OrderRole (the row's constructor requires them), never undefined:
+    const rows = Object.values(OPERATIONS);
+    const roles: readonly OrderRole[] = rows.map((row) => row.orders);
+    const { orders: _orders, ...withoutOrders } = OPERATIONS.submitNewSpotOrder;
+    // @ts-expect-error an operation spec without its order effects
+    const bare: OperationSpec = withoutOrders;
+    expect([roles, bare]).toHaveLength(2);
+    for (const row of rows) {
+      expect(['spot', 'margin', 'futures']).toContain(row.orders.market);
+      expect(orderRoleOf(row.op)).toBe(row.orders);
+    }
+    // What updates$ follows and what reconcile looks up, by op:
+    expect(rows.filter((r) => r.orders.places).map((r) => r.op)).toEqual([
+      'spot.order',
+      'spot.sync_order',
+      'spot.modify',
+      'margin.order',
+      'futures.order',
+      'futures.multi_order',
+    ]);
+    expect(rows.every((r) => r.orders.reconcile !== undefined)).toBe(true);
+    expect(orderRoleOf('toString')).toBeUndefined();
   });
 
   it('the test arbitraries have one entry per method', () => {

@@ -13,7 +13,6 @@ import {
   type CancelTarget,
   type ModifyTerms,
 } from './order-call';
-import { orderRoleOf } from './order-ops';
 import { isOutcomeUnknown, isReconcilable, reconcile, Waits, type OrderLookup } from './reconcile';
 import { OrderTracker, orderFeedOf, placesOrders, type PushFeed } from './tracker';
 
@@ -63,6 +62,13 @@ function cancelTargetsOf(args: unknown): CancelTarget[] {
   ];
 }
 
+/**
+ * REST lookups in flight at once across every reconciliation of a client. A dropped link fails
+ * every call written on it at once: without a bound, a burst of a thousand calls in flight would
+ * be a thousand lookups at once, and they would time out (or hit 429000) instead of telling.
+ */
+const RECONCILE_CONCURRENCY = 8;
+
 /** A string field of validated arguments. */
 function field(args: unknown, name: string): string | undefined {
   const v = typeof args === 'object' && args !== null ? (args as Record<string, unknown>)[name] : undefined;
@@ -79,6 +85,9 @@ export class OrderDesk {
   readonly tracker: OrderTracker;
   private readonly reconciling = new Set<OrderCall>();
   private readonly waits = new Waits();
+  /** Reconciliations' lookups waiting for one of the RECONCILE_CONCURRENCY slots, oldest first. */
+  private readonly lookupQueue: Array<() => void> = [];
+  private lookupsRunning = 0;
   /** This desk's OrderCall: `desk` comes from its prototype, so no call carries it as a field. */
   private readonly OrderCall: new (...args: ConstructorParameters<typeof OrderCall>) => OrderCall;
   /** This desk's CancelByIdCall, the same way. */
@@ -144,7 +153,7 @@ export class OrderDesk {
     const clientOids = typeof oids === 'object' ? oids : undefined;
     const places = placesOrders(spec.op);
     if (places || (this.config.reconcile && isReconcilable(spec.op))) {
-      const kind = this.config.reconcile ? orderRoleOf(spec.op)?.reconcile : undefined;
+      const kind = this.config.reconcile ? spec.orders?.reconcile : undefined;
       if (kind === 'cancel-batch') {
         const cancels = cancelTargetsOf(args);
         return new this.MultiCancelCall(cancels, id, spec, wsKey, createdAt, onUnobservedFailure);
@@ -229,11 +238,14 @@ export class OrderDesk {
   /** A call's answer (or its reconciled response). */
   resolved(call: OrderCall, response: WSAPIResponse): void {
     if (call.tracked !== undefined) this.tracker.answered(call.tracked, call.op, response);
+    // Its late answer came while it was reconciled: the reconciliation stops.
+    if (this.reconciling.has(call)) this.waits.wake(call);
   }
 
   /** A call failed for good. */
   rejected(call: OrderCall, error: unknown): void {
     if (call.tracked !== undefined) this.tracker.failed(call.tracked, error);
+    if (this.reconciling.has(call)) this.waits.wake(call);
   }
 
   /**
@@ -247,15 +259,45 @@ export class OrderDesk {
     if (!isOutcomeUnknown(error) || !isReconcilable(call.op)) return false;
     this.reconciling.add(call);
     void reconcile(call, error, {
-      lookup: this.config.lookup,
+      lookup: this.boundedLookup,
       graceMs: this.config.graceMs,
       waits: this.waits,
     }).then((outcome) => {
       this.reconciling.delete(call);
+      // undefined: its late answer settled it first.
+      if (outcome === undefined) return;
       if (outcome instanceof Error) call.settleRejected(outcome);
       else call.resolve(outcome);
     });
     return true;
+  }
+
+  /** The client's lookup, at most RECONCILE_CONCURRENCY at once (the rest wait their turn, oldest first). */
+  private readonly boundedLookup: OrderLookup = (params) =>
+    new Promise((resolve, reject) => {
+      this.lookupQueue.push(() => {
+        const stopped = this.waits.stoppedWith;
+        if (stopped !== undefined) {
+          // The client closed: no lookup (startLookups' loop goes on to the next).
+          this.lookupsRunning--;
+          reject(stopped.reason);
+          return;
+        }
+        this.config.lookup(params).then(resolve, reject).finally(this.lookupDone);
+      });
+      this.startLookups();
+    });
+
+  private readonly lookupDone = (): void => {
+    this.lookupsRunning--;
+    this.startLookups();
+  };
+
+  private startLookups(): void {
+    while (this.lookupsRunning < RECONCILE_CONCURRENCY && this.lookupQueue.length > 0) {
+      this.lookupsRunning++;
+      (this.lookupQueue.shift() as () => void)();
+    }
   }
 
   /**
@@ -264,6 +306,8 @@ export class OrderDesk {
    */
   close(reason: Error = new ClientClosedError({})): void {
     this.waits.stop(reason);
+    // Queued lookups end at once with the reason (each sees the waits stopped).
+    this.startLookups();
     this.tracker.close(reason);
   }
 }

@@ -26,7 +26,7 @@ import type { WsApiCall } from '../rpc/call';
 import type { WSAPIResponse } from '../rpc/response';
 import { safeDelay } from '../safe-delay';
 import type { CancelTarget, ModifyTerms } from './order-call';
-import { orderRoleOf } from './order-ops';
+import { orderRoleOf } from '../operations';
 
 /** Looks an order up by clientOid or orderId (the client's `lookupOrder`). */
 export type OrderLookup = (params: LookupOrderParams) => Promise<OrderSnapshot | null>;
@@ -71,13 +71,18 @@ export interface Reconcilable extends WsApiCall {
   readonly modify?: ModifyTerms;
 }
 
+/** Timed waits (see {@link Waits}). */
+export interface Sleeper {
+  sleep(ms: number): Promise<void>;
+}
+
 /** What a reconciliation needs from the client. */
 export interface ReconcileDeps {
   readonly lookup: OrderLookup;
   /** The second lookup of an order not found (or a cancel not applied) waits this long (ms). */
   readonly graceMs: number;
   /** Stopped when the client closes: waits end at once with its reason. */
-  readonly waits: Waits;
+  readonly waits: Sleeper;
 }
 
 /** How often a lookup refused with 429000 is tried again (after the quota's reset). */
@@ -95,7 +100,9 @@ const BATCH_CONCURRENCY = 4;
 export class Waits {
   private readonly pending = new Set<{
     timer: ReturnType<typeof setTimeout>;
+    resolve: () => void;
     reject: (e: unknown) => void;
+    key: object | undefined;
   }>();
   private stopped: { reason: unknown } | undefined = undefined;
 
@@ -104,8 +111,8 @@ export class Waits {
     return this.stopped;
   }
 
-  /** Resolves after `ms`, or rejects with the stop reason. */
-  sleep(ms: number): Promise<void> {
+  /** Resolves after `ms` (or at `wake(key)`), or rejects with the stop reason. */
+  sleep(ms: number, key?: object): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.stopped !== undefined) {
         reject(this.stopped.reason);
@@ -116,10 +123,22 @@ export class Waits {
           this.pending.delete(entry);
           resolve();
         }, safeDelay(ms)),
+        resolve,
         reject,
+        key,
       };
       this.pending.add(entry);
     });
+  }
+
+  /** Ends the waits made with `key` now (they resolve early). */
+  wake(key: object): void {
+    for (const entry of this.pending) {
+      if (entry.key !== key) continue;
+      clearTimeout(entry.timer);
+      this.pending.delete(entry);
+      entry.resolve();
+    }
   }
 
   /** Stops every wait now and every later one at once, with `reason`. */
@@ -167,17 +186,49 @@ export async function mapLimited<A, B>(
   return out;
 }
 
+/** Thrown inside a reconciliation whose call settled meanwhile (its late answer came): it stops. */
+const SETTLED: unique symbol = Symbol('settled meanwhile');
+
+/**
+ * The deps of one call's reconciliation: each lookup and wait first checks that the call is
+ * still pending, and stops the reconciliation (throws SETTLED) once it is not. `waits` must end
+ * a wait made with the call as its key when the call settles (Waits.wake).
+ */
+function stoppingDeps(target: Reconcilable, deps: ReconcileDeps & { waits: Waits }): ReconcileDeps {
+  const check = (): void => {
+    if (target.status !== 'pending') throw SETTLED;
+  };
+  return {
+    graceMs: deps.graceMs,
+    lookup: async (params) => {
+      check();
+      const order = await deps.lookup(params);
+      check();
+      return order;
+    },
+    waits: {
+      sleep: async (ms) => {
+        check();
+        await deps.waits.sleep(ms, target);
+        check();
+      },
+    },
+  };
+}
+
 /**
  * Learns what became of `target.call`, whose answer was lost with `error`, and says how the
- * call settles: a response built from the order, or the error to reject it with. Never throws.
+ * call settles: a response built from the order, or the error to reject it with; undefined when
+ * the call settled meanwhile (its answer came late, and settled it), which stops it. Never throws.
  */
 export async function reconcile(
   target: Reconcilable,
   error: DisconnectedError | TimeoutError,
-  deps: ReconcileDeps,
-): Promise<WSAPIResponse | WsApiError> {
+  waitingDeps: ReconcileDeps & { waits: Waits },
+): Promise<WSAPIResponse | WsApiError | undefined> {
   const call = target;
   const plan = orderRoleOf(call.op);
+  const deps = stoppingDeps(target, waitingDeps);
   try {
     if (plan?.reconcile === undefined) return error;
     if (plan.reconcile === 'cancel') return await reconcileCancel(target, plan.market, error, deps);
@@ -186,7 +237,7 @@ export async function reconcile(
     if (call.clientOids !== undefined) return await reconcileBatch(target, error, deps);
     return await reconcilePlacement(target, plan.market, error, deps);
   } catch (failure) {
-    return withCause(error, failure);
+    return failure === SETTLED ? undefined : withCause(error, failure);
   }
 }
 

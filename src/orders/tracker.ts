@@ -37,7 +37,7 @@ import { PUSH_WS_KEYS, type PushWsKey } from '../push/push-key';
 import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WSAPIResponse } from '../rpc/response';
 import { lookupPolitely, subtract, Waits, type OrderLookup } from './reconcile';
-import { orderRoleOf } from './order-ops';
+import { orderRoleOf } from '../operations';
 
 /** The push channel as the tracker reads it. */
 export interface OrderFeed {

@@ -1,4 +1,5 @@
 import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
+import type { WsApiError } from '../errors';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
 import type { OrderUpdate } from '../push/order-update';
 import type { WSAPIResponse } from './response';
@@ -218,6 +219,22 @@ export class WsApiCall<T = unknown>
   /** A summary for logs; never the request's parameters. */
   toJSON(): Record<string, unknown> {
     return { id: this.id, op: this.op, wsKey: this.wsKey, clientOid: this.clientOid, status: this.status };
+  }
+
+  /** @internal How it settled: its response, or `{ error }`; undefined while pending. */
+  get settledWith(): { readonly response: WSAPIResponse<T> } | { readonly error: unknown } | undefined {
+    const outcome = this.outcome;
+    if (outcome === PENDING) return undefined;
+    return outcome instanceof Failure ? outcome : { response: outcome as WSAPIResponse<T> };
+  }
+
+  /**
+   * @internal Its answer (a response, or the error it reads as) came after it had settled
+   * without it: the error that says how the answer disagrees, or undefined. Only an order call
+   * reconciled after a timeout settles before its answer; a plain call never does.
+   */
+  answeredLate(_answer: WSAPIResponse<T> | WsApiError): WsApiError | undefined {
+    return undefined;
   }
 
   /** @internal Settles with the response; false if already settled. */

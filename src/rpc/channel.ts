@@ -10,8 +10,8 @@ import {
   ProtocolError,
   RateLimitError,
   TimeoutError,
+  WsApiError,
   isGatewayErrorCode,
-  type WsApiError,
 } from '../errors';
 import type { WSAPIWsKey } from '../operations';
 import type { WsApiCall } from './call';
@@ -55,6 +55,9 @@ export interface ChannelOutlets {
 
 const now = (): number => performance.now();
 
+/** Taken-over calls per connection whose late answer is still awaited (see `RpcChannel.overdue`). */
+const MAX_OVERDUE = 1_024;
+
 /**
  * The request side of one connection: the pending calls by id, the queue of calls not yet
  * written, and the routing of answers.
@@ -77,6 +80,13 @@ export class RpcChannel {
   private queue: Array<WsApiCall | undefined> = [];
   private head = 0;
   private readonly flushQueue = (): void => this.flush();
+  /**
+   * Written calls whose timeout fired but that are still pending (reconcile took them over), by
+   * id: their answer may still come on this session, and then settles them, or is checked
+   * against what reconcile settled them with. At most MAX_OVERDUE (the oldest go first);
+   * forgotten when the link is lost (an answer never comes on another session).
+   */
+  private readonly overdue = new Map<string, WsApiCall>();
 
   constructor(
     readonly wsKey: WSAPIWsKey,
@@ -114,6 +124,12 @@ export class RpcChannel {
   frame(frame: Record<string, unknown>, id: string, raw: string): void {
     const call = this.pending.take(id);
     if (call === undefined) {
+      const late = this.overdue.get(id);
+      if (late !== undefined) {
+        this.overdue.delete(id);
+        this.lateAnswer(late, frame, raw);
+        return;
+      }
       this.outlets.exception(
         this.wsKey,
         new ProtocolError(`answer to an unknown or expired request id ${printable(id)}`),
@@ -191,6 +207,7 @@ export class RpcChannel {
   /** The link died: every written call has an unknown outcome and fails now. */
   lost(error: Error): void {
     this.link = undefined;
+    this.overdue.clear();
     this.linkError = error;
     const gate = this.gate;
     this.pending.failWhere(
@@ -205,6 +222,7 @@ export class RpcChannel {
   /** Fails every call with the error `errorFor` builds and stops the timer (closing). */
   failAll(errorFor: (call: WsApiCall) => unknown): void {
     this.link = undefined;
+    this.overdue.clear();
     this.queue = [];
     this.head = 0;
     for (const call of this.pending.drain()) call.reject(errorFor(call));
@@ -282,6 +300,57 @@ export class RpcChannel {
     );
     // Amortised O(1): each queue slot is passed over once.
     if (!sent) this.dropSettledHead();
+    // Taken over (reconcile looks it up): its answer may still come.
+    else if (call.status === 'pending') {
+      this.overdue.set(call.id, call);
+      if (this.overdue.size > MAX_OVERDUE) this.overdue.delete(this.overdue.keys().next().value as string);
+    }
+  }
+
+  /**
+   * The answer to a call whose timeout fired while reconcile took it over. Still pending: the
+   * answer settles it as it would have in time (reconcile then stops). Settled already (REST
+   * told first): an answer that disagrees is reported as an exception; one that agrees is not.
+   * Either way it is an answered request's envelope (the 'response' event). The rate-limit gate
+   * already gave the call's unit back when it timed out, so the answer does not count again.
+   */
+  private lateAnswer(call: WsApiCall, frame: Record<string, unknown>, raw: string): void {
+    const answer = this.readLate(call, frame);
+    if (answer instanceof ProtocolError) {
+      this.fail(call, answer, raw);
+      return;
+    }
+    if (call.status === 'pending') {
+      if (answer instanceof WsApiError) call.reject(answer);
+      else call.resolve(answer);
+    } else {
+      const disagreement = call.answeredLate(answer);
+      if (disagreement !== undefined) this.outlets.exception(this.wsKey, disagreement, raw);
+    }
+    const response = answer instanceof WsApiError ? answer.response : answer;
+    if (response !== undefined && this.outlets.wantsResponses()) this.outlets.response(response);
+  }
+
+  /** What a late answer says: the call's response, the gateway's refusal, or why it is malformed. */
+  private readLate(call: WsApiCall, frame: Record<string, unknown>): WSAPIResponse | WsApiError {
+    const op = frame.op;
+    if (op !== undefined && op !== call.op) {
+      const shown = typeof op === 'string' ? `"${printable(op)}"` : `of type ${typeof op}`;
+      return new ProtocolError(
+        `the answer's op ${shown} is not the request's, ${call.op}`,
+        requestDetails(call),
+      );
+    }
+    if (!FastAnswer.is(frame))
+      return this.malformedError(call, 'the response envelope', Answer.decode(frame));
+    const response = frame as Answer as WSAPIResponse;
+    if (op === undefined) response.op = call.op;
+    response.wsKey = this.wsKey;
+    response.isWSAPIResponse = true;
+    if (response.code !== CODES.SUCCESS) return this.gatewayError(call, response);
+    return call.spec.response.is(response.data)
+      ? response
+      : this.malformedError(call, `${call.op} data`, call.spec.response.decode(response.data), response);
   }
 
   private gatewayError(call: WsApiCall, response: WSAPIResponse): WsApiError {
@@ -310,6 +379,16 @@ export class RpcChannel {
     raw: string,
     response?: WSAPIResponse,
   ): void {
+    this.fail(call, this.malformedError(call, what, decoded, response), raw);
+  }
+
+  /** The error of an answer of the wrong shape (`what` of it), saying why. */
+  private malformedError(
+    call: WsApiCall,
+    what: string,
+    decoded: ReturnType<typeof Answer.decode>,
+    response?: WSAPIResponse,
+  ): ProtocolError {
     const why = pipe(
       decoded,
       fold(
@@ -317,7 +396,7 @@ export class RpcChannel {
         () => 'unexpected shape',
       ),
     );
-    this.fail(call, new ProtocolError(`${what}: ${why}`, { ...requestDetails(call), response }), raw);
+    return new ProtocolError(`${what}: ${why}`, { ...requestDetails(call), response });
   }
 
   /** Fails a known call over an unusable answer, and reports the frame. */

@@ -49,6 +49,7 @@ function unknownOperation(name: string): OperationSpec {
     request: NOTHING,
     response: NOTHING,
     clientOid: 'lookup',
+    orders: undefined,
   };
 }
 
