@@ -4,7 +4,7 @@
  * answer), replays, completes at the terminal event, errors with the call's error, forgets ended
  * orders, and fills gaps over REST with bounded concurrency.
  */
-import { Subject } from 'rxjs';
+import { filter, Subject } from 'rxjs';
 import { RateLimitError } from '../../src';
 import { OrderTracker, type OrderFeed, type TrackedRequest } from '../../src/orders/tracker';
 import type { OrderUpdate, PushMarket } from '../../src/push/order-update';
@@ -20,7 +20,7 @@ function feed(ready = true): OrderFeed & { updates: Subject<OrderUpdate>; ready:
   return {
     updates,
     ready: readyS,
-    updates$: updates.asObservable(),
+    updatesOf: (market) => updates.pipe(filter((u) => u.market === market)),
     ready$: readyS.asObservable(),
     isReady: () => state.ready,
   };
@@ -181,9 +181,9 @@ describe('OrderTracker', () => {
         { orderId: 'oc', clientOid: 'c', symbol: 'X', code: '200000', msg: '' },
       ]),
     );
-    f.updates.next(ev('oa', 'a', 'filled'));
+    f.updates.next(ev('oa', 'a', 'filled', { market: 'futures' }));
     expect(out.end.done).toBeUndefined();
-    f.updates.next(ev('oc', 'c', 'canceled'));
+    f.updates.next(ev('oc', 'c', 'canceled', { market: 'futures' }));
     expect(out.seen.map((u) => u.clientOid)).toEqual(['a', 'c']);
     expect(out.end.done).toBe(true);
     expect(tracker.size).toBe(0);
@@ -212,7 +212,7 @@ describe('OrderTracker', () => {
     expect(lookups).toHaveLength(0);
     f.ready.next('spot');
     await new Promise((r) => setImmediate(r));
-    expect(lookups).toEqual([{ clientOid: 'c1', market: 'spot', symbol: 'BTC-USDT' }]);
+    expect(lookups).toEqual([{ orderId: 'o1', market: 'spot', symbol: 'BTC-USDT' }]);
     expect(out.types()).toEqual(['open:push', 'match:push', 'match:rest', 'filled:rest']);
     expect(out.seen[2]).toMatchObject({ matchSize: '0.75', filledSize: '1', orderId: 'o1' });
     expect(out.seen[3]).toMatchObject({ status: 'done', remainSize: '0' });
@@ -254,8 +254,31 @@ describe('OrderTracker', () => {
     expect(out.seen.map((u) => u.filledSize)).toEqual(['0.3', '0.4', '0.5']);
     await new Promise((r) => setImmediate(r));
     expect(looked).toBe(1);
-    // The REST answer shows nothing beyond what was emitted.
-    expect(out.seen).toHaveLength(3);
+    // The two dropped fills come from REST, as one match: the matches sum to the dealSize.
+    expect(out.types()).toEqual(['match:push', 'match:push', 'match:push', 'match:rest']);
+    expect(out.seen[3]).toMatchObject({ matchSize: '0.2', filledSize: '0.5' });
+  });
+
+  it('a gap lookup goes by orderId; a lookup that shows another order (or none) is tried again, not given up', async () => {
+    const f = feed();
+    const lookups: LookupOrderParams[] = [];
+    const answers = [snapshot({ orderId: 'other' }), null, snapshot({ status: 'done', canceled: true })];
+    const tracker = new OrderTracker({
+      feed: f,
+      retryDelayMs: 1,
+      lookup: (p) => {
+        lookups.push(p);
+        return Promise.resolve(answers.shift() ?? null);
+      },
+    });
+    const orders = tracker.track(request('c1'), true);
+    const out = collect(tracker, orders);
+    tracker.answered(orders, 'spot.order', answer({ orderId: 'o1', clientOid: 'c1' }));
+    f.updates.next(ev('o1', 'c1', 'open'));
+    f.ready.next('spot');
+    while (out.end.done !== true) await new Promise((r) => setTimeout(r, 1));
+    expect(lookups).toEqual(Array(3).fill({ orderId: 'o1', market: 'spot', symbol: 'BTC-USDT' }));
+    expect(out.types()).toEqual(['open:push', 'canceled:rest']);
   });
 
   it('gap-filling lookups run at most `concurrency` at once and wait out a 429000', async () => {
@@ -277,8 +300,8 @@ describe('OrderTracker', () => {
             running--;
             resolve(
               snapshot({
-                clientOid: p.clientOid,
-                orderId: `o-${p.clientOid}`,
+                clientOid: (p.orderId as string).slice(2),
+                orderId: p.orderId,
                 status: 'done',
                 canceled: true,
               }),
@@ -302,6 +325,24 @@ describe('OrderTracker', () => {
     expect(most).toBe(2);
     expect(all.map((o) => o.types())).toEqual(Array(6).fill(['canceled:rest']));
     expect(tracker.size).toBe(0);
+  });
+
+  it('a match delivered twice is emitted once (its filledSize does not advance; without one, the same tradeId)', () => {
+    const f = feed();
+    const tracker = new OrderTracker({ feed: f, lookup: noLookup });
+    const orders = tracker.track(request('c1'), true);
+    const out = collect(tracker, orders);
+    tracker.answered(orders, 'spot.order', answer({ orderId: 'o1', clientOid: 'c1' }));
+    const first = ev('o1', 'c1', 'match', { matchSize: '0.4', filledSize: '0.4', tradeId: 't1' });
+    f.updates.next(first);
+    f.updates.next(first);
+    const bare = ev('o1', 'c1', 'match', { matchSize: '0.1', tradeId: 't2' });
+    f.updates.next(bare);
+    f.updates.next(bare);
+    f.updates.next(ev('o1', 'c1', 'match', { matchSize: '0.5', filledSize: '1', tradeId: 't3' }));
+    f.updates.next(ev('o1', 'c1', 'filled', { filledSize: '1' }));
+    expect(out.seen.map((u) => u.tradeId ?? u.type)).toEqual(['t1', 't2', 't3', 'filled']);
+    expect(out.end.done).toBe(true);
   });
 
   it('close() errors every open stream with the reason', () => {

@@ -21,7 +21,7 @@ import {
   type OrderLookup,
   type ReconcileClock,
 } from './reconcile';
-import { OrderTracker, placesOrders, type OrderFeed } from './tracker';
+import { OrderTracker, orderFeedOf, placesOrders, type PushFeed } from './tracker';
 
 /** What the desk needs from the client. */
 export interface OrderDeskConfig {
@@ -33,7 +33,7 @@ export interface OrderDeskConfig {
   /** The server clock: reconcile tells an order this call placed from an earlier one by it. */
   readonly clock?: ReconcileClock;
   /** The push channel's order events (undefined: tracking learns from REST only). */
-  readonly feed?: OrderFeed;
+  readonly feed?: PushFeed;
   /** `orderUpdates` option: track every order from the moment its call is made. */
   readonly trackFromSend?: boolean;
   /** Events kept per order before its WS API answer (default 256). */
@@ -143,7 +143,7 @@ export class OrderDesk {
       }
     };
     this.tracker = new OrderTracker({
-      feed: config.feed,
+      feed: config.feed === undefined ? undefined : orderFeedOf(config.feed),
       lookup: config.lookup,
       maxEarlyEvents: config.maxEarlyEvents,
     });

@@ -8,14 +8,24 @@
  *   in the order's early buffer (at most `maxEarlyEvents`; past it the oldest go, and the order
  *   is looked up over REST once answered, so nothing is missed).
  * - After every push (re)subscription of a market, every tracked open order of that market is
- *   looked up over REST (at most `concurrency` at once, 429000 waited out), and what the push
- *   channel missed is emitted with `source: 'rest'`: the fills since the last event seen as one
- *   `match`, then `filled` or `canceled` when the order is done.
+ *   looked up over REST by its orderId (at most `concurrency` at once, 429000 waited out), and
+ *   what the push channel missed is emitted with `source: 'rest'`: the fills not yet emitted as
+ *   one `match`, then `filled` or `canceled` when the order is done.
+ * - A push `match` whose cumulative `filledSize` is ahead of the fills emitted plus its own
+ *   `matchSize` shows a missed fill: the order is looked up too. A terminal event whose
+ *   `filledSize` is ahead of the fills emitted is held until that lookup has told the missing
+ *   fill (emitted first, as a `match` from REST), so the matches of a completed stream sum to
+ *   the order's filled size; a failed lookup releases it anyway (it then tells, by its
+ *   `filledSize`, more than the matches did).
+ * - A `match` that does not advance the cumulative filled size (or repeats the last tradeId) is
+ *   a duplicate and is left out.
+ * - While an order is tracked, the push connection of its market is held open (subscribed to),
+ *   not the other market's.
  * - An order stops being tracked at its terminal event (`filled`/`canceled`, status `done`):
  *   the tracker forgets it, and its events stay only with the call (for replay to later
  *   subscribers) for as long as the caller holds the call.
  */
-import { merge, Observable, ReplaySubject, Subscription, EMPTY } from 'rxjs';
+import { Observable, ReplaySubject, Subscription, EMPTY } from 'rxjs';
 import {
   FUTURES_ORDERS_TOPIC,
   isTerminal,
@@ -23,6 +33,7 @@ import {
   type OrderUpdate,
   type PushMarket,
 } from '../push/order-update';
+import { PUSH_WS_KEYS, type PushWsKey } from '../push/push-key';
 import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WSAPIResponse } from '../rpc/response';
 import { lookupPolitely, subtract, Waits, type OrderLookup } from './reconcile';
@@ -30,12 +41,28 @@ import { orderRoleOf } from '../operations';
 
 /** The push channel as the tracker reads it. */
 export interface OrderFeed {
-  /** Every order event of the account (subscribing opens the push connections, refcounted). */
-  readonly updates$: Observable<OrderUpdate>;
+  /** Every order event of the account on one market (subscribing opens its push connection, refcounted). */
+  updatesOf(market: PushMarket): Observable<OrderUpdate>;
   /** The market each time its push session is (re)subscribed: events from then on arrive. */
   readonly ready$: Observable<PushMarket>;
   /** Whether the market's push session is subscribed now. */
   isReady(market: PushMarket): boolean;
+}
+
+/** The push channel as the client has it (`OrderFeed` of src/push): one connection per market. */
+export interface PushFeed {
+  readonly ready$: Observable<PushMarket>;
+  isReady(market: PushMarket): boolean;
+  connection(wsKey: PushWsKey): { readonly updates$: Observable<OrderUpdate> };
+}
+
+/** The tracker's view of the client's push channel. */
+export function orderFeedOf(push: PushFeed): OrderFeed {
+  return {
+    updatesOf: (market) => push.connection(PUSH_WS_KEYS[market]).updates$,
+    ready$: push.ready$,
+    isReady: (market) => push.isReady(market),
+  };
 }
 
 export interface TrackerConfig {
@@ -53,22 +80,39 @@ export interface TrackerConfig {
 /** The push connection an order's events come on. */
 const pushMarketOf = (market: OrderMarket): PushMarket => (market === 'futures' ? 'futures' : 'spot');
 
+/**
+ * The events of a call's orders (one, or each of a batch), in the order they were emitted,
+ * replayed to each subscriber; it completes once every one of its orders has ended.
+ */
+export class OrderEvents extends ReplaySubject<OrderUpdate> {
+  constructor(
+    /** Its orders that have not ended yet. */
+    public open: number,
+  ) {
+    super();
+  }
+}
+
 /** One order followed from placement to its terminal event. */
 export class TrackedOrder {
-  /** Every event so far, replayed to each subscriber; completes at the terminal event. */
-  readonly events = new ReplaySubject<OrderUpdate>();
   /** The exchange's order id, once the WS API answer (or a reconciliation) told it. */
   orderId: string | undefined = undefined;
-  /** Events before the orderId was known (undefined once it is). */
-  early: OrderUpdate[] | undefined = [];
+  /** Events before the orderId was known (undefined until the first, and once it is known). */
+  early: OrderUpdate[] | undefined = undefined;
   /**
    * The push channel may have missed some of its events before the orderId was known (it was
    * not subscribed when tracking began, it was resubscribed since, or the early buffer
    * overflowed): look the order up once it is answered.
    */
   gap = false;
-  /** The filled size of the last event seen (decimal string). */
+  /** The highest cumulative filled size an emitted event showed (decimal string). */
   filled = '0';
+  /** The size the emitted `match` events add up to (behind `filled` when a fill was missed). */
+  matched = '0';
+  /** The tradeId of the last `match` emitted. */
+  tradeId: string | undefined = undefined;
+  /** A terminal event held until a REST lookup has told the fills it is ahead of. */
+  held: OrderUpdate | undefined = undefined;
   /** Whether any event was emitted. */
   seen = false;
   /** Whether an event built from a REST lookup was emitted (push events it covers are then left out). */
@@ -84,6 +128,8 @@ export class TrackedOrder {
     public clientOid: string | undefined,
     readonly market: OrderMarket,
     readonly symbol: string | undefined,
+    /** Its events, shared with the other orders of its batch. */
+    readonly events: OrderEvents = new OrderEvents(1),
   ) {}
 
   get pushMarket(): PushMarket {
@@ -127,7 +173,16 @@ export class OrderTracker {
   private readonly maxEarly: number;
   private readonly concurrency: number;
   private readonly retryDelayMs: number;
-  private feedSubscription: Subscription | undefined = undefined;
+  /**
+   * Per market: the subscription to its push events, and how many tracked orders need it (only
+   * an order's own market's connection is held open, until the order has ended).
+   */
+  private readonly watching: Record<PushMarket, { orders: number; subscription: Subscription | undefined }> =
+    {
+      spot: { orders: 0, subscription: undefined },
+      futures: { orders: 0, subscription: undefined },
+    };
+  private readySubscription: Subscription | undefined = undefined;
   /** Orders waiting for a REST lookup, in order. */
   private readonly lookups: TrackedOrder[] = [];
   private lookupsRunning = 0;
@@ -154,9 +209,12 @@ export class OrderTracker {
     const market = orderRoleOf(request.op)?.market ?? 'spot';
     const symbolAt = (i: number): string | undefined =>
       typeof request.symbols === 'string' ? request.symbols : request.symbols?.[i];
+    const oids = request.clientOids;
+    // A batch's orders share one stream: its replay keeps the order the events came in.
+    const batch = oids === undefined ? undefined : new OrderEvents(oids.length);
     const orders =
-      request.clientOids !== undefined
-        ? request.clientOids.map((oid, i) => new TrackedOrder(oid, market, symbolAt(i)))
+      oids !== undefined
+        ? oids.map((oid, i) => new TrackedOrder(oid, market, symbolAt(i), batch))
         : [new TrackedOrder(request.clientOid, market, symbolAt(0))];
     const stopped = this.waits.stoppedWith;
     if (stopped !== undefined) {
@@ -190,7 +248,7 @@ export class OrderTracker {
         this.forget(order);
         order.early = undefined;
         order.done = true;
-        order.events.complete();
+        ended(order);
         return;
       }
       if (order.clientOid === undefined) {
@@ -217,7 +275,8 @@ export class OrderTracker {
     if (list === undefined) return;
     for (const order of [...list]) {
       if (order.orderId === undefined) {
-        const early = order.early as OrderUpdate[];
+        // Made at the first one: most orders have none before their answer.
+        const early = (order.early ??= []);
         early.push(update);
         if (early.length > this.maxEarly) {
           early.shift();
@@ -244,17 +303,19 @@ export class OrderTracker {
   close(reason: Error): void {
     if (this.waits.stoppedWith !== undefined) return;
     this.waits.stop(reason);
-    for (const list of [...this.index.values()]) for (const order of list) this.end(order, reason);
+    for (const list of [...this.index.values()]) for (const order of [...list]) this.end(order, reason);
     this.lookups.length = 0;
-    this.feedSubscription?.unsubscribe();
-    this.feedSubscription = undefined;
+    for (const w of Object.values(this.watching)) {
+      w.subscription?.unsubscribe();
+      w.subscription = undefined;
+    }
+    this.readySubscription?.unsubscribe();
+    this.readySubscription = undefined;
   }
 
-  /** `updates$` of a call's orders: their events merged, completing when every one has ended. */
+  /** `updates$` of a call's orders: their events in the order emitted, completing when every one has ended. */
   static stream(orders: readonly TrackedOrder[]): Observable<OrderUpdate> {
-    if (orders.length === 0) return EMPTY;
-    if (orders.length === 1) return (orders[0] as TrackedOrder).events.asObservable();
-    return merge(...orders.map((o) => o.events));
+    return orders.length === 0 ? EMPTY : (orders[0] as TrackedOrder).events.asObservable();
   }
 
   // ---- internals ----
@@ -265,7 +326,7 @@ export class OrderTracker {
     const list = this.index.get(oid);
     if (list === undefined) this.index.set(oid, [order]);
     else list.push(order);
-    this.watchFeed();
+    this.watch(order.pushMarket);
   }
 
   private forget(order: TrackedOrder): void {
@@ -274,12 +335,10 @@ export class OrderTracker {
     const list = this.index.get(oid);
     if (list === undefined) return;
     const i = list.indexOf(order);
-    if (i >= 0) list.splice(i, 1);
+    if (i < 0) return;
+    list.splice(i, 1);
     if (list.length === 0) this.index.delete(oid);
-    if (this.index.size === 0) {
-      this.feedSubscription?.unsubscribe();
-      this.feedSubscription = undefined;
-    }
+    this.unwatch(order.pushMarket);
   }
 
   /** Ends an order's stream with an error (its call failed, or the client closed). */
@@ -291,24 +350,39 @@ export class OrderTracker {
     order.events.error(error);
   }
 
-  /** Follows the feed while any order is tracked. */
-  private watchFeed(): void {
+  /** Follows a market's push events while an order of it is tracked. */
+  private watch(market: PushMarket): void {
+    const w = this.watching[market];
+    w.orders++;
     const feed = this.config.feed;
-    if (feed === undefined || this.feedSubscription !== undefined) return;
+    if (feed === undefined || w.subscription !== undefined) return;
+    this.readySubscription ??= feed.ready$.subscribe((m) => this.resubscribed(m));
     const subscription = new Subscription();
-    this.feedSubscription = subscription;
-    subscription.add(feed.ready$.subscribe((market) => this.resubscribed(market)));
+    w.subscription = subscription;
     subscription.add(
-      feed.updates$.subscribe({
+      feed.updatesOf(market).subscribe({
         next: (u) => this.receive(u),
-        // The push channel closed for good (credentials refused, reconnects spent): the orders
-        // still open can no longer be followed, and their streams say why.
+        // The push connection closed for good (credentials refused, reconnects spent): the
+        // orders of its market still open can no longer be followed, and their streams say why.
         error: (error: unknown) => {
-          this.feedSubscription = undefined;
-          for (const list of [...this.index.values()]) for (const order of list) this.end(order, error);
+          if (w.subscription === subscription) w.subscription = undefined;
+          for (const list of [...this.index.values()])
+            for (const order of [...list]) if (order.pushMarket === market) this.end(order, error);
         },
       }),
     );
+  }
+
+  /** An order of `market` is no longer tracked: its push connection is let go after the last one. */
+  private unwatch(market: PushMarket): void {
+    const w = this.watching[market];
+    if (--w.orders > 0) return;
+    w.subscription?.unsubscribe();
+    w.subscription = undefined;
+    if (this.watching.spot.orders === 0 && this.watching.futures.orders === 0) {
+      this.readySubscription?.unsubscribe();
+      this.readySubscription = undefined;
+    }
   }
 
   /** The order's id is known: its early events of that id are emitted, and gaps looked up. */
@@ -316,25 +390,82 @@ export class OrderTracker {
     order.orderId = orderId;
     const early = order.early ?? [];
     order.early = undefined;
-    for (const update of early) if (update.orderId === orderId && !order.done) this.emit(order, update);
-    if (order.done) return;
+    // Looked up first: a terminal event among the early ones then waits for what the lookup
+    // tells (the buffer may have dropped fills, or the push channel missed them).
     const feed = this.config.feed;
     if (order.gap || feed === undefined || !feed.isReady(order.pushMarket)) this.lookUp(order);
+    for (const update of early) if (update.orderId === orderId) this.emit(order, update);
   }
 
+  /** A push event of the order: emitted unless it is stale or a duplicate, or held (a terminal event ahead of the fills emitted). */
   private emit(order: TrackedOrder, update: OrderUpdate): void {
-    if (order.done) return;
+    if (order.done || order.held !== undefined) return;
+    switch (update.type) {
+      case 'received':
+      case 'open':
+        // A REST lookup already showed the order in the book.
+        if (order.fromRest) return;
+        break;
+      case 'match': {
+        const filled = update.filledSize;
+        if (filled === undefined) {
+          if (update.tradeId !== undefined && update.tradeId === order.tradeId) return;
+          break;
+        }
+        // Not advancing the filled size: delivered twice, or already told by REST.
+        if (!greater(filled, order.filled)) return;
+        const size = update.matchSize;
+        // Filled before this match more than the events showed: a fill was missed.
+        if (size !== undefined && greater(subtract(filled, size), order.filled)) this.lookUp(order);
+        break;
+      }
+      default:
+        // `filled`, `canceled`, or another event with status done (a terminal `match` is not
+        // held: it carries a fill itself).
+        if (isTerminal(update) && greater(update.filledSize ?? order.filled, order.matched)) {
+          // Fills were missed: the terminal event waits for the lookup that tells them.
+          order.held = update;
+          this.lookUp(order);
+          return;
+        }
+        break;
+    }
+    this.deliver(order, update);
+  }
+
+  /** Emits an event to the order's stream (completing it at a terminal event). */
+  private deliver(order: TrackedOrder, update: OrderUpdate): void {
     if (update.source === 'rest') order.fromRest = true;
-    else if (order.fromRest && isStale(order, update)) return;
     order.seen = true;
-    if (update.filledSize !== undefined && greater(update.filledSize, order.filled))
-      order.filled = update.filledSize;
+    const filled = update.filledSize;
+    if (update.type === 'match') {
+      const size = update.matchSize;
+      // A match built from REST brings the matches up to the order's dealSize (its filledSize).
+      order.matched =
+        update.source === 'rest' || size === undefined ? (filled ?? order.matched) : add(order.matched, size);
+      order.tradeId = update.tradeId;
+    }
+    if (filled !== undefined) {
+      if (greater(filled, order.filled)) order.filled = filled;
+    } else if (update.type === 'match' && greater(order.matched, order.filled)) {
+      // An event without the cumulative size: the matches are all there is to go by.
+      order.filled = order.matched;
+    }
     order.events.next(update);
     if (isTerminal(update)) {
       order.done = true;
+      order.held = undefined;
       this.forget(order);
-      order.events.complete();
+      ended(order);
     }
+  }
+
+  /** Emits the held terminal event (what the lookups could not tell stays missing). */
+  private release(order: TrackedOrder): void {
+    const held = order.held;
+    if (held === undefined || order.done) return;
+    order.held = undefined;
+    this.deliver(order, held);
   }
 
   /** Queues a REST lookup of `order` (once at a time). */
@@ -343,6 +474,15 @@ export class OrderTracker {
     order.looking = true;
     this.lookups.push(order);
     this.drain();
+  }
+
+  /** Looks `order` up again after a backoff (1 s by default, doubling up to 30 s). */
+  private retryLater(order: TrackedOrder): void {
+    const wait = Math.min(30_000, this.retryDelayMs * 2 ** order.failures++);
+    this.waits.sleep(wait).then(
+      () => this.lookUp(order),
+      () => undefined,
+    );
   }
 
   private drain(): void {
@@ -356,42 +496,63 @@ export class OrderTracker {
     }
   }
 
-  /** Looks `order` up and emits what its stream has not shown yet. */
+  /**
+   * Looks `order` up by its orderId and emits what its stream has not shown yet. Looked up
+   * again later while it is not found, or shows fewer fills than the push events did (or the
+   * lookup failed); a held terminal event is emitted once the fills are told, or when the
+   * lookup fails, or after HELD_LOOKUPS lookups.
+   */
   private async fill(order: TrackedOrder): Promise<void> {
     let snapshot: OrderSnapshot | null;
     try {
-      if (order.done || order.clientOid === undefined) return;
+      if (order.done || order.orderId === undefined) {
+        order.looking = false;
+        return;
+      }
       snapshot = await lookupPolitely(
         { lookup: this.config.lookup, waits: this.waits },
-        { clientOid: order.clientOid, market: order.market, symbol: order.symbol },
+        { orderId: order.orderId, market: order.market, symbol: order.symbol },
       );
-      order.failures = 0;
     } catch {
       order.looking = false;
       if (this.waits.stoppedWith !== undefined || order.done) return;
-      // Try again later (the push channel may come back first and make it moot).
-      const wait = Math.min(30_000, this.retryDelayMs * 2 ** order.failures++);
-      this.waits.sleep(wait).then(
-        () => this.lookUp(order),
-        () => undefined,
-      );
+      // REST cannot tell now: a held terminal event goes out without the missed fills; else
+      // try again later (the push channel may come back first and make it moot).
+      if (order.held !== undefined) this.release(order);
+      else this.retryLater(order);
       return;
     }
     order.looking = false;
-    if (snapshot === null || order.done || snapshot.orderId !== order.orderId) return;
-    for (const update of missedUpdates(order, snapshot)) this.emit(order, update);
+    if (order.done || this.waits.stoppedWith !== undefined) return;
+    const found = snapshot !== null && snapshot.orderId === order.orderId;
+    if (found)
+      for (const update of missedUpdates(order, snapshot as OrderSnapshot)) this.deliver(order, update);
+    if (order.done) return;
+    const held = order.held;
+    if (held !== undefined) {
+      if (
+        !found ||
+        !greater(held.filledSize ?? order.filled, order.matched) ||
+        order.failures >= HELD_LOOKUPS - 1
+      )
+        this.release(order);
+      else this.retryLater(order);
+    } else if (!found || greater(order.filled, order.matched)) {
+      // Not found, or behind the push events: REST has not caught up yet.
+      this.retryLater(order);
+    } else {
+      order.failures = 0;
+    }
   }
 }
 
-/**
- * A push event that a REST lookup has already accounted for: the order's entry into the book
- * (REST showed it open), or a match that adds nothing to the filled size emitted.
- */
-function isStale(order: TrackedOrder, update: OrderUpdate): boolean {
-  if (update.type === 'received' || update.type === 'open') return true;
-  return (
-    update.type === 'match' && update.filledSize !== undefined && !greater(update.filledSize, order.filled)
-  );
+/** Lookups a held terminal event waits for at most (the first one included). */
+const HELD_LOOKUPS = 3;
+
+/** One of the stream's orders has ended (it completes when the last one has). */
+function ended(order: TrackedOrder): void {
+  const events = order.events;
+  if (--events.open === 0) events.complete();
 }
 
 /** a > b for decimal strings. */
@@ -400,26 +561,52 @@ function greater(a: string, b: string): boolean {
   return !d.startsWith('-') && !/^0*(\.0*)?$/.test(d);
 }
 
+/** a + b for non-negative decimal strings (exact). */
+export function add(a: string, b: string): string {
+  const scale = Math.max(decimalsOf(a), decimalsOf(b));
+  const digits = (scaledBy(a, scale) + scaledBy(b, scale)).toString().padStart(scale + 1, '0');
+  const frac = scale === 0 ? '' : digits.slice(digits.length - scale).replace(/0+$/, '');
+  return frac === ''
+    ? digits.slice(0, digits.length - scale)
+    : `${digits.slice(0, digits.length - scale)}.${frac}`;
+}
+
+const decimalsOf = (s: string): number => {
+  const dot = s.indexOf('.');
+  return dot === -1 ? 0 : s.length - dot - 1;
+};
+
+const scaledBy = (s: string, scale: number): bigint => {
+  const dot = s.indexOf('.');
+  const whole = dot === -1 ? s : s.slice(0, dot);
+  const frac = dot === -1 ? '' : s.slice(dot + 1);
+  return BigInt(`${whole}${frac.padEnd(scale, '0')}`);
+};
+
 /**
- * The events `snapshot` shows that the order's stream has not: the fills since the last event
- * as one `match`, the order's `open` if nothing was seen, and `filled` or `canceled` once done.
+ * The events `snapshot` shows that the order's stream has not: the fills its matches have not
+ * told as one `match`, the order's `open` if nothing was seen, and once done the held terminal
+ * event, else `filled` or `canceled` built from the snapshot.
  */
 export function missedUpdates(order: TrackedOrder, snapshot: OrderSnapshot): OrderUpdate[] {
   const out: OrderUpdate[] = [];
   const done = snapshot.status === 'done';
   const base = restUpdate(snapshot);
-  if (greater(snapshot.dealSize, order.filled)) {
+  if (greater(snapshot.dealSize, order.matched)) {
     out.push({
       ...base,
       type: 'match',
       status: done ? 'match' : 'open',
-      matchSize: subtract(snapshot.dealSize, order.filled),
+      matchSize: subtract(snapshot.dealSize, order.matched),
     } as OrderUpdate);
   } else if (!order.seen && !done) {
     out.push({ ...base, type: 'open', status: 'open' } as OrderUpdate);
   }
   if (done) {
-    out.push({ ...base, type: snapshot.canceled ? 'canceled' : 'filled', status: 'done' } as OrderUpdate);
+    out.push(
+      order.held ??
+        ({ ...base, type: snapshot.canceled ? 'canceled' : 'filled', status: 'done' } as OrderUpdate),
+    );
   }
   return out;
 }
