@@ -44,6 +44,33 @@ describe('messages$ and the response event', () => {
     expect(answer).toMatchObject({ id: r.id, code: '200000' });
   });
 
+  it('a messages$ subscriber gets a frame of its own: what it changes is not the response', async () => {
+    const { client } = await h.start();
+    await client.connect();
+    const kept: Array<Record<string, unknown>> = [];
+    const sub = client.messages$.subscribe(({ frame }) => {
+      const f = frame as Record<string, any>;
+      if (f.code !== '200000') return;
+      kept.push(f);
+      f.code = '400100';
+      f.data.orderId = 'changed by a subscriber';
+    });
+    try {
+      const call = client.submitNewSpotOrder(limitBuy());
+      const r = await call;
+      expect(r.code).toBe('200000');
+      expect(r.data.orderId).not.toBe('changed by a subscriber');
+      expect(r).toMatchObject({ id: call.id, wsKey: 'wsApiSpotV1', isWSAPIResponse: true });
+      // Nor does the client's filling-in of the response reach the subscriber's frame.
+      expect(kept).toHaveLength(1);
+      expect(kept[0]).toMatchObject({ id: call.id, code: '400100' });
+      expect(kept[0]).not.toHaveProperty('wsKey');
+      expect(kept[0]).not.toHaveProperty('isWSAPIResponse');
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
   it("getWSClient().on('response') receives each envelope; off() stops it", async () => {
     const { client } = await h.start();
     const seen: string[] = [];

@@ -225,6 +225,35 @@ describe('session handshake (docs/protocol.md §2)', () => {
     await c.waitClosed();
   });
 
+  it('answers requests sent right behind the signature after the welcome, in order', async () => {
+    const s = await start();
+    const c = await open(signedUrl(s.url, s.demoAccount));
+    const challenge = await c.waitFor((j) => j?.sessionId !== undefined);
+    // One TCP write: the requests reach the gateway while the signature is being checked.
+    const tcp = (c.ws as any)._socket;
+    tcp.cork();
+    c.send(hmac(s.demoAccount.apiSecret, challenge.text));
+    for (const id of ['p1', 'p2', 'p3']) c.send({ id, op: 'ping', timestamp: Date.now() });
+    tcp.uncork();
+    await c.answerTo('p3');
+    const order = c.frames.slice(1).map((f) => f.json?.id ?? f.json?.data ?? f.json?.code);
+    expect(order).toEqual(['welcome', 'p1', 'p2', 'p3']);
+  });
+
+  it('answers no request sent right behind a wrong signature', async () => {
+    const s = await start();
+    const c = await open(signedUrl(s.url, s.demoAccount));
+    await c.waitFor((j) => j?.sessionId !== undefined);
+    const tcp = (c.ws as any)._socket;
+    tcp.cork();
+    c.send(hmac(s.demoAccount.apiSecret, 'not the challenge'));
+    c.send({ id: 'p1', op: 'ping', timestamp: Date.now() });
+    tcp.uncork();
+    expect((await c.waitFor((j) => j?.code !== undefined)).json.code).toBe('400011');
+    await c.waitClosed();
+    expect(c.frames.slice(1).map((f) => f.json?.code ?? f.json?.id)).toEqual(['400011']);
+  });
+
   it('400012 then close when no signature arrives within handshakeTimeoutMs', async () => {
     const s = await start({ handshakeTimeoutMs: 150 });
     const c = await open(signedUrl(s.url, s.demoAccount));

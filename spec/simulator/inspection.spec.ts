@@ -115,5 +115,10 @@ describe('inspection', () => {
     await expect(startSimulator({ rateLimit: { limit: 0, windowMs: 1000 } })).rejects.toThrow(RangeError);
     const dup = { apiKey: 'k', apiSecret: 's', apiPassphrase: 'p' };
     await expect(startSimulator({ accounts: [dup, dup] })).rejects.toThrow(/duplicate/);
+    // Web Crypto, which verifies the signatures, has no zero-length HMAC keys.
+    await expect(startSimulator({ accounts: [{ ...dup, apiSecret: '' }] })).rejects.toThrow(
+      /empty apiSecret/,
+    );
+    await expect(startSimulator({ partners: { p: '' } })).rejects.toThrow(/empty partner key/);
   });
 });

@@ -4,5 +4,5 @@ export * from './primitives';
 export * from './report';
 export * from './requests';
 export * from './responses';
-export { strictObject, listOf, ListType, StrictObjectType } from './object';
+export { strictObject, listOf, ListType, OpenObjectType, StrictObjectType } from './object';
 export type { StrictObjectOf } from './object';

@@ -55,6 +55,69 @@ export class ListType<C extends t.Mixed> extends t.Type<Array<t.TypeOf<C>>, Arra
   }
 }
 
+const isPlainRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/**
+ * An object codec with required and optional fields that lets other fields through (the push
+ * channel's order events: an event may carry fields this client does not read): the same
+ * answers as `t.intersection([t.type(required), t.partial(optional)])`, with the required and
+ * optional props readable on the codec as io-ts combinators expose theirs. `is` may be given as
+ * a hand-written function with the same answers (spec/push/order-update.spec.ts checks that).
+ */
+export class OpenObjectType<R extends t.Props, O extends t.Props> extends t.Type<
+  StrictObjectOf<R, O>,
+  StrictObjectOf<R, O>,
+  unknown
+> {
+  readonly _tag = 'OpenObjectType' as const;
+
+  constructor(
+    name: string,
+    readonly required: R,
+    readonly optional: O,
+    is?: (u: unknown) => boolean,
+  ) {
+    const requiredKeys = Object.keys(required);
+    const optionalKeys = Object.keys(optional);
+    /** The plain check: every field read by name. */
+    const general = (u: unknown): boolean => {
+      if (!isPlainRecord(u)) return false;
+      for (const k of requiredKeys) if (!required[k].is(u[k])) return false;
+      for (const k of optionalKeys) {
+        const v = u[k];
+        if (v !== undefined && !optional[k].is(v)) return false;
+      }
+      return true;
+    };
+    super(
+      name,
+      (is ?? general) as (u: unknown) => u is StrictObjectOf<R, O>,
+      (u, c) => {
+        if (!isPlainRecord(u)) return t.failure(u, c, 'must be an object');
+        const errors: t.ValidationError[] = [];
+        for (const k of requiredKeys) {
+          const v = u[k];
+          if (v === undefined) {
+            errors.push({ value: v, context: t.appendContext(c, k, required[k], v), message: 'is required' });
+            continue;
+          }
+          const r = required[k].validate(v, t.appendContext(c, k, required[k], v));
+          if (isLeft(r)) errors.push(...r.left);
+        }
+        for (const k of optionalKeys) {
+          const v = u[k];
+          if (v === undefined) continue;
+          const r = optional[k].validate(v, t.appendContext(c, k, optional[k], v));
+          if (isLeft(r)) errors.push(...r.left);
+        }
+        return errors.length === 0 ? t.success(u as StrictObjectOf<R, O>) : t.failures(errors);
+      },
+      t.identity,
+    );
+  }
+}
+
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 const OBJECT_PROTOTYPE = Object.prototype;

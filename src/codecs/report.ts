@@ -1,6 +1,5 @@
 import type * as t from 'io-ts';
-import type { OpenObjectType } from '../push/order-update';
-import type { ListType, StrictObjectType } from './object';
+import type { ListType, OpenObjectType, StrictObjectType } from './object';
 
 /** One broken rule of a request: the field (dotted path) and what it must satisfy. */
 export interface ValidationIssue {

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { OpenObjectType } from '../codecs/object';
 import { formatIssues, toIssues } from '../codecs/report';
 import { Num, OneOf, Str } from '../codecs/primitives';
 
@@ -61,72 +62,8 @@ const Side = OneOf(['buy', 'sell'] as const);
 const OrderType = OneOf(['limit', 'market'] as const);
 const Liquidity = OneOf(['maker', 'taker'] as const);
 
-type Out<R extends t.Props, O extends t.Props> = { [K in keyof R]: t.TypeOf<R[K]> } & {
-  [K in keyof O]?: t.TypeOf<O[K]>;
-};
-
 const isRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === 'object' && u !== null && !Array.isArray(u);
-
-/**
- * An object codec with required and optional fields that lets other fields through (an order
- * event may carry fields this client does not read): the same answers as
- * `t.intersection([t.type(required), t.partial(optional)])`, with the required and optional
- * props readable on the codec as io-ts combinators expose theirs. `is` may be given as a
- * hand-written function with the same answers (spec/push/order-update.spec.ts checks that).
- */
-export class OpenObjectType<R extends t.Props, O extends t.Props> extends t.Type<
-  Out<R, O>,
-  Out<R, O>,
-  unknown
-> {
-  readonly _tag = 'OpenObjectType' as const;
-
-  constructor(
-    name: string,
-    readonly required: R,
-    readonly optional: O,
-    is?: (u: unknown) => boolean,
-  ) {
-    const requiredKeys = Object.keys(required);
-    const optionalKeys = Object.keys(optional);
-    /** The plain check: every field read by name. */
-    const general = (u: unknown): boolean => {
-      if (!isRecord(u)) return false;
-      for (const k of requiredKeys) if (!required[k].is(u[k])) return false;
-      for (const k of optionalKeys) {
-        const v = u[k];
-        if (v !== undefined && !optional[k].is(v)) return false;
-      }
-      return true;
-    };
-    super(
-      name,
-      (is ?? general) as (u: unknown) => u is Out<R, O>,
-      (u, c) => {
-        if (!isRecord(u)) return t.failure(u, c, 'must be an object');
-        const errors: t.ValidationError[] = [];
-        for (const k of requiredKeys) {
-          const v = u[k];
-          if (v === undefined) {
-            errors.push({ value: v, context: t.appendContext(c, k, required[k], v), message: 'is required' });
-            continue;
-          }
-          const r = required[k].validate(v, t.appendContext(c, k, required[k], v));
-          if (r._tag === 'Left') errors.push(...r.left);
-        }
-        for (const k of optionalKeys) {
-          const v = u[k];
-          if (v === undefined) continue;
-          const r = optional[k].validate(v, t.appendContext(c, k, optional[k], v));
-          if (r._tag === 'Left') errors.push(...r.left);
-        }
-        return errors.length === 0 ? t.success(u as Out<R, O>) : t.failures(errors);
-      },
-      t.identity,
-    );
-  }
-}
 
 // The hand-written `is` of the two event codecs. Every order event runs through one, so each
 // field is read by name: on events of one shape (one hidden class) every read is a monomorphic

@@ -12,6 +12,7 @@ import {
   TimeoutError,
   type WsApiError,
 } from '../errors';
+import { requestDetails } from '../rpc/error-details';
 import type { Signer } from '../transport/auth';
 import { safeDelay } from '../safe-delay';
 import type { ServerClock } from './clock';
@@ -175,8 +176,7 @@ export class RestClient {
       throw new AuthenticationError({
         code: CODES.TIMESTAMP_OFF,
         msg: `${reply.msg ?? 'timestamp out of range'} (the server clock could not be read to correct it)`,
-        op: request.op,
-        clientOid: request.clientOid,
+        ...requestDetails(request),
         cause,
       });
     }
@@ -185,22 +185,20 @@ export class RestClient {
 
   /** The typed error for an answer that is not a success. */
   failure(request: RestRequest, reply: RestReply): WsApiError {
-    const { op, clientOid } = request;
+    const details = requestDetails(request);
     const msg = reply.msg ?? `HTTP ${reply.status}`;
     if (reply.code === CODES.TOO_MANY_REQUESTS) {
       const reset = Number(reply.headers.get('gw-ratelimit-reset'));
       return new RateLimitError({
         code: CODES.TOO_MANY_REQUESTS,
         msg,
-        op,
-        clientOid,
+        ...details,
         reset: Number.isFinite(reset) && reset >= 0 ? reset : 0,
         receivedAt: reply.receivedAt,
       });
     }
-    if (isAuthFailureCode(reply.code))
-      return new AuthenticationError({ code: reply.code, msg, op, clientOid });
-    return new GatewayError({ code: reply.code, msg, op, clientOid });
+    if (isAuthFailureCode(reply.code)) return new AuthenticationError({ code: reply.code, msg, ...details });
+    return new GatewayError({ code: reply.code, msg, ...details });
   }
 
   /** `data` of a successful answer, checked by `codec`; anything else is an error. */
@@ -215,7 +213,7 @@ export class RestClient {
     if (isLeft(decoded)) {
       throw new ProtocolError(
         `${request.method} ${request.target.split('?', 1)[0]} answered data that does not fit: ${formatIssues(toIssues(decoded.left))}`,
-        { op: request.op, clientOid: request.clientOid },
+        requestDetails(request),
       );
     }
     return decoded.right;
@@ -249,14 +247,13 @@ export class RestClient {
     const base = request.base === 'futures' ? endpoint.futuresBaseUrl : endpoint.spotBaseUrl;
 
     const controller = new AbortController();
-    const { op, clientOid } = request;
+    const details = requestDetails(request);
     const timeoutMs = this.config.timeoutMs;
     const timer = setTimeout(
       () =>
         controller.abort(
           new TimeoutError({
-            op,
-            clientOid,
+            ...details,
             timeoutMs,
             sent: true,
             msg: `no answer to ${request.method} ${request.target.split('?', 1)[0]} within ${timeoutMs} ms`,
@@ -284,7 +281,7 @@ export class RestClient {
       if (error instanceof ProtocolError) throw error;
       if (controller.signal.aborted && controller.signal.reason instanceof TimeoutError)
         throw controller.signal.reason;
-      throw new NetworkError({ op, clientOid, msg: describeFailure(error) });
+      throw new NetworkError({ ...details, msg: describeFailure(error) });
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(controller);
@@ -299,17 +296,14 @@ export class RestClient {
       json = JSON.parse(text);
     } catch {
       // The body is not quoted: a proxy that echoes the request would echo its signed headers.
-      throw new ProtocolError(`${what} is not JSON (${text.length} characters)`, {
-        op: request.op,
-        clientOid: request.clientOid,
-      });
+      throw new ProtocolError(`${what} is not JSON (${text.length} characters)`, requestDetails(request));
     }
     const answer = RestAnswer.decode(json);
     if (isLeft(answer)) {
-      throw new ProtocolError(`${what} is not { code, data | msg }: ${formatIssues(toIssues(answer.left))}`, {
-        op: request.op,
-        clientOid: request.clientOid,
-      });
+      throw new ProtocolError(
+        `${what} is not { code, data | msg }: ${formatIssues(toIssues(answer.left))}`,
+        requestDetails(request),
+      );
     }
     const { code, msg, data } = answer.right;
     return {

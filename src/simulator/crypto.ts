@@ -1,14 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-
-/**
- * base64(HMAC-SHA256(secret, message)), every signature of the protocol: the client's
- * `hmacBase64` (src/transport/auth.ts, Web Crypto, asynchronous, browser-safe) computed
- * synchronously with node:crypto, because the gateway checks signatures inside synchronous
- * handlers. spec/unit/auth.spec.ts checks that both give the same text.
- */
-export function hmacBase64Sync(secret: string, message: string): string {
-  return createHmac('sha256', secret).update(message).digest('base64');
-}
+import { timingSafeEqual } from 'node:crypto';
 
 /**
  * Compares a received signature with the expected one in time independent of where they

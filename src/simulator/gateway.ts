@@ -4,8 +4,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CODES } from '../codecs/codes';
 import { safeDelay } from '../safe-delay';
 import { closeSockets } from './close-sockets';
-import { UrlVerifier } from './auth';
-import { sessionLimitMessage } from './codes';
+import { UrlVerifier, type AuthOutcome } from './auth';
+import { MESSAGES, sessionLimitMessage } from './codes';
 import type { ExchangeApi } from './exchange/types';
 import { FaultState, malformedFrame, type MalformedKind } from './faults';
 import { FrameLog } from './frame-log';
@@ -173,8 +173,37 @@ export class Gateway implements SessionHost {
    */
   private admit(socket: WebSocket, raw: Duplex, query: URLSearchParams, arrivedAt: number): void {
     if (socket.readyState !== socket.OPEN) return;
+    // Nothing is read while the signature is checked: a frame that comes in meanwhile waits
+    // in the TCP buffer for the session, in order, instead of reaching no listener.
+    socket.pause();
+    this.verifier.verify(query, arrivedAt).then(
+      (outcome) => {
+        socket.resume();
+        this.admitVerified(socket, raw, query, arrivedAt, outcome);
+      },
+      () => {
+        socket.resume();
+        this.refuse(socket, CODES.INTERNAL_ERROR, MESSAGES[CODES.INTERNAL_ERROR], this.clock());
+      },
+    );
+  }
+
+  private admitVerified(
+    socket: WebSocket,
+    raw: Duplex,
+    query: URLSearchParams,
+    arrivedAt: number,
+    outcome: AuthOutcome,
+  ): void {
+    if (socket.readyState !== socket.OPEN || this.closing !== undefined) return;
+    if (this.faults.paused) {
+      // Paused while the signature was checked: admitted on resume, like any connection that
+      // arrives during a pause.
+      if (this.pendingConnections.length >= MAX_PENDING_CONNECTIONS) return void socket.terminate();
+      this.pendingConnections.push({ socket, raw, query, arrivedAt });
+      return;
+    }
     const now = this.clock();
-    const outcome = this.verifier.verify(query, arrivedAt);
     if (!outcome.ok) {
       this.refuse(socket, outcome.code, outcome.msg, now);
       return;
@@ -192,6 +221,7 @@ export class Gateway implements SessionHost {
       raw,
       this.sessionIds.nextUuid(),
       outcome.account,
+      outcome.key,
       this.limiter.windowOf(apiKey),
     );
     this.sessions.add(session);

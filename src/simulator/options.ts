@@ -82,7 +82,11 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
   for (const a of accounts) {
     if (keys.has(a.apiKey)) throw new RangeError('simulator option accounts has a duplicate apiKey');
     keys.add(a.apiKey);
+    // Signatures are HMAC-SHA256 through Web Crypto, which has no zero-length keys.
+    if (a.apiSecret === '') throw new RangeError('simulator option accounts has an empty apiSecret');
   }
+  if (o.partners !== undefined && Object.values(o.partners).some((key) => key === ''))
+    throw new RangeError('simulator option partners has an empty partner key');
   const clockOffsetMs = o.clockOffsetMs ?? 0;
   if (!Number.isFinite(clockOffsetMs))
     throw new RangeError('simulator option clockOffsetMs must be a finite number');

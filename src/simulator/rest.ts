@@ -166,14 +166,11 @@ export class RestApi {
     req.on('end', () => {
       if (done) return;
       stop();
-      let answer: Answer;
-      try {
-        answer = this.route(req, Buffer.concat(chunks).toString('utf8'), inTime);
-      } catch {
+      this.route(req, Buffer.concat(chunks).toString('utf8'), inTime).then(
+        (answer) => this.finish(req, res, answer),
         // A bug must not take the server down; say so the way KuCoin does.
-        answer = json(500, CODES.INTERNAL_ERROR, MESSAGES[CODES.INTERNAL_ERROR]);
-      }
-      this.finish(req, res, answer);
+        () => this.finish(req, res, json(500, CODES.INTERNAL_ERROR, MESSAGES[CODES.INTERNAL_ERROR])),
+      );
     });
     req.on('close', stop);
   }
@@ -192,7 +189,7 @@ export class RestApi {
     if (closeAfter) res.on('finish', () => req.destroy());
   }
 
-  private route(req: IncomingMessage, body: string, now: number): Answer {
+  private async route(req: IncomingMessage, body: string, now: number): Promise<Answer> {
     const raw = req.url ?? '';
     if (!raw.startsWith('/')) return json(400, REST_CODES.BAD_REQUEST, 'Bad request target');
     const q = raw.indexOf('?');
@@ -220,7 +217,7 @@ export class RestApi {
 
     if (path === '/api/v1/timestamp') return success(this.host.clock());
 
-    const auth = this.authenticate(req, method, raw, body, now);
+    const auth = await this.authenticate(req, method, raw, body, now);
     if ('status' in auth) return auth;
     const { apiKey, rate } = auth;
     if (!consume(rate, now))
@@ -276,13 +273,13 @@ export class RestApi {
   }
 
   /** The KC-API headers checked in the WS API handshake's order, with its codes. */
-  private authenticate(
+  private async authenticate(
     req: IncomingMessage,
     method: string,
     target: string,
     body: string,
     now: number,
-  ): Answer | { apiKey: string; rate: RateWindow } {
+  ): Promise<Answer | { apiKey: string; rate: RateWindow }> {
     const distinct = req.headersDistinct;
     for (const name of SINGLE_HEADERS) {
       if ((distinct[name]?.length ?? 0) > 1)
@@ -306,7 +303,7 @@ export class RestApi {
       partner: h('kc-api-partner') ?? null,
       partnerSign: h('kc-api-partner-sign') ?? '',
     };
-    const outcome = this.verifier.verifyFields(fields, timestamp + method + target + body, now);
+    const outcome = await this.verifier.verifyFields(fields, timestamp + method + target + body, now);
     if (!outcome.ok) return json(401, outcome.code, outcome.msg);
     return { apiKey: outcome.account.apiKey, rate: this.limiter.windowOf(outcome.account.apiKey) };
   }

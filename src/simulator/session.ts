@@ -74,6 +74,12 @@ export class Session {
   private ended = false;
   private corked = false;
 
+  /**
+   * Frames that came in while the session signature was being checked (the socket is paused
+   * then, so at most what one read had already brought); handled in order once it is checked.
+   */
+  private waiting: Array<{ text: string; bytes: number }> | undefined;
+
   constructor(
     private readonly host: SessionHost,
     readonly socket: WebSocket,
@@ -81,6 +87,8 @@ export class Session {
     private readonly raw: Duplex,
     readonly id: string,
     private readonly account: AccountConfig,
+    /** The account's signing key, for the session signature. */
+    private readonly key: CryptoKey,
     private readonly rate: RateWindow,
   ) {
     this.lastActivity = host.clock();
@@ -186,24 +194,56 @@ export class Session {
     // Recorded even while paused: tests count what reached the gateway, answered or not.
     host.log.record(this.id, this.account.apiKey, text, now);
 
+    if (this.waiting !== undefined) {
+      this.waiting.push({ text, bytes: buf.length });
+      return;
+    }
     if (this.state === 'handshake') {
       if (host.faults.paused || this.challenge === undefined) return;
       this.clearTimer();
-      if (!oversized && verifySessionSignature(this.account.apiSecret, this.challenge, text)) {
-        this.state = 'ready';
-        const { pingInterval, pingTimeout } = host.options;
-        this.send(
-          `{"sessionId":"${this.id}","data":"welcome","pingInterval":${pingInterval},"pingTimeout":${pingTimeout}}`,
-        );
-      } else {
-        this.fail(CODES.SESSION_SIGN_WRONG, MESSAGES[CODES.SESSION_SIGN_WRONG]);
-      }
+      if (oversized) this.fail(CODES.SESSION_SIGN_WRONG, MESSAGES[CODES.SESSION_SIGN_WRONG]);
+      else this.checkSignature(this.challenge, text);
       return;
     }
+    this.handle(text, buf.length, now);
+  }
 
+  /**
+   * The signature is checked asynchronously (Web Crypto): meanwhile the socket is paused and
+   * frames already read wait in `waiting`, so that no request overtakes the signature.
+   */
+  private checkSignature(challenge: string, text: string): void {
+    this.waiting = [];
+    this.socket.pause();
+    const settle = (ok: boolean): void => {
+      const waiting = this.waiting ?? [];
+      this.waiting = undefined;
+      this.socket.resume();
+      if (this.ended) return;
+      if (!ok) {
+        this.fail(CODES.SESSION_SIGN_WRONG, MESSAGES[CODES.SESSION_SIGN_WRONG]);
+        return;
+      }
+      this.state = 'ready';
+      const { pingInterval, pingTimeout } = this.host.options;
+      this.send(
+        `{"sessionId":"${this.id}","data":"welcome","pingInterval":${pingInterval},"pingTimeout":${pingTimeout}}`,
+      );
+      for (const frame of waiting) {
+        if (this.ended) return;
+        this.handle(frame.text, frame.bytes, this.host.clock());
+      }
+    };
+    verifySessionSignature(this.key, challenge, text).then(settle, () => settle(false));
+  }
+
+  /** A frame of a ready session: `bytes` is its size on the wire. */
+  private handle(text: string, bytes: number, now: number): void {
+    const host = this.host;
+    const oversized = bytes > host.options.maxFrameBytes;
     if (oversized) {
       if (host.faults.paused) return;
-      const msg = `${MALFORMED_PREFIX}the frame of ${buf.length} bytes exceeds the limit of ${host.options.maxFrameBytes} bytes.`;
+      const msg = `${MALFORMED_PREFIX}the frame of ${bytes} bytes exceeds the limit of ${host.options.maxFrameBytes} bytes.`;
       this.send(host.router.malformed(msg, this.rate, now));
       return;
     }

@@ -38,7 +38,12 @@ export function isWsApiPong(frame: Record<string, unknown>, id: string): boolean
   return frame.op === 'pong' && id.startsWith(PING_ID_PREFIX);
 }
 
-/** JSON.parse once; a frame that is not a JSON object becomes an exception. */
+/**
+ * JSON.parse once; a frame that is not a JSON object becomes an exception. While `messages`
+ * (`messages$`) is observed, it gets a copy of its own (the text parsed once more), as the push
+ * connections do: the frame parsed here becomes the call's response in place, so what a
+ * subscriber keeps or changes must not be it. Unobserved, it costs one check.
+ */
 export function frameParser(
   wsKey: WSAPIWsKey,
   listener: FrameListener,
@@ -52,7 +57,8 @@ export function frameParser(
       listener.exception(new ProtocolError('frame is not JSON'), raw);
       return undefined;
     }
-    if (messages !== undefined && messages.observed) messages.next({ wsKey, frame });
+    if (messages !== undefined && messages.observed)
+      messages.next({ wsKey, frame: JSON.parse(raw) as unknown });
     if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
       listener.exception(new ProtocolError('frame is not a JSON object'), raw);
       return undefined;
