@@ -146,10 +146,7 @@ describe('reconcile: true, placements', () => {
     const calls = Array.from({ length: 200 }, (_, i) =>
       client.submitNewSpotOrder(limitBuy({ price: String(20_000 + (i % 100)) })),
     );
-    await until(
-      () => sim.countFrames((f) => f.op === 'spot.order') === 200,
-      'the gateway received them all',
-    );
+    await until(() => sim.countFrames((f) => f.op === 'spot.order') === 200, 'the gateway received them all');
     sim.faults.dropSessions({ kind: 'wsapi' });
     const outcomes = await Promise.all(calls.map((c) => settle(c)));
     expect(outcomes.filter((e) => !(e instanceof OrderNotPlacedError))).toEqual([]);
