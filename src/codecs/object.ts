@@ -59,6 +59,35 @@ const isPlainRecord = (u: unknown): u is Record<string, unknown> =>
   typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /**
+ * The errors of the required and optional fields of `o` (a missing required field "is
+ * required"; an absent optional one is fine), pushed onto `errors`: both object codecs' field
+ * check.
+ */
+function validateFields(
+  o: Record<string, unknown>,
+  c: t.Context,
+  required: t.Props,
+  optional: t.Props,
+  errors: t.ValidationError[],
+): void {
+  for (const k of Object.keys(required)) {
+    const v = o[k];
+    if (v === undefined) {
+      errors.push({ value: v, context: t.appendContext(c, k, required[k], v), message: 'is required' });
+      continue;
+    }
+    const r = required[k].validate(v, t.appendContext(c, k, required[k], v));
+    if (isLeft(r)) errors.push(...r.left);
+  }
+  for (const k of Object.keys(optional)) {
+    const v = o[k];
+    if (v === undefined) continue;
+    const r = optional[k].validate(v, t.appendContext(c, k, optional[k], v));
+    if (isLeft(r)) errors.push(...r.left);
+  }
+}
+
+/**
  * An object codec with required and optional fields that lets other fields through (the push
  * channel's order events: an event may carry fields this client does not read): the same
  * answers as `t.intersection([t.type(required), t.partial(optional)])`, with the required and
@@ -96,21 +125,7 @@ export class OpenObjectType<R extends t.Props, O extends t.Props> extends t.Type
       (u, c) => {
         if (!isPlainRecord(u)) return t.failure(u, c, 'must be an object');
         const errors: t.ValidationError[] = [];
-        for (const k of requiredKeys) {
-          const v = u[k];
-          if (v === undefined) {
-            errors.push({ value: v, context: t.appendContext(c, k, required[k], v), message: 'is required' });
-            continue;
-          }
-          const r = required[k].validate(v, t.appendContext(c, k, required[k], v));
-          if (isLeft(r)) errors.push(...r.left);
-        }
-        for (const k of optionalKeys) {
-          const v = u[k];
-          if (v === undefined) continue;
-          const r = optional[k].validate(v, t.appendContext(c, k, optional[k], v));
-          if (isLeft(r)) errors.push(...r.left);
-        }
+        validateFields(u, c, required, optional, errors);
         return errors.length === 0 ? t.success(u as StrictObjectOf<R, O>) : t.failures(errors);
       },
       t.identity,
@@ -212,9 +227,8 @@ export function strictObject<R extends t.Props, O extends t.Props>(
     name,
     is,
     (u, c) => {
-      if (typeof u !== 'object' || u === null || Array.isArray(u))
-        return t.failure(u, c, 'must be an object');
-      const o = u as Record<string, unknown>;
+      if (!isPlainRecord(u)) return t.failure(u, c, 'must be an object');
+      const o = u;
       const errors: t.ValidationError[] = [];
       for (const k of Object.keys(o)) {
         if (!has(required, k) && !has(optional, k)) {
@@ -225,21 +239,7 @@ export function strictObject<R extends t.Props, O extends t.Props>(
           });
         }
       }
-      for (const k of requiredKeys) {
-        const v = o[k];
-        if (v === undefined) {
-          errors.push({ value: v, context: t.appendContext(c, k, required[k], v), message: 'is required' });
-          continue;
-        }
-        const r = required[k].validate(v, t.appendContext(c, k, required[k], v));
-        if (isLeft(r)) errors.push(...r.left);
-      }
-      for (const k of optionalKeys) {
-        const v = o[k];
-        if (v === undefined) continue;
-        const r = optional[k].validate(v, t.appendContext(c, k, optional[k], v));
-        if (isLeft(r)) errors.push(...r.left);
-      }
+      validateFields(o, c, required, optional, errors);
       if (errors.length === 0 && rules !== undefined) {
         for (const issue of rules(o as Out<R, O>)) {
           const v = o[issue.field];
