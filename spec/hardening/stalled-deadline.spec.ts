@@ -6,21 +6,12 @@
  * heartbeat does (stalled-loop.spec.ts); a gateway that truly stays silent still times out.
  */
 import { WebsocketAPIClient, TimeoutError } from '../../src';
-import { makeNodeWebSocket, type WebSocketFactory } from '../../src/transport/websocket';
-import { startChildGateway, type ChildGateway } from '../support/child-gateway';
+import { busy, startChildGateway, writeWatchingWebSocket, type ChildGateway } from '../support/child-gateway';
 import { settle } from '../support/reliability';
 
 const STALL_MS = 3_000;
 const TIMEOUT_MS = 2_000;
 const CALLS = 20;
-
-/** Blocks the event loop, as CPU-bound code does. */
-function busy(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // spinning
-  }
-}
 
 describe('a request deadline after a stalled event loop', () => {
   let gateway: ChildGateway | undefined;
@@ -32,17 +23,9 @@ describe('a request deadline after a stalled event loop', () => {
 
   /** A client on `gateway` that calls `onOrder` after each order frame is written. */
   const open = (g: ChildGateway, onOrder: () => void): WebsocketAPIClient => {
-    const makeWebSocket: WebSocketFactory = (url, protocols) => {
-      const socket = makeNodeWebSocket(url, protocols) as ReturnType<WebSocketFactory> & {
-        send(data: unknown): void;
-      };
-      const send = socket.send.bind(socket);
-      socket.send = (data: unknown) => {
-        send(data);
-        if (typeof data === 'string' && data.includes('"op":"spot.order"')) onOrder();
-      };
-      return socket;
-    };
+    const makeWebSocket = writeWatchingWebSocket((data) => {
+      if (typeof data === 'string' && data.includes('"op":"spot.order"')) onOrder();
+    });
     return new WebsocketAPIClient({
       apiKey: 'key',
       apiSecret: 'secret',

@@ -6,20 +6,11 @@
  */
 import { filter, firstValueFrom } from 'rxjs';
 import { WebsocketAPIClient } from '../../src';
-import { makeNodeWebSocket, type WebSocketFactory } from '../../src/transport/websocket';
-import { startChildGateway, type ChildGateway } from '../support/child-gateway';
+import { busy, startChildGateway, writeWatchingWebSocket, type ChildGateway } from '../support/child-gateway';
 import { recordStates, settle } from '../support/reliability';
 
 const STALL_MS = 800;
 const ROUNDS = 4;
-
-/** Blocks the event loop, as CPU-bound code does. */
-function busy(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // spinning
-  }
-}
 
 describe('a stalled event loop', () => {
   let gateway: ChildGateway | undefined;
@@ -33,17 +24,9 @@ describe('a stalled event loop', () => {
     gateway = await startChildGateway({ pingInterval: 300, pingTimeout: 500, delayMs: 20 });
     let onPing: (() => void) | undefined;
     // Sees each ping the client writes (after it is written).
-    const makeWebSocket: WebSocketFactory = (url, protocols) => {
-      const socket = makeNodeWebSocket(url, protocols) as ReturnType<WebSocketFactory> & {
-        send(data: unknown): void;
-      };
-      const send = socket.send.bind(socket);
-      socket.send = (data: unknown) => {
-        send(data);
-        if (typeof data === 'string' && data.includes('"op":"ping"')) onPing?.();
-      };
-      return socket;
-    };
+    const makeWebSocket = writeWatchingWebSocket((data) => {
+      if (typeof data === 'string' && data.includes('"op":"ping"')) onPing?.();
+    });
     client = new WebsocketAPIClient({
       apiKey: 'key',
       apiSecret: 'secret',

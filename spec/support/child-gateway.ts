@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { makeNodeWebSocket, type WebSocketFactory } from '../../src/transport/websocket';
 
 const SCRIPT = `
 const { WebSocketServer } = require('ws');
@@ -59,5 +60,28 @@ export async function startChildGateway(o: {
       child.kill();
       await exited;
     },
+  };
+}
+
+/** Blocks the event loop for `ms`, as CPU-bound code does. */
+export function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // spinning
+  }
+}
+
+/** A Node WebSocket factory whose sockets call `onWrite` with every frame after it is written. */
+export function writeWatchingWebSocket(onWrite: (data: unknown) => void): WebSocketFactory {
+  return (url, protocols) => {
+    const socket = makeNodeWebSocket(url, protocols) as ReturnType<WebSocketFactory> & {
+      send(data: unknown): void;
+    };
+    const send = socket.send.bind(socket);
+    socket.send = (data: unknown) => {
+      send(data);
+      onWrite(data);
+    };
+    return socket;
   };
 }
