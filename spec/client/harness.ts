@@ -50,7 +50,17 @@ export function useHarness() {
     return { sim: s, client: client(s, clientOptions) };
   };
 
-  return { sim, client, track, start };
+  /** A client of `s` that reconciles over the simulator's REST, with a short grace (150 ms). */
+  const reconciling = (s: Simulator, o: WebsocketAPIClientOptions = {}): WebsocketAPIClient =>
+    client(s, {
+      restBaseUrl: s.restUrl,
+      futuresRestBaseUrl: s.restUrl,
+      reconcile: true,
+      reconcileGraceMs: 150,
+      ...o,
+    });
+
+  return { sim, client, track, start, reconciling };
 }
 
 /** A resting limit buy (BTC trades around 30000 in the simulator). */

@@ -28,14 +28,7 @@ const h = useHarness();
 
 /** A reconciling client whose calls time out after 300 ms (the simulator then answers later). */
 function reconciling(sim: Simulator, o: WebsocketAPIClientOptions = {}): WebsocketAPIClient {
-  return h.client(sim, {
-    restBaseUrl: sim.restUrl,
-    futuresRestBaseUrl: sim.restUrl,
-    reconcile: true,
-    reconcileGraceMs: 150,
-    requestTimeoutMs: 300,
-    ...o,
-  });
+  return h.reconciling(sim, { requestTimeoutMs: 300, ...o });
 }
 
 /** Every exception event from now on. */

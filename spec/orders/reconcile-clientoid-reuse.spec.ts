@@ -9,7 +9,7 @@
  * to the simulator on 127.0.0.1; nothing is ever re-sent.
  */
 import { lastValueFrom, toArray } from 'rxjs';
-import { OrderNotPlacedError, type WebsocketAPIClient, type WebsocketAPIClientOptions } from '../../src';
+import { OrderNotPlacedError, type WebsocketAPIClient } from '../../src';
 import { CREATED_BEFORE_SEND_MARGIN_MS } from '../../src/orders/reconcile';
 import type { Simulator } from '../../src/simulator';
 import { framesFor, futuresBuy, limitBuy, useHarness } from '../client/harness';
@@ -17,15 +17,7 @@ import { settle, until } from '../support/reliability';
 
 const h = useHarness();
 
-function reconciling(sim: Simulator, o: WebsocketAPIClientOptions = {}): WebsocketAPIClient {
-  return h.client(sim, {
-    restBaseUrl: sim.restUrl,
-    futuresRestBaseUrl: sim.restUrl,
-    reconcile: true,
-    reconcileGraceMs: 150,
-    ...o,
-  });
-}
+const reconciling = h.reconciling;
 
 /** Swallows the next request (pause), waits until the gateway has it, then drops the WS API sessions. */
 async function swallowThenDrop(sim: Simulator, send: () => { id: string }): Promise<void> {

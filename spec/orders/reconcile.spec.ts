@@ -16,8 +16,6 @@ import {
   OrderNotPlacedError,
   TimeoutError,
   type FetchFunction,
-  type WebsocketAPIClient,
-  type WebsocketAPIClientOptions,
 } from '../../src';
 import type { Simulator } from '../../src/simulator';
 import { framesFor, futuresBuy, limitBuy, useHarness } from '../client/harness';
@@ -25,16 +23,7 @@ import { settle, until } from '../support/reliability';
 
 const h = useHarness();
 
-/** A client of `sim` that reconciles over the simulator's REST, with a short grace. */
-function reconciling(sim: Simulator, o: WebsocketAPIClientOptions = {}): WebsocketAPIClient {
-  return h.client(sim, {
-    restBaseUrl: sim.restUrl,
-    futuresRestBaseUrl: sim.restUrl,
-    reconcile: true,
-    reconcileGraceMs: 150,
-    ...o,
-  });
-}
+const reconciling = h.reconciling;
 
 /** A fetch that counts the REST answers it has read (lookups only). */
 function countingFetch(): { fetch: FetchFunction; answered: () => number } {
