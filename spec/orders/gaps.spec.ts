@@ -137,13 +137,7 @@ describe('a fill the push socket missed reaches updates$ before its terminal eve
     const alice = await tracking(sim, { fetch: gate.fetch });
     const seller = await bobClient(sim);
     // Alice's bid sits above the house's best bid, so Bob's pieces meet it first.
-    const call = alice.submitNewSpotOrder({
-      side: 'buy',
-      symbol: 'BTC-USDT',
-      type: 'limit',
-      price: '29999',
-      size: '0.0003',
-    });
+    const call = alice.submitNewSpotOrder(limitBuy({ price: '29999', size: '0.0003' }));
     await call;
     const events = all(call.updates$);
     const firstMatch = firstValueFrom(call.updates$.pipe(filter((u) => u.type === 'match')));
@@ -185,13 +179,7 @@ describe('a fill the push socket missed reaches updates$ before its terminal eve
     const sim = await h.sim({ accounts: [demoAccount(1), bob] });
     const alice = await tracking(sim);
     const seller = await bobClient(sim);
-    const call = alice.submitNewSpotOrder({
-      side: 'buy',
-      symbol: 'BTC-USDT',
-      type: 'limit',
-      price: '29999',
-      size: '0.0003',
-    });
+    const call = alice.submitNewSpotOrder(limitBuy({ price: '29999', size: '0.0003' }));
     await call;
     const events = all(call.updates$);
     const firstMatch = firstValueFrom(call.updates$.pipe(filter((u) => u.type === 'match')));
