@@ -3,10 +3,11 @@
  * bound to it, and cleanup of both after each test. Synchronisation is by state$, events
  * and answers — never by sleeping.
  */
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
 import {
   WebsocketAPIClient,
   type ConnectionState,
+  type OrderUpdate,
   type WebsocketAPIClientOptions,
   type WSAPIWsKey,
 } from '../../src';
@@ -60,7 +61,23 @@ export function useHarness() {
       ...o,
     });
 
-  return { sim, client, track, start, reconciling };
+  /**
+   * A client that follows orders from the moment they are placed (`orderUpdates: true`), once
+   * connected with the push channels of `markets` subscribed.
+   */
+  const tracking = async (
+    s: Simulator,
+    o: WebsocketAPIClientOptions = {},
+    markets: Array<'pushSpot' | 'pushFutures'> = ['pushSpot'],
+  ): Promise<WebsocketAPIClient> => {
+    const c = client(s, { restBaseUrl: s.restUrl, futuresRestBaseUrl: s.restUrl, orderUpdates: true, ...o });
+    await c.connect();
+    for (const key of markets)
+      await firstValueFrom(c.stateOf$(key).pipe(filter((st) => st.status === 'ready')));
+    return c;
+  };
+
+  return { sim, client, track, start, reconciling, tracking };
 }
 
 /** A resting limit buy (BTC trades around 30000 in the simulator). */
@@ -105,3 +122,7 @@ export function countingFactory(): { makeWebSocket: WebSocketFactory; attempts: 
     attempts: () => n,
   };
 }
+
+/** Every update of an `updates$` until it completes. */
+export const allUpdates = (updates$: Observable<OrderUpdate>): Promise<OrderUpdate[]> =>
+  lastValueFrom(updates$.pipe(toArray()));

@@ -4,30 +4,20 @@
  * (its matches then sum to the ledger's dealSize) before the terminal event completes it.
  * REST lookups are held at a gate (the client's `fetch` option) where a race needs one in flight.
  */
-import { filter, firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import type { AddressInfo } from 'node:net';
 import type { WebSocketLike } from 'rxjs-websockets';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { OrderUpdate, WebsocketAPIClient, WebsocketAPIClientOptions } from '../../src';
+import type { OrderUpdate, WebsocketAPIClient } from '../../src';
 import { demoAccount, type Simulator } from '../../src/simulator';
 import { makeNodeWebSocket, type WebSocketFactory } from '../../src/transport/websocket';
-import { limitBuy, useHarness } from '../client/harness';
+import { allUpdates, limitBuy, useHarness } from '../client/harness';
+import { decimalSum } from '../support/decimal';
 import { bob } from '../simulator/rest-client';
 
 const h = useHarness();
 
-/** A client that follows orders from the moment they are placed, its spot push channel subscribed. */
-async function tracking(sim: Simulator, o: WebsocketAPIClientOptions = {}): Promise<WebsocketAPIClient> {
-  const client = h.client(sim, {
-    restBaseUrl: sim.restUrl,
-    futuresRestBaseUrl: sim.restUrl,
-    orderUpdates: true,
-    ...o,
-  });
-  await client.connect();
-  await firstValueFrom(client.stateOf$('pushSpot').pipe(filter((s) => s.status === 'ready')));
-  return client;
-}
+const tracking = h.tracking;
 
 /** Bob's client (a second account whose orders cross Alice's). */
 async function bobClient(sim: Simulator): Promise<WebsocketAPIClient> {
@@ -105,18 +95,9 @@ function heldAnswers(clientOid: string): { makeWebSocket: WebSocketFactory; rele
   };
 }
 
-const all = (updates$: Observable<OrderUpdate>): Promise<OrderUpdate[]> =>
-  lastValueFrom(updates$.pipe(toArray()));
+const all = allUpdates;
 
-/** Sum of decimal strings with up to 8 decimals, exactly. */
-const sum = (xs: readonly string[]): string => {
-  const total = xs.reduce((acc, x) => {
-    const [w = '0', f = ''] = x.split('.');
-    return acc + BigInt(w + f.padEnd(8, '0'));
-  }, 0n);
-  const s = total.toString().padStart(9, '0');
-  return `${s.slice(0, -8)}.${s.slice(-8)}`.replace(/\.?0+$/, '');
-};
+const sum = decimalSum;
 const matchSum = (seen: readonly OrderUpdate[]): string =>
   sum(seen.filter((u) => u.type === 'match').map((u) => u.matchSize ?? '0'));
 

@@ -4,45 +4,21 @@
  * futures, a batch, a modify; and a fill that happens while the push socket is down (and
  * reconnects are refused) still completes `updates$`, from REST.
  */
-import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import type { OrderUpdate, WebsocketAPIClient, WebsocketAPIClientOptions } from '../../src';
-import { demoAccount, type Simulator } from '../../src/simulator';
-import { futuresBuy, limitBuy, useHarness } from '../client/harness';
+import { filter, firstValueFrom } from 'rxjs';
+import type { OrderUpdate } from '../../src';
+import { demoAccount } from '../../src/simulator';
+import { allUpdates, futuresBuy, limitBuy, useHarness } from '../client/harness';
+import { decimalSum } from '../support/decimal';
 import { bob } from '../simulator/rest-client';
 
 const h = useHarness();
 
-/** A client that follows orders from the moment they are placed, its push channel subscribed. */
-async function tracking(
-  sim: Simulator,
-  o: WebsocketAPIClientOptions = {},
-  markets: Array<'pushSpot' | 'pushFutures'> = ['pushSpot'],
-): Promise<WebsocketAPIClient> {
-  const client = h.client(sim, {
-    restBaseUrl: sim.restUrl,
-    futuresRestBaseUrl: sim.restUrl,
-    orderUpdates: true,
-    ...o,
-  });
-  await client.connect();
-  for (const key of markets)
-    await firstValueFrom(client.stateOf$(key).pipe(filter((s) => s.status === 'ready')));
-  return client;
-}
+const tracking = h.tracking;
 
-const all = (updates$: import('rxjs').Observable<OrderUpdate>): Promise<OrderUpdate[]> =>
-  lastValueFrom(updates$.pipe(toArray()));
+const all = allUpdates;
 const types = (updates: readonly OrderUpdate[]): string[] => updates.map((u) => u.type);
 
-/** Sum of decimal strings with up to 8 decimals, exactly. */
-const sum = (xs: readonly string[]): string => {
-  const total = xs.reduce((acc, x) => {
-    const [w = '0', f = ''] = x.split('.');
-    return acc + BigInt(w + f.padEnd(8, '0'));
-  }, 0n);
-  const s = total.toString().padStart(9, '0');
-  return `${s.slice(0, -8)}.${s.slice(-8)}`.replace(/\.?0+$/, '');
-};
+const sum = decimalSum;
 
 describe('call.updates$: an order from placement to its terminal event', () => {
   it('a resting order: received, open … canceled, then completes; late subscribers get the replay', async () => {

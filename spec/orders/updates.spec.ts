@@ -4,14 +4,13 @@
  * without `orderUpdates`, a look at a spot order's `updates$` opens the spot push connection
  * only, and holds it until the order has ended.
  */
-import { filter, firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import type { OrderUpdate } from '../../src';
-import { futuresBuy, limitBuy, useHarness } from '../client/harness';
+import { allUpdates, futuresBuy, limitBuy, useHarness } from '../client/harness';
 
 const h = useHarness();
 
-const all = (updates$: Observable<OrderUpdate>): Promise<OrderUpdate[]> =>
-  lastValueFrom(updates$.pipe(toArray()));
+const all = allUpdates;
 
 describe('call.updates$ of a batch', () => {
   it('a late subscriber gets the events in the order they came, as a live one did', async () => {

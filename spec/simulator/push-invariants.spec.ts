@@ -5,6 +5,7 @@
  * event comes exactly once (and only for done orders), and no account sees another's orders.
  */
 import { startSimulator, type LedgerEntry, type Simulator } from '../../src/simulator';
+import { decimalSum } from '../support/decimal';
 import { mulberry32 } from '../support/prng';
 import { connect, type RawClient } from './raw-client';
 import { futuresLookup, marginLookup, openPush, signed, spotLookup, type PushClient } from './rest-client';
@@ -20,18 +21,7 @@ const ORDERS_PER_RUN = 300;
 
 const TERMINAL = new Set(['filled', 'canceled']);
 
-/** Exact decimal sum of decimal strings (at most 18 fractional digits). */
-function sum(values: string[]): string {
-  let total = 0n;
-  for (const v of values) {
-    const [w, f = ''] = v.split('.');
-    total += BigInt(w + f.padEnd(18, '0'));
-  }
-  const s = total.toString().padStart(19, '0');
-  const whole = s.slice(0, -18);
-  const frac = s.slice(-18).replace(/0+$/, '');
-  return frac === '' ? whole : `${whole}.${frac}`;
-}
+const sum = decimalSum;
 
 function request(random: () => number, n: number, live: string[]): { op: string; args: unknown } {
   const r = random();
