@@ -14,12 +14,12 @@
  * BENCH_QUICK=1: one round of 20,000 orders instead of five of 40,000. BENCH_PROF_DIR=dir: a V8 CPU
  * profile of the orderUpdates$ reader.
  */
-import { createHmac } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { WebsocketAPIClient } from '../src';
 import { startSimulator } from '../src/simulator';
+import { bulletPrivate } from './bullet';
 import { spawnLineChild, type LineChild } from './line-child';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -115,9 +115,6 @@ async function serve(): Promise<void> {
   process.stdin.on('end', stop);
 }
 
-const sign = (key: string, message: string): string =>
-  createHmac('sha256', key).update(message).digest('base64');
-
 function credentials(): { apiKey: string; apiSecret: string; apiPassphrase: string } {
   const { apiKey, apiSecret, apiPassphrase } = BENCH_ACCOUNT;
   return { apiKey, apiSecret, apiPassphrase };
@@ -136,24 +133,9 @@ interface ReaderSample {
 
 /** The raw reader: bullet-private by hand, a `ws` socket, JSON.parse per frame, a count. */
 async function rawReader(restUrl: string, onEvent: () => void): Promise<() => void> {
-  const target = '/api/v1/bullet-private';
-  const ts = String(Date.now());
-  const { apiKey, apiSecret, apiPassphrase } = BENCH_ACCOUNT;
-  const res = await fetch(restUrl + target, {
-    method: 'POST',
-    headers: {
-      'KC-API-KEY': apiKey,
-      'KC-API-TIMESTAMP': ts,
-      'KC-API-SIGN': sign(apiSecret, ts + 'POST' + target),
-      'KC-API-PASSPHRASE': sign(apiSecret, apiPassphrase),
-      'KC-API-KEY-VERSION': '2',
-    },
-  });
-  const bullet = (await res.json()) as {
-    data: { token: string; instanceServers: Array<{ endpoint: string; pingInterval: number }> };
-  };
-  const server = bullet.data.instanceServers[0];
-  const ws = new WebSocket(`${server.endpoint}?token=${bullet.data.token}&connectId=raw`, {
+  const bullet = await bulletPrivate(restUrl, BENCH_ACCOUNT);
+  const server = bullet.instanceServers[0];
+  const ws = new WebSocket(`${server.endpoint}?token=${bullet.token}&connectId=raw`, {
     perMessageDeflate: false,
   });
   const ping = setInterval(() => ws.send('{"id":"p","type":"ping"}'), server.pingInterval);

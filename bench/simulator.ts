@@ -12,13 +12,14 @@
  * as it does not depend on how fast the client or the rest of the machine is.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect as tcp } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startSimulator } from '../src/simulator';
+import { bulletPrivate, sign } from './bullet';
 import { spawnLineChild, type LineChild } from './line-child';
 
 type Mode = 'full' | 'ack';
@@ -89,9 +90,6 @@ function startChild(mode: Mode): Promise<Child> {
     void nextLine().then((line) => resolve({ child, url: (JSON.parse(line) as { url: string }).url, cpu }));
   });
 }
-
-const sign = (key: string, message: string): string =>
-  createHmac('sha256', key).update(message).digest('base64');
 
 /** Connects and does the session handshake by hand. */
 function handshake(base: string): Promise<WebSocket> {
@@ -183,25 +181,8 @@ const EVENT_MARK = Buffer.from('{"type":"message"');
  */
 async function subscriber(wsUrl: string): Promise<{ events: () => number }> {
   const restUrl = wsUrl.replace('ws://', 'http://');
-  const ts = String(Date.now());
-  const { apiKey, apiSecret, apiPassphrase } = BENCH_ACCOUNT;
-  const target = '/api/v1/bullet-private';
-  const res = await fetch(restUrl + target, {
-    method: 'POST',
-    headers: {
-      'KC-API-KEY': apiKey,
-      'KC-API-TIMESTAMP': ts,
-      'KC-API-SIGN': sign(apiSecret, ts + 'POST' + target),
-      'KC-API-PASSPHRASE': sign(apiSecret, apiPassphrase),
-      'KC-API-KEY-VERSION': '2',
-    },
-  });
-  const bullet = (await res.json()) as {
-    data: { token: string; instanceServers: Array<{ endpoint: string }> };
-  };
-  const endpoint = new URL(
-    `${bullet.data.instanceServers[0].endpoint}?token=${bullet.data.token}&connectId=bench`,
-  );
+  const bullet = await bulletPrivate(restUrl, BENCH_ACCOUNT);
+  const endpoint = new URL(`${bullet.instanceServers[0].endpoint}?token=${bullet.token}&connectId=bench`);
   const socket = tcp(Number(endpoint.port), endpoint.hostname);
   socket.setNoDelay(true);
   socket.write(
