@@ -137,36 +137,18 @@ export class RpcChannel {
       );
       return;
     }
-    const op = frame.op;
-    if (op !== undefined && op !== call.op) {
-      // Answered by id but not for this operation (even a pong): never the call's answer.
-      this.gate?.answered(undefined);
-      const shown = typeof op === 'string' ? `"${printable(op)}"` : `of type ${typeof op}`;
-      this.fail(
-        call,
-        new ProtocolError(`the answer's op ${shown} is not the request's, ${call.op}`, requestDetails(call)),
-        raw,
-      );
-      return;
-    }
-    if (!FastAnswer.is(frame)) {
-      this.gate?.answered(undefined);
-      this.malformed(call, 'the response envelope', Answer.decode(frame), raw);
-      return;
-    }
-    const rateLimit = frame.rateLimit;
+    const answer = this.read(call, frame);
+    const failed = answer instanceof WsApiError;
+    // The envelope, when it was one (its op is the request's): it counts for the quota, the
+    // latency and the 'response' event even when it refuses or its data is malformed.
+    const response = failed ? answer.response : answer;
+    const rateLimit = response?.rateLimit;
     this.gate?.answered(rateLimit);
     if (rateLimit !== undefined) {
       this.lastRateLimit = rateLimit;
       if (this.outlets.rateLimit.observed) this.outlets.rateLimit.next({ wsKey: this.wsKey, ...rateLimit });
     }
-    // The answer becomes the response in place: op filled in (an answer without one is its
-    // request's, tied by id), plus the two fields the client adds.
-    const response = frame as Answer as WSAPIResponse;
-    if (op === undefined) response.op = call.op;
-    response.wsKey = this.wsKey;
-    response.isWSAPIResponse = true;
-    if (this.outlets.latency.observed) {
+    if (response !== undefined && this.outlets.latency.observed) {
       this.outlets.latency.next({
         id,
         op: call.op,
@@ -175,16 +157,11 @@ export class RpcChannel {
         gatewayMs: response.outTime - response.inTime,
       });
     }
-    if (response.code === CODES.SUCCESS) {
-      if (call.spec.response.is(response.data)) call.resolve(response);
-      else this.malformed(call, `${call.op} data`, call.spec.response.decode(response.data), raw, response);
-    } else {
-      const error = this.gatewayError(call, response);
-      // A code that is not digits is a malformed answer: reported like the others.
-      if (error instanceof ProtocolError) this.fail(call, error, raw);
-      else call.reject(error);
-    }
-    if (this.outlets.wantsResponses()) this.outlets.response(response);
+    if (!failed) call.resolve(answer);
+    // A malformed answer (a code that is not digits included) is reported as well.
+    else if (answer instanceof ProtocolError) this.fail(call, answer, raw);
+    else call.reject(answer);
+    if (response !== undefined && this.outlets.wantsResponses()) this.outlets.response(response);
   }
 
   /** A frame the connection could not use. */
@@ -315,7 +292,7 @@ export class RpcChannel {
    * already gave the call's unit back when it timed out, so the answer does not count again.
    */
   private lateAnswer(call: WsApiCall, frame: Record<string, unknown>, raw: string): void {
-    const answer = this.readLate(call, frame);
+    const answer = this.read(call, frame);
     if (answer instanceof ProtocolError) {
       this.fail(call, answer, raw);
       return;
@@ -331,8 +308,12 @@ export class RpcChannel {
     if (response !== undefined && this.outlets.wantsResponses()) this.outlets.response(response);
   }
 
-  /** What a late answer says: the call's response, the gateway's refusal, or why it is malformed. */
-  private readLate(call: WsApiCall, frame: Record<string, unknown>): WSAPIResponse | WsApiError {
+  /**
+   * What an answer to `call` says: its response (made in place from the frame: op filled in,
+   * plus the two fields the client adds), the gateway's refusal, or why it is malformed (an
+   * answer by id for another operation, even a pong, is never the call's).
+   */
+  private read(call: WsApiCall, frame: Record<string, unknown>): WSAPIResponse | WsApiError {
     const op = frame.op;
     if (op !== undefined && op !== call.op) {
       const shown = typeof op === 'string' ? `"${printable(op)}"` : `of type ${typeof op}`;
@@ -369,17 +350,6 @@ export class RpcChannel {
     if (!isGatewayErrorCode(code))
       return new ProtocolError(`answer code ${printable(code)} is not digits`, details);
     return new GatewayError({ ...details, code, msg: response.msg ?? '' });
-  }
-
-  /** A known call got an answer of the wrong shape: fail it, report the frame. */
-  private malformed(
-    call: WsApiCall,
-    what: string,
-    decoded: ReturnType<typeof Answer.decode>,
-    raw: string,
-    response?: WSAPIResponse,
-  ): void {
-    this.fail(call, this.malformedError(call, what, decoded, response), raw);
   }
 
   /** The error of an answer of the wrong shape (`what` of it), saying why. */
