@@ -12,6 +12,7 @@ import {
   WsApiError,
 } from '../errors';
 import type { WsApiCall } from '../rpc/call';
+import { requestDetails } from '../rpc/error-details';
 import type { WSAPIResponse } from '../rpc/response';
 
 /** A definite "nothing happened" verdict of reconcile. */
@@ -97,10 +98,7 @@ export function lateAnswerDisagreement(
   }
   const error = 'error' in settled ? settled.error : undefined;
   return new LateAnswerError({
-    op: call.op,
-    requestId: call.id,
-    clientOid: call.clientOid,
-    clientOids: call.clientOids,
+    ...requestDetails(call),
     msg: `the gateway's answer came after ${describeSettled(settled)}: it is ${describeAnswer(answer)}`,
     answer,
     settled:

@@ -23,6 +23,7 @@ import {
 import type { LookupOrderParams } from '../rest/lookup-order';
 import type { OrderMarket, OrderSnapshot } from '../rest/order-snapshot';
 import type { WsApiCall } from '../rpc/call';
+import { detailsOf, requestDetails } from '../rpc/error-details';
 import type { WSAPIResponse } from '../rpc/response';
 import { safeDelay } from '../safe-delay';
 import type { CancelTarget, ModifyTerms } from './order-call';
@@ -47,13 +48,7 @@ export function isOutcomeUnknown(error: unknown): error is DisconnectedError | T
 
 /** The outcome-unknown error again, with `cause` saying why reconciling could not tell. */
 export function withCause(error: DisconnectedError | TimeoutError, cause: unknown): WsApiError {
-  const details = {
-    op: error.op,
-    requestId: error.requestId,
-    clientOid: error.clientOid,
-    clientOids: error.clientOids,
-    cause,
-  };
+  const details = { ...detailsOf(error), cause };
   return error instanceof TimeoutError
     ? new TimeoutError({ ...details, timeoutMs: error.timeoutMs, sent: true, msg: error.msg })
     : new DisconnectedError(details);
@@ -320,7 +315,7 @@ async function reconcilePlacement(
     order = await lookupPolitely(deps, params);
   }
   if (order === null || !(await placedBy(order)))
-    return new OrderNotPlacedError({ op: call.op, requestId: call.id, clientOid, cause: error });
+    return new OrderNotPlacedError({ ...requestDetails(call), cause: error });
   return envelope(call, placedData(call.op, order), order.createdAt);
 }
 
@@ -375,7 +370,7 @@ async function reconcileBatch(
     for (let i = 0; i < orders.length; i++) if (orders[i] === null) orders[i] = again[k++] ?? null;
   }
   if (orders.every((o) => o === null)) {
-    return new OrderNotPlacedError({ op: call.op, requestId: call.id, clientOids: oids, cause: error });
+    return new OrderNotPlacedError({ ...requestDetails(call), clientOids: oids, cause: error });
   }
   const items = params.map((p, i) => {
     const order = orders[i] ?? null;
@@ -423,9 +418,7 @@ async function reconcileCancel(
   }
   if (order === null || !canceled(order)) {
     return new CancelNotAppliedError({
-      op: call.op,
-      requestId: call.id,
-      clientOid: clientOid ?? order?.clientOid,
+      ...requestDetails(call, order ?? undefined),
       order,
       cause: error,
     });
@@ -524,9 +517,7 @@ async function reconcileModify(
       return envelope(call, verdict.data, verdict.at);
     case 'not-applied':
       return new ModifyNotAppliedError({
-        op: call.op,
-        requestId: call.id,
-        clientOid: call.clientOid ?? verdict.order?.clientOid,
+        ...requestDetails(call, verdict.order ?? undefined),
         order: verdict.order,
         cause: error,
       });
@@ -670,11 +661,7 @@ const scaled = (s: string, scale: number): bigint => {
 /** A success envelope for `call` carrying `data`, marked as reconciled; throws if `data` does not fit. */
 function envelope(call: WsApiCall, data: unknown, at: number): WSAPIResponse {
   if (!call.spec.response.is(data)) {
-    throw new ProtocolError(`the order found could not be read as a ${call.op} answer`, {
-      op: call.op,
-      requestId: call.id,
-      clientOid: call.clientOid,
-    });
+    throw new ProtocolError(`the order found could not be read as a ${call.op} answer`, requestDetails(call));
   }
   return {
     id: call.id,

@@ -17,11 +17,22 @@ export type RequestDetails = Pick<WsApiErrorDetails, 'op' | 'requestId' | 'clien
  * built on this, so they all name the request the same way. Request metadata only: never the
  * parameters, so never anything a caller did not mean to show.
  */
-export function requestDetails(request: RequestRef): RequestDetails {
+export function requestDetails(request: RequestRef, found?: { readonly clientOid?: string }): RequestDetails {
   return {
     op: request.op,
     requestId: request.id,
-    clientOid: request.clientOid,
+    // A request by orderId has no clientOid of its own: reconcile names the one of the order it found.
+    clientOid: request.clientOid ?? found?.clientOid,
     clientOids: request.clientOids,
+  };
+}
+
+/** The same request details again, read from an error that already carries them. */
+export function detailsOf(error: RequestDetails): RequestDetails {
+  return {
+    op: error.op,
+    requestId: error.requestId,
+    clientOid: error.clientOid,
+    clientOids: error.clientOids,
   };
 }
