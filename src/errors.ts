@@ -416,12 +416,13 @@ export class ModifyNotAppliedError extends WsApiError {
 }
 
 /**
- * Never a call's rejection, only an `exception` event. With `reconcile: true` a call whose
- * answer did not come in time was settled from what REST showed; then the gateway's answer came
- * after all, and it does not agree: a success where the call was rejected (not placed, not
- * canceled, not modified, or left outcome unknown because REST could not tell), a refusal where
- * the call resolved, or other orders than the ones reconcile found. The message says both
- * sides. `answer` is what the gateway answered (its response, or the error it reads as; its
+ * Never a call's rejection, only an `exception` event. A call whose answer did not come in time
+ * failed as outcome unknown (`TimeoutError`, `sent: true`), or with `reconcile: true` was
+ * settled from what REST showed; then the gateway's answer came after all, and it tells the
+ * outcome the timeout left unknown, or it does not agree with reconcile: a success where the
+ * call was rejected (not placed, not canceled, not modified, or left outcome unknown because
+ * REST could not tell), a refusal where the call resolved, or other orders than the ones
+ * reconcile found. The message says both sides. `answer` is what the gateway answered (its response, or the error it reads as; its
  * envelope is also `response`); `settled` is what the call settled with (its response, or its
  * error), and the call stays settled so.
  */

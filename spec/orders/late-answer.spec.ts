@@ -205,6 +205,56 @@ describe('late answers with reconcile: true', () => {
   });
 });
 
+describe('late answers without reconcile', () => {
+  it('a timed-out order whose answer comes: one LateAnswerError telling its outcome, never an unknown id', async () => {
+    const sim = await h.sim();
+    const client = h.client(sim, { requestTimeoutMs: 300 });
+    const seen = exceptions(client);
+    await client.connect();
+    sim.faults.delay(1_000);
+    const call = client.submitNewSpotOrder(limitBuy());
+    const late = answerOf(client, () => call.id);
+    late.catch(() => undefined); // awaited below; the client's close must not make it unhandled
+    const error = await settle(call);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ sent: true });
+    expect((error as TimeoutError).cause).toBeUndefined();
+    await late;
+    const orderId = sim.exchange.ledger(call.clientOid as string)?.orderId as string;
+    expect(seen.map((e) => e.error)).toEqual([expect.any(LateAnswerError)]);
+    expect(seen[0]?.error).toMatchObject({
+      requestId: call.id,
+      settled: error,
+      answer: { data: { orderId } },
+    });
+    expect(seen[0]?.error.message).toBe(
+      `spot.order: the gateway's answer came after the call had failed as outcome unknown (TimeoutError), and tells its outcome: it is a success, order ${orderId}`,
+    );
+    expect(framesFor(sim, call.id)).toBe(1);
+  });
+
+  it('a timed-out cancel whose refusal comes: the LateAnswerError carries the gateway error', async () => {
+    const sim = await h.sim();
+    const client = h.client(sim, { requestTimeoutMs: 300 });
+    const seen = exceptions(client);
+    await client.connect();
+    sim.faults.delay(1_000);
+    const cancel = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'never-placed-0001' });
+    const late = answerOf(client, () => cancel.id);
+    late.catch(() => undefined); // awaited below; the client's close must not make it unhandled
+    expect(await settle(cancel)).toBeInstanceOf(TimeoutError);
+    await late;
+    expect(seen).toHaveLength(1);
+    const error = seen[0]?.error as LateAnswerError;
+    expect(error).toBeInstanceOf(LateAnswerError);
+    expect(error.answer).toBeInstanceOf(GatewayError);
+    expect(error.answer).toMatchObject({ code: '400100', requestId: cancel.id });
+    expect(error.message).toMatch(
+      /^spot\.cancel: .*outcome unknown \(TimeoutError\), and tells its outcome: it is a refusal, 400100/,
+    );
+  });
+});
+
 describe('the order desk stops a reconciliation whose call settled meanwhile (unit)', () => {
   it('a wait for the grace ends at once and no second lookup is made', async () => {
     let lookups = 0;

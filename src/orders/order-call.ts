@@ -1,11 +1,9 @@
 import type { Observable } from 'rxjs';
-import type { WsApiError } from '../errors';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
 import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
 import type { WSAPIResponse } from '../rpc/response';
 import type { OrderDesk } from './desk';
-import { lateAnswerDisagreement } from './late-answer';
 import type { TrackedOrder } from './tracker';
 
 /** Its symbol(s) until its orders are tracked, then the orders (each knows its symbol). */
@@ -85,11 +83,6 @@ export abstract class OrderCall<T = unknown> extends WsApiCall<T> {
     if (this.status !== 'pending') return false;
     if (this.desk.takeOver(this, error)) return true;
     return this.settleRejected(error);
-  }
-
-  /** @internal Its answer came after reconcile settled it: how the answer disagrees, if it does. */
-  override answeredLate(answer: WSAPIResponse<T> | WsApiError): WsApiError | undefined {
-    return lateAnswerDisagreement(this, answer);
   }
 
   /** @internal Rejects for good (the desk's verdict): no take-over. */

@@ -2,6 +2,7 @@ import { Observable, type Subscriber, type TeardownLogic } from 'rxjs';
 import type { WsApiError } from '../errors';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
 import type { OrderUpdate } from '../push/order-update';
+import { lateAnswerDisagreement } from './late-answer';
 import type { WSAPIResponse } from './response';
 
 /** The outcome of a call whose answer is not in yet. */
@@ -294,12 +295,12 @@ export class WsApiCall<T = unknown>
   }
 
   /**
-   * @internal Its answer (a response, or the error it reads as) came after it had settled
-   * without it: the error that says how the answer disagrees, or undefined. Only an order call
-   * reconciled after a timeout settles before its answer; a plain call never does.
+   * @internal Its answer (a response, or the error it reads as) came after its timeout had
+   * settled it (reconciled, or failed as outcome unknown): the error that says how the answer
+   * disagrees or what outcome it tells, or undefined when it agrees.
    */
-  answeredLate(_answer: WSAPIResponse<T> | WsApiError): WsApiError | undefined {
-    return undefined;
+  answeredLate(answer: WSAPIResponse<T> | WsApiError): WsApiError | undefined {
+    return lateAnswerDisagreement(this, answer);
   }
 
   /** @internal Settles with the response; false if already settled. */

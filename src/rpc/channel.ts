@@ -81,10 +81,10 @@ export class RpcChannel {
   private head = 0;
   private readonly flushQueue = (): void => this.flush();
   /**
-   * Written calls whose timeout fired but that are still pending (reconcile took them over), by
-   * id: their answer may still come on this session, and then settles them, or is checked
-   * against what reconcile settled them with. At most MAX_OVERDUE (the oldest go first);
-   * forgotten when the link is lost (an answer never comes on another session).
+   * Written calls whose timeout fired, by id: their answer may still come on this session. It
+   * settles a call reconcile took over and has not settled yet; otherwise it is checked against
+   * how the call settled (reconciled, or failed as outcome unknown). At most MAX_OVERDUE (the
+   * oldest go first); forgotten when the link is lost (an answer never comes on another session).
    */
   private readonly overdue = new Map<string, WsApiCall>();
 
@@ -277,17 +277,19 @@ export class RpcChannel {
     );
     // Amortised O(1): each queue slot is passed over once.
     if (!sent) this.dropSettledHead();
-    // Taken over (reconcile looks it up): its answer may still come.
-    else if (call.status === 'pending') {
+    // Written: its answer may still come (to settle it if reconcile took it over, else to tell
+    // the outcome the timeout left unknown).
+    else {
       this.overdue.set(call.id, call);
       if (this.overdue.size > MAX_OVERDUE) this.overdue.delete(this.overdue.keys().next().value as string);
     }
   }
 
   /**
-   * The answer to a call whose timeout fired while reconcile took it over. Still pending: the
-   * answer settles it as it would have in time (reconcile then stops). Settled already (REST
-   * told first): an answer that disagrees is reported as an exception; one that agrees is not.
+   * The answer to a written call whose timeout fired. Still pending (reconcile took it over):
+   * the answer settles it as it would have in time (reconcile then stops). Settled already
+   * (REST told first, or the timeout failed it as outcome unknown): an answer that disagrees,
+   * or tells an outcome that was unknown, is reported as an exception; one that agrees is not.
    * Either way it is an answered request's envelope (the 'response' event). The rate-limit gate
    * already gave the call's unit back when it timed out, so the answer does not count again.
    */

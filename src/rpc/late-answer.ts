@@ -1,7 +1,8 @@
 /**
- * An order call's answer that came after reconcile had settled the call (its timeout fired, and
- * REST told first): whether it agrees with how the call settled, and if not, the
- * LateAnswerError that says how (an `exception` event; the call stays as it settled).
+ * A call's answer that came after the call had settled without it (its timeout fired, and
+ * either reconcile settled it from REST or it failed as outcome unknown): whether it agrees with
+ * how the call settled, and if not, the LateAnswerError that says how (an `exception` event;
+ * the call stays as it settled).
  */
 import { CODES } from '../codecs/codes';
 import {
@@ -11,9 +12,9 @@ import {
   OrderNotPlacedError,
   WsApiError,
 } from '../errors';
-import type { WsApiCall } from '../rpc/call';
-import { requestDetails } from '../rpc/error-details';
-import type { WSAPIResponse } from '../rpc/response';
+import type { WsApiCall } from './call';
+import { requestDetails } from './error-details';
+import type { WSAPIResponse } from './response';
 
 /** A definite "nothing happened" verdict of reconcile. */
 const nothingHappened = (error: unknown): boolean =>
@@ -75,14 +76,16 @@ function describeSettled(settled: { response: WSAPIResponse } | { error: unknown
   if (nothingHappened(error))
     return `reconcile had rejected the call with ${(error as WsApiError).name}, and disagrees`;
   const name = error instanceof Error ? error.name : 'an error';
-  return `the call had failed as outcome unknown (${name}; REST could not tell), and tells its outcome`;
+  // Reconcile gives the error it could not settle a cause; a timeout without reconcile has none.
+  const why = error instanceof Error && error.cause !== undefined ? `${name}; REST could not tell` : name;
+  return `the call had failed as outcome unknown (${why}), and tells its outcome`;
 }
 
 /**
  * The late `answer` to `call`, which settled without it: undefined when it agrees (the same
  * orders resolved, or a refusal where reconcile found nothing happened), else the error that
- * says how it disagrees. A call left outcome unknown (REST could not tell) disagrees with any
- * answer: the answer tells what the call could not.
+ * says how it disagrees. A call left outcome unknown (a timeout without reconcile, or REST could
+ * not tell) disagrees with any answer: the answer tells what the call could not.
  */
 export function lateAnswerDisagreement(
   call: WsApiCall,
