@@ -109,9 +109,10 @@ function pushFor(account: Account, heartbeat: { pingInterval?: number; pongTimeo
   return { ws, updates, waitFor, subscribed };
 }
 
-/** Resolves once `done()` holds, checking every 20 ms (bounded by the test's timeout). */
-async function until(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((r) => setTimeout(r, 20));
+/** Resolves once `done()` holds, checking every 20 ms; rejects after 20 s (before jest's timeout). */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + 20_000; !done(); await new Promise((r) => setTimeout(r, 20)))
+    if (Date.now() > end) throw new Error(`still waiting for ${what}`);
 }
 
 it('the SDK alone: its WebsocketAPIClient places and cancels, its WebsocketClient hears the events, its REST clients find the orders', async () => {
@@ -229,7 +230,10 @@ it("the SDK's own heartbeats keep its WS API and push connections up (op ping wi
     sim.pushSessions().find((s) => s.apiKey === bob.apiKey);
   const firstPush = pushSession()?.id;
   // Five WS API pings and five push frames past the subscribe, all answered in time.
-  await until(() => wsApiPings() >= 5 && (pushSession()?.framesReceived ?? 0) >= 6);
+  await until(
+    () => wsApiPings() >= 5 && (pushSession()?.framesReceived ?? 0) >= 6,
+    'five pings on each link',
+  );
   expect(pushSession()?.id).toBe(firstPush);
   expect(sim.sessions().filter((s) => s.apiKey === bob.apiKey)).toHaveLength(1);
   expect(trouble).toEqual([]);

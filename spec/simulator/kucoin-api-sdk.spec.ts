@@ -76,7 +76,10 @@ interface SdkUpdate {
 }
 
 /** The SDK's push client for one account, collecting every `update` and every URL it opened. */
-function pushFor(account: Account): {
+function pushFor(
+  account: Account,
+  simulator = sim,
+): {
   ws: WebsocketClient;
   updates: SdkUpdate[];
   urls: string[];
@@ -87,14 +90,16 @@ function pushFor(account: Account): {
       apiKey: account.apiKey,
       apiSecret: account.apiSecret,
       apiPassphrase: account.apiPassphrase,
-      restOptions: { baseUrl: sim.restUrl },
+      restOptions: { baseUrl: simulator.restUrl },
     },
     quiet,
   );
   pushClients.push(ws);
   const updates: SdkUpdate[] = [];
   const urls: string[] = [];
+  // 'open' for a first connection, 'reconnected' for the next ones: both name the URL opened.
   ws.on('open', (e: { wsUrl: string }) => urls.push(e.wsUrl));
+  ws.on('reconnected', (e: { wsUrl: string }) => urls.push(e.wsUrl));
   const waiters: Array<{ clientOid: string; type: string; resolve: (u: SdkUpdate) => void }> = [];
   ws.on('update', (u: SdkUpdate) => {
     updates.push(u);
@@ -109,6 +114,12 @@ function pushFor(account: Account): {
       : new Promise((resolve) => waiters.push({ clientOid, type, resolve }));
   };
   return { ws, updates, urls, waitFor };
+}
+
+/** Resolves once `done()` holds, checking every 20 ms; rejects after 20 s (before jest's timeout). */
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + 20_000; !done(); await new Promise((r) => setTimeout(r, 20)))
+    if (Date.now() > end) throw new Error(`still waiting for ${what}`);
 }
 
 /** Resolves once the SDK says it subscribed `topic` (its `response` event for the subscribe). */
@@ -366,5 +377,68 @@ describe("the SDK's WebsocketClient, given restOptions.baseUrl", () => {
     await alicePush.waitFor('sdk-after', 'open');
     expect(new Set(bobPush.updates.map((u) => u.data.clientOid))).toEqual(new Set(['sdk-bob']));
     expect(alicePush.updates.filter((u) => u.data.clientOid === 'sdk-bob')).toEqual([]);
+  });
+
+  it('gets a new token, connects and subscribes again when the simulator drops its sessions or expires its tokens', async () => {
+    const own = await startSimulator({ seed: 5, accounts: [alice] });
+    try {
+      const push = pushFor(alice, own);
+      await subscribed(push.ws, '/spotMarket/tradeOrdersV2', 'spotPrivateV1');
+      await subscribed(push.ws, '/contractMarket/tradeOrders', 'futuresPrivateV1');
+      const { client: ws } = await connect(own.url, alice);
+      sockets.push(ws);
+      const both = ['/contractMarket/tradeOrders', '/spotMarket/tradeOrdersV2'];
+      const subscribedAgain = async (urls: number): Promise<void> => {
+        // Both sockets open again, each with its topic (the SDK subscribes again on reconnect).
+        await until(
+          () =>
+            push.urls.length === urls &&
+            JSON.stringify(
+              own
+                .pushSessions()
+                .flatMap((x) => x.topics)
+                .sort(),
+            ) === JSON.stringify(both),
+          `${urls} connections, each subscribed`,
+        );
+      };
+      const heard = async (clientOid: string): Promise<void> => {
+        const answer = await ws.answerTo(
+          ws.request('spot.order', {
+            type: 'limit',
+            symbol: 'BTC-USDT',
+            side: 'buy',
+            price: '10000',
+            size: '0.01',
+            clientOid,
+          }),
+        );
+        expect(answer.code).toBe('200000');
+        await push.waitFor(clientOid, 'open');
+      };
+      await heard('sdk-before');
+
+      expect(own.faults.dropSessions({ kind: 'push' })).toBe(2);
+      await subscribedAgain(4);
+      await heard('sdk-after-drop');
+
+      own.faults.expireTokens();
+      await subscribedAgain(6);
+      // KuCoin's error frame reached both sockets; the SDK hands it on as an 'update' (it has no
+      // other event for it) and reconnects when the socket closes.
+      const expired = (push.updates as unknown[]).filter(
+        (u) =>
+          (u as { type?: string; code?: number }).type === 'error' && (u as { code?: number }).code === 401,
+      );
+      expect(expired).toHaveLength(2);
+      expect(expired[0]).toMatchObject({ data: 'token is expired' });
+      await heard('sdk-after-expiry');
+
+      // Each connection used a token of its own, from a new bullet-private.
+      const tokens = push.urls.map((u) => new URL(u).searchParams.get('token'));
+      expect(new Set(tokens).size).toBe(6);
+    } finally {
+      await own.close();
+    }
   });
 });
