@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as rxjs from 'rxjs';
+import * as kucoinApi from 'kucoin-api';
 import * as ts from 'typescript';
 import * as lib from '../../src';
 import * as simulatorModule from '../../src/simulator';
@@ -116,6 +117,8 @@ export async function runBlock(
   const modules: Record<string, unknown> = {
     'kucoin-wsapi-rx': { ...lib, WebsocketAPIClient: SimulatorClient },
     'kucoin-wsapi-rx/simulator': simulatorModule,
+    // KuCoin's own SDK, for the block that points it at the simulator (docs/simulator.md).
+    'kucoin-api': kucoinApi,
     rxjs,
   };
   const requireShim = (id: string): unknown => {

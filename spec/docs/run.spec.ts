@@ -107,6 +107,17 @@ describe('every block of the docs that sends orders runs against the simulator',
     // orderUpdates$ printed the same order's events, from push.
     expect(run.logs).toContainEqual(expect.stringMatching(/ filled done push$/));
   });
+
+  it("docs/simulator.md: KuCoin's SDK, given the simulator's URLs, reads its clock, hears the fill and finds the order", async () => {
+    const [block] = docFiles()
+      .flatMap((f) => codeBlocks(f))
+      .filter((b) => b.code.includes("from 'kucoin-api'"));
+    const run = await runBlock(block, await freshSimulator());
+    expect(run.errors).toEqual([]);
+    // (Lines of this package's client log, which goes to the same console, left out.)
+    const printed = run.logs.filter((l) => !l.startsWith('[kucoin-wsapi-rx]'));
+    expect(printed).toEqual([expect.stringMatching(/^\d{13} \d{13}$/), 'sdk-doc-1', '0.001']);
+  });
 });
 
 type Driven = (client: WebsocketAPIClient, prices$: Observable<number>) => Observable<unknown>;
