@@ -175,6 +175,20 @@ describe('RpcChannel', () => {
     channel.failAll(() => new Error('end'));
   });
 
+  it('an answer to a call not written yet is an exception: the call stays pending and is written in its turn', async () => {
+    const { channel, link, submit, answer, exceptions } = setup();
+    const a = submit();
+    answer('1');
+    expect(exceptions.map((x) => x.error.message)).toEqual([
+      'malformed frame: answer to request id 1, which was not sent yet',
+    ]);
+    expect(a.status).toBe('pending');
+    channel.ready(link);
+    expect(link.written).toHaveLength(1);
+    answer('1');
+    await expect(a).resolves.toMatchObject({ id: '1', data: { orderId: 'o1' } });
+  });
+
   it('a wrong envelope or wrong data fails that call with ProtocolError and reports it', async () => {
     const { channel, link, submit, answer, exceptions } = setup();
     channel.ready(link);

@@ -122,8 +122,10 @@ export class RpcChannel {
 
   /** An answer (any frame with a string id) from the connection. */
   frame(frame: Record<string, unknown>, id: string, raw: string): void {
-    const call = this.pending.take(id);
-    if (call === undefined) {
+    const call = this.pending.get(id);
+    // A call still queued was never written: no answer can be its (the gateway, or something
+    // in between, made the id up). It stays pending and is written in its turn.
+    if (call === undefined || call.sentAt === undefined) {
       const late = this.overdue.get(id);
       if (late !== undefined) {
         this.overdue.delete(id);
@@ -132,11 +134,16 @@ export class RpcChannel {
       }
       this.outlets.exception(
         this.wsKey,
-        new ProtocolError(`answer to an unknown or expired request id ${printable(id)}`),
+        new ProtocolError(
+          call === undefined
+            ? `answer to an unknown or expired request id ${printable(id)}`
+            : `answer to request id ${printable(id)}, which was not sent yet`,
+        ),
         raw,
       );
       return;
     }
+    this.pending.delete(id);
     const answer = this.read(call, frame);
     const failed = answer instanceof WsApiError;
     // The envelope, when it was one (its op is the request's): it counts for the quota, the
