@@ -381,8 +381,8 @@ describe("the SDK's WebsocketClient, given restOptions.baseUrl", () => {
 
   it('gets a new token, connects and subscribes again when the simulator drops its sessions or expires its tokens', async () => {
     const own = await startSimulator({ seed: 5, accounts: [alice] });
+    const push = pushFor(alice, own);
     try {
-      const push = pushFor(alice, own);
       await subscribed(push.ws, '/spotMarket/tradeOrdersV2', 'spotPrivateV1');
       await subscribed(push.ws, '/contractMarket/tradeOrders', 'futuresPrivateV1');
       const { client: ws } = await connect(own.url, alice);
@@ -438,6 +438,8 @@ describe("the SDK's WebsocketClient, given restOptions.baseUrl", () => {
       const tokens = push.urls.map((u) => new URL(u).searchParams.get('token'));
       expect(new Set(tokens).size).toBe(6);
     } finally {
+      // Closed before its simulator, so that it does not try to reconnect to a closed port.
+      push.ws.closeAll(true);
       await own.close();
     }
   });
