@@ -1,6 +1,7 @@
 import type { AuthFailureCode } from './codecs/codes';
 import type { ValidationIssue } from './codecs/report';
 import { formatIssues, printable } from './codecs/report';
+import { scrubSecrets } from './transport/url';
 import type { OrderSnapshot } from './rest/order-snapshot';
 import type { WSAPIResponse } from './rpc/response';
 
@@ -47,6 +48,15 @@ export interface WsApiErrorDetails {
 }
 
 /**
+ * A gateway's text (its refusal `msg`) as an error quotes it: signed URL values and anything
+ * shaped like a signature removed (a gateway or proxy may echo what it received), then cut and
+ * escaped. The REST and handshake paths scrub it before, with the secrets only the signer knows.
+ */
+function gatewayText(msg: string): string {
+  return printable(scrubSecrets(msg));
+}
+
+/**
  * The base of every error a call rejects with. `code` is the gateway's code when the gateway
  * answered, otherwise one of {@link CLIENT_ERROR_CODES}. Errors never carry credentials:
  * they are built from request metadata and the gateway's answers only.
@@ -78,7 +88,10 @@ export class WsApiError extends Error {
     this.requestId = details.requestId;
     this.clientOid = details.clientOid;
     this.clientOids = details.clientOids;
-    this.response = details.response;
+    // The envelope's own `msg` is the gateway's text too (see gatewayText).
+    const response = details.response;
+    this.response =
+      typeof response?.msg === 'string' ? { ...response, msg: scrubSecrets(response.msg) } : response;
   }
 
   /** A plain view for logs and JSON.stringify (Error's own fields are not enumerable). */
@@ -127,7 +140,7 @@ export class GatewayError extends WsApiError {
   constructor(details: WsApiErrorDetails & { code: GatewayErrorCode }) {
     // The gateway's text, cut and escaped: it reaches log lines (`error.msg` too). The whole
     // envelope stays in `response`.
-    const msg = printable(details.msg);
+    const msg = gatewayText(details.msg);
     super(`${details.op ?? 'request'} failed: ${printable(details.code)} ${msg}`.trimEnd(), {
       ...details,
       msg,
@@ -147,7 +160,7 @@ export class RateLimitError extends WsApiError {
   constructor(details: WsApiErrorDetails & { code: '429000'; reset: number; receivedAt: number }) {
     super(`${details.op ?? 'request'} refused: too many requests, quota resets in ${details.reset} ms`, {
       ...details,
-      msg: printable(details.msg),
+      msg: gatewayText(details.msg),
     });
     this.reset = details.reset;
     this.resetAt = details.receivedAt + details.reset;
@@ -267,7 +280,7 @@ export class AuthenticationError extends WsApiError {
   declare readonly code: AuthFailureCode;
 
   constructor(details: WsApiErrorDetails & { code: AuthFailureCode }) {
-    const msg = printable(details.msg);
+    const msg = gatewayText(details.msg);
     super(`authentication refused: ${printable(details.code)} ${msg}`.trimEnd(), { ...details, msg });
   }
 }

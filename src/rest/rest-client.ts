@@ -286,10 +286,10 @@ export class RestClient {
       clearTimeout(timer);
       this.inFlight.delete(controller);
     }
-    return this.parse(request, response, text);
+    return this.parse(request, response, text, endpoint.signer);
   }
 
-  private parse(request: RestRequest, response: Response, text: string): RestReply {
+  private parse(request: RestRequest, response: Response, text: string, signer: Signer): RestReply {
     const what = `HTTP ${response.status} answer to ${request.method} ${request.target.split('?', 1)[0]}`;
     let json: unknown;
     try {
@@ -309,7 +309,9 @@ export class RestClient {
     return {
       status: response.status,
       code,
-      msg,
+      // A refusal's message may echo the signed headers (a proxy, a debugging gateway): it is
+      // scrubbed here, once, before any error, event or log line can quote it.
+      msg: msg === undefined || code === CODES.SUCCESS ? msg : signer.scrub(msg),
       data,
       headers: response.headers,
       receivedAt: Date.now(),
