@@ -148,14 +148,33 @@ export class GatewayError extends WsApiError {
   }
 }
 
+/**
+ * The longest quota reset a {@link RateLimitError} reports (ms), as the send gate caps its hold:
+ * a hostile or broken `reset` (5e9, 1e400) must not make a caller wait for weeks, nor overflow
+ * a timer built from it (which would then fire at once).
+ */
+export const MAX_RATE_LIMIT_RESET_MS = 60_000;
+
 /** The gateway refused the request over the account's quota (429000). */
 export class RateLimitError extends WsApiError {
   override name = 'RateLimitError';
   declare readonly code: '429000';
-  /** Milliseconds until the quota window resets, as the gateway reported it (0 if unknown). */
+  /**
+   * Milliseconds until the quota window resets, as the gateway reported it, capped at
+   * MAX_RATE_LIMIT_RESET_MS (60 s) like the send gate's hold (0 if unknown).
+   */
   readonly reset: number;
   /** When the quota resets (ms since the epoch, client clock). */
   readonly resetAt: number;
+
+  /**
+   * A gateway's `reset` (ms, from the WS answer or the REST header) as `reset` reports it:
+   * within [0, MAX_RATE_LIMIT_RESET_MS], 0 when missing or unusable.
+   */
+  static cappedReset(reset: unknown): number {
+    if (typeof reset !== 'number' || Number.isNaN(reset) || reset <= 0) return 0;
+    return Math.min(MAX_RATE_LIMIT_RESET_MS, Math.ceil(reset));
+  }
 
   constructor(details: WsApiErrorDetails & { code: '429000'; reset: number; receivedAt: number }) {
     super(`${details.op ?? 'request'} refused: too many requests, quota resets in ${details.reset} ms`, {

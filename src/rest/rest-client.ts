@@ -188,12 +188,11 @@ export class RestClient {
     const details = requestDetails(request);
     const msg = reply.msg ?? `HTTP ${reply.status}`;
     if (reply.code === CODES.TOO_MANY_REQUESTS) {
-      const reset = Number(reply.headers.get('gw-ratelimit-reset'));
       return new RateLimitError({
         code: CODES.TOO_MANY_REQUESTS,
         msg,
         ...details,
-        reset: Number.isFinite(reset) && reset >= 0 ? reset : 0,
+        reset: RateLimitError.cappedReset(Number(reply.headers.get('gw-ratelimit-reset') ?? NaN)),
         receivedAt: reply.receivedAt,
       });
     }
