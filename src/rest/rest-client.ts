@@ -115,7 +115,8 @@ function describeFailure(error: unknown): string {
  * send it once more, signed with the corrected time; a second 400002 is final.
  *
  * Headers, signatures and credentials never appear in what it throws: errors are built from
- * the request's op and path and the server's code and message only.
+ * the request's op and path and the server's code and message only, the message scrubbed of
+ * echoed signatures and secrets (Signer.scrub).
  */
 export class RestClient {
   private readonly inFlight = new Set<AbortController>();
