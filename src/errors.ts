@@ -1,6 +1,7 @@
 import type { AuthFailureCode } from './codecs/codes';
 import type { ValidationIssue } from './codecs/report';
 import { formatIssues, printable } from './codecs/report';
+import { scrubSecrets } from './transport/url';
 import type { OrderSnapshot } from './rest/order-snapshot';
 import type { WSAPIResponse } from './rpc/response';
 
@@ -47,6 +48,15 @@ export interface WsApiErrorDetails {
 }
 
 /**
+ * A gateway's text (its refusal `msg`) as an error quotes it: signed URL values and anything
+ * shaped like a signature removed (a gateway or proxy may echo what it received), then cut and
+ * escaped. The REST and handshake paths scrub it before, with the secrets only the signer knows.
+ */
+function gatewayText(msg: string): string {
+  return printable(scrubSecrets(msg));
+}
+
+/**
  * The base of every error a call rejects with. `code` is the gateway's code when the gateway
  * answered, otherwise one of {@link CLIENT_ERROR_CODES}. Errors never carry credentials:
  * they are built from request metadata and the gateway's answers only.
@@ -78,7 +88,10 @@ export class WsApiError extends Error {
     this.requestId = details.requestId;
     this.clientOid = details.clientOid;
     this.clientOids = details.clientOids;
-    this.response = details.response;
+    // The envelope's own `msg` is the gateway's text too (see gatewayText).
+    const response = details.response;
+    this.response =
+      typeof response?.msg === 'string' ? { ...response, msg: scrubSecrets(response.msg) } : response;
   }
 
   /** A plain view for logs and JSON.stringify (Error's own fields are not enumerable). */
@@ -127,7 +140,7 @@ export class GatewayError extends WsApiError {
   constructor(details: WsApiErrorDetails & { code: GatewayErrorCode }) {
     // The gateway's text, cut and escaped: it reaches log lines (`error.msg` too). The whole
     // envelope stays in `response`.
-    const msg = printable(details.msg);
+    const msg = gatewayText(details.msg);
     super(`${details.op ?? 'request'} failed: ${printable(details.code)} ${msg}`.trimEnd(), {
       ...details,
       msg,
@@ -135,19 +148,38 @@ export class GatewayError extends WsApiError {
   }
 }
 
+/**
+ * The longest quota reset a {@link RateLimitError} reports (ms), as the send gate caps its hold:
+ * a hostile or broken `reset` (5e9, 1e400) must not make a caller wait for weeks, nor overflow
+ * a timer built from it (which would then fire at once).
+ */
+export const MAX_RATE_LIMIT_RESET_MS = 60_000;
+
 /** The gateway refused the request over the account's quota (429000). */
 export class RateLimitError extends WsApiError {
   override name = 'RateLimitError';
   declare readonly code: '429000';
-  /** Milliseconds until the quota window resets, as the gateway reported it (0 if unknown). */
+  /**
+   * Milliseconds until the quota window resets, as the gateway reported it, capped at
+   * MAX_RATE_LIMIT_RESET_MS (60 s) like the send gate's hold (0 if unknown).
+   */
   readonly reset: number;
   /** When the quota resets (ms since the epoch, client clock). */
   readonly resetAt: number;
 
+  /**
+   * A gateway's `reset` (ms, from the WS answer or the REST header) as `reset` reports it:
+   * within [0, MAX_RATE_LIMIT_RESET_MS], 0 when missing or unusable.
+   */
+  static cappedReset(reset: unknown): number {
+    if (typeof reset !== 'number' || Number.isNaN(reset) || reset <= 0) return 0;
+    return Math.min(MAX_RATE_LIMIT_RESET_MS, Math.ceil(reset));
+  }
+
   constructor(details: WsApiErrorDetails & { code: '429000'; reset: number; receivedAt: number }) {
     super(`${details.op ?? 'request'} refused: too many requests, quota resets in ${details.reset} ms`, {
       ...details,
-      msg: printable(details.msg),
+      msg: gatewayText(details.msg),
     });
     this.reset = details.reset;
     this.resetAt = details.receivedAt + details.reset;
@@ -267,7 +299,7 @@ export class AuthenticationError extends WsApiError {
   declare readonly code: AuthFailureCode;
 
   constructor(details: WsApiErrorDetails & { code: AuthFailureCode }) {
-    const msg = printable(details.msg);
+    const msg = gatewayText(details.msg);
     super(`authentication refused: ${printable(details.code)} ${msg}`.trimEnd(), { ...details, msg });
   }
 }

@@ -2,7 +2,18 @@
  * Contract 2: a call is a Promise and an Observable of ONE outcome; the frame is sent once,
  * at call time, whatever is subscribed, awaited, re-subscribed or retried later.
  */
-import { exhaustMap, firstValueFrom, from, lastValueFrom, map, Observable, of, retry, toArray } from 'rxjs';
+import {
+  exhaustMap,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  map,
+  Observable,
+  of,
+  retry,
+  tap,
+  toArray,
+} from 'rxjs';
 import { framesFor, limitBuy, useHarness } from './harness';
 import { unhandledRejectionsDuring } from '../support/unhandled';
 import { GatewayError, type WsApiCall, type WSAPIResponse, type WSAPIOrderResponse } from '../../src';
@@ -78,6 +89,30 @@ describe('one call, one frame, one outcome', () => {
     expect(new Set([...seen, final]).size).toBe(1); // the very same error object each time
     await expect(call).rejects.toBe(final);
     expect(framesFor(sim, call.id)).toBe(1);
+  });
+
+  it('call.pipe(retry(3)) on a failed call: 4 subscriptions, the same typed error, one frame (settled or pending)', async () => {
+    const { client, sim } = await h.start();
+    const settled = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing' });
+    const first = await settled.catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(GatewayError);
+    // Subscribed while the call is still pending (no answer can arrive before the next await):
+    // the first error comes with the answer, the three replays follow at once.
+    const pending = client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'missing-too' });
+    const runs = [settled, pending].map((call) => {
+      const run = { call, subscriptions: 0, final: undefined as unknown };
+      run.final = lastValueFrom(
+        call.pipe(tap({ subscribe: () => void run.subscriptions++ }), retry(3)),
+      ).catch((e: unknown) => e);
+      return run;
+    });
+    for (const run of runs) {
+      const final = await run.final;
+      expect(final).toBeInstanceOf(GatewayError);
+      await expect(run.call).rejects.toBe(final);
+      expect(run.subscriptions).toBe(4);
+      expect(framesFor(sim, run.call.id)).toBe(1);
+    }
   });
 
   it('retry() on a successful call and several subscribers: still one frame', async () => {

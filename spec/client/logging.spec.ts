@@ -4,7 +4,7 @@
  * close with its reason, a failed first connect that is not called a reconnect, and the
  * testnet simulator's start. A logger without warn/debug gets those lines on info.
  */
-import { filter, firstValueFrom } from 'rxjs';
+import { config, filter, firstValueFrom } from 'rxjs';
 import { WebsocketAPIClient, type ConnectionState } from '../../src';
 import { limitBuy, stateIs, useHarness } from './harness';
 
@@ -154,6 +154,55 @@ describe('default listeners', () => {
       expect.stringMatching(/socket open/),
       expect.stringMatching(/authenticated/),
     ]);
+  });
+});
+
+describe('a logger that fails', () => {
+  // RxJS hands an error thrown in a subscriber to config.onUnhandledError (by default it
+  // rethrows it on a timer: an uncaught exception that ends the process).
+  let uncaught: unknown[] = [];
+  let report: jest.SpyInstance;
+  beforeEach(() => {
+    uncaught = [];
+    config.onUnhandledError = (error) => void uncaught.push(error);
+    report = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    config.onUnhandledError = null;
+    report.mockRestore();
+  });
+
+  it.each([
+    [
+      'throws',
+      () => {
+        throw new Error('logger broke');
+      },
+    ],
+    ['returns a rejected promise', () => Promise.reject(new Error('logger broke'))],
+  ])('%s: the client goes on, nothing uncaught, one report on console.error', async (_what, fail) => {
+    let calls = 0;
+    const broken = (): unknown => {
+      calls++;
+      return fail();
+    };
+    const logger = { info: broken, warn: broken, error: broken, debug: broken };
+    const sim = await h.sim();
+    const client = h.client(sim, { attachEventListeners: true, logger, ...fast });
+    const unobserved = firstValueFrom(client.exceptions$.pipe(filter((e) => e.unobserved === true)));
+    // A failure nobody observes is logged at error level.
+    void client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'no-such-order' });
+    await unobserved;
+    const placed = await client.submitNewSpotOrder(limitBuy());
+    expect(placed.code).toBe('200000');
+    await client.close();
+    // Let a timer-based rethrow, and a rejected promise's handler, run.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(uncaught).toEqual([]);
+    expect(report).toHaveBeenCalledTimes(1);
+    expect(String(report.mock.calls[0][0])).toMatch(/the logger threw \(Error: logger broke\)/);
   });
 });
 

@@ -459,6 +459,13 @@ describe('lookupOrder: bad input sends nothing', () => {
     ['neither clientOid nor orderId', { market: 'spot', symbol: 'BTC-USDT' }, 'clientOid'],
     ['an orderId with a space', { orderId: 'a b', market: 'futures' }, 'orderId'],
     ['an orderId but no spot symbol', { orderId: 'x1', market: 'spot' }, 'symbol'],
+    // Dot segments: fetch would drop them from the path, so the path sent is not the one signed.
+    ['orderId "." (spot)', { orderId: '.', market: 'spot', symbol: 'BTC-USDT' }, 'orderId'],
+    ['orderId ".." (spot)', { orderId: '..', market: 'spot', symbol: 'BTC-USDT' }, 'orderId'],
+    ['orderId ".." (margin)', { orderId: '..', market: 'margin', symbol: 'BTC-USDT' }, 'orderId'],
+    ['orderId "." (futures)', { orderId: '.', market: 'futures' }, 'orderId'],
+    ['an orderId with a lone surrogate', { orderId: 'a\uD800', market: 'futures' }, 'orderId'],
+    ['clientOid ".."', { clientOid: '..', market: 'spot', symbol: 'BTC-USDT' }, 'clientOid'],
     ['an unknown field', { clientOid: 'c-1', market: 'futures', id: '1' }, 'id'],
     ['null', null, '(request)'],
     ['a string', 'c-1', '(request)'],
@@ -473,6 +480,25 @@ describe('lookupOrder: bad input sends nothing', () => {
     expect((error as ValidationError).issues.map((i) => i.field)).toContain(field);
     expect(targets).toEqual([]);
   });
+});
+
+describe('lookupOrder: the path sent is the path signed', () => {
+  it.each(['...', 'a.b', '%2e', '%2E%2E', 'a/..', '?x'])(
+    'orderId %j: sent as one path segment, found nowhere (null), signature accepted',
+    async (orderId) => {
+      const sim = await h.sim();
+      const sent: string[] = [];
+      const client = restClient(sim, {
+        fetch: (input, init) => {
+          sent.push(new URL(input).pathname);
+          return globalThis.fetch(input, init);
+        },
+      });
+      // The simulator checks the signature over the path it received: a 400005 would say they differ.
+      expect(await client.lookupOrder({ orderId, market: 'spot', symbol: 'BTC-USDT' })).toBeNull();
+      expect(sent).toEqual([`/api/v1/hf/orders/${encodeURIComponent(orderId)}`]);
+    },
+  );
 });
 
 describe('lookupOrder with testnet: true', () => {

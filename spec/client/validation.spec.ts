@@ -203,6 +203,25 @@ describe('validation before sending', () => {
     expect(sim.sessions()).toHaveLength(0);
   });
 
+  it('connect() with a signal that is not an AbortSignal, or options that are not an object: ValidationError, nothing connects', async () => {
+    const { client, sim } = await h.start();
+    const cases: Array<[() => Promise<void>, string]> = [
+      [() => client.connect(undefined as never, { signal: 'x' as never }), 'signal'],
+      [() => client.connect({ signal: {} as never }), 'signal'],
+      [() => client.connect('wsApiSpotV1', null as never), '(options)'],
+    ];
+    for (const [connect, field] of cases) {
+      const error = await connect().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).op).toBe('connect');
+      expect((error as ValidationError).issues.map((i) => i.field)).toEqual([field]);
+    }
+    expect(client.stateOf('wsApiSpotV1').status).toBe('idle');
+    expect(sim.sessions()).toHaveLength(0);
+    // An AbortSignal of this realm still works.
+    await client.connect({ signal: new AbortController().signal });
+  });
+
   it("the caller's object is left untouched, also when a clientOid is filled in", async () => {
     const { client } = await h.start();
     const params = Object.freeze(limitBuy());

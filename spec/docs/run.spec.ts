@@ -120,6 +120,33 @@ describe('every block of the docs that sends orders runs against the simulator',
   });
 });
 
+describe('docs/rxjs.md: retrying a rate-limited call', () => {
+  it('every attempt carries the same clientOid, as its comment says', async () => {
+    const [block] = orderBlocks.filter((b) => b.file === 'docs/rxjs.md' && b.code.includes('retry({'));
+    sim = await startSimulator({ port: 0, rateLimit: { limit: 2, windowMs: 3_000 } });
+    // The quota is spent: the block's first attempt is refused with 429000 and retried (the next
+    // window has room for the placement and the block's cancel).
+    const spender = client(sim);
+    for (let i = 0; i < 2; i++)
+      await spender.submitNewSpotOrder({
+        side: 'buy',
+        symbol: 'BTC-USDT',
+        type: 'limit',
+        price: '19000',
+        size: '0.001',
+      });
+    const run = await runBlock(block, sim);
+    expect(run.errors).toEqual([]);
+    const oids = sim
+      .framesReceived()
+      .filter((f) => f.text.startsWith('{'))
+      .map((f) => (JSON.parse(f.text) as { op?: string; args?: { clientOid?: string } }).args?.clientOid)
+      .filter((oid): oid is string => oid?.startsWith('retry-') === true);
+    expect(oids.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(oids).size).toBe(1);
+  });
+});
+
 type Driven = (client: WebsocketAPIClient, prices$: Observable<number>) => Observable<unknown>;
 
 /** The price a `spot.order` with this clientOid was sent at, from the simulator's frame log. */

@@ -57,6 +57,7 @@ const signer: Signer = {
   signedUrl: async (base) => `${base}/v1/private?apikey=k&sign=s`,
   signChallenge: async (text) => `signed:${text.length}`,
   restHeaders: async () => ({}),
+  scrub: (text) => text,
 };
 
 const CHALLENGE = '{"sessionId":"s-1","timestamp":1716000000000}';

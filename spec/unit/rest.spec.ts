@@ -6,8 +6,8 @@
 import { createHmac } from 'node:crypto';
 import { isRight } from 'fp-ts/lib/Either';
 import { resolveSettings } from '../../src/client/options';
-import { ConfigurationError } from '../../src';
-import { restBaseOfWsUrl, restBaseUrl } from '../../src/rest/base-url';
+import { ConfigurationError, WebsocketAPIClient } from '../../src';
+import { restBaseOfWsUrl, restBaseUrl, wsBaseUrl } from '../../src/rest/base-url';
 import { clockOffset, ServerClock } from '../../src/rest/clock';
 import {
   BulletPrivate,
@@ -341,6 +341,40 @@ describe('REST base URLs', () => {
     expect((error as Error).message).toContain('futuresRestBaseUrl');
     expect((error as Error).message).not.toContain('hunter2');
   });
+
+  it('wsBaseUrl: ws(s) URLs kept (a path too) without a trailing slash', () => {
+    expect(wsBaseUrl('wsBaseUrl', 'wss://wsapi.kucoin.com/')).toBe('wss://wsapi.kucoin.com');
+    expect(wsBaseUrl('wsBaseUrl', 'ws://127.0.0.1:8080/v1/private')).toBe('ws://127.0.0.1:8080/v1/private');
+    expect(resolveSettings({ wsBaseUrl: 'ws://127.0.0.1:8080/' }).wsBaseUrl).toBe('ws://127.0.0.1:8080');
+  });
+
+  it.each([
+    ['not a URL', 'wsapi.kucoin.com'],
+    ['an http URL', 'https://wsapi.kucoin.com'],
+    ['credentials', 'ws://user:pa55word@127.0.0.1:8080'],
+    ['a query', 'wss://wsapi.kucoin.com/?region=eu'],
+    ['an empty query', 'wss://wsapi.kucoin.com/?'],
+    ['a fragment', 'wss://wsapi.kucoin.com#x'],
+    ['not a string', 42],
+  ])(
+    'wsBaseUrl: refuses %s at construction with a ConfigurationError that does not quote it',
+    (_what, value) => {
+      let error: unknown;
+      try {
+        new WebsocketAPIClient({
+          wsBaseUrl: value as string,
+          apiKey: 'k',
+          apiSecret: 's',
+          apiPassphrase: 'p',
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toContain('wsBaseUrl');
+      expect((error as Error).message).not.toContain('pa55word');
+    },
+  );
 
   it('the REST base of a simulator given by its WebSocket URL', () => {
     expect(restBaseOfWsUrl('ws://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');

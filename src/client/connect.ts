@@ -1,5 +1,5 @@
 import { combineLatest, map, Subscription, type Observable } from 'rxjs';
-import { excerpt, TimeoutError } from '../errors';
+import { excerpt, TimeoutError, ValidationError } from '../errors';
 import { WS_KEY_MAP, type WSAPIWsKey } from '../operations';
 import { MAX_TIMER_MS, safeDelay } from '../safe-delay';
 import type { PushWsKey } from '../push/push-key';
@@ -16,15 +16,36 @@ export function connectArguments(
     : [keyOrOptions, maybeOptions];
 }
 
-/** Throws a RangeError for a `timeoutMs` that cannot work, and `signal.reason` when it has aborted. */
-export function checkConnectOptions({ signal, timeoutMs }: ConnectOptions): void {
+/**
+ * Throws a ValidationError for options that are not an object or a `signal` that is not an
+ * AbortSignal, a RangeError for a `timeoutMs` that cannot work, and `signal.reason` when it
+ * has aborted.
+ */
+export function checkConnectOptions(options: ConnectOptions): void {
+  const invalid = (field: string, rule: string): ValidationError =>
+    new ValidationError([{ field, rule }], { op: 'connect' });
+  if (typeof options !== 'object' || options === null) throw invalid('(options)', 'must be an object');
+  const { signal, timeoutMs } = options;
   if (
     timeoutMs !== undefined &&
     (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs <= 0)
   ) {
     throw new RangeError('connect() option timeoutMs must be a number > 0');
   }
+  if (signal !== undefined && !isAbortSignal(signal)) throw invalid('signal', 'must be an AbortSignal');
   signal?.throwIfAborted();
+}
+
+/** An AbortSignal by what connect() uses of it (one from another realm or a polyfill counts). */
+function isAbortSignal(u: unknown): u is AbortSignal {
+  const s = u as Partial<AbortSignal> | null;
+  return (
+    typeof u === 'object' &&
+    s !== null &&
+    typeof s.throwIfAborted === 'function' &&
+    typeof s.addEventListener === 'function' &&
+    typeof s.removeEventListener === 'function'
+  );
 }
 
 /** The push connection that carries the order events of a WS API connection's market. */

@@ -12,12 +12,36 @@ export type LogFields = Readonly<Record<string, string | number | boolean | read
 /** Writes one line: the level's method where the logger has it (debug and warn are optional), else info. */
 export type LogSink = (level: LogLevel, message: string, fields: LogFields) => void;
 
+/**
+ * The sink over the user's logger. A logger that throws (or returns a promise that rejects) must
+ * not break the client: its lines are written from event listeners and timers, where a throw
+ * would become an uncaught exception and end the process. The first failure is reported once on
+ * console.error (dropping every line silently would hide that logging is broken; reporting each
+ * one could flood the console with one report per line), later ones are dropped.
+ */
 export function logSink(logger: Logger): LogSink {
+  let reported = false;
+  const failed = (error: unknown): void => {
+    if (reported) return;
+    reported = true;
+    try {
+      const why = error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+      console.error(`${PREFIX} the logger threw (${why}); its failures are ignored from now on`);
+    } catch {
+      // console itself is broken: nothing left to tell.
+    }
+  };
   return (level, message, fields) => {
-    const method = logger[level] ?? logger.info;
     const defined: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) defined[key] = value;
-    method.call(logger, `${PREFIX} ${message}`, defined);
+    try {
+      const method = logger[level] ?? logger.info;
+      const result: unknown = method.call(logger, `${PREFIX} ${message}`, defined);
+      if (typeof (result as { then?: unknown } | undefined)?.then === 'function')
+        (result as PromiseLike<unknown>).then(undefined, failed);
+    } catch (error) {
+      failed(error);
+    }
   };
 }
 

@@ -1,4 +1,4 @@
-import { restBaseOfWsUrl, restBaseUrl } from '../rest/base-url';
+import { restBaseOfWsUrl, restBaseUrl, wsBaseUrl } from '../rest/base-url';
 import {
   DEFAULT_FUTURES_REST_BASE_URL,
   DEFAULT_REST_BASE_URL,
@@ -142,7 +142,12 @@ export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
   };
   const testnet = o.testnet === true;
   return {
-    wsBaseUrl: o.wsBaseUrl ?? (testnet ? undefined : DEFAULT_WS_BASE_URL),
+    wsBaseUrl:
+      o.wsBaseUrl !== undefined
+        ? wsBaseUrl('wsBaseUrl', o.wsBaseUrl)
+        : testnet
+          ? undefined
+          : DEFAULT_WS_BASE_URL,
     testnet,
     attachEventListeners: o.attachEventListeners ?? true,
     requestTimeoutMs: positive('requestTimeoutMs', o.requestTimeoutMs, DEFAULTS.requestTimeoutMs),

@@ -107,6 +107,28 @@ export const Identifier = check(
   (u): u is string => typeof u === 'string' && /^[^\s]{1,64}$/.test(u),
 );
 
+/**
+ * Whether `u` stays one path segment, byte for byte, once URL-encoded: `.` and `..` are dot
+ * segments that URL parsing (fetch) removes, so the path sent would not be the path signed; a
+ * lone surrogate cannot be encoded at all.
+ */
+function isPathSegment(u: string): boolean {
+  if (u === '.' || u === '..') return false;
+  try {
+    encodeURIComponent(u);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An {@link Identifier} that goes into a REST path as one segment (an orderId to look up). */
+export const PathIdentifier = check(
+  'PathIdentifier',
+  'must be a non-empty string of at most 64 characters without spaces, not "." or ".."',
+  (u): u is string => Identifier.is(u) && isPathSegment(u),
+);
+
 /** A trading symbol such as "BTC-USDT" or "XBTUSDTM". */
 export const Symbol_ = check(
   'Symbol',

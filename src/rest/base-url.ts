@@ -1,26 +1,45 @@
 import { ConfigurationError } from '../errors';
 
 /**
- * A REST base URL as the client uses it: http(s), no credentials, query or fragment, without
- * a trailing slash (a path prefix, e.g. a proxy's, is kept). Anything else is a
+ * A base URL as the client uses it: one of `schemes`, no credentials, query or fragment,
+ * without a trailing slash (a path prefix, e.g. a proxy's, is kept). Anything else is a
  * ConfigurationError at construction. The value is not quoted in the error: a URL with
  * credentials in it would put them in a log.
  */
-export function restBaseUrl(option: string, value: unknown): string {
+function baseUrl(
+  option: string,
+  value: unknown,
+  schemes: readonly [string, string],
+  example: string,
+): string {
   const refuse = (why: string): ConfigurationError =>
     new ConfigurationError(`WebsocketAPIClient option ${option} ${why}`);
-  if (typeof value !== 'string') throw refuse('must be a string such as "https://api.kucoin.com"');
+  if (typeof value !== 'string') throw refuse(`must be a string such as "${example}"`);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw refuse('is not a valid URL (expected e.g. "https://api.kucoin.com")');
+    throw refuse(`is not a valid URL (expected e.g. "${example}")`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse('must be an http: or https: URL');
+  if (!schemes.includes(url.protocol)) throw refuse(`must be a URL of scheme ${schemes.join(' or ')}`);
   if (url.username !== '' || url.password !== '') throw refuse('must not carry credentials');
   if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#'))
     throw refuse('must not have a query or fragment');
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+/** A REST base URL (`restBaseUrl`, `futuresRestBaseUrl`): http(s), see baseUrl. */
+export function restBaseUrl(option: string, value: unknown): string {
+  return baseUrl(option, value, ['http:', 'https:'], 'https://api.kucoin.com');
+}
+
+/**
+ * The WS API base URL (`wsBaseUrl`): ws(s), see baseUrl. A query would be glued before the
+ * path the client appends (`…/?x=1/v1/private?apikey=…`), and credentials would be shown by
+ * toJSON() and util.inspect().
+ */
+export function wsBaseUrl(option: string, value: unknown): string {
+  return baseUrl(option, value, ['ws:', 'wss:'], 'wss://wsapi.kucoin.com');
 }
 
 /**

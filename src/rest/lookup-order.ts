@@ -2,7 +2,7 @@ import { isRight } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { CODES } from '../codecs/codes';
 import { strictObject } from '../codecs/object';
-import { ClientOid, Identifier, OneOf, Symbol_ } from '../codecs/primitives';
+import { ClientOid, OneOf, PathIdentifier, Symbol_ } from '../codecs/primitives';
 import { toIssues, type ValidationIssue } from '../codecs/report';
 import { ProtocolError, ValidationError } from '../errors';
 import { FuturesOrderDetail, HfOrderDetail } from './codecs';
@@ -19,7 +19,9 @@ const OP = 'lookupOrder';
 export const LookupOrderParams = strictObject(
   'LookupOrderParams',
   { market: OneOf(['spot', 'margin', 'futures'] as const) },
-  { clientOid: ClientOid, orderId: Identifier, symbol: Symbol_ },
+  // Both go into the path as one segment: ClientOid's characters all do, PathIdentifier
+  // refuses what would not (dot segments).
+  { clientOid: ClientOid, orderId: PathIdentifier, symbol: Symbol_ },
   (p): ValidationIssue[] => [
     ...(p.clientOid === undefined && p.orderId === undefined
       ? [{ field: 'clientOid', rule: 'clientOid or orderId is required' }]

@@ -115,7 +115,8 @@ function describeFailure(error: unknown): string {
  * send it once more, signed with the corrected time; a second 400002 is final.
  *
  * Headers, signatures and credentials never appear in what it throws: errors are built from
- * the request's op and path and the server's code and message only.
+ * the request's op and path and the server's code and message only, the message scrubbed of
+ * echoed signatures and secrets (Signer.scrub).
  */
 export class RestClient {
   private readonly inFlight = new Set<AbortController>();
@@ -188,12 +189,11 @@ export class RestClient {
     const details = requestDetails(request);
     const msg = reply.msg ?? `HTTP ${reply.status}`;
     if (reply.code === CODES.TOO_MANY_REQUESTS) {
-      const reset = Number(reply.headers.get('gw-ratelimit-reset'));
       return new RateLimitError({
         code: CODES.TOO_MANY_REQUESTS,
         msg,
         ...details,
-        reset: Number.isFinite(reset) && reset >= 0 ? reset : 0,
+        reset: RateLimitError.cappedReset(Number(reply.headers.get('gw-ratelimit-reset') ?? NaN)),
         receivedAt: reply.receivedAt,
       });
     }
@@ -286,10 +286,10 @@ export class RestClient {
       clearTimeout(timer);
       this.inFlight.delete(controller);
     }
-    return this.parse(request, response, text);
+    return this.parse(request, response, text, endpoint.signer);
   }
 
-  private parse(request: RestRequest, response: Response, text: string): RestReply {
+  private parse(request: RestRequest, response: Response, text: string, signer: Signer): RestReply {
     const what = `HTTP ${response.status} answer to ${request.method} ${request.target.split('?', 1)[0]}`;
     let json: unknown;
     try {
@@ -309,7 +309,9 @@ export class RestClient {
     return {
       status: response.status,
       code,
-      msg,
+      // A refusal's message may echo the signed headers (a proxy, a debugging gateway): it is
+      // scrubbed here, once, before any error, event or log line can quote it.
+      msg: msg === undefined || code === CODES.SUCCESS ? msg : signer.scrub(msg),
       data,
       headers: response.headers,
       receivedAt: Date.now(),

@@ -351,7 +351,7 @@ export class RpcChannel {
         ...details,
         code,
         msg: response.msg ?? '',
-        reset: response.rateLimit?.reset ?? 0,
+        reset: RateLimitError.cappedReset(response.rateLimit?.reset),
         receivedAt: Date.now(),
       });
     }

@@ -1,5 +1,5 @@
 import { hmacBase64, importHmacKey } from '../hmac';
-import { privateUrl } from './url';
+import { privateUrl, scrubSecrets } from './url';
 
 /** API credentials. They go into {@link createSigner} and nowhere else. */
 export interface Credentials {
@@ -19,6 +19,11 @@ export interface Signer {
    * base64(HMAC-SHA256(apiSecret, timestamp + METHOD + path-with-query + body)).
    */
   restHeaders(method: string, target: string, body: string): Promise<Record<string, string>>;
+  /**
+   * Gateway text (a refusal's message) without the secret, the passphrase, the passphrase
+   * signature, any signature, or signed URL values (see scrubSecrets): for failure paths.
+   */
+  scrub(text: string): string;
 }
 
 /**
@@ -31,6 +36,8 @@ export function createSigner(credentials: Credentials, now: () => number = Date.
   const { apiKey, apiSecret, apiPassphrase } = credentials;
   let key: Promise<CryptoKey> | undefined;
   let passphraseSign: Promise<string> | undefined;
+  // The passphrase signature once known, for scrub() (which is synchronous).
+  let passphraseSigned = '';
   const signingKey = (): Promise<CryptoKey> => (key ??= importHmacKey(apiSecret));
   const sign = async (message: string): Promise<string> => hmacBase64(await signingKey(), message);
   return {
@@ -38,6 +45,7 @@ export function createSigner(credentials: Credentials, now: () => number = Date.
       const timestamp = now();
       passphraseSign ??= sign(apiPassphrase);
       const [signature, passphrase] = await Promise.all([sign(apiKey + String(timestamp)), passphraseSign]);
+      passphraseSigned = passphrase;
       return privateUrl(baseUrl, { apikey: apiKey, sign: signature, passphrase, timestamp });
     },
     signChallenge: sign,
@@ -48,6 +56,7 @@ export function createSigner(credentials: Credentials, now: () => number = Date.
         sign(timestamp + method + target + body),
         passphraseSign,
       ]);
+      passphraseSigned = passphrase;
       return {
         'KC-API-KEY': apiKey,
         'KC-API-TIMESTAMP': timestamp,
@@ -55,6 +64,9 @@ export function createSigner(credentials: Credentials, now: () => number = Date.
         'KC-API-PASSPHRASE': passphrase,
         'KC-API-KEY-VERSION': '2',
       };
+    },
+    scrub(text: string): string {
+      return scrubSecrets(text, [apiSecret, apiPassphrase, passphraseSigned]);
     },
   };
 }

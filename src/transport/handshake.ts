@@ -8,7 +8,7 @@ import type { Signer } from './auth';
 import { welcomeTiming } from './heartbeat';
 import { session$, type Session } from './session';
 import { socket$, type Socket } from './socket';
-import { redactUrl } from './url';
+import { redactUrl, scrubSecrets } from './url';
 import type { WebSocketFactory } from './websocket';
 
 /** What the WS API's welcome says about the heartbeat (ms, as sent; see heartbeatTiming). */
@@ -24,11 +24,16 @@ export interface HandshakeFrames {
   unexpected(raw: string): void;
 }
 
-/** An error frame without an id: the gateway refusing the connection or the session. */
-export function refusal(code: string, msg: string): Error {
+/**
+ * An error frame without an id (or a coded close reason): the gateway refusing the connection
+ * or the session. Its text is scrubbed (scrubSecrets) before anything quotes it: a gateway may
+ * echo the signed URL it received. `scrub` adds what only the signer knows.
+ */
+export function refusal(code: string, msg: string, scrub: (text: string) => string = scrubSecrets): Error {
+  const text = scrub(msg);
   return isAuthFailureCode(code)
-    ? new AuthenticationError({ code, msg })
-    : new Error(`gateway refused the session: ${printable(code)} ${printable(msg)}`.trimEnd());
+    ? new AuthenticationError({ code, msg: text })
+    : new Error(`gateway refused the session: ${printable(scrub(code))} ${printable(text)}`.trimEnd());
 }
 
 const CHALLENGE = 0;
@@ -42,7 +47,7 @@ const WELCOME = 1;
  */
 export function wsApiHandshake(
   socket: Socket,
-  signer: Pick<Signer, 'signChallenge'>,
+  signer: Pick<Signer, 'signChallenge' | 'scrub'>,
   frames: HandshakeFrames,
 ): Observable<WsApiWelcome> {
   return new Observable<WsApiWelcome>((subscriber) => {
@@ -54,7 +59,9 @@ export function wsApiHandshake(
         const frame = frames.parse(raw);
         if (frame === undefined) return;
         if (typeof frame.code === 'string' && frame.id === undefined) {
-          subscriber.error(refusal(frame.code, typeof frame.msg === 'string' ? frame.msg : ''));
+          subscriber.error(
+            refusal(frame.code, typeof frame.msg === 'string' ? frame.msg : '', (text) => signer.scrub(text)),
+          );
         } else if (phase === CHALLENGE && SessionChallenge.is(frame)) {
           phase = WELCOME;
           // The signature covers the challenge text exactly as received, byte for byte.

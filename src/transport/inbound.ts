@@ -6,7 +6,7 @@ import type { WSAPIWsKey } from '../operations';
 import { refusal } from './handshake';
 import { SocketClosedError } from './socket';
 import type { ConnectionKey } from './state';
-import { redactUrl } from './url';
+import { redactUrl, scrubSecrets } from './url';
 
 /**
  * One parsed inbound frame, for `messages$`: a WS API connection's, or a push connection's
@@ -119,5 +119,5 @@ export function describeFailure(error: unknown): Error {
   const close = closed?.code === undefined ? '' : ` (close ${closed.code}${reason ? ` ${reason}` : ''})`;
   const what = message === '' || message === 'Normal closure' ? 'connection closed' : message;
   // Redacted before it is cut, so that a cut can never leave part of a signature behind.
-  return new Error(printable(redactUrl(`${what}${close}`), 2 * MAX_TEXT_CHARS));
+  return new Error(printable(scrubSecrets(`${what}${close}`), 2 * MAX_TEXT_CHARS));
 }

@@ -36,3 +36,31 @@ const SIGNED_PARAM = /([?&](?:apikey|sign|passphrase|partner_sign)=)[^&\s'"]*/gi
 export function redactUrl(text: string): string {
   return text.replace(SIGNED_PARAM, '$1[redacted]');
 }
+
+/**
+ * An HMAC-SHA256 in base64 (43 characters and `=`), as sent or URL-encoded: every signature the
+ * client sends, and the passphrase signature, look like this.
+ */
+const DIGEST = /(?:[A-Za-z0-9+/]|%2[BbFf]){43}(?:=|%3[Dd])/g;
+
+/** Known secrets shorter than this are not searched for: they would blank out ordinary words. */
+const MIN_SECRET_CHARS = 6;
+
+/**
+ * Gateway-provided text (a refusal's message, a close reason) made safe to quote in errors,
+ * events, state and logs: a gateway or proxy that echoes what it received must not make the
+ * client repeat its credentials. Removes signed query values (as {@link redactUrl}), anything
+ * shaped like an HMAC-SHA256 signature (the signatures sent, the passphrase signature), and each
+ * of `secrets` (as is and URL-encoded). Run on failure paths only, on the whole text before it
+ * is cut short (a cut could leave half a secret).
+ */
+export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = redactUrl(text).replace(DIGEST, '[redacted]');
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_CHARS) continue;
+    out = out.replaceAll(secret, '[redacted]');
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret) out = out.replaceAll(encoded, '[redacted]');
+  }
+  return out;
+}
