@@ -102,6 +102,11 @@ export class OrderDesk {
    */
   private readonly answeredIds: string[] = [];
   private answeredNext = 0;
+  /**
+   * Orders a reconciliation judged its call's, by orderId, until it ends (then a resolved
+   * call's orderId is among the answered ones): two reconciliations never take one order.
+   */
+  private readonly claims = new Map<string, OrderCall>();
   private readonly waits = new Waits();
   /** Reconciliations' lookups waiting for one of the RECONCILE_CONCURRENCY slots, oldest first. */
   private readonly lookupQueue: Array<() => void> = [];
@@ -296,11 +301,19 @@ export class OrderDesk {
       graceMs: this.config.graceMs,
       waits: this.waits,
       clock: this.config.clock,
-      isOtherCallsOrder: (order, market) =>
-        this.answeredIds.includes(order.orderId) ||
-        this.tracker.openOrderId(order.clientOid, market) === order.orderId,
+      isOtherCallsOrder: (order, market, self) => {
+        const claimant = this.claims.get(order.orderId);
+        return (
+          (claimant !== undefined && claimant !== self) ||
+          this.answeredIds.includes(order.orderId) ||
+          this.tracker.openOrderId(order.clientOid, market) === order.orderId
+        );
+      },
+      claim: (order) => this.claims.set(order.orderId, call),
     }).then((outcome) => {
       this.reconciling.delete(call);
+      // Its claims end: a resolved call's orderIds are among the answered ones by now.
+      for (const [orderId, claimant] of this.claims) if (claimant === call) this.claims.delete(orderId);
       // undefined: its late answer settled it first.
       if (outcome === undefined) return;
       if (outcome instanceof Error) call.settleRejected(outcome);
