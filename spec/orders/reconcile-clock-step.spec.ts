@@ -8,7 +8,7 @@
  */
 import { OrderNotPlacedError } from '../../src';
 import { limitBuy, useHarness } from '../client/harness';
-import { settle } from '../support/reliability';
+import { settle, until } from '../support/reliability';
 
 const h = useHarness();
 
@@ -33,6 +33,27 @@ describe('reconcile: true, the clocks move after the server clock was measured',
       sim.faults.delay(0);
       const ledger = sim.exchange.ledger(call.clientOid as string);
       expect(ledger?.status).toBe('open');
+      expect(outcome).not.toBeInstanceOf(OrderNotPlacedError);
+      expect(outcome).toMatchObject({ reconciled: true, data: { orderId: ledger?.orderId } });
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
+  it('a suspend of 60 s after the send (Date.now() moves on, performance.now() does not): the call still finds its order', async () => {
+    const sim = await h.sim();
+    const client = h.reconciling(sim, { requestTimeoutMs: 300, reconcileGraceMs: 200 });
+    await client.connect();
+    sim.faults.delay(60_000);
+    const call = client.submitNewSpotOrder(limitBuy());
+    await until(() => sim.exchange.ledger(call.clientOid as string) !== undefined, 'the order is placed');
+    // The machine "wakes up": the wall clocks of both sides are 60 s further on, the monotonic one is not.
+    const realNow = Date.now.bind(Date);
+    Date.now = () => realNow() + 60_000;
+    try {
+      const outcome = await settle(call);
+      sim.faults.delay(0);
+      const ledger = sim.exchange.ledger(call.clientOid as string);
       expect(outcome).not.toBeInstanceOf(OrderNotPlacedError);
       expect(outcome).toMatchObject({ reconciled: true, data: { orderId: ledger?.orderId } });
     } finally {
