@@ -189,6 +189,54 @@ describe('OrderTracker', () => {
     expect(tracker.size).toBe(0);
   });
 
+  it('a batch answer whose items come in another order than the request’s: each order gets the item with its clientOid', () => {
+    const f = feed();
+    const tracker = new OrderTracker({ feed: f, lookup: noLookup });
+    const orders = tracker.track(
+      {
+        op: 'futures.multi_order',
+        clientOid: undefined,
+        clientOids: ['a', 'b', 'c'],
+        symbols: ['X', 'X', 'X'],
+      },
+      true,
+    );
+    const out = collect(tracker, orders);
+    tracker.answered(
+      orders,
+      'futures.multi_order',
+      answer([
+        { orderId: 'oc', clientOid: 'c', symbol: 'X', code: '200000', msg: '' },
+        { orderId: null, clientOid: 'b', symbol: 'X', code: '300003', msg: 'balance' },
+        { orderId: 'oa', clientOid: 'a', symbol: 'X', code: '200000', msg: '' },
+      ]),
+    );
+    expect(orders.map((o) => o.orderId)).toEqual(['oa', undefined, 'oc']);
+    expect(orders.map((o) => o.done)).toEqual([false, true, false]);
+    f.updates.next(ev('oa', 'a', 'filled', { market: 'futures' }));
+    f.updates.next(ev('oc', 'c', 'filled', { market: 'futures' }));
+    expect(out.seen.map((u) => u.clientOid)).toEqual(['a', 'c']);
+    expect(out.end.done).toBe(true);
+    expect(tracker.size).toBe(0);
+  });
+
+  it('a batch answer whose items carry no clientOid is paired by position', () => {
+    const tracker = new OrderTracker({ feed: feed(), lookup: noLookup });
+    const orders = tracker.track(
+      { op: 'futures.multi_order', clientOid: undefined, clientOids: ['a', 'b'], symbols: ['X', 'X'] },
+      true,
+    );
+    tracker.answered(
+      orders,
+      'futures.multi_order',
+      answer([
+        { orderId: 'oa', clientOid: '', symbol: 'X', code: '200000', msg: '' },
+        { orderId: 'ob', symbol: 'X', code: '200000', msg: '' },
+      ]),
+    );
+    expect(orders.map((o) => o.orderId)).toEqual(['oa', 'ob']);
+  });
+
   it('a push resubscription looks open orders up and emits what was missed with source rest', async () => {
     const f = feed();
     const lookups: LookupOrderParams[] = [];

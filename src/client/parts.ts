@@ -101,10 +101,7 @@ export function assembleClient(options: WebsocketAPIClientOptions): ClientParts 
     reconcile: settings.reconcile,
     graceMs: settings.reconcileGraceMs,
     lookup: (params) => lookupOrder(rest, params),
-    clock: reconcileClock(
-      () => clock.now(),
-      () => rest.measureClock(),
-    ),
+    clock: reconcileClock(() => rest.serverTime()),
     feed: orderFeed,
     trackFromSend: settings.orderUpdates,
   });

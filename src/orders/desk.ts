@@ -1,5 +1,5 @@
 import { defer, Observable } from 'rxjs';
-import { ClientClosedError } from '../errors';
+import { ClientClosedError, TimeoutError } from '../errors';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
 import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
@@ -102,10 +102,20 @@ export class OrderDesk {
    */
   private readonly answeredIds: string[] = [];
   private answeredNext = 0;
+  /**
+   * Orders a reconciliation judged its call's, by orderId, until it ends (then a resolved
+   * call's orderId is among the answered ones): two reconciliations never take one order.
+   */
+  private readonly claims = new Map<string, OrderCall>();
   private readonly waits = new Waits();
   /** Reconciliations' lookups waiting for one of the RECONCILE_CONCURRENCY slots, oldest first. */
-  private readonly lookupQueue: Array<() => void> = [];
+  private readonly lookupQueue: Array<(stalled?: unknown) => void> = [];
   private lookupsRunning = 0;
+  /**
+   * The REST timeout of the latest lookup that timed out, until a lookup gets an answer again:
+   * REST is stalled, and lookups that would wait for a slot fail at once with it.
+   */
+  private restStalled: TimeoutError | undefined = undefined;
   /** This desk's OrderCall: `desk` comes from its prototype, so no call carries it as a field. */
   private readonly OrderCall: new (...args: ConstructorParameters<typeof OrderCall>) => OrderCall;
   /** This desk's CancelByIdCall, the same way. */
@@ -296,11 +306,19 @@ export class OrderDesk {
       graceMs: this.config.graceMs,
       waits: this.waits,
       clock: this.config.clock,
-      isOtherCallsOrder: (order, market) =>
-        this.answeredIds.includes(order.orderId) ||
-        this.tracker.openOrderId(order.clientOid, market) === order.orderId,
+      isOtherCallsOrder: (order, market, self) => {
+        const claimant = this.claims.get(order.orderId);
+        return (
+          (claimant !== undefined && claimant !== self) ||
+          this.answeredIds.includes(order.orderId) ||
+          this.tracker.openOrderId(order.clientOid, market) === order.orderId
+        );
+      },
+      claim: (order) => this.claims.set(order.orderId, call),
     }).then((outcome) => {
       this.reconciling.delete(call);
+      // Its claims end: a resolved call's orderIds are among the answered ones by now.
+      for (const [orderId, claimant] of this.claims) if (claimant === call) this.claims.delete(orderId);
       // undefined: its late answer settled it first.
       if (outcome === undefined) return;
       if (outcome instanceof Error) call.settleRejected(outcome);
@@ -309,10 +327,24 @@ export class OrderDesk {
     return true;
   }
 
-  /** The client's lookup, at most RECONCILE_CONCURRENCY at once (the rest wait their turn, oldest first). */
+  /**
+   * The client's lookup, at most RECONCILE_CONCURRENCY at once (the rest wait their turn, oldest
+   * first). Once a lookup timed out (REST accepts but does not answer), a lookup that finds no
+   * free slot fails at once with that timeout, and so do those waiting, instead of each waiting
+   * its turn and then restTimeoutMs: a lookup in a free slot still tries REST, and the first
+   * that gets an answer ends this.
+   */
   private readonly boundedLookup: OrderLookup = (params) =>
     new Promise((resolve, reject) => {
-      this.lookupQueue.push(() => {
+      if (this.restStalled !== undefined && this.lookupsRunning >= RECONCILE_CONCURRENCY) {
+        reject(this.restStalled);
+        return;
+      }
+      this.lookupQueue.push((stalled?: unknown) => {
+        if (stalled !== undefined) {
+          reject(stalled);
+          return;
+        }
         const stopped = this.waits.stoppedWith;
         if (stopped !== undefined) {
           // The client closed: no lookup (startLookups' loop goes on to the next).
@@ -320,15 +352,30 @@ export class OrderDesk {
           reject(stopped.reason);
           return;
         }
-        this.config.lookup(params).then(resolve, reject).finally(this.lookupDone);
+        this.config.lookup(params).then(
+          (order) => {
+            this.restStalled = undefined;
+            this.lookupDone();
+            resolve(order);
+          },
+          (error: unknown) => {
+            if (error instanceof TimeoutError) {
+              // REST stalled: those waiting fail now, before this slot goes to one of them.
+              this.restStalled = error;
+              for (const waiting of this.lookupQueue.splice(0)) waiting(error);
+            }
+            this.lookupDone();
+            reject(error);
+          },
+        );
       });
       this.startLookups();
     });
 
-  private readonly lookupDone = (): void => {
+  private lookupDone(): void {
     this.lookupsRunning--;
     this.startLookups();
-  };
+  }
 
   private startLookups(): void {
     while (this.lookupsRunning < RECONCILE_CONCURRENCY && this.lookupQueue.length > 0) {

@@ -20,7 +20,7 @@ const isTracked = (orders: Orders): orders is TrackedOrder[] =>
  * take a failure over (the call then stays pending until the lookup tells) and settles it later.
  *
  * Every order call is pending until its answer, so each field is memory per call in flight:
- * it adds one field to WsApiCall's. Its desk is not a field: each desk has its own subclass
+ * it adds two fields to WsApiCall's (its orders, and the wall-clock time of its write). Its desk is not a field: each desk has its own subclass
  * ({@link OrderDesk.makeCall}) that answers `desk` from its prototype. The symbols and the
  * tracked orders share the other field: once tracked, the orders carry the symbols.
  */
@@ -28,6 +28,8 @@ export abstract class OrderCall<T = unknown> extends WsApiCall<T> {
   /** @internal The client's order desk (from the desk's subclass, not a field). */
   abstract get desk(): OrderDesk;
   private orders: Orders;
+  /** @internal When the request was written, by Date.now() (reconcile's wall-clock view of the send). */
+  sentWallAt: number | undefined = undefined;
 
   constructor(
     symbols: string | readonly string[] | undefined,
@@ -48,6 +50,16 @@ export abstract class OrderCall<T = unknown> extends WsApiCall<T> {
     const orders = this.orders;
     if (!isTracked(orders)) return orders;
     return this.clientOids === undefined ? orders[0].symbol : orders.map((o) => o.symbol ?? '');
+  }
+
+  /** @internal As WsApiCall's; the wall-clock time of the write is kept too (sentWallAt). */
+  override get sentAt(): number | undefined {
+    return super.sentAt;
+  }
+
+  override set sentAt(at: number | undefined) {
+    super.sentAt = at;
+    this.sentWallAt = at === undefined ? undefined : Date.now();
   }
 
   /** @internal Its orders as the tracker follows them, once tracked. */

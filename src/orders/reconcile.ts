@@ -64,6 +64,8 @@ export interface Reconcilable extends WsApiCall {
   readonly cancels?: readonly CancelTarget[];
   /** What a modify asked for. */
   readonly modify?: ModifyTerms;
+  /** When the request was written, by Date.now() (undefined: not recorded). */
+  readonly sentWallAt?: number;
 }
 
 /** Timed waits (see {@link Waits}). */
@@ -74,52 +76,125 @@ export interface Sleeper {
 /**
  * How much earlier than a call's send time (both in server time) an order found by the call's
  * clientOid may say it was created and still count as placed by the call (ms), on top of the
- * error bound of the clock offset (half the round trip of the server-time request that
- * measured it): for the exchange's own clocks and millisecond rounding. The request also
- * reaches the exchange one network hop after it was sent, which only adds to the slack.
+ * error bound of the server-clock reading (half the round trip of the request that read it):
+ * for the exchange's own clocks and millisecond rounding. The request also reaches the
+ * exchange one network hop after it was sent, which only adds to the slack.
  */
 export const CREATED_BEFORE_SEND_MARGIN_MS = 25;
 
-/** How long a server-clock measurement made for reconcile is trusted (ms). */
-const CLOCK_FRESH_MS = 60_000;
+/**
+ * How far apart (ms) the send time estimated from the monotonic clock and the one estimated
+ * from the wall clock may be before reconcile takes it that a clock moved between the send and
+ * the check (a wall-clock step, or a suspend: performance.now() stops, Date.now() does not).
+ * NTP's slewing stays far below this over any reconciliation.
+ */
+export const CLOCK_DISAGREEMENT_MS = 100;
+
+/** A reading of the server clock, with the local clocks at the moment it was taken. */
+export interface ServerClockReading {
+  /** The server time read (ms since the epoch), taken as read midway through the request. */
+  readonly server: number;
+  /** performance.now() midway through the request. */
+  readonly mono: number;
+  /** Date.now() midway through the request. */
+  readonly wall: number;
+  /** Half the request's round trip: how far `server` may be off (ms). */
+  readonly bound: number;
+  /** performance.now() when the request was made. */
+  readonly startedAt: number;
+}
 
 /** The exchange's clock, as reconcile reads it to tell a call's order from an earlier one. */
 export interface ReconcileClock {
-  /** Now in server time: the local clock plus the offset in use (ms since the epoch). */
-  serverNow(): number;
   /**
-   * The error bound of the offset in use (ms), once it is fresh: measures the server clock
-   * first when it was not measured here within a minute. Rejects when it cannot be read.
+   * A reading of the server clock whose request was made at or after monotonic time `after`
+   * (a call's send time): never an older one, so a clock step or suspend before it cannot skew
+   * it. Concurrent callers share a reading. Rejects when the clock cannot be read.
    */
-  errorBound(): Promise<number>;
+  readAfter(after: number): Promise<ServerClockReading>;
 }
 
 /**
- * A ReconcileClock over the client's clock: `measure` reads the server clock and adopts its
- * offset; the time it took gives the offset's error bound (half of it). Concurrent
- * reconciliations share one measurement, and one is trusted for a minute.
+ * A ReconcileClock that reads the server clock with `read` (the server time, ms since the
+ * epoch). A reading made after a call was sent serves that call's judgements and those of
+ * every call sent before it (a dropped link's calls share one).
  */
 export function reconcileClock(
-  serverNow: () => number,
-  measure: () => Promise<unknown>,
-  now: () => number = () => performance.now(),
+  read: () => Promise<number>,
+  mono: () => number = () => performance.now(),
+  wall: () => number = () => Date.now(),
 ): ReconcileClock {
-  let fresh: { at: number; bound: number } | undefined;
-  let measuring: Promise<number> | undefined;
+  let latest: ServerClockReading | undefined;
+  let measuring: { startedAt: number; reading: Promise<ServerClockReading> } | undefined;
   return {
-    serverNow,
-    errorBound: () => {
-      if (fresh !== undefined && now() - fresh.at < CLOCK_FRESH_MS) return Promise.resolve(fresh.bound);
-      measuring ??= (async () => {
-        const t0 = now();
-        await measure();
-        const t1 = now();
-        fresh = { at: t1, bound: (t1 - t0) / 2 };
-        return fresh.bound;
-      })().finally(() => (measuring = undefined));
-      return measuring;
+    readAfter: (after) => {
+      if (latest !== undefined && latest.startedAt >= after) return Promise.resolve(latest);
+      if (measuring !== undefined && measuring.startedAt >= after) return measuring.reading;
+      const startedAt = mono();
+      const w0 = wall();
+      const entry = {
+        startedAt,
+        reading: (async (): Promise<ServerClockReading> => {
+          const server = await read();
+          const m1 = mono();
+          const w1 = wall();
+          const reading = {
+            server,
+            mono: (startedAt + m1) / 2,
+            wall: (w0 + w1) / 2,
+            bound: (m1 - startedAt) / 2,
+            startedAt,
+          };
+          if (latest === undefined || latest.startedAt < startedAt) latest = reading;
+          return reading;
+        })().finally(() => {
+          if (measuring === entry) measuring = undefined;
+        }),
+      };
+      measuring = entry;
+      return entry.reading;
     },
   };
+}
+
+/** When a call was written, on the monotonic clock and, when known, on the wall clock (ms). */
+export interface SendTime {
+  readonly mono: number;
+  readonly wall: number | undefined;
+}
+
+/**
+ * The send time in server time, estimated from a reading made after the send: the earlier of
+ * the estimates from the monotonic time elapsed since (wrong after a suspend: too late) and the
+ * wall-clock time elapsed since (wrong after a step of the wall clock: either way). Only both
+ * clocks wrong at once can make it later than the truth. `spread`: how far apart the two are.
+ */
+export function sendTimeOnServer(
+  sent: SendTime,
+  reading: ServerClockReading,
+): { at: number; spread: number } {
+  const byMono = reading.server - (reading.mono - sent.mono);
+  const byWall = sent.wall === undefined ? byMono : reading.server - (reading.wall - sent.wall);
+  return { at: Math.min(byMono, byWall), spread: Math.abs(byMono - byWall) };
+}
+
+/**
+ * Whether an order found by a call's clientOid, created at `createdAt` (server time), was
+ * created after the call was sent: 'after' (it may be the call's), 'before' (definitely an
+ * earlier order), or 'unsure': it looks older than the call, but the local clocks disagree
+ * about the time since the send by more than CLOCK_DISAGREEMENT_MS (a clock stepped, or the
+ * machine was suspended), and it is not older by more than that disagreement too.
+ */
+export function createdVsSent(
+  createdAt: number,
+  sent: SendTime,
+  reading: ServerClockReading,
+): 'after' | 'before' | 'unsure' {
+  const { at, spread } = sendTimeOnServer(sent, reading);
+  const earliest = at - reading.bound - CREATED_BEFORE_SEND_MARGIN_MS;
+  if (createdAt >= earliest) return 'after';
+  if (spread > CLOCK_DISAGREEMENT_MS && createdAt >= earliest - spread) return 'unsure';
+  return 'before';
 }
 
 /** What a reconciliation needs from the client. */
@@ -131,8 +206,16 @@ export interface ReconcileDeps {
   readonly waits: Sleeper;
   /** The server clock; without it, the creation time of an order found is not checked. */
   readonly clock?: ReconcileClock;
-  /** Whether this client knows `order` as another call's (answered, or tracked and open). */
-  readonly isOtherCallsOrder?: (order: OrderSnapshot, market: OrderMarket) => boolean;
+  /**
+   * Whether this client knows `order` as another call's than `call` (answered, tracked and
+   * open, or claimed by another reconciliation).
+   */
+  readonly isOtherCallsOrder?: (order: OrderSnapshot, market: OrderMarket, call: Reconcilable) => boolean;
+  /**
+   * Claims `order` for `call` (judged its own), in the same turn as the judgement, so that a
+   * reconciliation judging it later sees it as another call's. Claims end with the reconciliation.
+   */
+  readonly claim?: (order: OrderSnapshot, call: Reconcilable) => void;
 }
 
 /** How often a lookup refused with 429000 is tried again (after the quota's reset). */
@@ -252,6 +335,7 @@ function stoppingDeps(target: Reconcilable, deps: ReconcileDeps & { waits: Waits
     graceMs: deps.graceMs,
     clock: deps.clock,
     isOtherCallsOrder: deps.isOtherCallsOrder,
+    claim: deps.claim,
     lookup: async (params) => {
       check();
       const order = await deps.lookup(params);
@@ -310,36 +394,56 @@ async function reconcilePlacement(
   const params: LookupOrderParams = { clientOid, market, symbol: symbolAt(target, 0) };
   const placedBy = placedByCall(target, market, deps);
   let order = await lookupPolitely(deps, params);
-  if (order === null || !(await placedBy(order))) {
+  let verdict = order === null ? 'other' : await placedBy(order);
+  if (verdict !== 'own') {
     await deps.waits.sleep(deps.graceMs);
     order = await lookupPolitely(deps, params);
+    verdict = order === null ? 'other' : await placedBy(order);
   }
-  if (order === null || !(await placedBy(order)))
-    return new OrderNotPlacedError({ ...requestDetails(call), cause: error });
-  return envelope(call, placedData(call.op, order), order.createdAt);
+  if (order !== null && verdict === 'own') return envelope(call, placedData(call.op, order), order.createdAt);
+  if (order !== null && typeof verdict === 'object') return withCause(error, verdict.unsure);
+  return new OrderNotPlacedError({ ...requestDetails(call), cause: error });
 }
 
+/** Whether an order found is the call's ('own'), not ('other'), or cannot be told (why). */
+type Ownership = 'own' | 'other' | { readonly unsure: Error };
+
 /**
- * Whether an order found by `target`'s clientOid may be the one `target` placed. A clientOid can
+ * Whether an order found by `target`'s clientOid is the one `target` placed. A clientOid can
  * name several orders (the exchange takes it again once an order is done, and a retry or a
- * second instance may reuse it): an order this client follows as another call's is not, nor is
- * one created before the call was sent: its createdAt against the send time in server time (by
- * a freshly measured offset), less the offset's error bound and CREATED_BEFORE_SEND_MARGIN_MS.
+ * second instance may reuse it): an order this client knows as another call's is not (and one
+ * judged the call's is claimed for it at once), nor is one created before the call was sent:
+ * its createdAt against the send time in server time, estimated from a server-clock reading
+ * made after the send (see createdVsSent). When a clock moved between the send and the reading
+ * so that this cannot be told, the verdict is unsure: never a definite "not placed".
  */
 function placedByCall(
   target: Reconcilable,
   market: OrderMarket,
   deps: ReconcileDeps,
-): (order: OrderSnapshot) => Promise<boolean> {
-  // The send time on the monotonic clock; mapped to server time when an order is judged.
-  const sentAt = target.sentAt ?? target.createdAt;
+): (order: OrderSnapshot) => Promise<Ownership> {
+  const sent: SendTime = { mono: target.sentAt ?? target.createdAt, wall: target.sentWallAt };
+  // Checked and claimed in one turn: no other reconciliation can take the order in between.
+  const mine = (order: OrderSnapshot): Ownership => {
+    if (deps.isOtherCallsOrder?.(order, market, target) === true) return 'other';
+    deps.claim?.(order, target);
+    return 'own';
+  };
   return async (order) => {
-    if (deps.isOtherCallsOrder?.(order, market) === true) return false;
     const clock = deps.clock;
-    if (clock === undefined) return true;
-    const bound = await clock.errorBound();
-    const sentServerTime = clock.serverNow() - (performance.now() - sentAt);
-    return order.createdAt >= sentServerTime - bound - CREATED_BEFORE_SEND_MARGIN_MS;
+    if (clock === undefined) return mine(order);
+    // Not measured for an order this client already knows as another's.
+    if (deps.isOtherCallsOrder?.(order, market, target) === true) return 'other';
+    const reading = await clock.readAfter(sent.mono);
+    const when = createdVsSent(order.createdAt, sent, reading);
+    if (when === 'before') return 'other';
+    if (when === 'after') return mine(order);
+    const { at, spread } = sendTimeOnServer(sent, reading);
+    return {
+      unsure: new Error(
+        `reconcile could not tell: order ${order.orderId} with clientOid ${order.clientOid} exists, created at ${order.createdAt} (server time), which looks before the call was sent (about ${Math.round(at)}), but the local clocks moved ${Math.round(spread)} ms apart between the send and the check (a clock step, or a suspend), so it may be this call's order`,
+      ),
+    };
   };
 }
 
@@ -357,9 +461,13 @@ async function reconcileBatch(
   }));
   // An order that is not this call's (see placedByCall) counts as not found.
   const placedBy = placedByCall(target, 'futures', deps);
+  let unsure: Error | undefined;
   const look = async (p: LookupOrderParams): Promise<OrderSnapshot | null> => {
     const order = await lookupPolitely(deps, p);
-    return order !== null && (await placedBy(order)) ? order : null;
+    if (order === null) return null;
+    const verdict = await placedBy(order);
+    if (typeof verdict === 'object') unsure ??= verdict.unsure;
+    return verdict === 'own' ? order : null;
   };
   const orders = await mapLimited(params, BATCH_CONCURRENCY, look);
   const missing = params.filter((_, i) => orders[i] === null);
@@ -369,6 +477,8 @@ async function reconcileBatch(
     let k = 0;
     for (let i = 0; i < orders.length; i++) if (orders[i] === null) orders[i] = again[k++] ?? null;
   }
+  // An order that may be this call's cannot be reported as not placed, nor can the batch.
+  if (unsure !== undefined && orders.some((o) => o === null)) return withCause(error, unsure);
   if (orders.every((o) => o === null)) {
     return new OrderNotPlacedError({ ...requestDetails(call), clientOids: oids, cause: error });
   }

@@ -164,6 +164,25 @@ function answeredIds(op: string, data: unknown): Array<{ clientOid: string; orde
 }
 
 /**
+ * A batch answer's item for the request's order at `i` with `clientOid`: the item that carries
+ * that clientOid (a gateway or proxy may answer in another order than the request's), or the
+ * item at `i` when that one carries no clientOid; undefined when no item is the order's.
+ */
+function batchItemOf(
+  ids: ReadonlyArray<{ clientOid: string; orderId: string | null }>,
+): (i: number, clientOid: string | undefined) => { clientOid: string; orderId: string | null } | undefined {
+  const byOid = new Map<string, { clientOid: string; orderId: string | null }>();
+  for (const id of ids)
+    if (typeof id.clientOid === 'string' && id.clientOid !== '') byOid.set(id.clientOid, id);
+  return (i, clientOid) => {
+    const found = clientOid === undefined ? undefined : byOid.get(clientOid);
+    if (found !== undefined) return found;
+    const at = ids[i];
+    return at !== undefined && (typeof at.clientOid !== 'string' || at.clientOid === '') ? at : undefined;
+  };
+}
+
+/**
  * The client's order tracker. One per client; `close()` stops it (tracked streams then error
  * with the reason given).
  */
@@ -240,8 +259,9 @@ export class OrderTracker {
   /** The request's answer: each order learns its id; an order the answer did not place ends. */
   answered(orders: readonly TrackedOrder[], op: string, response: WSAPIResponse): void {
     const ids = answeredIds(op, response.data);
+    const itemOf = Array.isArray(response.data) ? batchItemOf(ids) : (i: number) => ids[i];
     orders.forEach((order, i) => {
-      const id = ids[i];
+      const id = itemOf(i, order.clientOid);
       if (order.done || order.orderId !== undefined) return;
       if (id === undefined || id.orderId === null) {
         // Refused (a batch item), or a modify that only canceled: nothing to follow.

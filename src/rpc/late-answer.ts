@@ -43,10 +43,24 @@ function idOf(data: unknown): string {
   return typeof id === 'string' ? id : '';
 }
 
+/**
+ * A batch answer's outcomes in the order of its items' clientOids when every item carries one
+ * (a gateway may answer a batch's items in another order), else as they come.
+ */
+function orderedOutcomes(data: unknown): Array<string | null> {
+  const ids = outcomes(data);
+  if (!Array.isArray(data)) return ids;
+  const oids = (data as Array<{ clientOid?: unknown }>).map((item) => item.clientOid);
+  if (!oids.every((oid) => typeof oid === 'string' && oid !== '')) return ids;
+  const keyed = ids.map((id, i) => ({ id, oid: oids[i] as string }));
+  keyed.sort((p, q) => (p.oid < q.oid ? -1 : p.oid > q.oid ? 1 : 0));
+  return keyed.map((k) => k.id);
+}
+
 /** Whether two answers' data name the same outcome per order (ids compared where both have one). */
 function sameOutcomes(a: unknown, b: unknown): boolean {
-  const x = outcomes(a);
-  const y = outcomes(b);
+  const x = orderedOutcomes(a);
+  const y = orderedOutcomes(b);
   return (
     x.length === y.length &&
     x.every((id, i) => {

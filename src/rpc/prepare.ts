@@ -170,17 +170,42 @@ function copyAndCheck(spec: OperationSpec, params: unknown, newClientOid: () => 
       args = snapshot(params, 0);
       break;
   }
-  if (isValid(spec.request, args)) return args;
-  const issues = pipe(
-    spec.request.decode(args),
-    fold(toIssues, (): ValidationIssue[] => [{ field: '(request)', rule: 'is not valid' }]),
-  );
+  const valid = isValid(spec.request, args);
+  const repeated = valid && spec.clientOid === 'batch' ? repeatedClientOids(args as unknown[]) : undefined;
+  if (valid && repeated === undefined) return args;
+  const issues =
+    repeated ??
+    pipe(
+      spec.request.decode(args),
+      fold(toIssues, (): ValidationIssue[] => [{ field: '(request)', rule: 'is not valid' }]),
+    );
   const oids = clientOidsOf(spec, args);
   return new RejectedRequest(
     issues,
     typeof oids === 'string' ? oids : undefined,
     typeof oids === 'object' ? oids : undefined,
   );
+}
+
+/**
+ * A valid batch's orders that repeat an earlier order's clientOid (the exchange takes one order
+ * per clientOid, and the answer, reconcile and updates$ tell a batch's orders apart by it), or
+ * undefined when they all differ. The value is not echoed: the item it repeats is named.
+ */
+function repeatedClientOids(orders: readonly unknown[]): ValidationIssue[] | undefined {
+  let issues: ValidationIssue[] | undefined;
+  const seen = new Map<unknown, number>();
+  orders.forEach((order, i) => {
+    const oid = (order as { clientOid?: unknown }).clientOid;
+    const first = seen.get(oid);
+    if (first === undefined) seen.set(oid, i);
+    else
+      (issues ??= []).push({
+        field: `${i}.clientOid`,
+        rule: `is the same as order ${first}'s: each order of a batch needs its own clientOid`,
+      });
+  });
+  return issues;
 }
 
 /**
