@@ -137,6 +137,10 @@ interface Round {
   pushEventsPerSecond?: number;
   /** CPU the simulator process spent per measured request (µs): what the gateway costs. */
   serverCpuMicrosPerRequest: number;
+  /** CPU the measuring client spent per measured request (µs). */
+  clientCpuMicrosPerRequest: number;
+  /** full+push: CPU the subscriber process spent per measured request (µs). */
+  subscriberCpuMicrosPerRequest?: number;
   errors: number;
   firstError?: string;
 }
@@ -147,7 +151,7 @@ interface Round {
  */
 async function startSubscriber(
   wsUrl: string,
-): Promise<{ child: ChildProcess; events: () => Promise<number> }> {
+): Promise<{ child: ChildProcess; events: () => Promise<{ events: number; cpu: number }> }> {
   const { child, nextLine } = spawnChild(['--subscribe', wsUrl]);
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`subscriber exited with ${code}`)));
@@ -157,7 +161,7 @@ async function startSubscriber(
     child,
     events: () => {
       child.stdin!.write('count\n');
-      return nextLine().then(Number);
+      return nextLine().then((line) => JSON.parse(line) as { events: number; cpu: number });
     },
   };
 }
@@ -166,29 +170,30 @@ async function startSubscriber(
 async function subscribe(wsUrl: string): Promise<void> {
   const { events } = await subscriber(wsUrl);
   process.stdout.write('ready\n');
-  process.stdin.on('data', () => process.stdout.write(`${events()}\n`));
+  process.stdin.on('data', () => {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ events: events(), cpu: user + system })}\n`);
+  });
   process.stdin.on('end', () => process.exit(0));
 }
 
 /** The bytes every event frame's payload starts with (no event's `data` contains them). */
 const EVENT_MARK = Buffer.from('{"type":"message"');
+const CARRY = EVENT_MARK.length - 1;
 
 /**
  * A push subscriber of the bench account on a plain TCP socket: the WebSocket upgrade and its
  * one (masked) subscribe frame are written by hand, and events are counted by searching the
  * byte stream for EVENT_MARK, without parsing frames. A subscriber that reads its socket at
  * memory speed measures what pushing costs the simulator, not what parsing costs a client.
+ * It reads into one reused 1 MiB buffer (`onread`): on this 2-core machine it shares the CPU
+ * with the simulator and the measuring client, and a new 64 KiB buffer and a stream `data`
+ * event per read, with a copy to search across chunks, had cost it about 2.5 µs per event.
  */
 async function subscriber(wsUrl: string): Promise<{ events: () => number }> {
   const restUrl = wsUrl.replace('ws://', 'http://');
   const bullet = await bulletPrivate(restUrl, BENCH_ACCOUNT);
   const endpoint = new URL(`${bullet.instanceServers[0].endpoint}?token=${bullet.token}&connectId=bench`);
-  const socket = tcp(Number(endpoint.port), endpoint.hostname);
-  socket.setNoDelay(true);
-  socket.write(
-    `GET ${endpoint.pathname}${endpoint.search} HTTP/1.1\r\nHost: ${endpoint.host}\r\nUpgrade: websocket\r\n` +
-      `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-  );
   const payload = Buffer.from(
     JSON.stringify({ id: 's', type: 'subscribe', topic: '/spotMarket/tradeOrdersV2', response: true }),
   );
@@ -199,42 +204,62 @@ async function subscriber(wsUrl: string): Promise<{ events: () => number }> {
     payload.map((b, i) => b ^ mask[i % 4]),
   ]);
   let events = 0;
-  let tail: Buffer = Buffer.alloc(0);
+  // The last CARRY bytes read: a mark may straddle two reads.
+  let carry: Buffer = Buffer.alloc(0);
   let subscribed = false;
-  await new Promise<void>((resolve, reject) => {
-    socket.on('error', reject);
-    socket.on('data', (chunk: Buffer) => {
-      // The mark may straddle two chunks: search from the last few bytes of the previous one.
-      const data = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
-      for (
-        let at = data.indexOf(EVENT_MARK);
-        at !== -1;
-        at = data.indexOf(EVENT_MARK, at + EVENT_MARK.length)
-      )
-        events++;
-      tail = data.subarray(Math.max(0, data.length - EVENT_MARK.length + 1));
-      if (subscribed) return;
+  let onSubscribed = (): void => undefined;
+  const read = (n: number, buf: Buffer): boolean => {
+    const data = buf.subarray(0, n);
+    if (carry.length > 0) {
+      // A mark starting in the carry ends in this read (CARRY < the mark's length).
+      const joint = Buffer.concat([carry, data.subarray(0, CARRY)]);
+      if (joint.indexOf(EVENT_MARK) !== -1) events++;
+    }
+    for (let at = data.indexOf(EVENT_MARK); at !== -1; at = data.indexOf(EVENT_MARK, at + EVENT_MARK.length))
+      events++;
+    carry = Buffer.from(data.subarray(Math.max(0, n - CARRY)));
+    if (!subscribed) {
       const text = data.toString('latin1');
       if (text.includes('"welcome"') && !text.includes('"ack"')) socket.write(frame);
       if (text.includes('"type":"ack"')) {
         subscribed = true;
-        resolve();
+        onSubscribed();
       }
-    });
+    }
+    return true;
+  };
+  const socket = tcp({
+    port: Number(endpoint.port),
+    host: endpoint.hostname,
+    onread: { buffer: Buffer.allocUnsafe(1024 * 1024), callback: read },
+  });
+  socket.setNoDelay(true);
+  socket.write(
+    `GET ${endpoint.pathname}${endpoint.search} HTTP/1.1\r\nHost: ${endpoint.host}\r\nUpgrade: websocket\r\n` +
+      `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.on('error', reject);
+    onSubscribed = resolve;
   });
   return { events: () => events };
 }
 
 /** Keeps IN_FLIGHT requests outstanding; times the MEASURED answers after WARMUP. */
-function pump(ws: WebSocket, cpu: () => Promise<number>, pushEvents?: () => Promise<number>): Promise<Round> {
+function pump(
+  ws: WebSocket,
+  cpu: () => Promise<number>,
+  pushEvents?: () => Promise<{ events: number; cpu: number }>,
+): Promise<Round> {
   const total = WARMUP + MEASURED;
   let sent = 0;
   let answered = 0;
   let errors = 0;
   let firstError: string | undefined;
   let t0 = 0;
-  let events0: Promise<number> = Promise.resolve(0);
+  let events0: Promise<{ events: number; cpu: number } | undefined> = Promise.resolve(undefined);
   let cpu0: Promise<number> = Promise.resolve(0);
+  let client0 = process.cpuUsage();
   // The client corks its TCP socket per tick like the gateway does, so that the client's
   // syscalls do not cap what is measured. `_socket` is ws' own net.Socket (not public API).
   const raw = (ws as any)._socket as import('node:net').Socket;
@@ -263,17 +288,26 @@ function pump(ws: WebSocket, cpu: () => Promise<number>, pushEvents?: () => Prom
       answered++;
       if (answered === WARMUP) {
         t0 = performance.now();
-        events0 = pushEvents?.() ?? Promise.resolve(0);
+        client0 = process.cpuUsage();
+        events0 = pushEvents?.() ?? Promise.resolve(undefined);
         cpu0 = cpu();
       }
       if (answered === total) {
         const seconds = (performance.now() - t0) / 1_000;
+        const client = process.cpuUsage(client0);
         const events1 = pushEvents?.();
+        const perRequest = (micros: number): number => Math.round((micros / MEASURED) * 100) / 100;
         void Promise.all([cpu0, cpu(), events0, events1]).then(([a, b, e0, e1]) =>
           resolve({
             requestsPerSecond: Math.round(MEASURED / seconds),
-            ...(e1 === undefined ? {} : { pushEventsPerSecond: Math.round((e1 - e0) / seconds) }),
-            serverCpuMicrosPerRequest: Math.round(((b - a) / MEASURED) * 100) / 100,
+            ...(e0 === undefined || e1 === undefined
+              ? {}
+              : {
+                  pushEventsPerSecond: Math.round((e1.events - e0.events) / seconds),
+                  subscriberCpuMicrosPerRequest: perRequest(e1.cpu - e0.cpu),
+                }),
+            serverCpuMicrosPerRequest: perRequest(b - a),
+            clientCpuMicrosPerRequest: perRequest(client.user + client.system),
             errors,
             firstError,
           }),
@@ -320,7 +354,7 @@ async function main(): Promise<void> {
       const r = await round(variant);
       rounds[variant].push(r);
       console.log(
-        `  round ${i + 1} ${variant.padEnd(9)} ${r.requestsPerSecond.toLocaleString('en')} req/s, simulator CPU ${r.serverCpuMicrosPerRequest} µs/request${r.pushEventsPerSecond === undefined ? '' : `, ${r.pushEventsPerSecond.toLocaleString('en')} push events/s`}${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ''}`,
+        `  round ${i + 1} ${variant.padEnd(9)} ${r.requestsPerSecond.toLocaleString('en')} req/s, CPU µs/request: simulator ${r.serverCpuMicrosPerRequest}, client ${r.clientCpuMicrosPerRequest}${r.subscriberCpuMicrosPerRequest === undefined ? '' : `, subscriber ${r.subscriberCpuMicrosPerRequest}`}${r.pushEventsPerSecond === undefined ? '' : `; ${r.pushEventsPerSecond.toLocaleString('en')} push events/s`}${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ''}`,
       );
     }
   }
