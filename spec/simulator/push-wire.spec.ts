@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Exchange } from '../../src/simulator/exchange';
+import { orderEventText } from '../../src/simulator/exchange/order-events';
 import { FrameBuffer } from '../../src/simulator/push-session';
 
 /**
@@ -151,6 +152,40 @@ describe('push wire bytes', () => {
     expect(malformed.slice(0, 3)).toEqual([]);
     expect(counts).toEqual(TRACE_COUNTS);
     expect(hash.digest('hex')).toBe(TRACE_SHA256);
+  });
+
+  it('writes any clientOid and symbol text as JSON.stringify would (escapes, non-ASCII, lone surrogates)', () => {
+    for (const clientOid of ['plain-1_A', 'q"uote', 'back\\slash', 'ctl\u0001\n', 'é€😀', 'lone\ud800', '']) {
+      for (const market of ['spot', 'futures'] as const) {
+        const text = orderEventText(
+          {
+            orderId: 'o1',
+            clientOid,
+            symbol: 'BTC-€',
+            side: 'sell',
+            orderType: 'market',
+            market,
+            price: '1.5',
+            size: '2',
+            orderTime: 1_700_000_000_000.5,
+          },
+          'update',
+          'open',
+          { filledSize: '0', remainSize: '1', canceledSize: '1', remainFunds: '3.25' },
+          1_700_000_000_001,
+          undefined,
+          '2',
+        );
+        const ns = market === 'futures' ? String(1_700_000_000_000.5 * 1e6) : '1700000000000.5';
+        expect(text).toBe(
+          `{"type":"update","status":"open","orderId":"o1","clientOid":${JSON.stringify(clientOid)},` +
+            `"symbol":"BTC-€","side":"sell","orderType":"market","price":"1.5","size":"2",` +
+            (market === 'spot' ? '"originSize":"2",' : '') +
+            `"orderTime":${ns},"filledSize":"0","remainSize":"1","canceledSize":"1","remainFunds":"3.25",` +
+            `"ts":1700000000001000000,"oldSize":"2"}`,
+        );
+      }
+    }
   });
 
   it('only makes the events of the markets the sink wants', () => {

@@ -69,9 +69,17 @@ const CANCELED = prefixOf('canceled', 'done');
 const ORDER_ID = bytes('"orderId":"');
 const CLIENT_OID = bytes('","clientOid":');
 const SYMBOL = bytes(',"symbol":"');
-const SIDE = bytes('","side":"');
-const ORDER_TYPE = bytes('","orderType":"');
-const PRICE = bytes('","price":"');
+/** `","side":"…","orderType":"…","price":"` for each side and order type. */
+const SIDE_TYPE_PRICE = {
+  buy: {
+    limit: bytes('","side":"buy","orderType":"limit","price":"'),
+    market: bytes('","side":"buy","orderType":"market","price":"'),
+  },
+  sell: {
+    limit: bytes('","side":"sell","orderType":"limit","price":"'),
+    market: bytes('","side":"sell","orderType":"market","price":"'),
+  },
+};
 const SIZE = bytes('","size":"');
 const ORIGIN_SIZE = bytes('","originSize":"');
 const ORDER_TIME = bytes('","orderTime":');
@@ -90,6 +98,7 @@ const MAKER_FEE = bytes(',"feeType":"makerFee"');
 const TAKER_FEE = bytes(',"feeType":"takerFee"');
 const OLD_SIZE = bytes(',"oldSize":"');
 const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const CLOSE = 0x7d;
 const ZERO = 0x30;
@@ -102,6 +111,20 @@ function put(buf: Buffer, at: number, text: string): number {
     if (c > 0x7f) return at - i + buf.write(text, at - i, 'utf8');
     buf[at++] = c;
   }
+  return at;
+}
+
+/** Writes `text` as a JSON string (as JSON.stringify writes it; there must be room for 6 bytes per unit). */
+function putJsonString(buf: Buffer, at: number, text: string): number {
+  const start = at;
+  buf[at++] = QUOTE;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Anything JSON escapes, and all but ASCII, goes the long way.
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return put(buf, start, JSON.stringify(text));
+    buf[at++] = c;
+  }
+  buf[at++] = QUOTE;
   return at;
 }
 
@@ -131,8 +154,8 @@ function putNumber(buf: Buffer, at: number, n: number): number {
 function putNs(buf: Buffer, at: number, ms: number): number {
   if (!(Number.isInteger(ms) && ms > 0 && ms < 1e15)) return put(buf, at, String(ms * 1_000_000));
   at = putNumber(buf, at, ms);
-  buf.fill(ZERO, at, at + 6);
-  return at + 6;
+  for (let i = 0; i < 6; i++) buf[at++] = ZERO;
+  return at;
 }
 
 /** Room before the fixed members for the longest `{"type":…,"status":…,` (35 bytes). */
@@ -186,21 +209,17 @@ export class OrderEventWriter {
    * size as a number, so that a remaining size equal to it is written from its text.
    */
   setHead(owner: object, h: OrderEventHead, sizeValue?: bigint): void {
-    const clientOid = JSON.stringify(h.clientOid);
     const most =
-      3 * (h.orderId.length + clientOid.length + h.symbol.length + h.price.length + 2 * h.size.length) + 200;
+      3 * (h.orderId.length + 2 * h.clientOid.length + h.symbol.length + h.price.length + 2 * h.size.length) +
+      200;
     const buf = this.room(PREFIX_ROOM + most, 0);
     let at = putBytes(buf, PREFIX_ROOM, ORDER_ID);
     at = put(buf, at, h.orderId);
     at = putBytes(buf, at, CLIENT_OID);
-    at = put(buf, at, clientOid);
+    at = putJsonString(buf, at, h.clientOid);
     at = putBytes(buf, at, SYMBOL);
     at = put(buf, at, h.symbol);
-    at = putBytes(buf, at, SIDE);
-    at = put(buf, at, h.side);
-    at = putBytes(buf, at, ORDER_TYPE);
-    at = put(buf, at, h.orderType);
-    at = putBytes(buf, at, PRICE);
+    at = putBytes(buf, at, SIDE_TYPE_PRICE[h.side][h.orderType]);
     at = put(buf, at, h.price);
     at = putBytes(buf, at, SIZE);
     at = put(buf, at, h.size);
