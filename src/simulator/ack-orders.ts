@@ -4,7 +4,10 @@ import type { OrderEventSink, OrderView } from './exchange/types';
 type Line = 'spot' | 'margin' | 'futures';
 type Args = Record<string, unknown>;
 
-/** Acknowledged orders ack mode remembers per account and line; the oldest are forgotten first. */
+/**
+ * Acknowledged orders ack mode remembers per account and line (an order replaced by a modify
+ * counts too); the oldest are forgotten first.
+ */
 export const ACK_MEMORY = 1_000;
 
 /** What is kept per order: the validated request itself, no copy and no text. */
@@ -109,6 +112,14 @@ export class AckOrders {
   ): string | undefined {
     const old = this.canceled(apiKey, 'spot', ref, now);
     if (old === undefined) return undefined;
+    // The replaced order stays findable by its orderId, cancelled (as the engine's is: reconciling
+    // a lost modify looks it up), under a key no clientOid can be; it is forgotten in turn.
+    const book = this.bookOf(apiKey, 'spot');
+    const clientOid = text(old.args.clientOid, '');
+    if (book.get(clientOid) === old) {
+      book.delete(clientOid);
+      book.set(` ${old.orderId}`, old);
+    }
     const args: Args = { ...old.args };
     if (ref.newPrice !== undefined) args.price = ref.newPrice;
     if (ref.newSize !== undefined) args.size = ref.newSize;
