@@ -2,7 +2,7 @@
  * The order event codecs on their own: events as KuCoin documents them, events as the
  * simulator's engine writes them, and what does not fit (a reason naming the field, never a crash).
  */
-import { eventHeadText, orderEventText } from '../../src/simulator/exchange/order-events';
+import { orderEventText, type OrderEventHead } from '../../src/simulator/exchange/order-events';
 import fc from 'fast-check';
 import * as t from 'io-ts';
 import {
@@ -99,18 +99,17 @@ describe('OrderUpdate codecs', () => {
   });
 
   it('reads every event the simulator engine writes, spot and futures', () => {
-    const head = (market: 'spot' | 'futures') =>
-      eventHeadText({
-        orderId: 'o-1',
-        clientOid: 'c-1',
-        symbol: market === 'spot' ? 'BTC-USDT' : 'XBTUSDTM',
-        side: 'sell',
-        orderType: 'limit',
-        market,
-        price: '30000.5',
-        size: '0.25',
-        orderTime: 1_700_000_000_000,
-      });
+    const head = (market: 'spot' | 'futures'): OrderEventHead => ({
+      orderId: 'o-1',
+      clientOid: 'c-1',
+      symbol: market === 'spot' ? 'BTC-USDT' : 'XBTUSDTM',
+      side: 'sell',
+      orderType: 'limit',
+      market,
+      price: '30000.5',
+      size: '0.25',
+      orderTime: 1_700_000_000_000,
+    });
     const sizes = { filledSize: '0.1', remainSize: '0.15', canceledSize: '0', remainFunds: undefined };
     const match = {
       matchPrice: '30000.5',
@@ -128,7 +127,6 @@ describe('OrderUpdate codecs', () => {
           type === 'received' ? 'new' : type === 'filled' || type === 'canceled' ? 'done' : 'open';
         const text = orderEventText(
           head(market),
-          market,
           type,
           status,
           sizes,

@@ -95,3 +95,33 @@ it('an acknowledged spot.modify cancels the remembered order and opens its repla
     await s.close();
   }
 });
+
+it('after an acknowledged spot.modify the replaced order is still found by its orderId, cancelled, as in the engine', async () => {
+  // The client reconciles a lost modify by looking the named order up by orderId: if ack mode
+  // forgot it, the modify would look as if it never happened.
+  for (const mode of ['ack', 'full'] as const) {
+    const s = await startSimulator({ mode, referencePrices: { 'BTC-USDT': '30000' } });
+    try {
+      const creds = s.demoAccount;
+      const { client } = await connect(s.url, creds);
+      closeMe.push(client);
+      const placed = await client.answerTo(
+        client.request('spot.order', spotOrder({ clientOid: 'ack-r', price: '20000' })),
+      );
+      const oldId = placed.data.orderId as string;
+      const answer = await client.answerTo(
+        client.request('spot.modify', { symbol: 'BTC-USDT', clientOid: 'ack-r', newPrice: '20001' }),
+      );
+      expect(answer.code).toBe('200000');
+      const old = await signed(s.restUrl, creds, 'GET', `/api/v1/hf/orders/${oldId}?symbol=BTC-USDT`);
+      expect({ mode, data: old.json.data }).toMatchObject({
+        mode,
+        data: { id: oldId, clientOid: 'ack-r', price: '20000', active: false, cancelExist: true },
+      });
+      const latest = await signed(s.restUrl, creds, 'GET', spotLookup('ack-r', 'BTC-USDT'));
+      expect(latest.json.data).toMatchObject({ id: answer.data.newOrderId, price: '20001', active: true });
+    } finally {
+      await s.close();
+    }
+  }
+});

@@ -1,15 +1,13 @@
-import {
-  eventHeadText,
-  orderEventText,
-  type OrderEventHead,
-  type OrderEventState,
-} from './exchange/order-events';
-import type { OrderEventSink, OrderView, PushMarket } from './exchange/types';
+import { OrderEventWriter, type OrderEventHead, type OrderEventState } from './exchange/order-events';
+import type { OrderEventSink, OrderView } from './exchange/types';
 
 type Line = 'spot' | 'margin' | 'futures';
 type Args = Record<string, unknown>;
 
-/** Acknowledged orders ack mode remembers per account and line; the oldest are forgotten first. */
+/**
+ * Acknowledged orders ack mode remembers per account and line (an order replaced by a modify
+ * counts too); the oldest are forgotten first.
+ */
 export const ACK_MEMORY = 1_000;
 
 /** What is kept per order: the validated request itself, no copy and no text. */
@@ -60,11 +58,20 @@ function stateOf(o: AckOrder): OrderEventState {
 export class AckOrders {
   /** `${apiKey} ${line}` → clientOid → order, oldest first. */
   private readonly books = new Map<string, Map<string, AckOrder>>();
-  private readonly sinks = new Map<string, OrderEventSink>();
+  private readonly writers = new Map<string, OrderEventWriter>();
 
   onOrderEvents(apiKey: string, sink: OrderEventSink | undefined): void {
-    if (sink === undefined) this.sinks.delete(apiKey);
-    else this.sinks.set(apiKey, sink);
+    if (sink === undefined) this.writers.delete(apiKey);
+    else this.writers.set(apiKey, new OrderEventWriter(sink));
+  }
+
+  /** The account's event writer with `order`'s members and sizes set, if its market is wanted. */
+  private writerFor(apiKey: string, order: AckOrder, line: Line): OrderEventWriter | undefined {
+    const writer = this.writers.get(apiKey);
+    if (writer === undefined || !writer.sink.wants(line === 'futures' ? 'futures' : 'spot')) return undefined;
+    writer.setHead(order, headOf(order, line));
+    writer.setState(stateOf(order));
+    return writer;
   }
 
   private bookOf(apiKey: string, line: Line): Map<string, AckOrder> {
@@ -83,13 +90,13 @@ export class AckOrders {
     book.delete(clientOid);
     book.set(clientOid, order);
     if (book.size > ACK_MEMORY) book.delete(book.keys().next().value ?? '');
-    const sink = this.sinks.get(apiKey);
-    if (sink === undefined) return;
-    const market: PushMarket = line === 'futures' ? 'futures' : 'spot';
-    const head = eventHeadText(headOf(order, line));
-    const state = stateOf(order);
-    if (market === 'spot') sink(market, orderEventText(head, market, 'received', 'new', state, now));
-    sink(market, orderEventText(head, market, 'open', 'open', state, now));
+    const writer = this.writerFor(apiKey, order, line);
+    if (writer === undefined) return;
+    if (line === 'futures') writer.emitAs('futures', 'open', 'open', now);
+    else {
+      writer.emitAs('spot', 'received', 'new', now);
+      writer.emitAs('spot', 'open', 'open', now);
+    }
   }
 
   /**
@@ -105,6 +112,14 @@ export class AckOrders {
   ): string | undefined {
     const old = this.canceled(apiKey, 'spot', ref, now);
     if (old === undefined) return undefined;
+    // The replaced order stays findable by its orderId, cancelled (as the engine's is: reconciling
+    // a lost modify looks it up), under a key no clientOid can be; it is forgotten in turn.
+    const book = this.bookOf(apiKey, 'spot');
+    const clientOid = text(old.args.clientOid, '');
+    if (book.get(clientOid) === old) {
+      book.delete(clientOid);
+      book.set(` ${old.orderId}`, old);
+    }
     const args: Args = { ...old.args };
     if (ref.newPrice !== undefined) args.price = ref.newPrice;
     if (ref.newSize !== undefined) args.size = ref.newSize;
@@ -129,12 +144,11 @@ export class AckOrders {
     if (order === undefined || order.status === 'done') return undefined;
     order.status = 'done';
     order.updatedAt = now;
-    const sink = this.sinks.get(apiKey);
-    if (sink === undefined) return order;
-    const market: PushMarket = line === 'futures' ? 'futures' : 'spot';
-    sink(
-      market,
-      orderEventText(eventHeadText(headOf(order, line)), market, 'canceled', 'done', stateOf(order), now),
+    this.writerFor(apiKey, order, line)?.emitAs(
+      line === 'futures' ? 'futures' : 'spot',
+      'canceled',
+      'done',
+      now,
     );
     return order;
   }

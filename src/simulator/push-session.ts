@@ -56,33 +56,43 @@ export class FrameBuffer {
 
   add(text: string): void {
     const most = text.length * 3;
-    let at = this.at;
-    if (this.buf.length - at < most + 10) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, at + most + 10));
-      this.buf.copy(bigger, 0, 0, at);
-      this.buf = bigger;
-    }
-    const buf = this.buf;
+    const buf = this.room(most + 10);
+    const at = this.at;
     let header: number;
     if (most < 126) header = 2;
     else if (text.length >= 126 && most < 65_536) header = 4;
-    else {
-      const length = Buffer.byteLength(text);
-      header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-    }
+    else header = headerSize(Buffer.byteLength(text));
     const length = buf.write(text, at + header, 'utf8');
-    buf[at] = 0x81; // FIN, text
-    if (header === 2) buf[at + 1] = length;
-    else if (header === 4) {
-      buf[at + 1] = 126;
-      buf.writeUInt16BE(length, at + 2);
-    } else {
-      buf[at + 1] = 127;
-      buf.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
-      buf.writeUInt32BE(length >>> 0, at + 6);
-    }
-    at += header + length;
+    writeHeader(buf, at, header, length);
+    this.at = at + header + length;
+  }
+
+  /**
+   * An order event's frame: the message's `head` (up to `"data":`), the event's bytes
+   * `data[start..end)` and the closing brace, copied in as bytes.
+   */
+  addEvent(head: Uint8Array, data: Buffer, start: number, end: number): void {
+    const length = head.length + (end - start) + 1;
+    const header = headerSize(length);
+    const buf = this.room(header + length);
+    let at = this.at;
+    writeHeader(buf, at, header, length);
+    at += header;
+    buf.set(head, at);
+    at += head.length;
+    // A plain view and set(): Buffer.copy's argument checks cost more than the copy.
+    buf.set(new Uint8Array(data.buffer, data.byteOffset + start, end - start), at);
+    at += end - start;
+    buf[at++] = 0x7d; // }
     this.at = at;
+  }
+
+  /** The buffer, with room for `n` more bytes. */
+  private room(n: number): Buffer {
+    if (this.buf.length - this.at >= n) return this.buf;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(bigger, 0, 0, this.at);
+    return (this.buf = bigger);
   }
 
   /** The frames added so far, as a buffer of their own; empties this one. */
@@ -105,6 +115,24 @@ export class FrameBuffer {
     this.buf = spare !== undefined && spare.length >= base.length ? spare : Buffer.allocUnsafe(base.length);
     this.at = 0;
     return { frames, base };
+  }
+}
+
+/** The size of a frame header for a payload of `length` bytes. */
+const headerSize = (length: number): number => (length < 126 ? 2 : length < 65_536 ? 4 : 10);
+
+/** An unmasked final text frame's header (`header` bytes) for a payload of `length` bytes. */
+function writeHeader(buf: Buffer, at: number, header: number, length: number): void {
+  buf[at] = 0x81; // FIN, text
+  if (header === 2) buf[at + 1] = length;
+  else if (header === 4) {
+    buf[at + 1] = 126;
+    buf[at + 2] = length >>> 8;
+    buf[at + 3] = length & 0xff;
+  } else {
+    buf[at + 1] = 127;
+    buf.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
+    buf.writeUInt32BE(length >>> 0, at + 6);
   }
 }
 
@@ -178,18 +206,40 @@ export class PushSession {
     this.write(text);
   }
 
+  /**
+   * Sends one order event's frame (see FrameBuffer.addEvent) through the pause and delay
+   * faults; the bytes are copied before this returns.
+   */
+  sendEvent(head: Uint8Array, data: Buffer, start: number, end: number): void {
+    const { faults } = this.host;
+    if (faults.paused || this.ended) return;
+    if (faults.delayMs > 0) {
+      const copy = Buffer.from(data.subarray(start, end));
+      this.host.later(faults.delayMs, () => {
+        if (this.writable()) this.pending.addEvent(head, copy, 0, copy.length);
+      });
+      return;
+    }
+    if (this.writable()) this.pending.addEvent(head, data, start, end);
+  }
+
   private write(text: string): void {
+    if (this.writable()) this.pending.add(text);
+  }
+
+  /** Whether a frame may be queued now; if so it is counted and the tick's flush is due. */
+  private writable(): boolean {
     const socket = this.socket;
-    if (socket.readyState !== socket.OPEN) return;
+    if (socket.readyState !== socket.OPEN) return false;
     if (this.raw.writableLength > MAX_BUFFERED_BYTES) {
       socket.terminate();
-      return;
+      return false;
     }
     // Frames of one engine step (one tick) leave as one buffer in one write.
     if (this.pending.empty) process.nextTick(this.flush);
-    this.pending.add(text);
     this.framesSent++;
     this.accountFrames.n++;
+    return true;
   }
 
   /** Writes the frames queued this tick as one buffer. */

@@ -48,7 +48,8 @@ export class PushHub implements PushSessionHost {
   readonly sessions = new Set<PushSession>();
   private readonly byKey = new Map<string, Set<PushSession>>();
   private readonly framesByKey = new Map<string, { n: number }>();
-  private readonly listening = new Set<string>();
+  /** Accounts whose events flow, and the markets wanted. */
+  private readonly listening = new Map<string, Record<PushMarket, boolean>>();
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
   private readonly ids: SeededIds;
@@ -135,25 +136,42 @@ export class PushHub implements PushSessionHost {
     this.refreshListener(session.apiKey);
   }
 
-  /** Events flow to an account while at least one of its sessions subscribes to a topic. */
+  /**
+   * Events flow to an account while at least one of its sessions subscribes to a topic, and
+   * are only made for the topics subscribed.
+   */
   private refreshListener(apiKey: string): void {
-    let wanted = false;
-    for (const s of this.byKey.get(apiKey) ?? []) if (s.markets.size > 0) wanted = true;
-    if (wanted === this.listening.has(apiKey)) return;
-    if (wanted) {
-      this.listening.add(apiKey);
+    let spot = false;
+    let futures = false;
+    for (const s of this.byKey.get(apiKey) ?? []) {
+      if (s.markets.has('spot')) spot = true;
+      if (s.markets.has('futures')) futures = true;
+    }
+    const listener = this.listening.get(apiKey);
+    if (spot || futures) {
+      if (listener !== undefined) {
+        listener.spot = spot;
+        listener.futures = futures;
+        return;
+      }
       const userId = hexOf(`sim-user:${apiKey}`).slice(0, 24);
-      const heads: Record<PushMarket, string> = {
-        spot: messageHead(TOPIC_OF.spot, userId),
-        futures: messageHead(TOPIC_OF.futures, userId),
+      const heads: Record<PushMarket, Buffer> = {
+        spot: Buffer.from(messageHead(TOPIC_OF.spot, userId)),
+        futures: Buffer.from(messageHead(TOPIC_OF.futures, userId)),
       };
-      this.exchange.onOrderEvents?.(apiKey, (market, dataJson) => {
-        const sessions = this.byKey.get(apiKey);
-        if (sessions === undefined) return;
-        const text = heads[market] + dataJson + '}';
-        for (const s of sessions) if (s.markets.has(market)) s.send(text);
+      const faults = this.host.faults;
+      const wanted = { spot, futures };
+      this.listening.set(apiKey, wanted);
+      this.exchange.onOrderEvents?.(apiKey, {
+        // Paused, every frame is dropped: events are not even made.
+        wants: (market) => wanted[market] && !faults.paused,
+        event: (market, data, start, end) => {
+          const sessions = this.byKey.get(apiKey);
+          if (sessions === undefined) return;
+          for (const s of sessions) if (s.markets.has(market)) s.sendEvent(heads[market], data, start, end);
+        },
       });
-    } else {
+    } else if (listener !== undefined) {
       this.listening.delete(apiKey);
       this.exchange.onOrderEvents?.(apiKey, undefined);
     }
@@ -213,7 +231,7 @@ export class PushHub implements PushSessionHost {
 
   private async shutdown(): Promise<void> {
     clearInterval(this.sweeper);
-    for (const apiKey of this.listening) this.exchange.onOrderEvents?.(apiKey, undefined);
+    for (const apiKey of this.listening.keys()) this.exchange.onOrderEvents?.(apiKey, undefined);
     this.listening.clear();
     await closeSockets(this.sockets);
     this.wss.close();

@@ -1,6 +1,7 @@
 import { flatPosition, type Position } from './positions';
 import type { SymbolSpec } from './symbols';
-import type { Balances, OrderEventSink } from './types';
+import type { OrderEventWriter } from './order-events';
+import type { Balances } from './types';
 import { Wallet } from './wallet';
 
 /**
@@ -15,20 +16,8 @@ export class Account {
   readonly cross: Wallet;
   /** Futures wallet (settle currency, USDT). */
   readonly futures: Wallet;
-  /** Where this account's order events go; undefined while nobody listens (the usual case). */
-  orderEvents: OrderEventSink | undefined = undefined;
-  /** The order of the last event and its fixed event text (see order-events.ts). */
-  lastEventOrder: object | undefined = undefined;
-  lastEventHead = '';
-  /** The sizes of the last event as text, and what they were made from (see order-events.ts). */
-  readonly lastEventState = {
-    order: undefined as object | undefined,
-    remaining: 0n,
-    dealSize: 0n,
-    dealFunds: 0n,
-    canceledSize: 0n,
-    text: '',
-  };
+  /** Writes this account's order events to their sink; undefined while nobody listens (the usual case). */
+  orderEvents: OrderEventWriter | undefined = undefined;
   private readonly isolated = new Map<string, Wallet>();
   private readonly positions = new Map<string, Position>();
 

@@ -3,6 +3,7 @@ import { OPERATION_HANDLERS, type ExchangeHandler } from '../operation-handlers'
 import { formatDecimal } from './decimal';
 import { expireDue } from './execution';
 import { seedLiquidity } from './liquidity';
+import { OrderEventWriter } from './order-events';
 import { orderView } from './order-view';
 import { Rejection } from './results';
 import { ExchangeState } from './state';
@@ -77,7 +78,8 @@ export class Exchange implements ExchangeApi {
   /** Sends an account's order events to `sink` from now on (undefined: stops them). */
   onOrderEvents(apiKey: string, sink: OrderEventSink | undefined): void {
     const account = this.state.accounts.get(apiKey);
-    if (account !== undefined) account.orderEvents = sink;
+    if (account !== undefined)
+      account.orderEvents = sink === undefined ? undefined : new OrderEventWriter(sink);
   }
 
   /** How many orders were ever accepted with this clientOid. */

@@ -91,9 +91,14 @@ export type PushMarket = 'spot' | 'futures';
 
 /**
  * Receives an account's order events as they happen, in engine order: the market (which
- * topic) and the `data` of the orderChange message as JSON text.
+ * topic) and the `data` object of the orderChange message as UTF-8 JSON, `data[start..end)`.
+ * The bytes are only valid during the call (the buffer is reused for the next event).
  */
-export type OrderEventSink = (market: PushMarket, dataJson: string) => void;
+export interface OrderEventSink {
+  /** Whether events of `market` are wanted now: none are made for a market that is not. */
+  wants(market: PushMarket): boolean;
+  event(market: PushMarket, data: Buffer, start: number, end: number): void;
+}
 
 /** An order as the REST lookups describe it. Sizes and prices are decimal strings. */
 export interface OrderView {
