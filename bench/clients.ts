@@ -4,8 +4,21 @@
  * given, same key order) and the same `{"id","op","args"}` layout with counter ids from 1.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { RawClient, type Credentials } from './raw-client';
-import { WebsocketAPIClient } from '../src';
+import { WebsocketAPIClient as SourceClient } from '../src';
+
+/**
+ * Our client as the benchmarks run it: from src/ (tsx, module by module), or with
+ * BENCH_CLIENT=dist from the built package (dist/index.js, what `npm run build` makes and
+ * users install; build it first).
+ */
+function ourClient(): typeof SourceClient {
+  if (process.env.BENCH_CLIENT !== 'dist') return SourceClient;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built package, chosen at run time
+  return (require(join(__dirname, '../dist/index.js')) as { WebsocketAPIClient: typeof SourceClient })
+    .WebsocketAPIClient;
+}
 
 /** The simulator a worker talks to, as bench/sim-child.ts prints it. */
 export interface Target {
@@ -51,6 +64,7 @@ export async function open(kind: Kind, target: Target): Promise<Bench> {
     const raw = await RawClient.connect(target.url, target.credentials);
     return { place: () => raw.request('spot.order', order()), close: () => raw.close() };
   }
+  const WebsocketAPIClient = ourClient();
   const client = new WebsocketAPIClient({
     ...target.credentials,
     wsBaseUrl: target.url,

@@ -8,6 +8,9 @@
  * runs one. Allocation per call, which a sampling profile only estimates, is counted exactly
  * by `node --expose-gc --min-semi-space-size=256 --max-semi-space-size=256 --import tsx
  * bench/hot-path.ts` with HOT_ALLOC=1 (HOT_WINDOW=1, the default there: sequential).
+ * HOT_SPLIT=1: the sequential scenario's critical path split at the fake socket (from calling
+ * the method to the frame reaching the socket; from the answer leaving the gateway to the
+ * awaiting code running again), medians of both clients.
  * Note what it cannot see: the fake socket has no TCP socket under it, so the client's
  * corking path (and its end-of-tick microtask) never runs here.
  */
@@ -26,6 +29,9 @@ const ANSWER_TAIL =
 
 /** HOT_HEAP: the gateway answers nothing, so every call stays pending. */
 let holdAnswers = false;
+/** HOT_SPLIT: when the last frame reached the fake socket, and when the last answer left the fake gateway. */
+let sentAt = 0;
+let answeredAt = 0;
 
 /** The fake gateway's work, shared by both: the id out of the frame, the answer, batched. */
 class FakeGateway {
@@ -33,6 +39,7 @@ class FakeGateway {
   private scheduled = false;
   constructor(private readonly deliver: (text: string) => void) {}
   request(text: string): void {
+    sentAt = performance.now();
     if (holdAnswers) return;
     const id = text.slice(7, text.indexOf('"', 7));
     this.batch.push(ANSWER_HEAD + id + ANSWER_TAIL);
@@ -45,7 +52,10 @@ class FakeGateway {
     const batch = this.batch;
     this.batch = [];
     this.scheduled = false;
-    for (const text of batch) this.deliver(text);
+    for (const text of batch) {
+      answeredAt = performance.now();
+      this.deliver(text);
+    }
   };
 }
 
@@ -191,6 +201,37 @@ async function main(): Promise<void> {
         `${kind} ${median(perCall[kind]).toFixed(0)} B/call allocated (window ${window}, ` +
           `${perCall[kind].length} repetitions without a GC, min ${Math.min(...perCall[kind]).toFixed(0)})`,
       );
+    process.exit(0);
+  }
+  // HOT_SPLIT=1: sequential calls, split at the fake socket: the median time from calling the
+  // method to the frame reaching the socket, and from the answer leaving the gateway to the
+  // awaiting code running again (µs), alternating blocks of both clients.
+  if (process.env.HOT_SPLIT === '1') {
+    const split = {
+      raw: { before: [] as number[], after: [] as number[] },
+      ours: { before: [] as number[], after: [] as number[] },
+    };
+    for (const kind of ['raw', 'ours'] as const) await windowed(clients[kind], 20_000, 1);
+    for (let r = 0; r < rounds * 4; r++) {
+      for (const kind of r % 2 === 0 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const)) {
+        const place = clients[kind];
+        for (let i = 0; i < 2_000; i++) {
+          const t0 = performance.now();
+          const answer = await place();
+          const t1 = performance.now();
+          if (answer.code !== '200000') throw new Error(answer.code);
+          split[kind].before.push((sentAt - t0) * 1000);
+          split[kind].after.push((t1 - answeredAt) * 1000);
+        }
+      }
+    }
+    for (const what of ['before', 'after'] as const) {
+      const raw = median(split.raw[what]);
+      const ours = median(split.ours[what]);
+      console.log(
+        `${what.padEnd(6)} raw ${raw.toFixed(2)} µs, ours ${ours.toFixed(2)} µs, ours − raw ${(ours - raw).toFixed(2)} µs`,
+      );
+    }
     process.exit(0);
   }
   // HOT_ONLY=ours|raw: one client only, for a CPU profile (node --cpu-prof) of its own code.

@@ -76,9 +76,14 @@ async function main(): Promise<void> {
         await sequentialSamples(place, 1_000);
         reply({ done: true });
         break;
-      case 'sequential':
-        reply({ samples: await sequentialSamples(place, n) });
+      case 'sequential': {
+        // With the process's CPU time per call (µs), which bench/ab-latency.ts reports.
+        const cpu = process.cpuUsage();
+        const samples = await sequentialSamples(place, n);
+        const { user, system } = process.cpuUsage(cpu);
+        reply({ samples, cpuUs: (user + system) / n });
         break;
+      }
       case 'windowed':
         reply(await windowedTimed(place, n, Number(b)));
         break;

@@ -19,6 +19,12 @@ import {
   Symbol_,
 } from '../../src/codecs/primitives';
 import type { ValidationIssue } from '../../src/codecs/report';
+import {
+  FuturesOrderResponse,
+  ModifyHFOrderResponse,
+  primitiveType,
+  WSAPIOrderResponse,
+} from '../../src/codecs/responses';
 import { OPERATIONS, type MethodName } from '../../src/operations';
 import { BAD, FIELDS, hostileValue, ownObject, valid } from '../support/request-arbitraries';
 
@@ -274,4 +280,53 @@ describe('strictObject.is', () => {
       );
     },
   );
+});
+
+describe('primitiveType: the fast is of the order answers’ data', () => {
+  const props = { orderId: t.string, clientOid: t.string, filled: t.number, done: t.boolean };
+  const fast = primitiveType(props, 'Fast');
+  const plain = t.type(props, 'Plain');
+  const fieldValue = fc.oneof(
+    fc.string(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+  );
+  /** Records with some, all or none of the fields, of any primitive type, and other values. */
+  const testValue = fc.oneof(
+    fc.record(
+      { orderId: fieldValue, clientOid: fieldValue, filled: fieldValue, done: fieldValue, extra: fieldValue },
+      { requiredKeys: [] },
+    ),
+    fc.record({ orderId: fc.string(), clientOid: fc.string(), filled: fc.double(), done: fc.boolean() }),
+    fc.anything(),
+    fc.constantFrom(new Date(), [], Object.create(null) as object, new Map()),
+  );
+
+  it('agrees with io-ts’ t.type on arbitrary values, and stays an InterfaceType with its props', () => {
+    fc.assert(
+      fc.property(testValue, (v) => fast.is(v) === plain.is(v)),
+      { numRuns: 5_000 },
+    );
+    // A class instance with the fields passes both (io-ts' record test is Object.prototype.toString).
+    class Answer {
+      orderId = 'o';
+      clientOid = 'c';
+      filled = 1;
+      done = false;
+    }
+    expect([fast.is(new Answer()), plain.is(new Answer())]).toEqual([true, true]);
+    expect(fast).toBeInstanceOf(t.InterfaceType);
+    expect(fast.props).toBe(props);
+    expect(isRight(fast.decode({ orderId: 'o', clientOid: 'c', filled: 1, done: true }))).toBe(true);
+    expect(isRight(fast.decode({ orderId: 'o', clientOid: 7, filled: 1, done: true }))).toBe(false);
+  });
+
+  it('is what the order answers’ data codecs are made with', () => {
+    for (const codec of [WSAPIOrderResponse, ModifyHFOrderResponse, FuturesOrderResponse]) {
+      expect(codec.is({ ...Object.fromEntries(Object.keys(codec.props).map((k) => [k, 'x'])) })).toBe(true);
+      expect(codec.is({})).toBe(false);
+    }
+  });
 });

@@ -172,6 +172,35 @@ describe('DeadlineQueue (one timer for every pending entry)', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
+  it('keeps order whichever entries are taken, the newest included (it waits outside the Map)', () => {
+    // One at a time, as sequential calls go: add, take, add, take…
+    for (let i = 0; i < 10; i++) {
+      const e = add(`s${i}`);
+      expect(queue.size).toBe(1);
+      expect(queue.get(`s${i}`)).toBe(e);
+      expect(queue.take(`s${i}`)).toBe(e);
+      expect(queue.size).toBe(0);
+    }
+    const a = add('a');
+    advance(10);
+    const b = add('b');
+    advance(10);
+    const c = add('c');
+    expect(queue.size).toBe(3);
+    expect([...queue.values()].map((e) => e.name)).toEqual(['a', 'b', 'c']);
+    expect(queue.take('c')).toBe(c);
+    expect(queue.delete('c')).toBe(false);
+    const d = add('d');
+    expect([queue.get('a'), queue.get('b'), queue.get('d')]).toEqual([a, b, d]);
+    expect(queue.delete('b')).toBe(true);
+    advance(80); // a's deadline
+    expect(expired).toEqual(['a']);
+    advance(20); // d's
+    expect(expired).toEqual(['a', 'd']);
+    expect(queue.size).toBe(0);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('an infinite timeout never busy-loops the timer', () => {
     queue = new DeadlineQueue<Entry>(Infinity, (e) => expired.push(e.name), now, afterInput);
     add('a');

@@ -7,15 +7,26 @@ import { startCall, type RequestContext } from '../../src/rpc/request';
 
 const order = { side: 'buy', symbol: 'BTC-USDT', type: 'limit', price: '1', size: '1' };
 
-function setup(closed = false) {
-  const submitted: Array<{ call: WsApiCall; frame: string }> = [];
-  const channel = { submit: (call: WsApiCall, frame: string) => submitted.push({ call, frame }) };
+function setup(closed = false, writable = true) {
+  /** What the channel was asked to follow: each call, its frame, and whether it was written. */
+  const submitted: Array<{ call: WsApiCall; frame: string; written: boolean }> = [];
+  /** What happened, in order: `write <frame>` (the channel wrote), `make <id>` (the call was made). */
+  const events: string[] = [];
+  const channel = {
+    sendNow: (frame: string) => {
+      if (writable) events.push(`write ${frame}`);
+      return writable;
+    },
+    track: (call: WsApiCall, frame: string, written: boolean) => submitted.push({ call, frame, written }),
+  };
   const context: RequestContext = {
     nextId: createIdGenerator(),
     channelOf: (wsKey) => (wsKey === 'wsApiSpotV1' ? (channel as unknown as RpcChannel) : undefined),
-    closedError: (call) => (closed ? new ClientClosedError({ op: call.op, requestId: call.id }) : undefined),
+    closed: () => closed,
+    closedError: (call) => new ClientClosedError({ op: call.op, requestId: call.id }),
     onUnobservedFailure: () => undefined,
     makeCall: (id, spec, wsKey, args) => {
+      events.push(`make ${id}`);
       const oids = clientOidsOf(spec, args);
       const clientOid = typeof oids === 'string' ? oids : undefined;
       return new WsApiCall(
@@ -28,7 +39,7 @@ function setup(closed = false) {
       );
     },
   };
-  return { context, submitted };
+  return { context, submitted, events };
 }
 
 describe('startCall(): the request core', () => {
@@ -43,11 +54,26 @@ describe('startCall(): the request core', () => {
     ]);
     expect(submitted).toHaveLength(1);
     expect(submitted[0].call).toBe(call);
+    expect(submitted[0].written).toBe(true);
     expect(JSON.parse(submitted[0].frame)).toEqual({
       id: '1',
       op: 'spot.order',
       args: { ...order, clientOid: call.clientOid },
     });
+  });
+
+  it('writes the frame before it makes the call, which the channel then follows', () => {
+    const { context, submitted, events } = setup();
+    startCall(context, 'spot.order', order, undefined);
+    expect(events).toEqual([`write ${submitted[0].frame}`, 'make 1']);
+  });
+
+  it('a frame the channel cannot write now is handed over with its call, to be queued', () => {
+    const { context, submitted, events } = setup(false, false);
+    const call = startCall(context, 'spot.order', order, undefined);
+    expect(events).toEqual(['make 1']);
+    expect(submitted).toEqual([{ call, frame: expect.stringContaining('"id":"1"'), written: false }]);
+    expect(call.status).toBe('pending');
   });
 
   it('an unknown operation fails validation, naming it, and sends nothing', async () => {
@@ -89,10 +115,11 @@ describe('startCall(): the request core', () => {
   });
 
   it('a closed client: the call fails with the closed error, with its clientOid, and nothing is sent', async () => {
-    const { context, submitted } = setup(true);
+    const { context, submitted, events } = setup(true);
     const call = startCall(context, 'spot.order', order, undefined);
     await expect(call).rejects.toBeInstanceOf(ClientClosedError);
     expect(call.clientOid).toEqual(expect.any(String));
     expect(submitted).toHaveLength(0);
+    expect(events).toEqual(['make 1']);
   });
 });

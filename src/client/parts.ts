@@ -121,7 +121,8 @@ export function assembleClient(options: WebsocketAPIClientOptions): ClientParts 
   const requests: RequestContext = {
     nextId: createIdGenerator(),
     channelOf: (wsKey) => (hasOwn(routes, wsKey) ? routes[wsKey as WSAPIWsKey].channel : undefined),
-    closedError: (call) => (shutdown.done ? shutdown.closedError(call) : undefined),
+    closed: () => shutdown.done,
+    closedError: (call) => shutdown.closedError(call),
     onUnobservedFailure: exceptions.unobservedFailure,
     makeCall: (id, spec, wsKey, args) =>
       orders.makeCall(id, spec, wsKey, args, performance.now(), exceptions.unobservedFailure),

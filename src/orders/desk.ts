@@ -179,8 +179,10 @@ export class OrderDesk {
     const oids = clientOidsOf(spec, args);
     const clientOid = typeof oids === 'string' ? oids : undefined;
     const clientOids = typeof oids === 'object' ? oids : undefined;
-    const places = placesOrders(spec.op);
-    if (places || (this.config.reconcile && isReconcilable(spec.op))) {
+    // The operation's own row (what placesOrders and isReconcilable look up by op name).
+    const role = spec.orders;
+    const places = role?.places === true;
+    if (places || (this.config.reconcile && role?.reconcile !== undefined)) {
       const kind = this.config.reconcile ? spec.orders?.reconcile : undefined;
       if (kind === 'cancel-batch') {
         const cancels = cancelTargetsOf(args);
@@ -268,7 +270,7 @@ export class OrderDesk {
     if (call.tracked !== undefined) this.tracker.answered(call.tracked, call.op, response);
     if (this.config.reconcile && placesOrders(call.op)) this.noteAnswered(response.data);
     // Its late answer came while it was reconciled: the reconciliation stops.
-    if (this.reconciling.has(call)) this.waits.wake(call);
+    if (this.reconciling.size > 0 && this.reconciling.has(call)) this.waits.wake(call);
   }
 
   /** Keeps the orderIds an answer of an order-placing call tells (the last ANSWERED_IDS of them). */

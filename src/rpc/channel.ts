@@ -101,22 +101,37 @@ export class RpcChannel {
 
   /** Sends `frame` for `call` now if the connection is ready, else queues it. */
   submit(call: WsApiCall, frame: string): void {
-    this.pending.add(call.id, call);
+    this.track(call, frame, this.sendNow(frame));
+  }
+
+  /**
+   * Writes a request's frame at once if it may go now: the link is ready, no queued call is
+   * ahead of it, the gate lets it through and the socket takes it. False: nothing was written,
+   * and `track` queues it.
+   */
+  sendNow(frame: string): boolean {
     const link = this.link;
-    if (
-      this.head === this.queue.length &&
-      link !== undefined &&
-      (this.gate === undefined || this.gate.tryAcquire())
-    ) {
-      if (link.write(frame)) {
-        call.sentAt = call.createdAt;
-        return;
-      }
-      this.gate?.released();
+    if (this.head !== this.queue.length || link === undefined) return false;
+    const gate = this.gate;
+    if (gate !== undefined && !gate.tryAcquire()) return false;
+    if (link.write(frame)) return true;
+    gate?.released();
+    return false;
+  }
+
+  /**
+   * Follows `call` until its answer or timeout: its frame was written by `sendNow` (`written`),
+   * or it waits in the queue with its frame for a ready link, the gate or a drained socket.
+   */
+  track(call: WsApiCall, frame: string, written: boolean): void {
+    this.pending.add(call.id, call);
+    if (written) {
+      call.sentAt = call.createdAt;
+      return;
     }
     call.frame = frame;
     this.queue.push(call);
-    if (link === undefined) this.connect();
+    if (this.link === undefined) this.connect();
     else if (this.gate !== undefined) this.gate.wait(this.flushQueue);
   }
 

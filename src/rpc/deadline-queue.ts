@@ -20,6 +20,14 @@ const performanceNow = (): number => performance.now();
  * never touches the timer (it simply finds nothing to expire when it fires). No per-entry
  * setTimeout, no per-entry wrapper object.
  *
+ * The newest entry waits in a slot of its own, outside the Map, until the next one is added:
+ * with one call at a time (a caller that awaits each call), the answer takes it back from the
+ * slot with one string comparison, and the Map is never touched. A Map insert, lookup and
+ * delete of a string key cost a few hundred ns together (the keys are hashed, and a Map whose
+ * only live entry keeps changing rehashes every few inserts); that was the largest JavaScript
+ * frame of the sequential path (bench/profile.ts). Any other operation first moves the slot's
+ * entry to the end of the Map (it is the newest), so the Map's order stays deadline order.
+ *
  * A stalled event loop (CPU-bound user code, a GC or debugger pause) must not turn answered
  * calls into timeouts: Node runs due timers before it reads sockets, so when the timer fires
  * after a stall the answers may be waiting, unread. When the head is due, the sweep is
@@ -27,7 +35,11 @@ const performanceNow = (): number => performance.now();
  * and only what is still waiting then expires. One deferral per sweep, none per entry.
  */
 export class DeadlineQueue<V extends Timed> {
+  /** Every entry but the newest, oldest first. */
   private readonly entries = new Map<string, V>();
+  /** The newest entry's key and value, while it is in the slot (see above). */
+  private slotKey: string | undefined = undefined;
+  private slotValue: V | undefined = undefined;
   private timer: TimerHandle | undefined = undefined;
   /** Cancels the sweep deferred until pending input is read, while one is. */
   private deferred: (() => void) | undefined = undefined;
@@ -42,22 +54,37 @@ export class DeadlineQueue<V extends Timed> {
 
   /** How many entries are waiting. */
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + (this.slotKey === undefined ? 0 : 1);
   }
 
-  /** Adds an entry; its `createdAt` must not be older than the last added entry's. */
+  /**
+   * Adds an entry; its `createdAt` must not be older than the last added entry's, and `key`
+   * must not be waiting already (request ids never repeat).
+   */
   add(key: string, value: V): void {
-    this.entries.set(key, value);
+    if (this.slotKey === key) {
+      this.slotValue = value;
+    } else {
+      this.spill();
+      this.slotKey = key;
+      this.slotValue = value;
+    }
     if (this.timer === undefined && this.deferred === undefined) this.arm(value.createdAt + this.timeoutMs);
   }
 
   /** The entry under `key`, left in place. */
   get(key: string): V | undefined {
-    return this.entries.get(key);
+    return this.slotKey === key ? this.slotValue : this.entries.get(key);
   }
 
-  /** Removes and returns the entry under `key` (one lookup, one delete). */
+  /** Removes and returns the entry under `key` (the slot, or one Map lookup and one delete). */
   take(key: string): V | undefined {
+    if (this.slotKey === key) {
+      const value = this.slotValue;
+      this.slotKey = undefined;
+      this.slotValue = undefined;
+      return value;
+    }
     const value = this.entries.get(key);
     if (value !== undefined) this.entries.delete(key);
     return value;
@@ -65,16 +92,18 @@ export class DeadlineQueue<V extends Timed> {
 
   /** Removes the entry under `key`; true if there was one. */
   delete(key: string): boolean {
-    return this.entries.delete(key);
+    return this.take(key) !== undefined;
   }
 
   /** The entries, oldest first. */
   values(): IterableIterator<V> {
+    this.spill();
     return this.entries.values();
   }
 
   /** Removes every entry and returns them, oldest first; stops the timer. */
   drain(): V[] {
+    this.spill();
     const all = [...this.entries.values()];
     this.entries.clear();
     this.stop();
@@ -93,6 +122,15 @@ export class DeadlineQueue<V extends Timed> {
     }
   }
 
+  /** Moves the slot's entry (the newest) to the end of the Map. */
+  private spill(): void {
+    const key = this.slotKey;
+    if (key === undefined) return;
+    this.entries.set(key, this.slotValue as V);
+    this.slotKey = undefined;
+    this.slotValue = undefined;
+  }
+
   private arm(deadline: number): void {
     // Capped: an `Infinity` timeout waits in steps of the largest delay a timer takes.
     this.timer = setTimeout(this.expire, safeDelay(deadline - this.now(), 1));
@@ -100,6 +138,7 @@ export class DeadlineQueue<V extends Timed> {
 
   private readonly expire = (): void => {
     this.timer = undefined;
+    this.spill();
     const head = this.entries.values().next();
     if (head.done === true) return;
     // The old head was settled and the new one is younger: re-arm for its deadline.
@@ -111,6 +150,7 @@ export class DeadlineQueue<V extends Timed> {
 
   private readonly sweep = (): void => {
     this.deferred = undefined;
+    this.spill();
     const limit = this.now() - this.timeoutMs;
     for (const [key, value] of this.entries) {
       if (value.createdAt > limit) {

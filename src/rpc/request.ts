@@ -13,7 +13,9 @@ export interface RequestContext {
   readonly nextId: FrameIdGenerator;
   /** The channel of `wsKey`; undefined for a key the client does not have. */
   channelOf(wsKey: string): RpcChannel | undefined;
-  /** The error a new call meets when the client has closed; undefined while it is open. */
+  /** Whether the client has closed: a new call then fails with `closedError` and sends nothing. */
+  closed(): boolean;
+  /** The error a new call meets when the client has closed. */
   closedError(call: WsApiCall): unknown;
   readonly onUnobservedFailure: UnobservedFailureHook;
   /**
@@ -92,10 +94,13 @@ function invalid(
 
 /**
  * The request core: resolves the operation (by method or op name) and the wsKey, prepares
- * the parameters (copy, clientOid filled in, validated), makes the call and hands its frame
- * to the wsKey's channel, which writes it once or queues it until the connection is ready.
- * Never throws: bad input, an unknown operation or wsKey, and a closed client all come back
- * as a call that has failed, with nothing sent.
+ * the parameters (copy, clientOid filled in, validated), builds the frame and hands it to the
+ * wsKey's channel, which writes it at once when it can; then makes the call, which the channel
+ * follows (or queues with its frame until the connection is ready). The frame leaves before
+ * the call object is made: on a sequential path the making then overlaps the round trip
+ * instead of adding to it (an answer is read in a later turn, so the call is always followed
+ * in time). Never throws: bad input, an unknown operation or wsKey, and a closed client all
+ * come back as a call that has failed, with nothing sent.
  */
 export function startCall(
   context: RequestContext,
@@ -122,9 +127,14 @@ export function startCall(
     call.reject(new ValidationError(args.issues, requestDetails(call)));
     return call;
   }
+  if (context.closed()) {
+    const call = context.makeCall(id, spec, key, args);
+    call.reject(context.closedError(call));
+    return call;
+  }
+  const frame = requestFrame(id, spec.op, args);
+  const written = channel.sendNow(frame);
   const call = context.makeCall(id, spec, key, args);
-  const closed = context.closedError(call);
-  if (closed !== undefined) call.reject(closed);
-  else channel.submit(call, requestFrame(id, spec.op, args));
+  channel.track(call, frame, written);
   return call;
 }

@@ -1,0 +1,132 @@
+/**
+ * `npx tsx bench/ab-latency.ts <checkout>…`: sequential latency of the raw client, ours, and
+ * ours as another checkout of this repository has it (its own bench/worker.ts and src/, e.g.
+ * a `git worktree add --detach /tmp/base main` with node_modules linked in; `dist`: ours from
+ * this checkout's built package, BENCH_CLIENT=dist of bench/clients.ts), against one
+ * minimal gateway (bench/min-gateway.ts). Each client runs in a worker process of its own, as
+ * in `npm run bench`, and the blocks of calls alternate between them (the order rotating by
+ * block), so that whatever else the machine does weighs on all of them alike: an A/B of a
+ * change to the sequential path, with raw as the yardstick. Prints p50 and p99 per client and
+ * round, and the medians over rounds with ours/raw. AB_ROUNDS (default 3) rounds of fresh
+ * workers, AB_BLOCKS (default 5) blocks of AB_N (default 1,000) calls per client and round.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { percentiles } from './scenarios';
+
+const ROOT = join(__dirname, '..');
+const ROUNDS = Number(process.env.AB_ROUNDS ?? '3');
+const BLOCKS = Number(process.env.AB_BLOCKS ?? '5');
+const N = Number(process.env.AB_N ?? '1000');
+
+interface Participant {
+  readonly name: string;
+  readonly kind: 'raw' | 'ours';
+  readonly dir: string;
+  readonly env?: Record<string, string>;
+}
+
+/** A worker process (bench/worker.ts of `dir`): one JSON line per command. */
+class Worker {
+  private readonly lines: string[] = [];
+  private readonly waiting: Array<(line: string) => void> = [];
+
+  constructor(private readonly child: ChildProcess) {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const w = this.waiting.shift();
+      if (w) w(line);
+      else this.lines.push(line);
+    });
+    child.once('exit', (code) => {
+      for (const w of this.waiting.splice(0)) w(JSON.stringify({ exited: code }));
+    });
+  }
+
+  static start(p: Participant, target: string): Worker {
+    const args = ['--expose-gc', '--import', 'tsx', 'bench/worker.ts', p.kind, target];
+    const env = { ...process.env, ...p.env };
+    return new Worker(spawn(process.execPath, args, { cwd: p.dir, env, stdio: ['pipe', 'pipe', 'inherit'] }));
+  }
+
+  async next<T>(): Promise<T> {
+    const line = this.lines.shift() ?? (await new Promise<string>((r) => this.waiting.push(r)));
+    const value = JSON.parse(line) as T & { exited?: number };
+    if (value.exited !== undefined) throw new Error(`worker exited with ${value.exited}`);
+    return value;
+  }
+
+  ask<T>(command: string): Promise<T> {
+    this.child.stdin!.write(command + '\n');
+    return this.next<T>();
+  }
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+async function main(): Promise<void> {
+  const others = process.argv.slice(2).map((d) => resolve(d));
+  const participants: Participant[] = [
+    { name: 'raw', kind: 'raw', dir: ROOT },
+    { name: 'ours', kind: 'ours', dir: ROOT },
+    ...others.map((dir): Participant =>
+      dir === resolve('dist')
+        ? { name: 'ours (dist)', kind: 'ours', dir: ROOT, env: { BENCH_CLIENT: 'dist' } }
+        : { name: dir, kind: 'ours', dir },
+    ),
+  ];
+  const gateway = spawn(process.execPath, ['--import', 'tsx', 'bench/min-gateway.ts'], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const target = await new Promise<string>((r) =>
+    createInterface({ input: gateway.stdout! }).once('line', r),
+  );
+  const p50s = participants.map((): number[] => []);
+  const p99s = participants.map((): number[] => []);
+  const cpus = participants.map((): number[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    const workers = participants.map((p) => Worker.start(p, target));
+    await Promise.all(workers.map((w) => w.next()));
+    for (const w of workers) await w.ask('warmup');
+    const samples = participants.map((): number[] => []);
+    const cpu = participants.map((): number[] => []);
+    for (let b = 0; b < BLOCKS; b++) {
+      // The order rotates by block (and round), so that no participant always follows another.
+      for (let j = 0; j < workers.length; j++) {
+        const i = (j + b + round) % workers.length;
+        const r = await workers[i].ask<{ samples: number[]; cpuUs?: number }>(`sequential ${N}`);
+        samples[i].push(...r.samples);
+        cpu[i].push(r.cpuUs ?? Number.NaN);
+      }
+    }
+    for (const w of workers) await w.ask('close');
+    const line = participants.map((p, i) => {
+      const { p50, p99 } = percentiles(samples[i]);
+      p50s[i].push(p50);
+      p99s[i].push(p99);
+      cpus[i].push(median(cpu[i]));
+      return `${p.name.slice(-24)} p50 ${p50.toFixed(1)} p99 ${p99.toFixed(0)} cpu ${median(cpu[i]).toFixed(1)}`;
+    });
+    console.log(`round ${round + 1}: ${line.join(' | ')}`);
+  }
+  // Ratios per round, then their median (as bench/run.ts computes ours/raw).
+  const ratio = (xs: number[], raw: number[]): string => median(xs.map((x, r) => x / raw[r])).toFixed(3);
+  for (let i = 0; i < participants.length; i++) {
+    console.log(
+      `${participants[i].name.padEnd(28)} p50 ${median(p50s[i]).toFixed(1)} µs (/raw ${ratio(p50s[i], p50s[0])}), ` +
+        `p99 ${median(p99s[i]).toFixed(0)} µs (/raw ${ratio(p99s[i], p99s[0])}), ` +
+        `CPU ${median(cpus[i]).toFixed(1)} µs per call (−raw ${(median(cpus[i]) - median(cpus[0])).toFixed(1)})`,
+    );
+  }
+  gateway.stdin!.end();
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
