@@ -221,7 +221,12 @@ export const valid: Record<MethodName, fc.Arbitrary<unknown>> = {
   cancelMarginOrder: cancel,
   submitFuturesOrder: futuresOrder,
   cancelFuturesOrder: futuresCancel,
-  submitMultipleFuturesOrders: fc.array(futuresOrder, { minLength: 1, maxLength: 20 }),
+  // Each order of a batch has its own clientOid (or none: the client fills in a fresh one).
+  submitMultipleFuturesOrders: fc.uniqueArray(futuresOrder, {
+    minLength: 1,
+    maxLength: 20,
+    selector: (o) => (o as { clientOid?: string }).clientOid ?? Symbol('none'),
+  }),
   cancelMultipleFuturesOrders: futuresMultiCancel,
 };
 

@@ -20,9 +20,10 @@ const isTracked = (orders: Orders): orders is TrackedOrder[] =>
  * take a failure over (the call then stays pending until the lookup tells) and settles it later.
  *
  * Every order call is pending until its answer, so each field is memory per call in flight:
- * it adds two fields to WsApiCall's (its orders, and the wall-clock time of its write). Its desk is not a field: each desk has its own subclass
+ * it adds two fields to WsApiCall's (its orders, and the wall-clock time of its write, which
+ * reconcile needs). Its desk is not a field: each desk has its own subclass
  * ({@link OrderDesk.makeCall}) that answers `desk` from its prototype. The symbols and the
- * tracked orders share the other field: once tracked, the orders carry the symbols.
+ * tracked orders share one field: once tracked, the orders carry the symbols.
  */
 export abstract class OrderCall<T = unknown> extends WsApiCall<T> {
   /** @internal The client's order desk (from the desk's subclass, not a field). */
