@@ -76,7 +76,7 @@ describe('push wire bytes', () => {
       ex.onOrderEvents(key, {
         wants: () => true,
         event: (market, data, start, end) => {
-          const text = data.toString('utf8', start, end);
+          const text = Buffer.from(data.subarray(start, end)).toString('utf8');
           hash.update(`${key} ${market} ${text}\n`);
           const e = JSON.parse(text) as Record<string, unknown>;
           counts[`${market}:${String(e.type)}`] = (counts[`${market}:${String(e.type)}`] ?? 0) + 1;
@@ -195,7 +195,9 @@ describe('push wire bytes', () => {
     ex.onOrderEvents('a', {
       wants: (market) => wanted[market],
       event: (market, data, start, end) =>
-        seen.push(`${market} ${(JSON.parse(data.toString('utf8', start, end)) as { type: string }).type}`),
+        seen.push(
+          `${market} ${(JSON.parse(Buffer.from(data.subarray(start, end)).toString('utf8')) as { type: string }).type}`,
+        ),
     });
     const spot = (clientOid: string) => ({
       symbol: 'BTC-USDT',

@@ -385,6 +385,31 @@ describe('faults and inspection on the push channel', () => {
   });
 });
 
+describe('delay and order events', () => {
+  it('delay holds order events and delivers each intact, in order (their bytes are copied before the next event)', async () => {
+    const s = await start();
+    const { push } = await pushOf(s);
+    await push.subscribe(SPOT);
+    const ws = await wsOf(s);
+    s.faults.delay(200);
+    const sentAt = Date.now();
+    const oids = ['delayed-1', 'delayed-2', 'delayed-3'];
+    const answers = oids.map((clientOid, i) =>
+      ws.answerTo(ws.request('spot.order', limit({ clientOid, price: `${20_000 + i}` }))),
+    );
+    await Promise.all(answers);
+    await push.waitEvent('delayed-3', 'open');
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(150);
+    for (const [i, clientOid] of oids.entries()) {
+      const events = push.eventsOf(clientOid);
+      expect(events.map((e) => e.type)).toEqual(['received', 'open']);
+      for (const e of events)
+        expect(e).toMatchObject({ clientOid, price: `${20_000 + i}`, symbol: 'BTC-USDT' });
+    }
+    s.faults.delay(0);
+  });
+});
+
 describe('pause and resume', () => {
   it('a push socket opened during pause() gets its welcome on resume(), as a WS API socket its handshake', async () => {
     const s = await start();

@@ -71,7 +71,7 @@ export class FrameBuffer {
    * An order event's frame: the message's `head` (up to `"data":`), the event's bytes
    * `data[start..end)` and the closing brace, copied in as bytes.
    */
-  addEvent(head: Uint8Array, data: Buffer, start: number, end: number): void {
+  addEvent(head: Uint8Array, data: Uint8Array, start: number, end: number): void {
     const length = head.length + (end - start) + 1;
     const header = headerSize(length);
     const buf = this.room(header + length);
@@ -210,11 +210,13 @@ export class PushSession {
    * Sends one order event's frame (see FrameBuffer.addEvent) through the pause and delay
    * faults; the bytes are copied before this returns.
    */
-  sendEvent(head: Uint8Array, data: Buffer, start: number, end: number): void {
+  sendEvent(head: Uint8Array, data: Uint8Array, start: number, end: number): void {
     const { faults } = this.host;
     if (faults.paused || this.ended) return;
     if (faults.delayMs > 0) {
-      const copy = Buffer.from(data.subarray(start, end));
+      // A copy: the writer reuses its buffer for the next event (Buffer's slice would be a view).
+      const copy = new Uint8Array(end - start);
+      copy.set(data.subarray(start, end));
       this.host.later(faults.delayMs, () => {
         if (this.writable()) this.pending.addEvent(head, copy, 0, copy.length);
       });

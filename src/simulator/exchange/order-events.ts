@@ -344,7 +344,8 @@ export function orderEventText(
   let text = '';
   const writer = new OrderEventWriter({
     wants: () => true,
-    event: (_market, data, start, end) => void (text = data.toString('utf8', start, end)),
+    event: (_market, data, start, end) =>
+      void (text = Buffer.from(data.subarray(start, end)).toString('utf8')),
   });
   writer.setHead(head, head);
   writer.setState(st);

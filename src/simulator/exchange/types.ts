@@ -97,7 +97,7 @@ export type PushMarket = 'spot' | 'futures';
 export interface OrderEventSink {
   /** Whether events of `market` are wanted now: none are made for a market that is not. */
   wants(market: PushMarket): boolean;
-  event(market: PushMarket, data: Buffer, start: number, end: number): void;
+  event(market: PushMarket, data: Uint8Array, start: number, end: number): void;
 }
 
 /** An order as the REST lookups describe it. Sizes and prices are decimal strings. */
