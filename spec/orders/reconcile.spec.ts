@@ -549,6 +549,8 @@ describe('reconcile: true, spot.modify', () => {
     await replaced(sim, placed.data.clientOid, placed.data.orderId);
     const looked = answered();
     sim.faults.dropSessions({ kind: 'wsapi' });
+    // The reconnect's handshake is not held back (see the next test).
+    sim.faults.delay(0);
     const response = await modify;
     const replacement = sim.exchange.ledger(placed.data.clientOid);
     expect(response).toEqual({
@@ -588,6 +590,9 @@ describe('reconcile: true, spot.modify', () => {
     const events = lastValueFrom(modify.updates$.pipe(toArray()));
     await replaced(sim, placed.data.clientOid, placed.data.orderId);
     sim.faults.dropSessions({ kind: 'wsapi' });
+    // The reconnect's handshake is not held back: under the 30 s delay it would time out after
+    // 10 s, and the cancel below would wait for the attempt after it (longer than its timeout).
+    sim.faults.delay(0);
     const response = await modify;
     const newOrderId = sim.exchange.ledger(placed.data.clientOid)?.orderId;
     expect(response).toMatchObject({
