@@ -10,10 +10,11 @@
  * round, and the medians over rounds with ours/raw. AB_ROUNDS (default 3) rounds of fresh
  * workers, AB_BLOCKS (default 5) blocks of AB_N (default 1,000) calls per client and round.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { percentiles } from './scenarios';
+import { median, WorkerProcess } from './worker-process';
 
 const ROOT = join(__dirname, '..');
 const ROUNDS = Number(process.env.AB_ROUNDS ?? '3');
@@ -26,47 +27,6 @@ interface Participant {
   readonly dir: string;
   readonly env?: Record<string, string>;
 }
-
-/** A worker process (bench/worker.ts of `dir`): one JSON line per command. */
-class Worker {
-  private readonly lines: string[] = [];
-  private readonly waiting: Array<(line: string) => void> = [];
-
-  constructor(private readonly child: ChildProcess) {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const w = this.waiting.shift();
-      if (w) w(line);
-      else this.lines.push(line);
-    });
-    child.once('exit', (code) => {
-      for (const w of this.waiting.splice(0)) w(JSON.stringify({ exited: code }));
-    });
-  }
-
-  static start(p: Participant, target: string): Worker {
-    const args = ['--expose-gc', '--import', 'tsx', 'bench/worker.ts', p.kind, target];
-    const env = { ...process.env, ...p.env };
-    return new Worker(spawn(process.execPath, args, { cwd: p.dir, env, stdio: ['pipe', 'pipe', 'inherit'] }));
-  }
-
-  async next<T>(): Promise<T> {
-    const line = this.lines.shift() ?? (await new Promise<string>((r) => this.waiting.push(r)));
-    const value = JSON.parse(line) as T & { exited?: number };
-    if (value.exited !== undefined) throw new Error(`worker exited with ${value.exited}`);
-    return value;
-  }
-
-  ask<T>(command: string): Promise<T> {
-    this.child.stdin!.write(command + '\n');
-    return this.next<T>();
-  }
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
 
 async function main(): Promise<void> {
   const others = process.argv.slice(2).map((d) => resolve(d));
@@ -90,7 +50,9 @@ async function main(): Promise<void> {
   const p99s = participants.map((): number[] => []);
   const cpus = participants.map((): number[] => []);
   for (let round = 0; round < ROUNDS; round++) {
-    const workers = participants.map((p) => Worker.start(p, target));
+    const workers = participants.map((p) =>
+      WorkerProcess.start(p.name, p.kind, target, { cwd: p.dir, env: p.env }),
+    );
     await Promise.all(workers.map((w) => w.next()));
     for (const w of workers) await w.ask('warmup');
     const samples = participants.map((): number[] => []);

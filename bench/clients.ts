@@ -64,8 +64,12 @@ export async function open(kind: Kind, target: Target): Promise<Bench> {
     const raw = await RawClient.connect(target.url, target.credentials);
     return { place: () => raw.request('spot.order', order()), close: () => raw.close() };
   }
-  const WebsocketAPIClient = ourClient();
-  const client = new WebsocketAPIClient({
+  return openOurs(ourClient(), target);
+}
+
+/** `Client` (ours, from this checkout or another) connected to `target`, as the benchmarks drive it. */
+export async function openOurs(Client: typeof SourceClient, target: Target): Promise<Bench> {
+  const client = new Client({
     ...target.credentials,
     wsBaseUrl: target.url,
     attachEventListeners: false,

@@ -20,7 +20,7 @@ import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { check, open, order, type Bench, type Place, type Target } from './clients';
+import { check, open, openOurs, type Bench, type Place, type Target } from './clients';
 import { windowed } from './scenarios';
 import type { WebsocketAPIClient } from '../src';
 
@@ -93,14 +93,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length
 async function openOther(path: string, target: Target): Promise<Bench> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path given at run time
   const { WebsocketAPIClient: Client } = require(path) as { WebsocketAPIClient: typeof WebsocketAPIClient };
-  const client = new Client({
-    ...target.credentials,
-    wsBaseUrl: target.url,
-    attachEventListeners: false,
-    requestTimeoutMs: 60_000,
-  });
-  await client.connect();
-  return { place: () => client.submitNewSpotOrder(order()), close: () => client.close() };
+  return openOurs(Client, target);
 }
 
 async function main(): Promise<void> {

@@ -19,6 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { updateBenchmarksDoc } from './readme';
+import { median, WorkerProcess } from './worker-process';
 import { percentiles } from './scenarios';
 import { GATEWAYS, GATEWAY_TARGETS, holds, METRICS, type Gateway, type Metric } from './targets';
 
@@ -40,59 +41,12 @@ const PLAN = {
   growth: 200_000 * SCALE,
 };
 
-/** A child process that answers one JSON line per command. */
-class Worker {
-  private readonly lines: string[] = [];
-  private readonly waiting: Array<(line: string) => void> = [];
-  private exited: Error | undefined;
-
-  constructor(
-    readonly kind: Kind,
-    private readonly child: ChildProcess,
-  ) {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const w = this.waiting.shift();
-      if (w) w(line);
-      else this.lines.push(line);
-    });
-    child.once('exit', (code) => {
-      this.exited = new Error(`${kind} worker exited with ${code}`);
-      for (const w of this.waiting.splice(0)) w('');
-    });
-  }
-
-  static start(kind: Kind, target: string): Worker {
-    const child = spawn(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', 'bench/worker.ts', kind, target],
-      { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
-    );
-    return new Worker(kind, child);
-  }
-
-  async next<T>(): Promise<T> {
-    const line = this.lines.shift() ?? (await new Promise<string>((r) => this.waiting.push(r)));
-    if (line === '' && this.exited) throw this.exited;
-    return JSON.parse(line) as T;
-  }
-
-  ask<T>(command: string): Promise<T> {
-    this.child.stdin!.write(command + '\n');
-    return this.next<T>();
-  }
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
 /** One round: both workers, alternating blocks, then heap figures one at a time. */
 async function round(index: number, gateway: Gateway, target: string): Promise<Record<Kind, Figures>> {
   const say = (what: string): boolean =>
     process.stderr.write(`round ${index + 1}/${ROUNDS}, ${gateway} gateway: ${what}…\n`);
-  const workers = { raw: Worker.start('raw', target), ours: Worker.start('ours', target) };
+  const start = (kind: Kind): WorkerProcess => WorkerProcess.start(kind, kind, target, { cwd: ROOT });
+  const workers = { raw: start('raw'), ours: start('ours') };
   await Promise.all(KINDS.map((k) => workers[k].next()));
   // Who goes first alternates by round and by block.
   const order = (block: number): Kind[] => ((index + block) % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw']);
