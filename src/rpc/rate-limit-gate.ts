@@ -1,14 +1,16 @@
 import type { RateLimit } from '../codecs/envelope';
+import { MAX_RATE_LIMIT_RESET_MS } from '../errors';
 import { safeDelay } from '../safe-delay';
 
 type TimerHandle = ReturnType<typeof setTimeout>;
 
 /**
- * The longest a gateway's `reset` may hold the gate shut (ms). A hostile or broken value
- * (3e9, 1e400) must not close it for weeks: after this the gate lets requests through again,
- * and the gateway's next answer says what the quota really is.
+ * The longest a gateway's `reset` may hold the gate shut (ms): the cap a RateLimitError's
+ * `reset` has too. A hostile or broken value (3e9, 1e400) must not close it for weeks: after
+ * this the gate lets requests through again, and the gateway's next answer says what the
+ * quota really is.
  */
-export const MAX_GATE_HOLD_MS = 60_000;
+export const MAX_GATE_HOLD_MS = MAX_RATE_LIMIT_RESET_MS;
 
 /**
  * The opt-in send gate (`rateLimitGate: true`): holds requests instead of letting the gateway
