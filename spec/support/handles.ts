@@ -23,6 +23,8 @@ export function trackTimers(): void {
       fn(...args);
     }, ms);
     liveTimers.add(handle);
+    // Where it was made, for a test that finds it still live (see describeTimers).
+    made.set(handle, `setTimeout(…, ${ms}) ${new Error().stack?.split('\n').slice(2, 6).join(' <') ?? ''}`);
     return handle;
   }) as typeof setTimeout;
   globalThis.clearTimeout = ((handle: Parameters<typeof clearTimeout>[0]) => {
@@ -38,6 +40,13 @@ export function trackTimers(): void {
     liveTimers.delete(handle);
     real.clearInterval(handle);
   }) as typeof clearInterval;
+}
+
+const made = new WeakMap<object, string>();
+
+/** The live timers, each as where it was made (what a failing expectation should show). */
+export function describeTimers(): string[] {
+  return [...liveTimers].map((t) => made.get(t as object) ?? 'setInterval');
 }
 
 /** Puts the real timer functions back. */
