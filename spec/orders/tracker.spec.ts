@@ -159,7 +159,8 @@ describe('OrderTracker', () => {
     expect(tracker.size).toBe(0);
   });
 
-  it('a batch: refused items end at the answer, the stream completes when every placed order has ended', () => {
+  /** A tracker following a futures batch of three orders (clientOids a, b, c), and what it emits. */
+  const trackedBatch = () => {
     const f = feed();
     const tracker = new OrderTracker({ feed: f, lookup: noLookup });
     const orders = tracker.track(
@@ -172,6 +173,11 @@ describe('OrderTracker', () => {
       true,
     );
     const out = collect(tracker, orders);
+    return { f, tracker, orders, out };
+  };
+
+  it('a batch: refused items end at the answer, the stream completes when every placed order has ended', () => {
+    const { f, tracker, orders, out } = trackedBatch();
     tracker.answered(
       orders,
       'futures.multi_order',
@@ -190,18 +196,7 @@ describe('OrderTracker', () => {
   });
 
   it('a batch answer whose items come in another order than the request’s: each order gets the item with its clientOid', () => {
-    const f = feed();
-    const tracker = new OrderTracker({ feed: f, lookup: noLookup });
-    const orders = tracker.track(
-      {
-        op: 'futures.multi_order',
-        clientOid: undefined,
-        clientOids: ['a', 'b', 'c'],
-        symbols: ['X', 'X', 'X'],
-      },
-      true,
-    );
-    const out = collect(tracker, orders);
+    const { f, tracker, orders, out } = trackedBatch();
     tracker.answered(
       orders,
       'futures.multi_order',
