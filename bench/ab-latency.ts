@@ -7,7 +7,9 @@
  * in `npm run bench`, and the blocks of calls alternate between them (the order rotating by
  * block), so that whatever else the machine does weighs on all of them alike: an A/B of a
  * change to the sequential path, with raw as the yardstick. Prints p50 and p99 per client and
- * round, and the medians over rounds with ours/raw. AB_ROUNDS (default 3) rounds of fresh
+ * round (with the process's user CPU per call: on 2 cores the gateway shares the client's core,
+ * so every µs of the client's own work is a µs of latency), and the medians over rounds with
+ * ours/raw. AB_ROUNDS (default 3) rounds of fresh
  * workers, AB_BLOCKS (default 5) blocks of AB_N (default 1,000) calls per client and round.
  */
 import { spawn } from 'node:child_process';
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   const p50s = participants.map((): number[] => []);
   const p99s = participants.map((): number[] => []);
   const cpus = participants.map((): number[] => []);
+  const users = participants.map((): number[] => []);
   for (let round = 0; round < ROUNDS; round++) {
     const workers = participants.map((p) =>
       WorkerProcess.start(p.name, p.kind, target, { cwd: p.dir, env: p.env }),
@@ -57,13 +60,17 @@ async function main(): Promise<void> {
     for (const w of workers) await w.ask('warmup');
     const samples = participants.map((): number[] => []);
     const cpu = participants.map((): number[] => []);
+    const user = participants.map((): number[] => []);
     for (let b = 0; b < BLOCKS; b++) {
       // The order rotates by block (and round), so that no participant always follows another.
       for (let j = 0; j < workers.length; j++) {
         const i = (j + b + round) % workers.length;
-        const r = await workers[i].ask<{ samples: number[]; cpuUs?: number }>(`sequential ${N}`);
+        const r = await workers[i].ask<{ samples: number[]; cpuUs?: number; userUs?: number }>(
+          `sequential ${N}`,
+        );
         samples[i].push(...r.samples);
         cpu[i].push(r.cpuUs ?? Number.NaN);
+        user[i].push(r.userUs ?? Number.NaN);
       }
     }
     for (const w of workers) await w.ask('close');
@@ -72,7 +79,11 @@ async function main(): Promise<void> {
       p50s[i].push(p50);
       p99s[i].push(p99);
       cpus[i].push(median(cpu[i]));
-      return `${p.name.slice(-24)} p50 ${p50.toFixed(1)} p99 ${p99.toFixed(0)} cpu ${median(cpu[i]).toFixed(1)}`;
+      users[i].push(median(user[i]));
+      return (
+        `${p.name.slice(-24)} p50 ${p50.toFixed(1)} p99 ${p99.toFixed(0)} ` +
+        `cpu ${median(cpu[i]).toFixed(1)} user ${median(user[i]).toFixed(1)}`
+      );
     });
     console.log(`round ${round + 1}: ${line.join(' | ')}`);
   }
@@ -82,7 +93,8 @@ async function main(): Promise<void> {
     console.log(
       `${participants[i].name.padEnd(28)} p50 ${median(p50s[i]).toFixed(1)} µs (/raw ${ratio(p50s[i], p50s[0])}), ` +
         `p99 ${median(p99s[i]).toFixed(0)} µs (/raw ${ratio(p99s[i], p99s[0])}), ` +
-        `CPU ${median(cpus[i]).toFixed(1)} µs per call (−raw ${(median(cpus[i]) - median(cpus[0])).toFixed(1)})`,
+        `CPU ${median(cpus[i]).toFixed(1)} µs per call (−raw ${(median(cpus[i]) - median(cpus[0])).toFixed(1)}), ` +
+        `user ${median(users[i]).toFixed(1)} (−raw ${median(users[i].map((u, r) => u - users[0][r])).toFixed(2)})`,
     );
   }
   gateway.stdin!.end();

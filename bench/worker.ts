@@ -77,11 +77,12 @@ async function main(): Promise<void> {
         reply({ done: true });
         break;
       case 'sequential': {
-        // With the process's CPU time per call (µs), which bench/ab-latency.ts reports.
+        // With the process's CPU time per call (µs), all and user only, which
+        // bench/ab-latency.ts reports.
         const cpu = process.cpuUsage();
         const samples = await sequentialSamples(place, n);
         const { user, system } = process.cpuUsage(cpu);
-        reply({ samples, cpuUs: (user + system) / n });
+        reply({ samples, cpuUs: (user + system) / n, userUs: user / n });
         break;
       }
       case 'windowed':
