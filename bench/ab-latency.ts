@@ -9,8 +9,8 @@
  * change to the sequential path, with raw as the yardstick. Prints p50 and p99 per client and
  * round (with the process's user CPU per call: on 2 cores the gateway shares the client's core,
  * so every µs of the client's own work is a µs of latency), and the medians over rounds with
- * ours/raw. AB_ROUNDS (default 3) rounds of fresh
- * workers, AB_BLOCKS (default 5) blocks of AB_N (default 1,000) calls per client and round.
+ * ours/raw. AB_ROUNDS (default 3) rounds of fresh workers, AB_BLOCKS (default 5) blocks of
+ * AB_N (default 1,000) calls per client and round.
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
