@@ -53,13 +53,17 @@ export abstract class OrderCall<T = unknown> extends WsApiCall<T> {
     return this.clientOids === undefined ? orders[0].symbol : orders.map((o) => o.symbol ?? '');
   }
 
-  /** @internal As WsApiCall's; the wall-clock time of the write is kept too (sentWallAt). */
+  /**
+   * @internal As WsApiCall's; the wall-clock time of the write is kept too (sentWallAt). Both
+   * accessors use `wire` itself rather than `super` (see `wire`).
+   */
   override get sentAt(): number | undefined {
-    return super.sentAt;
+    const wire = this.wire;
+    return typeof wire === 'number' ? wire : undefined;
   }
 
   override set sentAt(at: number | undefined) {
-    super.sentAt = at;
+    this.wire = at;
     this.sentWallAt = at === undefined ? undefined : Date.now();
   }
 

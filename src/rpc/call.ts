@@ -90,9 +90,11 @@ export class WsApiCall<T = unknown>
    * The request frame (a string) while it waits for a ready connection, then when it was
    * written to a socket (performance.now(), a number: `createdAt` itself when written at
    * once, the same number and no new box); undefined before either, and a settled call drops
-   * its frame.
+   * its frame. Protected for OrderCall's `sentAt` accessors, which write it directly: a
+   * `super.sentAt = …` store is a V8 runtime call (SetPropertyInternal in a perf profile).
+   * @internal
    */
-  private wire: string | number | undefined = undefined;
+  protected wire: string | number | undefined = undefined;
   /** A clientOid, a batch's clientOids, or undefined: a call has one or the other. */
   private readonly oids: string | readonly string[] | undefined;
   /** PENDING, then the response, or a Failure. */
