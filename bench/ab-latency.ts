@@ -6,11 +6,13 @@
  * minimal gateway (bench/min-gateway.ts). Each client runs in a worker process of its own, as
  * in `npm run bench`, and the blocks of calls alternate between them (the order rotating by
  * block), so that whatever else the machine does weighs on all of them alike: an A/B of a
- * change to the sequential path, with raw as the yardstick. Prints p50 and p99 per client and
- * round (with the process's user CPU per call: on 2 cores the gateway shares the client's core,
- * so every µs of the client's own work is a µs of latency), and the medians over rounds with
- * ours/raw. AB_ROUNDS (default 3) rounds of fresh workers, AB_BLOCKS (default 5) blocks of
- * AB_N (default 1,000) calls per client and round.
+ * change to the sequential path, with raw as the yardstick. Prints p50, p99 and the process's
+ * CPU per call (all, and user only: on 2 cores the gateway shares the client's core, so every
+ * µs of the client's own work is a µs of latency) per client and round; then the medians over
+ * rounds with ours/raw, and `p50 /raw by block`: the median over all blocks of each block's p50
+ * over raw's in the same block, the pairs closest in time and the steadiest figure on a busy
+ * machine. AB_ROUNDS (default 3) rounds of fresh workers, AB_BLOCKS (default 5) blocks of AB_N
+ * (default 1,000) calls per client and round.
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -52,6 +54,8 @@ async function main(): Promise<void> {
   const p99s = participants.map((): number[] => []);
   const cpus = participants.map((): number[] => []);
   const users = participants.map((): number[] => []);
+  /** Each block's p50 over the raw client's p50 in the same block (next to it in time). */
+  const paired = participants.map((): number[] => []);
   for (let round = 0; round < ROUNDS; round++) {
     const workers = participants.map((p) =>
       WorkerProcess.start(p.name, p.kind, target, { cwd: p.dir, env: p.env }),
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
     const cpu = participants.map((): number[] => []);
     const user = participants.map((): number[] => []);
     for (let b = 0; b < BLOCKS; b++) {
+      const blockP50 = participants.map(() => Number.NaN);
       // The order rotates by block (and round), so that no participant always follows another.
       for (let j = 0; j < workers.length; j++) {
         const i = (j + b + round) % workers.length;
@@ -71,7 +76,9 @@ async function main(): Promise<void> {
         samples[i].push(...r.samples);
         cpu[i].push(r.cpuUs ?? Number.NaN);
         user[i].push(r.userUs ?? Number.NaN);
+        blockP50[i] = percentiles(r.samples).p50;
       }
+      blockP50.forEach((p50, i) => paired[i].push(p50 / blockP50[0]));
     }
     for (const w of workers) await w.ask('close');
     const line = participants.map((p, i) => {
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
     console.log(
       `${participants[i].name.padEnd(28)} p50 ${median(p50s[i]).toFixed(1)} µs (/raw ${ratio(p50s[i], p50s[0])}), ` +
         `p99 ${median(p99s[i]).toFixed(0)} µs (/raw ${ratio(p99s[i], p99s[0])}), ` +
+        `p50 /raw by block ${median(paired[i]).toFixed(3)}, ` +
         `CPU ${median(cpus[i]).toFixed(1)} µs per call (−raw ${(median(cpus[i]) - median(cpus[0])).toFixed(1)}), ` +
         `user ${median(users[i]).toFixed(1)} (−raw ${median(users[i].map((u, r) => u - users[0][r])).toFixed(2)})`,
     );
