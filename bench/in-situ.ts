@@ -1,0 +1,111 @@
+/**
+ * `npx tsx bench/in-situ.ts`: what the validation of one order costs inside the sequential
+ * benchmark, against what the same code costs in a loop. Our client runs sequential calls
+ * against the minimal gateway (bench/min-gateway.ts, its own process), and the spot order
+ * codec's `isOwnData` is wrapped so that, before every check, ONE probe runs and is timed: the
+ * probes take turns, so each runs first after a round trip, as the check itself does. Then the
+ * same probes run again in a tight loop over the same order objects. Prints, per probe, the
+ * median ns in situ and in a loop, each minus the empty probe's (the timer's own cost).
+ *
+ * On a 2-core machine the gateway and the kernel run on the client's core between two calls
+ * and push the client's code and data out of the caches (and its pages out of the TLB), so a
+ * step costs several times what a loop says. The raw client does no validation; this is the
+ * largest single item between our sequential p50 and raw's (docs/benchmarks.md). The
+ * benchmark's clientOid is a fresh randomUUID(), a rope of strings: the check flattens it in
+ * situ (the raw client's JSON.stringify flattens it too), and in the loop it is flat already.
+ * IN_SITU_N (default 40,000) calls.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { WebsocketAPIClient } from '../src';
+import { ClientOid, isDecimalString, isSymbol } from '../src/codecs/primitives';
+import { OPERATIONS } from '../src/operations';
+import { openOurs, type Target } from './clients';
+import { sequentialSamples, windowedTimed } from './scenarios';
+import { median } from './worker-process';
+
+const ROOT = join(__dirname, '..');
+const N = Number(process.env.IN_SITU_N ?? '40000');
+
+type Fields = Record<string, unknown>;
+type Probe = readonly [name: string, run: (o: Fields) => boolean];
+
+async function main(): Promise<void> {
+  const codec = OPERATIONS.submitNewSpotOrder.request as unknown as { isOwnData: (u: unknown) => boolean };
+  const check = codec.isOwnData;
+  const probes: Probe[] = [
+    ['empty (subtracted)', (o) => o !== null],
+    [
+      'six named loads',
+      (o) =>
+        o.type === 'limit' &&
+        o.side === 'buy' &&
+        typeof o.symbol === 'string' &&
+        typeof o.price === 'string' &&
+        typeof o.size === 'string' &&
+        typeof o.clientOid === 'string',
+    ],
+    [
+      'symbol, price, size',
+      (o) =>
+        isSymbol(o.symbol as string) &&
+        isDecimalString(o.price as string) &&
+        isDecimalString(o.size as string),
+    ],
+    ['clientOid', (o) => ClientOid.is(o.clientOid)],
+    ['the whole check (isOwnData)', (o) => check(o)],
+  ];
+  const inSitu = probes.map((): number[] => []);
+  const objects: Fields[] = [];
+  let turn = 0;
+  let measuring = false;
+  codec.isOwnData = (u: unknown): boolean => {
+    if (measuring) {
+      const i = turn++ % probes.length;
+      const t0 = process.hrtime.bigint();
+      const ok = probes[i][1](u as Fields);
+      inSitu[i].push(Number(process.hrtime.bigint() - t0));
+      if (!ok) throw new Error(`probe ${probes[i][0]} failed`);
+      objects.push(u as Fields);
+    }
+    return check(u);
+  };
+
+  const gateway = spawn(process.execPath, ['--import', 'tsx', 'bench/min-gateway.ts'], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((r) => createInterface({ input: gateway.stdout! }).once('line', r));
+  const bench = await openOurs(WebsocketAPIClient, JSON.parse(line) as Target);
+  // The same warm-up as a benchmark worker's.
+  await windowedTimed(bench.place, 20_000, 100);
+  await sequentialSamples(bench.place, 5_000);
+  measuring = true;
+  await sequentialSamples(bench.place, N);
+  measuring = false;
+  await bench.close();
+  gateway.stdin!.end();
+
+  const inLoop = probes.map((): number[] => []);
+  for (let rep = 0; rep < 3; rep++) {
+    for (let i = 0; i < probes.length; i++) {
+      for (const o of objects) {
+        const t0 = process.hrtime.bigint();
+        probes[i][1](o);
+        inLoop[i].push(Number(process.hrtime.bigint() - t0));
+      }
+    }
+  }
+  const base = [median(inSitu[0]), median(inLoop[0])];
+  console.log(`| probe | in situ (ns) | in a loop (ns) |\n| --- | --- | --- |`);
+  probes.forEach(([name], i) => {
+    const [s, l] = i === 0 ? base : [median(inSitu[i]) - base[0], median(inLoop[i]) - base[1]];
+    console.log(`| ${name} | ${s.toFixed(0)} | ${l.toFixed(0)} |`);
+  });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
