@@ -1,19 +1,20 @@
 /**
- * `npx tsx bench/in-situ.ts`: what the validation of one order costs inside the sequential
- * benchmark, against what the same code costs in a loop. Our client runs sequential calls
- * against the minimal gateway (bench/min-gateway.ts, its own process), and the spot order
- * codec's `isOwnData` is wrapped so that, before every check, ONE probe runs and is timed: the
- * probes take turns, so each runs first after a round trip, as the check itself does. Then the
- * same probes run again in a tight loop over the same order objects. Prints, per probe, the
- * median ns in situ and in a loop, each minus the empty probe's (the timer's own cost).
+ * `npx tsx bench/in-situ.ts`: what checking an order costs inside the sequential benchmark,
+ * against what the same code costs in a loop. Our client runs sequential calls against the
+ * minimal gateway (bench/min-gateway.ts, its own process); the spot order codec's
+ * `exceptClientOid`, the client's first look at an order, is wrapped so that before it ONE
+ * probe runs and is timed: the probes take turns, so each runs first after a round trip, as
+ * the client's own check does. Then the same probes run again in a tight loop over the same
+ * orders. Prints, per probe, the median ns in situ and in a loop, each minus the empty probe's
+ * (the timer's own cost).
  *
  * On a 2-core machine the gateway and the kernel run on the client's core between two calls
  * and push the client's code and data out of the caches (and its pages out of the TLB), so a
- * step costs several times what a loop says. The raw client does no validation; this is the
- * largest single item between our sequential p50 and raw's (docs/benchmarks.md). The
- * benchmark's clientOid is a fresh randomUUID(), a rope of strings: the check flattens it in
- * situ (the raw client's JSON.stringify flattens it too), and in the loop it is flat already.
- * IN_SITU_N (default 40,000) calls.
+ * step costs several times what a loop says. The benchmark's clientOid is a fresh
+ * randomUUID(), which V8 keeps as a rope of strings: reading its characters flattens it first
+ * (in situ; in the loop it is flat already), and `JSON.stringify` flattens it far more cheaply
+ * as it writes it, hence the client's order of work (the last probe; the one before is how the
+ * client checked before). IN_SITU_N (default 40,000) calls.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { createInterface } from 'node:readline';
 import { WebsocketAPIClient } from '../src';
 import { ClientOid, isDecimalString, isSymbol } from '../src/codecs/primitives';
 import { OPERATIONS } from '../src/operations';
+import { requestFrame } from '../src/rpc/prepare';
 import { openOurs, type Target } from './clients';
 import { sequentialSamples, windowedTimed } from './scenarios';
 import { median } from './worker-process';
@@ -32,44 +34,41 @@ type Fields = Record<string, unknown>;
 type Probe = readonly [name: string, run: (o: Fields) => boolean];
 
 async function main(): Promise<void> {
-  const codec = OPERATIONS.submitNewSpotOrder.request as unknown as { isOwnData: (u: unknown) => boolean };
-  const check = codec.isOwnData;
+  const codec = OPERATIONS.submitNewSpotOrder.request;
+  const isOwnData = (o: Fields): boolean => codec.isOwnData(o);
+  const except = codec.exceptClientOid as (o: Fields) => boolean;
+  const frame = (o: Fields): boolean => requestFrame('1', 'spot.order', o).length > 0;
   const probes: Probe[] = [
     ['empty (subtracted)', (o) => o !== null],
     [
-      'six named loads',
-      (o) =>
-        o.type === 'limit' &&
-        o.side === 'buy' &&
-        typeof o.symbol === 'string' &&
-        typeof o.price === 'string' &&
-        typeof o.size === 'string' &&
-        typeof o.clientOid === 'string',
-    ],
-    [
-      'symbol, price, size',
+      'symbol, price and size checks',
       (o) =>
         isSymbol(o.symbol as string) &&
         isDecimalString(o.price as string) &&
         isDecimalString(o.size as string),
     ],
-    ['clientOid', (o) => ClientOid.is(o.clientOid)],
-    ['the whole check (isOwnData)', (o) => check(o)],
+    ['the clientOid check', (o) => ClientOid.is(o.clientOid)],
+    ['the codec check, then the frame', (o) => isOwnData(o) && frame(o)],
+    [
+      'all but the clientOid, the frame, the clientOid',
+      (o) => except(o) && frame(o) && ClientOid.is(o.clientOid),
+    ],
   ];
   const inSitu = probes.map((): number[] => []);
   const objects: Fields[] = [];
   let turn = 0;
   let measuring = false;
-  codec.isOwnData = (u: unknown): boolean => {
+  // The client's first look at an order (src/rpc/prepare.ts): each call runs one probe first.
+  (codec as { exceptClientOid?: (o: Fields) => boolean }).exceptClientOid = (o: Fields): boolean => {
     if (measuring) {
       const i = turn++ % probes.length;
       const t0 = process.hrtime.bigint();
-      const ok = probes[i][1](u as Fields);
+      const ok = probes[i][1](o);
       inSitu[i].push(Number(process.hrtime.bigint() - t0));
       if (!ok) throw new Error(`probe ${probes[i][0]} failed`);
-      objects.push(u as Fields);
+      objects.push(o);
     }
-    return check(u);
+    return except(o);
   };
 
   const gateway = spawn(process.execPath, ['--import', 'tsx', 'bench/min-gateway.ts'], {

@@ -2,6 +2,7 @@
  * Contract 6: bad input never reaches the wire. Each rule rejects with a ValidationError
  * naming the field and the rule, and the simulator receives nothing for it.
  */
+import { randomUUID } from 'node:crypto';
 import { ValidationError, type MethodName } from '../../src';
 import { futuresBuy, limitBuy, useHarness } from './harness';
 
@@ -157,6 +158,36 @@ const cases: Case[] = [
     'a bad clientOid',
     'submitNewSpotOrder',
     spot({ type: 'limit', price: '1', size: '1', clientOid: 'spaces are bad' }),
+    'clientOid',
+    /letters, digits/,
+  ],
+  // The client checks an order's clientOid characters after making the frame (a rope, as
+  // randomUUID() returns and `+` makes, is flattened by the serialiser); refused all the same.
+  [
+    'a clientOid made at run time with a bad character',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '1', clientOid: randomUUID() + ' x' }),
+    'clientOid',
+    /letters, digits/,
+  ],
+  [
+    'a margin order clientOid made at run time with a bad character',
+    'submitMarginOrder',
+    spot({ type: 'limit', price: '1', size: '1', clientOid: randomUUID() + '/' }),
+    'clientOid',
+    /letters, digits/,
+  ],
+  [
+    'a clientOid of 41 characters',
+    'submitSyncSpotOrder',
+    spot({ type: 'limit', price: '1', size: '1', clientOid: 'a'.repeat(41) }),
+    'clientOid',
+    /letters, digits/,
+  ],
+  [
+    'a clientOid that is not a string',
+    'submitNewSpotOrder',
+    spot({ type: 'limit', price: '1', size: '1', clientOid: 7 }),
     'clientOid',
     /letters, digits/,
   ],

@@ -282,6 +282,65 @@ describe('strictObject.is', () => {
   );
 });
 
+describe('exceptClientOid: the request path’s check of spot and margin orders', () => {
+  /** What the client checks: a spread copy (own enumerable properties only). */
+  const copy = (v: unknown): unknown =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...v } : v;
+  const methods = ['submitNewSpotOrder', 'submitSyncSpotOrder', 'submitMarginOrder'] as const;
+
+  it.each(methods)(
+    '%s: true only where the codec is true, or false only for the clientOid’s characters',
+    (method) => {
+      const codec = OPERATIONS[method].request;
+      const except = codec.exceptClientOid;
+      expect(except).toBeDefined();
+      fc.assert(
+        fc.property(mutated(method), (v) => {
+          const c = copy(v);
+          if (typeof c !== 'object' || c === null || Array.isArray(c)) return true;
+          const o = c as Record<string, unknown>;
+          if (!except!(o)) return true;
+          return codec.isOwnData(o) === (o.clientOid === undefined || ClientOid.is(o.clientOid));
+        }),
+        { numRuns: 3_000 },
+      );
+    },
+  );
+
+  it.each(methods)(
+    '%s: every valid order takes it, and a clientOid of bad characters is left to the frame',
+    (method) => {
+      const codec = OPERATIONS[method].request;
+      fc.assert(
+        fc.property(valid[method], edgyString, (v, oid) => {
+          const o = copy(v) as Record<string, unknown>;
+          if (!codec.exceptClientOid!(o)) return false;
+          // Any string of 1 to 40 characters passes it; the codec decides on the characters.
+          const withOid = { ...o, clientOid: oid };
+          const taken = codec.exceptClientOid!(withOid);
+          return oid.length >= 1 && oid.length <= 40
+            ? taken && codec.isOwnData(withOid) === ClientOid.is(oid)
+            : !taken;
+        }),
+        { numRuns: 3_000 },
+      );
+    },
+  );
+
+  it('leaves inherited keys and odd prototypes to the codec', () => {
+    const codec = OPERATIONS.submitNewSpotOrder.request;
+    const order = { symbol: 'BTC-USDT', side: 'buy', type: 'limit', price: '1', size: '1', clientOid: 'a' };
+    expect(codec.exceptClientOid!(order)).toBe(true);
+    expect(codec.exceptClientOid!(Object.assign(Object.create({ bogus: 1 }) as object, order))).toBe(false);
+    expect(
+      codec.exceptClientOid!(
+        Object.assign(new (class Order {})(), order) as unknown as Record<string, unknown>,
+      ),
+    ).toBe(false);
+    expect(codec.exceptClientOid!({ ...order, bogus: 1 })).toBe(false);
+  });
+});
+
 describe('primitiveType: the fast is of the order answers’ data', () => {
   const props = { orderId: t.string, clientOid: t.string, filled: t.number, done: t.boolean };
   const fast = primitiveType(props, 'Fast');

@@ -33,6 +33,14 @@ export class StrictObjectType<R extends t.Props, O extends t.Props> extends t.Ty
      * the client validates): the same answer without counting the own property names.
      */
     readonly isOwnData: t.Is<Out<R, O>> = is,
+    /**
+     * For order codecs, a hand-written check of a spread copy by every rule of `isOwnData`
+     * except the characters of its clientOid (which must be absent, or a string of the right
+     * length). True only where `isOwnData` is true, or false only for those characters; false
+     * tells nothing (the value goes to `isOwnData`). The client checks the characters after
+     * serialising the frame: see `checkedFrame` in src/rpc/prepare.ts.
+     */
+    readonly exceptClientOid?: (o: Record<string, unknown>) => boolean,
   ) {
     super(name, is, validate, t.identity);
     this.props = { ...required, ...optional };
@@ -169,6 +177,8 @@ export function strictObject<R extends t.Props, O extends t.Props>(
   required: R,
   optional: O,
   rules?: (value: Out<R, O>) => ValidationIssue[],
+  /** See `StrictObjectType.exceptClientOid`. */
+  exceptClientOid?: (o: Record<string, unknown>) => boolean,
 ): StrictObjectType<R, O> {
   const requiredKeys = Object.keys(required);
   const optionalKeys = Object.keys(optional);
@@ -255,6 +265,7 @@ export function strictObject<R extends t.Props, O extends t.Props>(
     required,
     optional,
     (u): u is Out<R, O> => fast(u, false),
+    exceptClientOid,
   );
 }
 

@@ -136,11 +136,13 @@ export const Symbol_ = check(
   (u): u is string => typeof u === 'string' && isSymbol(u),
 );
 
+/** `PositiveInt.is`. */
+export const isPositiveInt = (u: unknown): boolean =>
+  typeof u === 'number' && Number.isSafeInteger(u) && u > 0;
+
 /** A positive safe integer. */
-export const PositiveInt = check(
-  'PositiveInt',
-  'must be a positive whole number',
-  (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u > 0,
+export const PositiveInt = check('PositiveInt', 'must be a positive whole number', (u): u is number =>
+  isPositiveInt(u),
 );
 
 /** A boolean, strictly: "true" as a string is a bug worth reporting. */

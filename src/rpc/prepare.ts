@@ -2,6 +2,7 @@ import { fold } from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type * as t from 'io-ts';
 import { StrictObjectType } from '../codecs/object';
+import { ClientOid } from '../codecs/primitives';
 import type { ValidationIssue } from '../codecs/report';
 import { toIssues } from '../codecs/report';
 import type { OperationSpec } from '../operations';
@@ -128,9 +129,14 @@ export function prepareArgs(
   spec: OperationSpec,
   params: unknown,
   newClientOid: () => string = newUuid,
+  /**
+   * False (the request core): an order whose codec has `exceptClientOid` is checked by it,
+   * and `checkedFrame` checks the clientOid's characters once the frame is made.
+   */
+  clientOidChars = true,
 ): unknown {
   try {
-    return copyAndCheck(spec, params, newClientOid);
+    return copyAndCheck(spec, params, newClientOid, clientOidChars);
   } catch {
     // Only the caller's code can throw in there: reading its object (copying it, and the
     // codec's look at what is too large to copy) runs its getters and Proxy traps.
@@ -151,7 +157,12 @@ export function clientOidsOf(spec: OperationSpec, args: unknown): string | reado
 }
 
 /** The copy of valid parameters, or the RejectedRequest. */
-function copyAndCheck(spec: OperationSpec, params: unknown, newClientOid: () => string): unknown {
+function copyAndCheck(
+  spec: OperationSpec,
+  params: unknown,
+  newClientOid: () => string,
+  clientOidChars: boolean,
+): unknown {
   let args: unknown;
   switch (spec.clientOid) {
     case 'single':
@@ -170,9 +181,14 @@ function copyAndCheck(spec: OperationSpec, params: unknown, newClientOid: () => 
       args = snapshot(params, 0);
       break;
   }
-  const valid = isValid(spec.request, args);
+  const valid = isValid(spec.request, args, clientOidChars);
   const repeated = valid && spec.clientOid === 'batch' ? repeatedClientOids(args as unknown[]) : undefined;
   if (valid && repeated === undefined) return args;
+  return rejected(spec, args, repeated);
+}
+
+/** Why `args` may not be sent: the `repeated` clientOids, or what the request codec's decode says. */
+function rejected(spec: OperationSpec, args: unknown, repeated?: ValidationIssue[]): RejectedRequest {
   const issues =
     repeated ??
     pipe(
@@ -211,10 +227,13 @@ function repeatedClientOids(orders: readonly unknown[]): ValidationIssue[] | und
 /**
  * `codec.is(args)`, where `args` is what `copyAndCheck` made: an object there is a spread
  * copy, whose own properties are all enumerable, so an object codec may skip its count of
- * own property names (see `StrictObjectType.isOwnData`).
+ * own property names (see `StrictObjectType.isOwnData`). Without `clientOidChars`, a codec's
+ * `exceptClientOid` may answer for it (`checkedFrame` then checks those characters).
  */
-function isValid(codec: t.Mixed, args: unknown): boolean {
-  return codec instanceof StrictObjectType ? codec.isOwnData(args) : codec.is(args);
+function isValid(codec: t.Mixed, args: unknown, clientOidChars: boolean): boolean {
+  if (!(codec instanceof StrictObjectType)) return codec.is(args);
+  const except = codec.exceptClientOid;
+  return (!clientOidChars && except !== undefined && isObject(args) && except(args)) || codec.isOwnData(args);
 }
 
 /**
@@ -223,4 +242,22 @@ function isValid(codec: t.Mixed, args: unknown): boolean {
  */
 export function requestFrame(id: string, op: string, args: unknown): string {
   return `{"id":"${id}","op":"${op}","args":${JSON.stringify(args)}}`;
+}
+
+/**
+ * The frame of arguments that `prepareArgs(…, false)` accepted, or why they may not be sent:
+ * for an order whose codec has `exceptClientOid`, the clientOid's characters are checked here,
+ * after serialising. A clientOid from `crypto.randomUUID()` (or built with `+`) is a rope of
+ * strings in V8, which a character check must first flatten: a runtime call that costs
+ * several times more on the sequential path than `JSON.stringify` flattening it as it writes
+ * it, which the frame does anyway (bench/in-situ.ts). Every other field was checked before,
+ * and the clientOid is a string, so serialising runs none of the caller's code. A refused
+ * frame is dropped: nothing is sent.
+ */
+export function checkedFrame(id: string, spec: OperationSpec, args: unknown): string | RejectedRequest {
+  const frame = requestFrame(id, spec.op, args);
+  const codec = spec.request;
+  if (!(codec instanceof StrictObjectType) || codec.exceptClientOid === undefined) return frame;
+  const oid = (args as Fields).clientOid;
+  return oid === undefined || ClientOid.is(oid) ? frame : rejected(spec, args);
 }

@@ -6,7 +6,7 @@ import { WsApiCall, type UnobservedFailureHook } from './call';
 import type { RpcChannel } from './channel';
 import { requestDetails } from './error-details';
 import type { FrameIdGenerator } from './ids';
-import { prepareArgs, RejectedRequest, requestFrame } from './prepare';
+import { checkedFrame, prepareArgs, RejectedRequest } from './prepare';
 
 /** What the request core needs from the client around it. */
 export interface RequestContext {
@@ -94,8 +94,9 @@ function invalid(
 
 /**
  * The request core: resolves the operation (by method or op name) and the wsKey, prepares
- * the parameters (copy, clientOid filled in, validated), builds the frame and hands it to the
- * wsKey's channel, which writes it at once when it can; then makes the call, which the channel
+ * the parameters (copy, clientOid filled in, validated; an order's clientOid characters right
+ * after the frame is made, see `checkedFrame`), builds the frame and hands it to the wsKey's
+ * channel, which writes it at once when it can; then makes the call, which the channel
  * follows (or queues with its frame until the connection is ready). The frame leaves before
  * the call object is made: on a sequential path the making then overlaps the round trip
  * instead of adding to it (an answer is read in a later turn, so the call is always followed
@@ -120,11 +121,13 @@ export function startCall(
     const rule = `must be one of ${Object.keys(WS_KEY_MAP).join(', ')}`;
     return invalid(context, id, spec, { field: 'wsKey', rule });
   }
-  // The arguments to send, or why nothing may be sent (no result object for a valid request).
-  const args = prepareArgs(spec, params);
-  if (args instanceof RejectedRequest) {
-    const call = newCall(context, id, spec, key, args);
-    call.reject(new ValidationError(args.issues, requestDetails(call)));
+  // The arguments to send and their frame, or why nothing may be sent (no result object for a
+  // valid request). An order's clientOid characters are checked once the frame is made.
+  const args = prepareArgs(spec, params, undefined, false);
+  const frame = args instanceof RejectedRequest ? args : checkedFrame(id, spec, args);
+  if (frame instanceof RejectedRequest) {
+    const call = newCall(context, id, spec, key, frame);
+    call.reject(new ValidationError(frame.issues, requestDetails(call)));
     return call;
   }
   if (context.closed()) {
@@ -132,7 +135,6 @@ export function startCall(
     call.reject(context.closedError(call));
     return call;
   }
-  const frame = requestFrame(id, spec.op, args);
   const written = channel.sendNow(frame);
   const call = context.makeCall(id, spec, key, args);
   channel.track(call, frame, written);
