@@ -14,15 +14,19 @@
  * randomUUID(), which V8 keeps as a rope of strings: reading its characters flattens it first
  * (in situ; in the loop it is flat already), and `JSON.stringify` flattens it far more cheaply
  * as it writes it, hence the client's order of work (the last probe; the one before is how the
- * client checked before). IN_SITU_N (default 40,000) calls.
+ * client checked before). The answers get the same treatment: `ws`' 'message' event is wrapped
+ * so that each answer's text goes through one answer probe before the client sees it.
+ * IN_SITU_N (default 40,000) calls.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
 import { WebsocketAPIClient } from '../src';
 import { ClientOid, isDecimalString, isSymbol } from '../src/codecs/primitives';
 import { OPERATIONS } from '../src/operations';
 import { requestFrame } from '../src/rpc/prepare';
+import { isAnswer } from '../src/rpc/response-envelope';
 import { openOurs, type Target } from './clients';
 import { sequentialSamples, windowedTimed } from './scenarios';
 import { median } from './worker-process';
@@ -31,14 +35,55 @@ const ROOT = join(__dirname, '..');
 const N = Number(process.env.IN_SITU_N ?? '40000');
 
 type Fields = Record<string, unknown>;
-type Probe = readonly [name: string, run: (o: Fields) => boolean];
+type Probe<T> = readonly [name: string, run: (input: T) => unknown];
+
+/** Probes that take turns on the inputs of one step, timed in situ, then again in a loop. */
+class Prober<T> {
+  private readonly inSitu: number[][];
+  private readonly inputs: T[] = [];
+  private turn = 0;
+
+  constructor(private readonly probes: ReadonlyArray<Probe<T>>) {
+    this.inSitu = probes.map((): number[] => []);
+  }
+
+  /** Runs the next probe on `input`, timed. */
+  probe(input: T): void {
+    const i = this.turn++ % this.probes.length;
+    const t0 = process.hrtime.bigint();
+    const ok = this.probes[i][1](input);
+    this.inSitu[i].push(Number(process.hrtime.bigint() - t0));
+    if (ok === false) throw new Error(`probe ${this.probes[i][0]} failed`);
+    this.inputs.push(input);
+  }
+
+  /** The table: each probe's median in situ and in a loop over the same inputs, minus the first (empty) probe's. */
+  table(): string {
+    const inLoop = this.probes.map((): number[] => []);
+    for (let rep = 0; rep < 3; rep++) {
+      this.probes.forEach(([, run], i) => {
+        for (const input of this.inputs) {
+          const t0 = process.hrtime.bigint();
+          run(input);
+          inLoop[i].push(Number(process.hrtime.bigint() - t0));
+        }
+      });
+    }
+    const base = [median(this.inSitu[0]), median(inLoop[0])];
+    const rows = this.probes.map(([name], i) => {
+      const [s, l] = i === 0 ? base : [median(this.inSitu[i]) - base[0], median(inLoop[i]) - base[1]];
+      return `| ${name} | ${s.toFixed(0)} | ${l.toFixed(0)} |`;
+    });
+    return ['| probe | in situ (ns) | in a loop (ns) |', '| --- | --- | --- |', ...rows].join('\n');
+  }
+}
 
 async function main(): Promise<void> {
-  const codec = OPERATIONS.submitNewSpotOrder.request;
-  const isOwnData = (o: Fields): boolean => codec.isOwnData(o);
+  const spot = OPERATIONS.submitNewSpotOrder;
+  const codec = spot.request;
   const except = codec.exceptClientOid as (o: Fields) => boolean;
   const frame = (o: Fields): boolean => requestFrame('1', 'spot.order', o).length > 0;
-  const probes: Probe[] = [
+  const requests = new Prober<Fields>([
     ['empty (subtracted)', (o) => o !== null],
     [
       'symbol, price and size checks',
@@ -48,27 +93,34 @@ async function main(): Promise<void> {
         isDecimalString(o.size as string),
     ],
     ['the clientOid check', (o) => ClientOid.is(o.clientOid)],
-    ['the codec check, then the frame', (o) => isOwnData(o) && frame(o)],
+    ['the codec check, then the frame', (o) => codec.isOwnData(o) && frame(o)],
     [
       'all but the clientOid, the frame, the clientOid',
       (o) => except(o) && frame(o) && ClientOid.is(o.clientOid),
     ],
-  ];
-  const inSitu = probes.map((): number[] => []);
-  const objects: Fields[] = [];
-  let turn = 0;
+  ]);
+  const answers = new Prober<string>([
+    ['empty (subtracted)', (text) => text.length > 0],
+    ['JSON.parse', (text) => JSON.parse(text) !== null],
+    [
+      'JSON.parse, envelope and data checks',
+      (text) => {
+        const answer = JSON.parse(text) as Fields;
+        return isAnswer(answer) && spot.response.is(answer.data);
+      },
+    ],
+  ]);
   let measuring = false;
   // The client's first look at an order (src/rpc/prepare.ts): each call runs one probe first.
   (codec as { exceptClientOid?: (o: Fields) => boolean }).exceptClientOid = (o: Fields): boolean => {
-    if (measuring) {
-      const i = turn++ % probes.length;
-      const t0 = process.hrtime.bigint();
-      const ok = probes[i][1](o);
-      inSitu[i].push(Number(process.hrtime.bigint() - t0));
-      if (!ok) throw new Error(`probe ${probes[i][0]} failed`);
-      objects.push(o);
-    }
+    if (measuring) requests.probe(o);
     return except(o);
+  };
+  // Each answer, as `ws` hands it to its listeners.
+  const emit = WebSocket.prototype.emit;
+  WebSocket.prototype.emit = function (this: WebSocket, event: string | symbol, ...args: unknown[]): boolean {
+    if (measuring && event === 'message') answers.probe(String(args[0]));
+    return emit.call(this, event, ...args);
   };
 
   const gateway = spawn(process.execPath, ['--import', 'tsx', 'bench/min-gateway.ts'], {
@@ -85,23 +137,9 @@ async function main(): Promise<void> {
   measuring = false;
   await bench.close();
   gateway.stdin!.end();
+  WebSocket.prototype.emit = emit;
 
-  const inLoop = probes.map((): number[] => []);
-  for (let rep = 0; rep < 3; rep++) {
-    for (let i = 0; i < probes.length; i++) {
-      for (const o of objects) {
-        const t0 = process.hrtime.bigint();
-        probes[i][1](o);
-        inLoop[i].push(Number(process.hrtime.bigint() - t0));
-      }
-    }
-  }
-  const base = [median(inSitu[0]), median(inLoop[0])];
-  console.log(`| probe | in situ (ns) | in a loop (ns) |\n| --- | --- | --- |`);
-  probes.forEach(([name], i) => {
-    const [s, l] = i === 0 ? base : [median(inSitu[i]) - base[0], median(inLoop[i]) - base[1]];
-    console.log(`| ${name} | ${s.toFixed(0)} | ${l.toFixed(0)} |`);
-  });
+  console.log(`Checking an order:\n\n${requests.table()}\n\nReading its answer:\n\n${answers.table()}`);
 }
 
 main().catch((e: unknown) => {
