@@ -164,6 +164,11 @@ export class OrderDesk {
     return this.reconciling.size;
   }
 
+  /** Whether calls whose answer is lost are reconciled (`reconcile: true`). */
+  get reconciles(): boolean {
+    return this.config.reconcile;
+  }
+
   /**
    * The call object for a valid request (`args`: what prepareArgs made): an OrderCall for
    * order requests, else a plain one.
