@@ -93,6 +93,9 @@ async function main(): Promise<void> {
         isDecimalString(o.size as string),
     ],
     ['the clientOid check', (o) => ClientOid.is(o.clientOid)],
+    // The clocks a call may read (calls into C++; the order call reads the wall clock only for reconcile).
+    ['performance.now()', () => performance.now() > 0],
+    ['Date.now()', () => Date.now() > 0],
     ['the codec check, then the frame', (o) => codec.isOwnData(o) && frame(o)],
     [
       'all but the clientOid, the frame, the clientOid',
