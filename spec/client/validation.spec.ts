@@ -178,6 +178,20 @@ const cases: Case[] = [
     /letters, digits/,
   ],
   [
+    'a futures order clientOid made at run time with a bad character',
+    'submitFuturesOrder',
+    { ...futuresBuy(), clientOid: randomUUID() + '+' },
+    'clientOid',
+    /letters, digits/,
+  ],
+  [
+    'a cancel by a clientOid made at run time with a bad character',
+    'cancelSpotOrder',
+    { symbol: 'BTC-USDT', clientOid: randomUUID() + '.' },
+    'clientOid',
+    /letters, digits/,
+  ],
+  [
     'a clientOid of 41 characters',
     'submitSyncSpotOrder',
     spot({ type: 'limit', price: '1', size: '1', clientOid: 'a'.repeat(41) }),

@@ -93,6 +93,13 @@ export function BoundedString(max: number, name = `String(1..${max})`): t.Type<s
 
 const CLIENT_OID = /^[A-Za-z0-9_-]{1,40}$/;
 
+/**
+ * A string of a clientOid's length (1 to 40): what can be checked of a clientOid without
+ * reading its characters (see `StrictObjectType.exceptClientOid`).
+ */
+export const hasClientOidLength = (u: unknown): boolean =>
+  typeof u === 'string' && u.length > 0 && u.length <= 40;
+
 /** KuCoin's clientOid: letters, digits, "_" and "-", at most 40 characters (a UUID fits). */
 export const ClientOid = check(
   'ClientOid',

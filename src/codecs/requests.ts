@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { listOf, strictObject } from './object';
 import {
   compareDecimals,
+  hasClientOidLength,
   isDecimalString,
   isPositiveInt,
   isSymbol,
@@ -130,7 +131,7 @@ function orderExceptClientOid(o: Record<string, unknown>, margin: boolean): bool
         break;
       case 'clientOid':
         // Its length only: reading its characters would flatten a rope (see checkedFrame).
-        if (v !== undefined && (typeof v !== 'string' || v.length === 0 || v.length > 40)) return false;
+        if (v !== undefined && !hasClientOidLength(v)) return false;
         break;
       case 'price':
       case 'size':
