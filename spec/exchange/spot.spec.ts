@@ -124,10 +124,19 @@ describe('spot: time in force', () => {
     expect(cancel.code).toBe('400100');
   });
 
-  it('GTT needs cancelAfter', () => {
+  it('GTT without cancelAfter rests until cancelled (KuCoin’s default: no automatic cancel); a bad cancelAfter is refused', () => {
     const ex = exchange();
-    const r = ex.handle('alice', 'spot.order', limit('buy', '29000', '1', { timeInForce: 'GTT' }), T0);
-    expect(r).toEqual({ code: '400100', msg: expect.stringMatching(/cancelAfter/) });
+    place(ex, 'alice', limit('buy', '29000', '1', { timeInForce: 'GTT', clientOid: 'gtt-forever' }));
+    // A day later, and a request to make the book look at its expiries: still open.
+    ex.handle('bob', 'spot.order', limit('sell', '31000', '0.1'), T0 + 86_400_000);
+    expect(ex.ledger('gtt-forever')!.status).toBe('open');
+    const bad = ex.handle(
+      'alice',
+      'spot.order',
+      limit('buy', '29000', '1', { timeInForce: 'GTT', cancelAfter: -1 }),
+      T0,
+    );
+    expect(bad).toEqual({ code: '400100', msg: expect.stringMatching(/cancelAfter/) });
   });
 
   it('IOC fills what it can and cancels the rest', () => {

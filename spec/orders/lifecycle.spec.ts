@@ -103,12 +103,34 @@ describe('call.updates$: an order from placement to its terminal event', () => {
     expect(seen.every((u) => u.orderId === newOrderId && u.price === '20001')).toBe(true);
   });
 
-  it('spot.modify by orderId to a crossing price: updates$ still ends with the fill (looked up over REST)', async () => {
+  it('spot.modify by orderId to a crossing price: updates$ has the new order’s push events, match prices included', async () => {
     const sim = await h.sim();
     const client = await tracking(sim);
     const placed = await client.submitNewSpotOrder(limitBuy());
-    // By orderId the call has no clientOid until its answer: the new order's push events that
-    // come first cannot be matched, so the tracker looks the order up once the answer names it.
+    // The tracker follows the placed order, so it knows the clientOid the replacement keeps:
+    // the replacement's push events that come before the modify's answer are buffered by it.
+    const modify = client.modifySpotOrder({
+      symbol: 'BTC-USDT',
+      orderId: placed.data.orderId,
+      newPrice: '31000',
+    });
+    const { newOrderId } = (await modify).data;
+    const seen = await all(modify.updates$);
+    expect(seen.at(-1)).toMatchObject({ type: 'filled', orderId: newOrderId });
+    expect(seen.every((u) => u.orderId === newOrderId && u.source === 'push')).toBe(true);
+    expect(types(seen)[0]).toBe('received');
+    const matches = seen.filter((u) => u.type === 'match');
+    expect(matches.length).toBeGreaterThan(0);
+    for (const m of matches)
+      expect(m).toMatchObject({ matchPrice: expect.any(String), tradeId: expect.any(String) });
+    expect(sim.exchange.ledger(placed.data.clientOid)).toMatchObject({ orderId: newOrderId, status: 'done' });
+  });
+
+  it('spot.modify by orderId of an order this client never followed: updates$ still ends with the fill (looked up over REST)', async () => {
+    const sim = await h.sim();
+    const other = h.client(sim);
+    const placed = await other.submitNewSpotOrder(limitBuy());
+    const client = await tracking(sim);
     const modify = client.modifySpotOrder({
       symbol: 'BTC-USDT',
       orderId: placed.data.orderId,

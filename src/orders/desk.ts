@@ -204,7 +204,8 @@ export class OrderDesk {
           createdAt,
           onUnobservedFailure,
         );
-        if (this.config.trackFromSend === true) call.tracked = this.tracker.track(call, true);
+        if (this.config.trackFromSend === true)
+          call.tracked = this.tracker.track(call, true, this.replacedClientOid(spec, args, clientOid));
         return call;
       }
       const symbols = symbolsOf(args);
@@ -222,10 +223,26 @@ export class OrderDesk {
         createdAt,
         onUnobservedFailure,
       );
-      if (places && this.config.trackFromSend === true) call.tracked = this.tracker.track(call, true);
+      if (places && this.config.trackFromSend === true)
+        call.tracked = this.tracker.track(call, true, this.replacedClientOid(spec, args, clientOid));
       return call;
     }
     return new WsApiCall(id, spec, wsKey, clientOid, clientOids, createdAt, onUnobservedFailure);
+  }
+
+  /**
+   * A modify by orderId: the clientOid of the order it replaces, when the tracker follows that
+   * order. The replacement keeps it, so its push events are buffered by it before the answer
+   * (else they would be looked up over REST, without match prices or trade ids).
+   */
+  private replacedClientOid(
+    spec: OperationSpec,
+    args: unknown,
+    clientOid: string | undefined,
+  ): string | undefined {
+    if (spec.op !== 'spot.modify' || clientOid !== undefined) return undefined;
+    const orderId = field(args, 'orderId');
+    return orderId === undefined ? undefined : this.tracker.clientOidOfOrder(orderId, 'spot');
   }
 
   /** What a modify asks for; by clientOid, with the orderId of the open order it replaces when tracked. */

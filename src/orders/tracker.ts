@@ -224,7 +224,12 @@ export class OrderTracker {
    * Starts tracking a request's orders (one, or each of a batch). `fromSend`: tracked from the
    * moment the request is made (else it started later, and what came before is looked up).
    */
-  track(request: TrackedRequest, fromSend: boolean): TrackedOrder[] {
+  track(
+    request: TrackedRequest,
+    fromSend: boolean,
+    /** A modify by orderId: the clientOid of the order it replaces, when the tracker knows it. */
+    replacedClientOid?: string,
+  ): TrackedOrder[] {
     const market = orderRoleOf(request.op)?.market ?? 'spot';
     const symbolAt = (i: number): string | undefined =>
       typeof request.symbols === 'string' ? request.symbols : request.symbols?.[i];
@@ -234,7 +239,7 @@ export class OrderTracker {
     const orders =
       oids !== undefined
         ? oids.map((oid, i) => new TrackedOrder(oid, market, symbolAt(i), batch))
-        : [new TrackedOrder(request.clientOid, market, symbolAt(0))];
+        : [new TrackedOrder(request.clientOid ?? replacedClientOid, market, symbolAt(0))];
     const stopped = this.waits.stoppedWith;
     if (stopped !== undefined) {
       for (const order of orders) this.end(order, stopped.reason);
@@ -246,6 +251,18 @@ export class OrderTracker {
       this.add(order);
     }
     return orders;
+  }
+
+  /**
+   * The clientOid of the tracked order of `market` with this orderId, when known: a modify by
+   * orderId replaces it with an order of the same clientOid, whose push events may come before
+   * the modify's answer.
+   */
+  clientOidOfOrder(orderId: string, market: OrderMarket): string | undefined {
+    for (const list of this.index.values())
+      for (const order of list)
+        if (order.market === market && order.orderId === orderId) return order.clientOid;
+    return undefined;
   }
 
   /** The orderId of the tracked open order of `market` with this clientOid, when known. */
@@ -272,8 +289,9 @@ export class OrderTracker {
         return;
       }
       if (order.clientOid === undefined) {
-        // A modify by orderId: its clientOid is only known now, so push events of the new
-        // order that came before the answer were not buffered. Look it up over REST.
+        // A modify by orderId of an order the tracker did not follow: its clientOid is only
+        // known now, so push events of the new order that came before the answer were not
+        // buffered. Look it up over REST.
         order.clientOid = id.clientOid;
         order.gap = true;
         this.add(order);

@@ -108,8 +108,11 @@ function timeInForceOf(args: SpotOrderArgs, type: 'limit' | 'market', now: numbe
       reject(codes.param, "cancelAfter is only allowed with timeInForce 'GTT'");
     return { timeInForce: tif, expireAt: undefined };
   }
+  // Without cancelAfter a GTT order never expires, as KuCoin's default (-1, no automatic cancel);
+  // the client's codec takes it too.
+  if (args.cancelAfter === undefined) return { timeInForce: tif, expireAt: undefined };
   if (typeof args.cancelAfter !== 'number' || args.cancelAfter <= 0)
-    reject(codes.param, "timeInForce 'GTT' needs cancelAfter (seconds)");
+    reject(codes.param, 'cancelAfter must be a positive number of seconds');
   return { timeInForce: tif, expireAt: now + args.cancelAfter * 1000 };
 }
 
