@@ -142,6 +142,18 @@ describe('call.updates$: an order from placement to its terminal event', () => {
     expect(sim.exchange.ledger(placed.data.clientOid)).toMatchObject({ orderId: newOrderId, status: 'done' });
   });
 
+  it('a GTT order on an otherwise idle simulator: canceled when its cancelAfter has passed, updates$ ends with it', async () => {
+    const sim = await h.sim();
+    const client = await tracking(sim);
+    const call = client.submitNewSpotOrder(limitBuy({ timeInForce: 'GTT', cancelAfter: 1 }));
+    const placed = await call;
+    // Nothing else is asked of the simulator: the expiry is its own.
+    const seen = await all(call.updates$);
+    expect(types(seen)).toEqual(['received', 'open', 'canceled']);
+    expect(seen.at(-1)).toMatchObject({ source: 'push', orderId: placed.data.orderId, status: 'done' });
+    expect(sim.exchange.ledger(placed.data.clientOid)).toMatchObject({ status: 'done' });
+  });
+
   it('without orderUpdates: tracking starts at subscription, and what it missed comes from REST', async () => {
     const sim = await h.sim();
     const client = h.client(sim, { restBaseUrl: sim.restUrl, futuresRestBaseUrl: sim.restUrl });

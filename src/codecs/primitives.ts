@@ -78,7 +78,7 @@ export function compareDecimals(a: string, b: string): -1 | 0 | 1 {
 /** A positive decimal number written as a string ("20000", "0.0001"); no sign, no exponent. */
 export const DecimalString = check(
   'DecimalString',
-  'must be a positive decimal string such as "0.001" (no sign, no exponent)',
+  'must be a positive decimal string such as "0.001" (at most 18 digits before the point and 18 after; no sign, no exponent)',
   (u): u is string => typeof u === 'string' && isDecimalString(u),
 );
 

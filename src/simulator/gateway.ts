@@ -7,6 +7,7 @@ import { closeSockets } from './close-sockets';
 import { UrlVerifier, type AuthOutcome } from './auth';
 import { MESSAGES, sessionLimitMessage } from './codes';
 import type { ExchangeApi } from './exchange/types';
+import { ExpiryTimer } from './expiry-timer';
 import { FaultState, malformedFrame, type MalformedKind } from './faults';
 import { FrameLog } from './frame-log';
 import { SeededIds } from './ids';
@@ -60,6 +61,8 @@ export class Gateway implements SessionHost {
     arrivedAt: number;
   }> = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Cancels GTT orders when they are due, between requests too. */
+  private readonly expiries: ExpiryTimer;
   private sweeper: NodeJS.Timeout | undefined;
   private malformedCount = 0;
   /** WebSocket upgrade requests received, refused ones included (for `connectionAttempts()`). */
@@ -71,7 +74,12 @@ export class Gateway implements SessionHost {
     exchange: ExchangeApi,
   ) {
     this.log = new FrameLog(options.frameLogSize);
-    this.router = new RequestRouter(exchange, () => this.clock());
+    this.expiries = new ExpiryTimer(exchange, () => this.clock());
+    this.router = new RequestRouter(
+      exchange,
+      () => this.clock(),
+      () => this.expiries.arm(),
+    );
     this.verifier = new UrlVerifier(options.accounts, options.partners);
     this.limiter = new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs);
     this.sessionIds = new SeededIds(options.seed, 'session');
@@ -311,6 +319,7 @@ export class Gateway implements SessionHost {
 
   private async shutdown(): Promise<void> {
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.expiries.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.pendingConnections = [];

@@ -30,6 +30,8 @@ export class RequestRouter {
   constructor(
     private readonly exchange: ExchangeApi,
     private readonly clock: () => number,
+    /** Called after each request the exchange handled (the gateway arms its GTT expiry timer). */
+    private readonly handled: () => void = () => undefined,
   ) {
     for (const [op, spec] of OPERATIONS_BY_OP) {
       this.routes.set(op, { opJson: JSON.stringify(op), codec: spec.request, paramCode: paramCodeOf(op) });
@@ -98,6 +100,7 @@ export class RequestRouter {
       // The exchange promises never to throw; if it does, the session must survive it.
       result = { code: CODES.INTERNAL_ERROR, msg: MESSAGES[CODES.INTERNAL_ERROR] };
     }
+    this.handled();
     return envelope(idJson, opJson, result.code, resultFields(result), inTime, this.clock(), rate);
   }
 

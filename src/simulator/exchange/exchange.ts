@@ -56,6 +56,21 @@ export class Exchange implements ExchangeApi {
     }
   }
 
+  /** When the earliest GTT order may expire (ms), if any (it may have ended already). */
+  nextExpiry(): number | undefined {
+    return this.state.expiries.peekKey();
+  }
+
+  /** Expires the GTT orders due at `now`, as the start of a request would. Never throws. */
+  expire(now: number): void {
+    try {
+      this.state.now = now;
+      expireDue(this.state, now);
+    } catch {
+      // As `handle`: the exchange never throws at the gateway.
+    }
+  }
+
   /** The latest order accepted with this clientOid. */
   ledger(clientOid: string): LedgerEntry | undefined {
     return this.state.ledger.get(clientOid);

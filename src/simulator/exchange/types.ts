@@ -165,4 +165,8 @@ export interface ExchangeApi {
   findOrderById?(apiKey: string, line: 'spot' | 'margin' | 'futures', orderId: string): OrderView | undefined;
   /** Starts (a sink) or stops (undefined) the order events of an account. */
   onOrderEvents?(apiKey: string, sink: OrderEventSink | undefined): void;
+  /** When the earliest GTT order may expire (ms, the gateway's clock), if any. */
+  nextExpiry?(): number | undefined;
+  /** Expires the GTT orders due at `now` (their events go out as for any cancel). Never throws. */
+  expire?(now: number): void;
 }
