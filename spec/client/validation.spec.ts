@@ -239,6 +239,55 @@ describe('validation before sending', () => {
     expect(sim.countFrames((f) => f.op !== undefined)).toBe(2);
   });
 
+  it('a toJSON that throws, added to Object.prototype: the call fails with a ValidationError, it never throws, nothing is sent', async () => {
+    const { client, sim } = await h.start();
+    await client.connect('wsApiSpotV1');
+    const calls: Array<ReturnType<typeof client.submitNewSpotOrder>> = [];
+    const thrown: unknown[] = [];
+    // Only while the calls are made (synchronously): nothing else may serialise meanwhile.
+    Object.defineProperty(Object.prototype, 'toJSON', {
+      configurable: true,
+      writable: true,
+      value: () => {
+        throw new Error('toJSON boom');
+      },
+    });
+    try {
+      for (const clientOid of [randomUUID() + ' x', randomUUID()]) {
+        try {
+          calls.push(
+            client.submitNewSpotOrder(spot({ type: 'limit', price: '1', size: '1', clientOid }) as never),
+          );
+        } catch (e) {
+          thrown.push(e);
+        }
+      }
+    } finally {
+      delete (Object.prototype as { toJSON?: unknown }).toJSON;
+    }
+    expect(thrown).toEqual([]);
+    const [badOid, unreadable] = await Promise.all(
+      calls.map((c) =>
+        c.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    );
+    expect(badOid).toBeInstanceOf(ValidationError);
+    expect((badOid as ValidationError).issues).toContainEqual({
+      field: 'clientOid',
+      rule: expect.stringMatching(/letters, digits/),
+    });
+    expect(unreadable).toBeInstanceOf(ValidationError);
+    expect((unreadable as ValidationError).issues).toContainEqual({
+      field: '(request)',
+      rule: expect.stringMatching(/toJSON threw/),
+    });
+    await client.submitNewSpotOrder(limitBuy());
+    expect(sim.countFrames((f) => f.op !== undefined)).toBe(1);
+  });
+
   it('validation failures never connect a socket', async () => {
     const { client, sim } = await h.start();
     await expect(client.submitNewSpotOrder(spot({ type: 'limit' }) as never)).rejects.toBeInstanceOf(

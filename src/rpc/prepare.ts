@@ -251,11 +251,22 @@ export function requestFrame(id: string, op: string, args: unknown): string {
  * strings in V8, which a character check must first flatten: a runtime call that costs
  * several times more on the sequential path than `JSON.stringify` flattening it as it writes
  * it, which the frame does anyway (bench/in-situ.ts). Every other field was checked before,
- * and the clientOid is a string, so serialising runs none of the caller's code. A refused
- * frame is dropped: nothing is sent.
+ * and the clientOid is a string, so serialising runs none of the caller's own objects' code
+ * (only a toJSON added to Object.prototype could run, and one that throws is a refusal). A
+ * refused frame is dropped: nothing is sent. Never throws.
  */
 export function checkedFrame(id: string, spec: OperationSpec, args: unknown): string | RejectedRequest {
-  const frame = requestFrame(id, spec.op, args);
+  let frame: string;
+  try {
+    frame = requestFrame(id, spec.op, args);
+  } catch {
+    // The arguments are a copy of plain data: only code added to Object.prototype (a toJSON)
+    // can throw here. Refused like any request that could not be read, or for what the codec
+    // finds wrong with it; nothing is sent.
+    return spec.request instanceof StrictObjectType && !spec.request.isOwnData(args)
+      ? rejected(spec, args)
+      : UNREADABLE;
+  }
   const codec = spec.request;
   if (!(codec instanceof StrictObjectType) || codec.exceptClientOid === undefined) return frame;
   const oid = (args as Fields).clientOid;
