@@ -4,7 +4,7 @@
  * futures, a batch, a modify; and a fill that happens while the push socket is down (and
  * reconnects are refused) still completes `updates$`, from REST.
  */
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, timer } from 'rxjs';
 import type { OrderUpdate } from '../../src';
 import { demoAccount } from '../../src/simulator';
 import { allUpdates, futuresBuy, limitBuy, useHarness } from '../client/harness';
@@ -152,6 +152,24 @@ describe('call.updates$: an order from placement to its terminal event', () => {
     expect(types(seen)).toEqual(['received', 'open', 'canceled']);
     expect(seen.at(-1)).toMatchObject({ source: 'push', orderId: placed.data.orderId, status: 'done' });
     expect(sim.exchange.ledger(placed.data.clientOid)).toMatchObject({ status: 'done' });
+  });
+
+  it('a GTT order that comes due while the gateway is paused: nothing changes until resume(), then it is canceled', async () => {
+    const sim = await h.sim();
+    const client = await tracking(sim);
+    const call = client.submitNewSpotOrder(limitBuy({ timeInForce: 'GTT', cancelAfter: 1 }));
+    const placed = await call;
+    const events = all(call.updates$);
+    await firstValueFrom(call.updates$.pipe(filter((u) => u.type === 'open')));
+    sim.faults.pause();
+    // The scenario needs its expiry to come due during the pause: time passing, not a wait for
+    // something to happen (a paused gateway changes nothing, so there is nothing to wait for).
+    await firstValueFrom(timer(1_500));
+    expect(sim.exchange.ledger(placed.data.clientOid)?.status).toBe('open');
+    sim.faults.resume();
+    const seen = await events;
+    expect(types(seen)).toEqual(['received', 'open', 'canceled']);
+    expect(sim.exchange.ledger(placed.data.clientOid)?.status).toBe('done');
   });
 
   it('without orderUpdates: tracking starts at subscription, and what it missed comes from REST', async () => {

@@ -13,10 +13,14 @@ export class ExpiryTimer {
   /** When the armed timer fires (the gateway's clock, ms). */
   private at: number | undefined = undefined;
   private stopped = false;
+  /** The timer fired while the gateway was paused: the expiry waits for `resumed`. */
+  private held = false;
 
   constructor(
     private readonly exchange: ExchangeApi,
     private readonly clock: () => number,
+    /** Whether the gateway is paused (`faults.pause()`): nothing changes then, expiries included. */
+    private readonly paused: () => boolean = () => false,
   ) {}
 
   /** Arms for the earliest expiry, unless none is due or the armed timer comes first. */
@@ -31,6 +35,13 @@ export class ExpiryTimer {
     this.timer = setTimeout(this.fire, safeDelay(next - this.clock() + 1, 1));
   }
 
+  /** The gateway answers again: what came due during the pause expires now. */
+  resumed(): void {
+    if (!this.held || this.stopped) return;
+    this.held = false;
+    this.fire();
+  }
+
   /** Stops for good (the gateway is closing). */
   stop(): void {
     this.stopped = true;
@@ -41,6 +52,12 @@ export class ExpiryTimer {
   private readonly fire = (): void => {
     this.timer = undefined;
     this.at = undefined;
+    // A paused gateway changes nothing (its push events would be dropped, and nobody could
+    // tell the order had ended): the expiry waits for the resume.
+    if (this.paused()) {
+      this.held = true;
+      return;
+    }
     this.exchange.expire?.(this.clock());
     this.arm();
   };

@@ -74,7 +74,11 @@ export class Gateway implements SessionHost {
     exchange: ExchangeApi,
   ) {
     this.log = new FrameLog(options.frameLogSize);
-    this.expiries = new ExpiryTimer(exchange, () => this.clock());
+    this.expiries = new ExpiryTimer(
+      exchange,
+      () => this.clock(),
+      () => this.faults.paused,
+    );
     this.router = new RequestRouter(
       exchange,
       () => this.clock(),
@@ -280,6 +284,7 @@ export class Gateway implements SessionHost {
     this.pendingConnections = [];
     for (const { socket, raw, query, arrivedAt } of pending) this.admit(socket, raw, query, arrivedAt);
     this.push.resume();
+    this.expiries.resumed();
   }
 
   delay(ms: number): void {
