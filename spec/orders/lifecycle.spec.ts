@@ -20,6 +20,16 @@ const types = (updates: readonly OrderUpdate[]): string[] => updates.map((u) => 
 
 const sum = decimalSum;
 
+/** Modifies order `orderId` by orderId to a price that crosses the book: its new orderId and `updates$`'s events. */
+async function modifyToCrossing(
+  client: Awaited<ReturnType<typeof tracking>>,
+  orderId: string,
+): Promise<{ newOrderId: string; seen: OrderUpdate[] }> {
+  const modify = client.modifySpotOrder({ symbol: 'BTC-USDT', orderId, newPrice: '31000' });
+  const { newOrderId } = (await modify).data;
+  return { newOrderId, seen: await all(modify.updates$) };
+}
+
 describe('call.updates$: an order from placement to its terminal event', () => {
   it('a resting order: received, open … canceled, then completes; late subscribers get the replay', async () => {
     const sim = await h.sim();
@@ -109,13 +119,7 @@ describe('call.updates$: an order from placement to its terminal event', () => {
     const placed = await client.submitNewSpotOrder(limitBuy());
     // The tracker follows the placed order, so it knows the clientOid the replacement keeps:
     // the replacement's push events that come before the modify's answer are buffered by it.
-    const modify = client.modifySpotOrder({
-      symbol: 'BTC-USDT',
-      orderId: placed.data.orderId,
-      newPrice: '31000',
-    });
-    const { newOrderId } = (await modify).data;
-    const seen = await all(modify.updates$);
+    const { newOrderId, seen } = await modifyToCrossing(client, placed.data.orderId);
     expect(seen.at(-1)).toMatchObject({ type: 'filled', orderId: newOrderId });
     expect(seen.every((u) => u.orderId === newOrderId && u.source === 'push')).toBe(true);
     expect(types(seen)[0]).toBe('received');
@@ -131,13 +135,7 @@ describe('call.updates$: an order from placement to its terminal event', () => {
     const other = h.client(sim);
     const placed = await other.submitNewSpotOrder(limitBuy());
     const client = await tracking(sim);
-    const modify = client.modifySpotOrder({
-      symbol: 'BTC-USDT',
-      orderId: placed.data.orderId,
-      newPrice: '31000',
-    });
-    const { newOrderId } = (await modify).data;
-    const seen = await all(modify.updates$);
+    const { newOrderId, seen } = await modifyToCrossing(client, placed.data.orderId);
     expect(seen.at(-1)).toMatchObject({ type: 'filled', orderId: newOrderId });
     expect(sim.exchange.ledger(placed.data.clientOid)).toMatchObject({ orderId: newOrderId, status: 'done' });
   });
