@@ -5,7 +5,7 @@
  * attempts are counted by the simulator. Only one correction per refusal: a second 400002
  * right after it closes the client as before.
  */
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { AuthenticationError, NetworkError, type ConnectionState, type FetchFunction } from '../../src';
 import type { Simulator } from '../../src/simulator';
 import { recordStates, settle } from '../support/reliability';
@@ -61,13 +61,28 @@ describe('the WS API recovers from a clock 30 s off', () => {
 
   it('both connections refused at once: each corrects once, and both calls are answered', async () => {
     const sim = await h.sim({ clockOffsetMs: 30_000 });
-    const { fetch, paths } = recordingFetch();
+    const { fetch: recorded, paths } = recordingFetch();
+    // The server clock is read only once both connections were refused: a connection that
+    // started after a correction would sign with the corrected clock and never be refused.
+    let gateOpen!: () => void;
+    const gate = new Promise<void>((resolve) => (gateOpen = resolve));
+    const fetch: FetchFunction = async (input, init) => {
+      await gate;
+      return recorded(input, init);
+    };
     const client = h.client(sim, { ...rest(sim), fetch });
+    const bothRefused = Promise.all(
+      (['wsApiSpotV1', 'wsApiFuturesV1'] as const).map((key) =>
+        firstValueFrom(client.stateOf$(key).pipe(filter((s) => s.status === 'reconnecting'))),
+      ),
+    );
+    void bothRefused.then(gateOpen);
     const answers = await Promise.all([
       client.submitNewSpotOrder(limitBuy()),
       client.submitFuturesOrder(futuresBuy()),
     ]);
     expect(answers.map((a) => a.code)).toEqual(['200000', '200000']);
+    for (const refused of await bothRefused) expect(refused.error).toMatchObject({ code: '400002' });
     expect(sim.connectionAttempts()).toBe(4);
     expect(paths.length).toBeGreaterThanOrEqual(1);
     expect(paths.length).toBeLessThanOrEqual(2);
