@@ -5,6 +5,7 @@
  * a second. Numeric strings are read, missing or unusable values fall back to the defaults,
  * and the client never pings more than 10 times a second.
  */
+import { makeNodeWebSocket, type WebSocketFactory } from '../../src/transport/websocket';
 import { startHostileGateway, welcomeFrame, type HostileGateway } from '../support/hostile-gateway';
 
 describe('welcome frames', () => {
@@ -31,29 +32,47 @@ describe('welcome frames', () => {
     },
   );
 
-  /** The times at which the gateway saw the client's pings. */
+  /**
+   * The times at which the client wrote its first `count` pings (once the gateway has seen
+   * them). Taken at the client: the gateway reads a ping late when the process stalls right
+   * after the write, and a late first ping would make the pings look closer together.
+   */
   async function pingTimes(welcome: string, count: number): Promise<number[]> {
-    const times: number[] = [];
+    const written: number[] = [];
+    const noteWrites: WebSocketFactory = (url, protocols) => {
+      const socket = makeNodeWebSocket(url, protocols);
+      const send = socket.send.bind(socket);
+      socket.send = (data) => {
+        if (typeof data === 'string' && data.includes('"op":"ping"')) written.push(performance.now());
+        send(data);
+      };
+      return socket;
+    };
+    let seen = 0;
     let done!: () => void;
     const enough = new Promise<void>((r) => (done = r));
     gateway = await startHostileGateway({
       welcome: () => welcome,
       onFrame: (frame, { socket }) => {
         if (frame.op !== 'ping') return;
-        times.push(performance.now());
         socket.send(JSON.stringify({ id: frame.id, op: 'pong', timestamp: Date.now() }));
-        if (times.length === count) done();
+        if (++seen === count) done();
       },
     });
-    const client = gateway.client({ handshakeTimeoutMs: 2_000, reconnect: { maxAttempts: 0 } });
+    const client = gateway.client({
+      handshakeTimeoutMs: 2_000,
+      reconnect: { maxAttempts: 0 },
+      makeWebSocket: noteWrites,
+    });
     await client.connect();
     await enough;
     expect(gateway.connections()).toBe(1);
     await client.close();
-    return times;
+    expect(written.length).toBeGreaterThanOrEqual(count);
+    return written.slice(0, count);
   }
 
-  /** The mean time between pings: timers never fire early, but each arrival may be late. */
+  /** The mean time between pings: each is timed from the last, so a late one brings none closer. */
   const meanGap = (times: number[]): number => (times[times.length - 1] - times[0]) / (times.length - 1);
 
   it('numeric strings are read as numbers: "150" pings every 150 ms', async () => {
