@@ -5,8 +5,8 @@
  * a second. Numeric strings are read, missing or unusable values fall back to the defaults,
  * and the client never pings more than 10 times a second.
  */
-import { makeNodeWebSocket, type WebSocketFactory } from '../../src/transport/websocket';
 import { startHostileGateway, welcomeFrame, type HostileGateway } from '../support/hostile-gateway';
+import { notingPingWrites } from '../support/ping-writes';
 
 describe('welcome frames', () => {
   let gateway: HostileGateway | undefined;
@@ -32,22 +32,9 @@ describe('welcome frames', () => {
     },
   );
 
-  /**
-   * The times at which the client wrote its first `count` pings (once the gateway has seen
-   * them). Taken at the client: the gateway reads a ping late when the process stalls right
-   * after the write, and a late first ping would make the pings look closer together.
-   */
+  /** The times at which the client wrote its first `count` pings (once the gateway has seen them). */
   async function pingTimes(welcome: string, count: number): Promise<number[]> {
     const written: number[] = [];
-    const noteWrites: WebSocketFactory = (url, protocols) => {
-      const socket = makeNodeWebSocket(url, protocols);
-      const send = socket.send.bind(socket);
-      socket.send = (data) => {
-        if (typeof data === 'string' && data.includes('"op":"ping"')) written.push(performance.now());
-        send(data);
-      };
-      return socket;
-    };
     let seen = 0;
     let done!: () => void;
     const enough = new Promise<void>((r) => (done = r));
@@ -62,7 +49,7 @@ describe('welcome frames', () => {
     const client = gateway.client({
       handshakeTimeoutMs: 2_000,
       reconnect: { maxAttempts: 0 },
-      makeWebSocket: noteWrites,
+      makeWebSocket: notingPingWrites(written),
     });
     await client.connect();
     await enough;
