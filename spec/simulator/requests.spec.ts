@@ -72,8 +72,10 @@ describe('keep-alive (docs/protocol.md §3)', () => {
   });
 
   it('closes a session that stays silent longer than pingInterval + pingTimeout', async () => {
-    const c = await ready({ pingInterval: 100, pingTimeout: 100 });
+    // Taken before the session exists: the gateway's idle clock starts later, so a stall after
+    // the handshake (a loaded machine) cannot make the wait look shorter.
     const opened = Date.now();
+    const c = await ready({ pingInterval: 100, pingTimeout: 100 });
     const closed = await c.waitClosed(3_000);
     expect(Date.now() - opened).toBeGreaterThanOrEqual(180);
     expect(closed.code).toBe(1000);
