@@ -153,6 +153,18 @@ describe('keep-alive and topics', () => {
       clearInterval(timer);
     }
   });
+
+  it('a stalled process does not close a push session whose ping waits unread', async () => {
+    const s = await start({ pingInterval: 40, pingTimeout: 40 });
+    const { push } = await pushOf(s, alice, 'stalled');
+    await settle(push);
+    push.send({ id: 'during', type: 'ping' });
+    const stalled = Date.now();
+    while (Date.now() - stalled < 250); // the stall: three idle limits
+    await push.waitFor((f) => f.id === 'during' && f.type === 'pong');
+    expect(push.ws.readyState).toBe(push.ws.OPEN);
+    expect(s.pushSessions().map((p) => p.id)).toEqual(['stalled']);
+  });
 });
 
 describe('order events', () => {

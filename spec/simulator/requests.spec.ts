@@ -83,6 +83,20 @@ describe('keep-alive (docs/protocol.md §3)', () => {
     expect(sim!.sessions()).toEqual([]);
   });
 
+  it('a stalled process does not close a session whose frame waits unread', async () => {
+    // A GC pause or a blocked loop in the process the simulator shares (tests, testnet): Node
+    // runs the due idle sweep before it reads the ping that arrived during the stall.
+    const c = await ready({ pingInterval: 40, pingTimeout: 40 });
+    c.send({ id: 'before', op: 'ping', timestamp: Date.now() });
+    await c.answerTo('before');
+    c.send({ id: 'during', op: 'ping', timestamp: Date.now() });
+    const stalled = Date.now();
+    while (Date.now() - stalled < 250); // the stall: three idle limits
+    expect((await c.answerTo('during')).op).toBe('pong');
+    expect(c.isOpen).toBe(true);
+    expect(sim!.sessions()).toHaveLength(1);
+  });
+
   it('keeps a session open while the client pings, and any frame counts as activity', async () => {
     const c = await ready({ pingInterval: 60, pingTimeout: 60 });
     const started = Date.now();

@@ -10,6 +10,7 @@ import type { ExchangeApi } from './exchange/types';
 import { ExpiryTimer } from './expiry-timer';
 import { FaultState, malformedFrame, type MalformedKind } from './faults';
 import { FrameLog } from './frame-log';
+import { IdleSweeper } from './idle-sweeper';
 import { SeededIds } from './ids';
 import type { ResolvedOptions } from './options';
 import { PUSH_PATH, PushHub } from './push';
@@ -63,7 +64,7 @@ export class Gateway implements SessionHost {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Cancels GTT orders when they are due, between requests too. */
   private readonly expiries: ExpiryTimer;
-  private sweeper: NodeJS.Timeout | undefined;
+  private sweeper: IdleSweeper<Session> | undefined;
   private malformedCount = 0;
   /** WebSocket upgrade requests received, refused ones included (for `connectionAttempts()`). */
   upgrades = 0;
@@ -139,12 +140,12 @@ export class Gateway implements SessionHost {
   /** Starts listening; resolves with the bound port. */
   async listen(): Promise<number> {
     const port = await listen(this.http, this.options.port, this.options.host);
-    const idleLimit = this.options.pingInterval + this.options.pingTimeout;
-    this.sweeper = setInterval(
-      () => this.sweepIdle(),
-      safeDelay(Math.min(1_000, Math.floor(idleLimit / 4)), 5),
+    this.sweeper = new IdleSweeper(
+      () => this.sessions,
+      this.options.pingInterval + this.options.pingTimeout,
+      () => this.clock(),
+      (s) => s.state === 'ready',
     );
-    this.sweeper.unref();
     return port;
   }
 
@@ -250,12 +251,6 @@ export class Gateway implements SessionHost {
     );
   }
 
-  private sweepIdle(): void {
-    const limit = this.options.pingInterval + this.options.pingTimeout;
-    const now = this.clock();
-    for (const s of this.sessions) if (s.state === 'ready' && now - s.lastActivity > limit) s.closeIdle();
-  }
-
   // ---- faults ----
 
   /**
@@ -323,7 +318,7 @@ export class Gateway implements SessionHost {
   }
 
   private async shutdown(): Promise<void> {
-    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.sweeper?.stop();
     this.expiries.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();

@@ -6,9 +6,9 @@ import type { ExchangeApi, PushMarket } from './exchange/types';
 import type { FaultState } from './faults';
 import { hexOf, SeededIds } from './ids';
 import type { ResolvedOptions } from './options';
+import { IdleSweeper } from './idle-sweeper';
 import { PushSession, type PushSessionHost } from './push-session';
 import type { PushTokens } from './push-tokens';
-import { safeDelay } from '../safe-delay';
 import { closeSockets } from './close-sockets';
 
 /** The path of the push endpoint handed out by `bullet-private`. */
@@ -53,7 +53,7 @@ export class PushHub implements PushSessionHost {
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
   private readonly ids: SeededIds;
-  private readonly sweeper: NodeJS.Timeout;
+  private readonly sweeper: IdleSweeper<PushSession>;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -68,12 +68,11 @@ export class PushHub implements PushSessionHost {
       clientTracking: false,
       maxPayload: host.options.maxFrameBytes,
     });
-    const idleLimit = host.options.pingInterval + host.options.pingTimeout;
-    this.sweeper = setInterval(
-      () => this.sweepIdle(),
-      safeDelay(Math.min(1_000, Math.floor(idleLimit / 4)), 5),
+    this.sweeper = new IdleSweeper(
+      () => this.sessions,
+      host.options.pingInterval + host.options.pingTimeout,
+      () => this.clock(),
     );
-    this.sweeper.unref();
   }
 
   get faults(): FaultState {
@@ -177,12 +176,6 @@ export class PushHub implements PushSessionHost {
     }
   }
 
-  private sweepIdle(): void {
-    const limit = this.host.options.pingInterval + this.host.options.pingTimeout;
-    const now = this.clock();
-    for (const s of this.sessions) if (now - s.lastActivity > limit) s.closeIdle();
-  }
-
   /** Push frames written to `apiKey`'s sockets so far. */
   framesSent(apiKey: string): number {
     return this.framesByKey.get(apiKey)?.n ?? 0;
@@ -230,7 +223,7 @@ export class PushHub implements PushSessionHost {
   }
 
   private async shutdown(): Promise<void> {
-    clearInterval(this.sweeper);
+    this.sweeper.stop();
     for (const apiKey of this.listening.keys()) this.exchange.onOrderEvents?.(apiKey, undefined);
     this.listening.clear();
     await closeSockets(this.sockets);
