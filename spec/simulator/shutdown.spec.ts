@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHook } from 'node:async_hooks';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -108,5 +109,44 @@ describe('kucoin-wsapi-sim and SIGTERM with peers that keep TCP open', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+});
+
+describe('a start that fails', () => {
+  it('a port in use rejects the start and leaves no timer behind', async () => {
+    sim = await startSimulator();
+    // Timeouts made and not yet gone (unref'd ones included, which getActiveResourcesInfo omits).
+    const live = new Set<number>();
+    const hook = createHook({
+      init: (id, type) => {
+        if (type === 'Timeout') live.add(id);
+      },
+      destroy: (id) => live.delete(id),
+    }).enable();
+    try {
+      for (let i = 0; i < 3; i++)
+        await expect(startSimulator({ port: sim.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      // A cleared timer's destroy hook runs once the loop has moved past it.
+      await new Promise((r) => setImmediate(r));
+      expect(live.size).toBe(0);
+    } finally {
+      hook.disable();
+    }
+  });
+});
+
+describe('options a simulator cannot work with are refused before it listens', () => {
+  it.each([
+    [{ frameLogSize: 2 ** 32 }, /frameLogSize must be an integer from 0 to 1000000/],
+    [{ frameLogSize: 1e8 }, /frameLogSize must be an integer from 0 to 1000000/],
+    [{ host: '' }, /host must be a host name or address/],
+    [{ host: '  ' }, /host must be a host name or address/],
+  ])('%j', async (options, message) => {
+    await expect(startSimulator(options)).rejects.toThrow(message);
+  });
+
+  it('the largest frame log is accepted', async () => {
+    sim = await startSimulator({ frameLogSize: 1_000_000 });
+    expect(sim.framesReceived()).toEqual([]);
   });
 });

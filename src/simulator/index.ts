@@ -39,7 +39,15 @@ export async function startSimulator(options?: SimulatorOptions): Promise<Simula
           referencePrices: o.referencePrices,
         });
   const gateway = new Gateway(o, exchange);
-  const port = await gateway.listen();
+  let port: number;
+  try {
+    port = await gateway.listen();
+  } catch (error) {
+    // A port in use: the gateway's timers (the push endpoint's idle rule) and everything they
+    // hold go now, instead of staying for the life of the process.
+    await gateway.close();
+    throw error;
+  }
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   const { apiKey, apiSecret, apiPassphrase } = o.accounts[0];
   const faults: SimulatorFaults = {

@@ -65,12 +65,22 @@ export interface ResolvedOptions {
   readonly restTimeoutMs: number;
 }
 
-function count(name: string, value: number | undefined, fallback: number, min: number): number {
+function count(name: string, value: number | undefined, fallback: number, min: number, max?: number): number {
   const v = value ?? fallback;
-  if (!Number.isSafeInteger(v) || v < min)
-    throw new RangeError(`simulator option ${name} must be an integer ≥ ${min}`);
+  if (!Number.isSafeInteger(v) || v < min || (max !== undefined && v > max))
+    throw new RangeError(
+      max === undefined
+        ? `simulator option ${name} must be an integer ≥ ${min}`
+        : `simulator option ${name} must be an integer from ${min} to ${max}`,
+    );
   return v;
 }
+
+/**
+ * The frame log is a ring allocated whole at start (about 20 bytes a slot before any frame):
+ * a bound keeps a mistyped size from taking the process's heap (1e8 ran it out of memory).
+ */
+const MAX_FRAME_LOG_SIZE = 1_000_000;
 
 /** Fills in defaults and rejects options that cannot work, before anything listens. */
 export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
@@ -90,12 +100,16 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
   const clockOffsetMs = o.clockOffsetMs ?? 0;
   if (!Number.isFinite(clockOffsetMs))
     throw new RangeError('simulator option clockOffsetMs must be a finite number');
+  const host = o.host ?? '127.0.0.1';
+  // An empty host would listen on every interface and make URLs such as `ws://:1234`.
+  if (typeof host !== 'string' || host.trim() === '')
+    throw new RangeError('simulator option host must be a host name or address');
   const mode = o.mode ?? 'full';
   if (mode !== 'full' && mode !== 'ack')
     throw new RangeError("simulator option mode must be 'full' or 'ack'");
   return {
     port: count('port', o.port, 0, 0),
-    host: o.host ?? '127.0.0.1',
+    host,
     seed,
     accounts,
     rateLimit: {
@@ -112,7 +126,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     maxSessionsPerKey: count('maxSessionsPerKey', o.maxSessionsPerKey, 50, 1),
     maxFrameBytes: count('maxFrameBytes', o.maxFrameBytes, 64 * 1024, 64),
     partners: o.partners,
-    frameLogSize: count('frameLogSize', o.frameLogSize, 100_000, 0),
+    frameLogSize: count('frameLogSize', o.frameLogSize, 100_000, 0, MAX_FRAME_LOG_SIZE),
     restTimeoutMs: count('restTimeoutMs', o.restTimeoutMs, 10_000, 1),
   };
 }
