@@ -1,5 +1,5 @@
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { connect, RawClient, signedUrl, spotOrder } from './raw-client';
+import { connect, hmac, RawClient, signedUrl, spotOrder } from './raw-client';
 
 let sim: Simulator | undefined;
 const clients: RawClient[] = [];
@@ -78,6 +78,32 @@ describe('faults.pause / resume', () => {
     const challenge = await c.waitFor((j) => j?.sessionId !== undefined);
     expect(c.frames.indexOf(challenge)).toBe(0);
     expect(s.sessions()).toHaveLength(1);
+  });
+
+  it('welcomes on resume a session whose signature was being checked when the pause came', async () => {
+    const s = await start();
+    const c = await RawClient.open(signedUrl(s.url, s.demoAccount));
+    clients.push(c);
+    const challenge = await c.waitFor((j) => typeof j?.sessionId === 'string' && j.data === undefined);
+    /** Resolves in the first turn (after the poll phase) where `test` holds. */
+    const when = (test: () => boolean): Promise<void> =>
+      new Promise((resolve) => {
+        const look = (): void => (test() ? resolve() : void setImmediate(look));
+        setImmediate(look);
+      });
+    const gateway = () => s.sessions()[0];
+    // The pause lands in the turn the gateway read the reply, while its check (Web Crypto,
+    // asynchronous) runs.
+    const reading = when(() => gateway()?.state === 'handshake' && gateway().framesReceived >= 1);
+    c.send(hmac(s.demoAccount.apiSecret, challenge.text));
+    await reading;
+    s.faults.pause();
+    await when(() => gateway()?.state === 'ready');
+    // Checked during the pause: nothing was sent, and the session waits for the resume.
+    expect(c.frames.map((f) => f.json as unknown)).toEqual([challenge.json]);
+    s.faults.resume();
+    await c.waitFor((j) => j?.data === 'welcome');
+    expect((await c.answerTo(c.request('spot.order', spotOrder()))).code).toBe('200000');
   });
 
   it('checks the URL of a connection held by the pause against the time it arrived, not the resume', async () => {

@@ -275,6 +275,7 @@ export class Gateway implements SessionHost {
   resume(): void {
     if (!this.faults.paused) return;
     this.faults.paused = false;
+    for (const s of this.sessions) s.resumed();
     const pending = this.pendingConnections;
     this.pendingConnections = [];
     for (const { socket, raw, query, arrivedAt } of pending) this.admit(socket, raw, query, arrivedAt);

@@ -79,6 +79,8 @@ export class Session {
    * then, so at most what one read had already brought); handled in order once it is checked.
    */
   private waiting: Array<{ text: string; bytes: number }> | undefined;
+  /** A welcome the pause held: the signature was checked while the gateway was paused. */
+  private welcomeHeld = false;
 
   constructor(
     private readonly host: SessionHost,
@@ -225,16 +227,33 @@ export class Session {
         return;
       }
       this.state = 'ready';
-      const { pingInterval, pingTimeout } = this.host.options;
-      this.send(
-        `{"sessionId":"${this.id}","data":"welcome","pingInterval":${pingInterval},"pingTimeout":${pingTimeout}}`,
-      );
+      // Paused while the signature was checked: a frozen gateway welcomes once it runs again
+      // (`resumed`); the frames read meanwhile are swallowed, as any frame read while paused.
+      if (this.host.faults.paused) {
+        this.welcomeHeld = true;
+        return;
+      }
+      this.welcome();
       for (const frame of waiting) {
         if (this.ended) return;
         this.handle(frame.text, frame.bytes, this.host.clock());
       }
     };
     verifySessionSignature(this.key, challenge, text).then(settle, () => settle(false));
+  }
+
+  /** The gateway resumed: a welcome the pause held goes now. */
+  resumed(): void {
+    if (!this.welcomeHeld || this.ended) return;
+    this.welcomeHeld = false;
+    this.welcome();
+  }
+
+  private welcome(): void {
+    const { pingInterval, pingTimeout } = this.host.options;
+    this.send(
+      `{"sessionId":"${this.id}","data":"welcome","pingInterval":${pingInterval},"pingTimeout":${pingTimeout}}`,
+    );
   }
 
   /** A frame of a ready session: `bytes` is its size on the wire. */
