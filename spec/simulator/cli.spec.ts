@@ -108,6 +108,9 @@ describe('kucoin-wsapi-sim', () => {
     [['--port', '99999'], /--port must be between 0 and 65535/],
     [['--rate-limit', '0/0'], /--rate-limit must be between 1 and/],
     [['--rate-limit', '10/0'], /--rate-limit must be between 1 and/],
+    [['--rate-limit', '5/1000/junk'], /--rate-limit takes LIMIT or LIMIT\/WINDOW_MS/],
+    [['--json=no'], /--json takes no value/],
+    [['--seed=7=8'], /--seed needs a whole number/],
   ])('exits 2 with usage on a bad argument: %j', async (args, why) => {
     const { code, stdout, stderr } = await finished(args);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });

@@ -52,13 +52,20 @@ function integer(flag: string, text: string | undefined, min = 0, max = Number.M
   return n;
 }
 
+/** Flags that take no value: `--json=no` is refused rather than read as `--json`. */
+const NO_VALUE = new Set(['--json', '--help', '-h', '--version', '-v']);
+
 /** Parses argv (without node and the script). Throws with a readable message on bad input. */
 export function parseArgs(argv: readonly string[]): Cli {
   const options: SimulatorOptions = { port: 8899 };
   let json = false;
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
+    // `--flag=value`: the value is everything after the first '=' (`--seed=7=8` is not seed 7).
+    const eq = argv[i].indexOf('=');
+    const flag = eq < 0 ? argv[i] : argv[i].slice(0, eq);
+    const inline = eq < 0 ? undefined : argv[i].slice(eq + 1);
     const value = (): string | undefined => inline ?? argv[++i];
+    if (inline !== undefined && NO_VALUE.has(flag)) throw new Error(`${flag} takes no value`);
     switch (flag) {
       case '--port':
         options.port = integer(flag, value(), 0, 65_535);
@@ -77,7 +84,9 @@ export function parseArgs(argv: readonly string[]): Cli {
         break;
       }
       case '--rate-limit': {
-        const [limit, windowMs] = (value() ?? '').split('/');
+        const parts = (value() ?? '').split('/');
+        if (parts.length > 2) throw new Error(`${flag} takes LIMIT or LIMIT/WINDOW_MS`);
+        const [limit, windowMs] = parts;
         options.rateLimit = {
           limit: integer(flag, limit, 1),
           windowMs: windowMs === undefined ? 30_000 : integer(flag, windowMs, 1),
