@@ -16,6 +16,20 @@ describe('state$', () => {
     ]);
   });
 
+  it('stateOf$ of a push key replays idle before its first use, and closed after close(), as stateOf says', async () => {
+    const { client } = await h.start();
+    for (const key of ['pushSpot', 'pushFutures'] as const) {
+      expect(await firstValueFrom(client.stateOf$(key))).toBe(client.stateOf(key));
+      expect(client.stateOf(key).status).toBe('idle');
+    }
+    const spot = firstValueFrom(client.stateOf$('pushSpot').pipe(toArray()));
+    await client.close();
+    expect((await spot).map((s) => s.status)).toEqual(['idle', 'closed']);
+    // Never used: the client-wide state$ still shows only the WS API keys.
+    const keys = await firstValueFrom(client.state$.pipe(toArray()));
+    expect(new Set(keys.map((s) => s.wsKey))).toEqual(new Set(['wsApiSpotV1', 'wsApiFuturesV1']));
+  });
+
   it('an unknown wsKey (inherited names too) is a ConfigurationError from stateOf, stateOf$ and connect', async () => {
     const client = new WebsocketAPIClient({
       apiKey: 'k',

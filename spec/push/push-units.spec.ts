@@ -106,6 +106,20 @@ describe('PushStateMachine', () => {
     expect(m.status).toBe('closed');
   });
 
+  it('current$ replays idle before the first use, without repeating it when the connection is used', async () => {
+    const m = new PushStateMachine('pushSpot', () => 1);
+    const early = lastValueFrom(m.current$.pipe(toArray()));
+    m.to('connecting');
+    const late = lastValueFrom(m.current$.pipe(toArray()));
+    m.to('closed');
+    expect((await early).map((s) => s.status)).toEqual(['idle', 'connecting', 'closed']);
+    expect((await late).map((s) => s.status)).toEqual(['connecting', 'closed']);
+    // Never used and closed: current$ still says so; state$ stays empty.
+    const unused = new PushStateMachine('pushFutures');
+    unused.to('closed');
+    expect((await lastValueFrom(unused.current$.pipe(toArray()))).map((s) => s.status)).toEqual(['closed']);
+  });
+
   it('an illegal transition throws (a bug)', () => {
     const m = new PushStateMachine('pushSpot');
     expect(() => m.to('ready')).toThrow(/illegal/);

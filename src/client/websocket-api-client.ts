@@ -182,10 +182,10 @@ export class WebsocketAPIClient extends WsApiMethods {
 
   /**
    * One connection's states (replays the current one): a WS API wsKey, or a push connection
-   * ('pushSpot', 'pushFutures'; nothing until it is first used).
+   * ('pushSpot', 'pushFutures'; `idle` until it is first used, as `stateOf` says).
    */
   stateOf$(wsKey: ConnectionKey): Observable<ConnectionState> {
-    if (isPushWsKey(wsKey)) return this.parts.orderFeed.connection(wsKey).state.state$;
+    if (isPushWsKey(wsKey)) return this.parts.orderFeed.connection(wsKey).state.current$;
     return this.routeOf(wsKey).connection.state.state$;
   }
 

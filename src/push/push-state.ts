@@ -27,12 +27,24 @@ export class PushStateMachine {
   private used = false;
   private readonly subject = new ReplaySubject<ConnectionState>(1);
   readonly state$: Observable<ConnectionState> = this.subject.asObservable();
+  /** Every state from the first (`idle`) on, for `current$`. */
+  private readonly all: ReplaySubject<ConnectionState>;
+  /**
+   * `state$` for whoever asks for this connection by its key (`stateOf$`): it replays the
+   * current state even before the first use (`idle`, or `closed` once the client closed a
+   * connection it never used), as `current` gives it, so that a view bound to it shows a state
+   * at once. Completes after `closed`.
+   */
+  readonly current$: Observable<ConnectionState>;
 
   constructor(
     readonly wsKey: PushWsKey,
     private readonly clock: () => number = Date.now,
   ) {
     this.state = { status: 'idle', wsKey, attempt: 0, since: clock() };
+    this.all = new ReplaySubject<ConnectionState>(1);
+    this.all.next(this.state);
+    this.current$ = this.all.asObservable();
   }
 
   get current(): ConnectionState {
@@ -66,6 +78,10 @@ export class PushStateMachine {
     if (details.retryInMs !== undefined) next.retryInMs = details.retryInMs;
     this.state = next;
     if (this.used) this.subject.next(next);
-    if (status === 'closed') this.subject.complete();
+    this.all.next(next);
+    if (status === 'closed') {
+      this.subject.complete();
+      this.all.complete();
+    }
   }
 }
