@@ -1,9 +1,11 @@
 /**
  * `npx tsx bench/ab-latency.ts <checkout>…`: sequential latency of the raw client, ours, and
  * ours as another checkout of this repository has it (its own bench/worker.ts and src/, e.g.
- * a `git worktree add --detach /tmp/base main` with node_modules linked in; `dist`: ours from
- * this checkout's built package, BENCH_CLIENT=dist of bench/clients.ts), against one
- * minimal gateway (bench/min-gateway.ts). Each client runs in a worker process of its own, as
+ * a `git worktree add --detach /tmp/base main` with node_modules linked in), against one
+ * minimal gateway (bench/min-gateway.ts). Ours is the package as built from each checkout's
+ * src/ (bench/package-build.ts, as `npm run bench` measures it); `src` as an argument adds
+ * ours run from this checkout's src/ through tsx (BENCH_CLIENT=src), `dist` ours from its
+ * `dist/` (BENCH_CLIENT=dist). Each client runs in a worker process of its own, as
  * in `npm run bench`, and the blocks of calls alternate between them (the order rotating by
  * block), so that whatever else the machine does weighs on all of them alike: an A/B of a
  * change to the sequential path, with raw as the yardstick. Prints p50, p99 and the process's
@@ -18,6 +20,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { percentiles } from './scenarios';
+import { buildPackage, type PackageBuild } from './package-build';
 import { median, WorkerProcess } from './worker-process';
 
 const ROOT = join(__dirname, '..');
@@ -33,15 +36,24 @@ interface Participant {
 }
 
 async function main(): Promise<void> {
-  const others = process.argv.slice(2).map((d) => resolve(d));
+  const builds: PackageBuild[] = [];
+  const built = (dir: string): Record<string, string> => {
+    const build = buildPackage(dir);
+    builds.push(build);
+    return { BENCH_PACKAGE: build.entry };
+  };
+  const participant = (arg: string): Participant => {
+    if (arg === 'src') return { name: 'ours (src)', kind: 'ours', dir: ROOT, env: { BENCH_CLIENT: 'src' } };
+    if (arg === 'dist')
+      return { name: 'ours (dist)', kind: 'ours', dir: ROOT, env: { BENCH_CLIENT: 'dist' } };
+    const dir = resolve(arg);
+    return { name: dir, kind: 'ours', dir, env: built(dir) };
+  };
+  process.on('exit', () => builds.forEach((b) => b.remove()));
   const participants: Participant[] = [
     { name: 'raw', kind: 'raw', dir: ROOT },
-    { name: 'ours', kind: 'ours', dir: ROOT },
-    ...others.map((dir): Participant =>
-      dir === resolve('dist')
-        ? { name: 'ours (dist)', kind: 'ours', dir: ROOT, env: { BENCH_CLIENT: 'dist' } }
-        : { name: dir, kind: 'ours', dir },
-    ),
+    { name: 'ours', kind: 'ours', dir: ROOT, env: built(ROOT) },
+    ...process.argv.slice(2).map(participant),
   ];
   const gateway = spawn(process.execPath, ['--import', 'tsx', 'bench/min-gateway.ts'], {
     cwd: ROOT,

@@ -6,18 +6,29 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { RawClient, type Credentials } from './raw-client';
-import { WebsocketAPIClient as SourceClient } from '../src';
+import type { WebsocketAPIClient as SourceClient } from '../src';
 
 /**
- * Our client as the benchmarks run it: from src/ (tsx, module by module), or with
- * BENCH_CLIENT=dist from the built package (dist/index.js, what `npm run build` makes and
- * users install; build it first).
+ * Our client as the benchmarks run it: the built package when BENCH_PACKAGE names its
+ * CommonJS entry (bench/package-build.ts; `npm run bench` and bench/ab-latency.ts build it
+ * first, since the package is what users run), `dist/index.js` with BENCH_CLIENT=dist (what
+ * `npm run build` made), else from src/ through tsx, module by module (BENCH_CLIENT=src).
  */
 function ourClient(): typeof SourceClient {
-  if (process.env.BENCH_CLIENT !== 'dist') return SourceClient;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built package, chosen at run time
-  return (require(join(__dirname, '../dist/index.js')) as { WebsocketAPIClient: typeof SourceClient })
-    .WebsocketAPIClient;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- chosen at run time
+  return (require(ourClientModule()) as { WebsocketAPIClient: typeof SourceClient }).WebsocketAPIClient;
+}
+
+/** Where `ourClient` loads the client from. */
+function ourClientModule(): string {
+  switch (process.env.BENCH_CLIENT) {
+    case 'src':
+      return '../src';
+    case 'dist':
+      return join(__dirname, '../dist/index.js');
+    default:
+      return process.env.BENCH_PACKAGE ?? '../src';
+  }
 }
 
 /** The simulator a worker talks to, as bench/sim-child.ts prints it. */

@@ -27,6 +27,8 @@ interface Latest {
   cores: number;
   rounds: number;
   quick: boolean;
+  /** Which build of ours ran (absent in results from before it was recorded: src/ through tsx). */
+  client?: 'package' | 'src' | 'dist';
   loadAverage?: { before: number; after: number };
   gateways: Partial<
     Record<
@@ -81,6 +83,15 @@ const GATEWAY_TEXT: Record<Gateway, string> = {
     'against the quota and answered with data built for it; the targets of the first benchmark).',
 };
 
+/** Where ours was loaded from, by `client` of latest.json. */
+const OURS_FROM: Record<NonNullable<Latest['client']>, string> = {
+  package:
+    "loaded as users install it: the package built from src/ for the run with the repository's tsup " +
+    'configuration (bench/package-build.ts)',
+  src: 'run from src/ through tsx, module by module (BENCH_CLIENT=src)',
+  dist: 'loaded from dist/ (BENCH_CLIENT=dist)',
+};
+
 /** One gateway's table. */
 function table(gateway: Gateway, figures: NonNullable<Latest['gateways'][Gateway]>): string[] {
   const targets = GATEWAY_TARGETS[gateway];
@@ -110,7 +121,8 @@ export function section(latest: Latest): string {
         'Each figure is the median over rounds, with min–max; ours/raw is the median of the per-round ratios ' +
         '(both clients of a round run interleaved, under the same load). **raw** is a minimal hand-written `ws` client ' +
         '(handshake, requests, a Map from id to resolver: bench/raw-client.ts), the physical limit on the client ' +
-        'side; **ours** is `WebsocketAPIClient` with validation on. Both send identical frames to a gateway running in ' +
+        `side; **ours** is \`WebsocketAPIClient\` with validation on, ${OURS_FROM[latest.client ?? 'src']}. ` +
+        'Both send identical frames to a gateway running in ' +
         'its own process; both stay connected and every timed scenario alternates short blocks between them. ' +
         'Where ours is faster than raw, it is by writing: ours sends the frames issued in one tick with one ' +
         '`writev` per 32 (a corked socket), raw makes one syscall per frame, as a minimal `ws` client does. ' +

@@ -10,14 +10,17 @@
  * ours/raw as the median of the per-round ratios, and the targets of bench/targets.ts, each
  * printed as pass or FAIL. Writes bench/results/latest.json, runs the simulator benchmark
  * (bench/simulator.ts, unless BENCH_SKIP_SIM=1) and rewrites the tables in docs/benchmarks.md
- * (bench/readme.ts). BENCH_ROUNDS (default 3), BENCH_QUICK=1 (a tenth of every count),
- * BENCH_GATEWAYS=minimal (or ack: one gateway only, for development).
+ * (bench/readme.ts). Ours is the package as users install it, built first from src/ with the
+ * repository's tsup.config.ts (bench/package-build.ts); BENCH_CLIENT=src runs it from src/
+ * through tsx instead, BENCH_CLIENT=dist from `dist/`. BENCH_ROUNDS (default 3), BENCH_QUICK=1
+ * (a tenth of every count), BENCH_GATEWAYS=minimal (or ack: one gateway only, for development).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { buildPackage } from './package-build';
 import { updateBenchmarksDoc } from './readme';
 import { median, WorkerProcess } from './worker-process';
 import { percentiles } from './scenarios';
@@ -30,6 +33,16 @@ const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '3'));
 const QUICK = process.env.BENCH_QUICK === '1';
 const SCALE = QUICK ? 0.1 : 1;
 const KINDS: readonly Kind[] = ['raw', 'ours'];
+/** Which build of ours the workers load (bench/clients.ts). */
+const CLIENT: 'package' | 'src' | 'dist' =
+  process.env.BENCH_CLIENT === 'src' || process.env.BENCH_CLIENT === 'dist'
+    ? process.env.BENCH_CLIENT
+    : 'package';
+const CLIENT_SAYS = {
+  package: 'as the package is built (tsup.config.ts, CommonJS entry), built from src/ for the run',
+  src: 'from src/ through tsx (BENCH_CLIENT=src)',
+  dist: 'from dist/ (BENCH_CLIENT=dist)',
+};
 
 /** The blocks of each timed scenario: per client and round, `blocks` × `n` calls. */
 const PLAN = {
@@ -203,6 +216,9 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   const gateways = new Map<Gateway, { child: ChildProcess; target: string }>();
   const samples = new Map<Gateway, Record<Kind, Figures[]>>();
+  // The workers inherit BENCH_PACKAGE (see bench/clients.ts).
+  const build = CLIENT === 'package' ? buildPackage() : undefined;
+  if (build !== undefined) process.env.BENCH_PACKAGE = build.entry;
   try {
     for (const g of SELECTED) {
       gateways.set(g, await startGateway(g));
@@ -217,6 +233,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const { child } of gateways.values()) child.kill('SIGTERM');
+    build?.remove();
   }
   const loadAfter = loadavg()[0];
 
@@ -257,8 +274,10 @@ async function main(): Promise<void> {
     cores: cpus().length,
     rounds: ROUNDS,
     quick: QUICK,
+    client: CLIENT,
     loadAverage: { before: loadBefore, after: loadAfter },
     method:
+      `ours ${CLIENT_SAYS[CLIENT]}; ` +
       'per gateway (the minimal gateway, the simulator in ack mode; each in its own process, ' +
       'which goes first alternating by round), both clients connected at once; each timed ' +
       'scenario in alternating blocks per round (latency 5×1,000 sequential, pipelined ' +
