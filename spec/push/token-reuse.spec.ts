@@ -93,11 +93,12 @@ it('a refused token is still replaced, and a token that never opened a session i
   const { client: c, bullets } = counted();
   // The push host refuses connections from the start: no token of this client was welcomed.
   sim.faults.refuseConnections(true);
-  /** The backoff delay of every spot retry. */
-  const attempts: number[] = [];
+  /** The backoff delay of every spot retry, with its retry number. */
+  const attempts: Array<{ attempt: number; delay: number }> = [];
   subscriptions.push(
     c.stateOf$('pushSpot').subscribe((s) => {
-      if (s.status === 'reconnecting' && s.retryInMs !== undefined) attempts.push(s.retryInMs);
+      if (s.status === 'reconnecting' && s.retryInMs !== undefined)
+        attempts.push({ attempt: s.attempt, delay: s.retryInMs });
     }),
   );
   subscriptions.push(c.orderUpdates$.subscribe());
@@ -105,7 +106,13 @@ it('a refused token is still replaced, and a token that never opened a session i
   const duringRefusal = bullets();
   // Each retry goes after a backoff delay, and fetches at most one token (none in between).
   expect(attempts.length).toBeGreaterThanOrEqual(4);
-  expect(Math.max(...attempts)).toBeGreaterThan(0);
+  // Full jitter below the ceiling of `reconnect` (5 ms doubled per retry, at most 50 ms). Each
+  // delay may be 0, so none is asked to be more: a run whose four delays were all 0 (1 in
+  // 40,000) failed a check that one was.
+  for (const { attempt, delay } of attempts) {
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(delay).toBeLessThan(Math.min(50, 5 * 2 ** (attempt - 1)));
+  }
   const futuresAttempts = c.stateOf('pushFutures').attempt;
   expect(duringRefusal).toBeLessThanOrEqual(attempts.length + futuresAttempts + 2);
 
