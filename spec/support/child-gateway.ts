@@ -55,7 +55,7 @@ export async function startChildGateway(o: {
   return {
     url: `ws://127.0.0.1:${port}`,
     close: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill();
       await exited;

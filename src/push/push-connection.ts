@@ -1,4 +1,5 @@
 import {
+  asyncScheduler,
   catchError,
   concat,
   defer,
@@ -14,13 +15,13 @@ import {
   switchMap,
   tap,
   throwError,
-  timeout,
 } from 'rxjs';
 import { MAX_TEXT_CHARS, printable } from '../codecs/report';
 import { AuthenticationError, ConfigurationError, type ProtocolError } from '../errors';
 import type { BulletPrivate } from '../rest/codecs';
 import { safeDelay } from '../safe-delay';
 import { heartbeat } from '../transport/heartbeat';
+import { firstWithin } from '../transport/pending-input';
 import type { InboundMessage } from '../transport/inbound';
 import { retryWithBackoff, type ReconnectOptions } from '../transport/reconnect';
 import { session$, type Session } from '../transport/session';
@@ -263,11 +264,11 @@ export class PushConnection {
               },
             ),
       ),
-      timeout({
-        first: ms,
-        with: () =>
-          throwError(() => new Error(`push ${this.wsKey}: not subscribed within ${ms} ms of connecting`)),
-      }),
+      firstWithin(
+        ms,
+        () => new Error(`push ${this.wsKey}: not subscribed within ${ms} ms of connecting`),
+        asyncScheduler,
+      ),
       heartbeat((session: Session<PushEndpoint>) => ({
         socket: session.socket,
         intervalMs: session.welcome.pingIntervalMs,

@@ -1,5 +1,5 @@
 import { safeDelay } from '../safe-delay';
-import { afterPendingInput } from '../transport/heartbeat';
+import { afterPendingInput } from '../transport/pending-input';
 
 /** Something that started at `createdAt` (ms, on the queue's clock) and may time out. */
 export interface Timed {
@@ -30,9 +30,11 @@ const performanceNow = (): number => performance.now();
  *
  * A stalled event loop (CPU-bound user code, a GC or debugger pause) must not turn answered
  * calls into timeouts: Node runs due timers before it reads sockets, so when the timer fires
- * after a stall the answers may be waiting, unread. When the head is due, the sweep is
- * therefore deferred by one turn (setImmediate: after the poll phase, as the heartbeat does),
- * and only what is still waiting then expires. One deferral per sweep, none per entry.
+ * after a stall the answers may be waiting, unread (after a long stall, more than one turn can
+ * read). When the head is due, the sweep therefore waits until the input waiting then has been
+ * read (`afterPendingInput`: after the next turn, and each further turn that still read
+ * frames, as the heartbeat's verdict does), and only what is still waiting then expires. One
+ * deferral per sweep, none per entry.
  */
 export class DeadlineQueue<V extends Timed> {
   /** Every entry but the newest, oldest first. */

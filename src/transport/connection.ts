@@ -140,6 +140,7 @@ export class Connection {
         handshakeTimeoutMs: config.handshakeTimeoutMs,
         close$: closing$,
         scheduler,
+        afterInput: config.afterInput,
         frames: {
           parse,
           unexpected: (raw) =>

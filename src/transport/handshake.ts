@@ -1,4 +1,4 @@
-import { defer, from, Observable, switchMap, takeUntil, throwError, timeout, type SchedulerLike } from 'rxjs';
+import { defer, from, Observable, switchMap, takeUntil, type SchedulerLike } from 'rxjs';
 import { isAuthFailureCode } from '../codecs/codes';
 import { SessionChallenge, Welcome } from '../codecs/envelope';
 import { printable } from '../codecs/report';
@@ -6,6 +6,7 @@ import { AuthenticationError, ConfigurationError } from '../errors';
 import { safeDelay } from '../safe-delay';
 import type { Signer } from './auth';
 import { welcomeTiming } from './heartbeat';
+import { firstWithin } from './pending-input';
 import { session$, type Session } from './session';
 import { socket$, type Socket } from './socket';
 import { redactUrl, scrubSecrets } from './url';
@@ -100,6 +101,8 @@ export interface AttemptOptions {
   /** Closing: ends the attempt (see socket$'s close$). */
   readonly close$: Observable<unknown>;
   readonly scheduler: SchedulerLike;
+  /** Runs a function once the input already waiting has been read (default `afterPendingInput`). */
+  readonly afterInput?: (fn: () => void) => () => void;
   readonly frames: HandshakeFrames;
   /** The attempt starts (state: connecting). */
   readonly onConnecting: () => void;
@@ -130,11 +133,7 @@ export function wsApiAttempt(options: AttemptOptions): Observable<Session<WsApiW
         ),
       ),
     ),
-    timeout({
-      first: ms,
-      scheduler,
-      with: () => throwError(() => new Error(`handshake timed out after ${ms} ms`)),
-    }),
+    firstWithin(ms, () => new Error(`handshake timed out after ${ms} ms`), scheduler, options.afterInput),
   );
 }
 

@@ -6,7 +6,10 @@ import {
   type Subscription,
 } from 'rxjs';
 import { safeDelay } from '../safe-delay';
+import { afterPendingInput } from './pending-input';
 import type { Socket } from './socket';
+
+export { afterPendingInput };
 
 /** docs/protocol.md §2's welcome values, used when a gateway sends unusable ones. */
 export const DEFAULT_PING_INTERVAL_MS = 18_000;
@@ -81,8 +84,8 @@ export function linkDead(timeoutMs: number): Error {
  *
  * A stalled event loop (a GC pause, CPU-bound code) must not kill a healthy link: Node runs
  * due timers before it reads sockets, so when the deadline fires the pong may be waiting,
- * unread. The verdict is therefore deferred by one turn (setImmediate: after the poll phase),
- * and the link is dead only if nothing was heard by then either.
+ * unread. The verdict therefore waits until the input waiting then has been read
+ * (`afterPendingInput`), and the link is dead only if nothing was heard by then either.
  */
 export function heartbeat<S>(
   configOf: (session: S) => HeartbeatConfig,
@@ -146,18 +149,4 @@ function watch(
       verdict?.();
     };
   });
-}
-
-/**
- * Runs `fn` once the input that is already waiting has been read: Node's setImmediate runs
- * after the poll phase of the current loop turn. Elsewhere (browsers) a zero timeout is the
- * nearest: queued socket messages are older tasks. Returns a function that cancels it.
- */
-export function afterPendingInput(fn: () => void): () => void {
-  if (typeof setImmediate === 'function') {
-    const handle = setImmediate(fn);
-    return () => clearImmediate(handle);
-  }
-  const handle = setTimeout(fn, 0);
-  return () => clearTimeout(handle);
 }

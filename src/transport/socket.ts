@@ -1,6 +1,7 @@
 import { asyncScheduler, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import makeWebSocketObservable, { type WebSocketLike } from 'rxjs-websockets';
 import { safeDelay } from '../safe-delay';
+import { frameRead } from './pending-input';
 import { corkableOf, cut, lifetimeView, markClosedByUs, type WebSocketFactory } from './websocket';
 import { tickWriter, type TickWriter } from './writer';
 
@@ -110,6 +111,7 @@ class LiveSocket implements Socket {
 
   private deliver(text: string): void {
     this.received++;
+    frameRead();
     this.#writer?.arrived();
     const listeners = this.#listeners;
     for (let i = 0; i < listeners.length; i++) listeners[i].next(text);
