@@ -14,9 +14,9 @@ import {
 } from '../errors';
 import { requestDetails } from '../rpc/error-details';
 import type { Signer } from '../transport/auth';
-import { safeDelay } from '../safe-delay';
 import type { ServerClock } from './clock';
 import { BulletPrivate, RestAnswer, ServerTime } from './codecs';
+import { RestDeadline } from './deadline';
 
 /** KuCoin's REST hosts (spot and margin share one). */
 export const DEFAULT_REST_BASE_URL = 'https://api.kucoin.com';
@@ -249,17 +249,15 @@ export class RestClient {
     const controller = new AbortController();
     const details = requestDetails(request);
     const timeoutMs = this.config.timeoutMs;
-    const timer = setTimeout(
-      () =>
-        controller.abort(
-          new TimeoutError({
-            ...details,
-            timeoutMs,
-            sent: true,
-            msg: `no answer to ${request.method} ${request.target.split('?', 1)[0]} within ${timeoutMs} ms`,
-          }),
-        ),
-      safeDelay(timeoutMs),
+    const deadline = new RestDeadline(timeoutMs, () =>
+      controller.abort(
+        new TimeoutError({
+          ...details,
+          timeoutMs,
+          sent: true,
+          msg: `no answer to ${request.method} ${request.target.split('?', 1)[0]} within ${timeoutMs} ms`,
+        }),
+      ),
     );
     this.inFlight.add(controller);
     let response: Response;
@@ -275,7 +273,8 @@ export class RestClient {
         cache: 'no-store',
         credentials: 'omit',
       });
-      text = await readCapped(response, request);
+      deadline.progress();
+      text = await readCapped(response, request, deadline);
     } catch (error) {
       this.throwIfClosed(request);
       if (error instanceof ProtocolError) throw error;
@@ -283,7 +282,7 @@ export class RestClient {
         throw controller.signal.reason;
       throw new NetworkError({ ...details, msg: describeFailure(error) });
     } finally {
-      clearTimeout(timer);
+      deadline.stop();
       this.inFlight.delete(controller);
     }
     return this.parse(request, response, text, endpoint.signer);
@@ -324,7 +323,7 @@ export class RestClient {
  * (by its Content-Length, or once that many bytes were read) is cancelled and refused with a
  * ProtocolError, having buffered no more than the limit.
  */
-async function readCapped(response: Response, request: RestRequest): Promise<string> {
+async function readCapped(response: Response, request: RestRequest, deadline: RestDeadline): Promise<string> {
   const tooLarge = (size: string): ProtocolError =>
     new ProtocolError(
       `HTTP ${response.status} answer to ${request.method} ${request.target.split('?', 1)[0]} is larger than ${MAX_REST_ANSWER_BYTES} bytes (${size}): not read`,
@@ -349,6 +348,7 @@ async function readCapped(response: Response, request: RestRequest): Promise<str
       throw tooLarge(`${size} bytes read so far`);
     }
     chunks.push(value);
+    deadline.progress();
   }
   const decoder = new TextDecoder();
   let text = '';
