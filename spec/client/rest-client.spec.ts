@@ -58,6 +58,35 @@ describe('RestClient', () => {
     expect(bullet.token.length).toBeGreaterThan(0);
   });
 
+  it('measureClock: a reading whose round trip a stall made long is taken again; the offset is right', async () => {
+    const sim = await h.sim({ clockOffsetMs: 60_000 });
+    const clock = new ServerClock();
+    const signer = createSigner(sim.demoAccount, () => clock.now());
+    let readings = 0;
+    const rest = new RestClient({
+      endpoint: async () => ({ spotBaseUrl: sim.restUrl, futuresBaseUrl: sim.restUrl, signer }),
+      clock,
+      fetch: async (input, init) => {
+        const answer = await globalThis.fetch(input, init);
+        if (++readings === 1) {
+          // The first answer is in; this process then stalls (a synchronous busy loop) for 2 s
+          // before anyone can read the time it carries: its round trip is over 2 s.
+          const end = performance.now() + 2_000;
+          while (performance.now() < end) {
+            // CPU-bound work
+          }
+        }
+        return answer;
+      },
+      timeoutMs: 5_000,
+    });
+    const offsetMs = await rest.measureClock();
+    // One reading taken as it came would be about 1 s (half the stall) off.
+    expect(Math.abs(offsetMs - 60_000)).toBeLessThan(250);
+    expect(readings).toBe(2);
+    expect(clock.offsetMs).toBe(offsetMs);
+  });
+
   describe('an answer larger than MAX_REST_ANSWER_BYTES is refused without being read whole', () => {
     const TOTAL_MIB = 64;
     /** A REST host whose every answer is `TOTAL_MIB` MiB of JSON whitespace, then a valid answer. */

@@ -8,7 +8,7 @@ import { isRight } from 'fp-ts/lib/Either';
 import { resolveSettings } from '../../src/client/options';
 import { ConfigurationError, WebsocketAPIClient } from '../../src';
 import { restBaseOfWsUrl, restBaseUrl, wsBaseUrl } from '../../src/rest/base-url';
-import { clockOffset, ServerClock } from '../../src/rest/clock';
+import { clockOffset, MAX_CLOCK_READINGS, ServerClock, USEFUL_ROUND_TRIP_MS } from '../../src/rest/clock';
 import {
   BulletPrivate,
   FuturesOrderDetail,
@@ -101,6 +101,43 @@ describe('the clock offset', () => {
     expect(clockOffset(1_000, 31_100, 1_200)).toBe(30_000);
     expect(clockOffset(1_000, 1_100, 1_200)).toBe(0);
     expect(clockOffset(50_000, 20_050, 50_100)).toBe(-30_000);
+  });
+
+  it('takes a reading again while its round trip is too long, at most MAX_CLOCK_READINGS, keeping the shortest', async () => {
+    let local = 100_000;
+    const clock = new ServerClock(() => local);
+    /** A reader whose answers take `roundTrips[i]` ms, the server 30 s ahead and reading its clock midway. */
+    const reader = (roundTrips: number[], failFrom = Infinity) => {
+      let i = 0;
+      return {
+        reads: () => i,
+        read: async (): Promise<number> => {
+          const n = i++;
+          if (n >= failFrom) throw new Error('down');
+          const rt = roundTrips[n] as number;
+          // The server read its clock a quarter of the way in (not midway: the error shows).
+          const serverTime = local + rt / 4 + 30_000;
+          local += rt;
+          return serverTime;
+        },
+      };
+    };
+    // A short round trip: one reading.
+    let r = reader([40]);
+    expect(await clock.measure(r.read)).toBe(30_000 - 10);
+    expect(r.reads()).toBe(1);
+    // A long one, then a short one: taken again, the short one adopted.
+    r = reader([USEFUL_ROUND_TRIP_MS + 1, 200]);
+    expect(await clock.measure(r.read)).toBe(30_000 - 50);
+    expect(r.reads()).toBe(2);
+    // Only long ones: MAX_CLOCK_READINGS readings, the shortest adopted.
+    r = reader([12_000, 8_000, 16_000, 40]);
+    expect(await clock.measure(r.read)).toBe(30_000 - 2_000);
+    expect(r.reads()).toBe(MAX_CLOCK_READINGS);
+    // A retake that fails: the best reading so far is adopted.
+    r = reader([4_000], 1);
+    expect(await clock.measure(r.read)).toBe(30_000 - 1_000);
+    expect(r.reads()).toBe(2);
   });
 
   it('adopts a measurement, keeps the old offset when reading fails, and shares one in flight', async () => {
