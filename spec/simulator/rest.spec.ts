@@ -1,4 +1,5 @@
 /** The simulator's REST API against the protocol text: endpoints, fields, auth, limits, isolation. */
+import { connect as connectTcp, type Socket } from 'node:net';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { connect, hmac, type RawClient } from './raw-client';
 import { alice, bob, futuresLookup, marginLookup, signed, spotLookup, unsigned } from './rest-client';
@@ -32,6 +33,54 @@ describe('GET /api/v1/timestamp', () => {
     expect(typeof a.json.data).toBe('number');
     expect(a.json.data).toBeGreaterThanOrEqual(before + 60_000);
     expect(a.json.data).toBeLessThanOrEqual(Date.now() + 60_000);
+  });
+});
+
+describe('keep-alive', () => {
+  /** Resolves with the next complete HTTP answer read from `socket` (headers and a Content-Length body). */
+  function nextAnswer(socket: Socket): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let text = '';
+      const onData = (chunk: Buffer): void => {
+        text += chunk.toString('latin1');
+        const end = text.indexOf('\r\n\r\n');
+        const length = /content-length: *(\d+)/i.exec(text);
+        if (end >= 0 && length !== null && text.length >= end + 4 + Number(length[1])) {
+          done();
+          resolve(text);
+        }
+      };
+      const onEnd = (error?: Error): void => {
+        done();
+        reject(error ?? new Error(`connection closed before an answer (read: ${JSON.stringify(text)})`));
+      };
+      const done = (): void => {
+        socket.off('data', onData).off('error', onEnd).off('close', onClose);
+      };
+      const onClose = (): void => onEnd();
+      socket.on('data', onData).on('error', onEnd).on('close', onClose);
+    });
+  }
+
+  it('keeps an idle connection about a minute, as real gateways do, and says so (Keep-Alive: timeout=60)', async () => {
+    // With Node's default of 5 s, a request that reached a kept-alive connection while the
+    // simulator's loop stalled 5 s or more was reset: the idle timer ran before the socket was read.
+    const s = await start();
+    const socket = connectTcp(s.port, '127.0.0.1');
+    try {
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      const request = `GET /api/v1/timestamp HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\n\r\n`;
+      for (let i = 0; i < 2; i++) {
+        const answer = nextAnswer(socket);
+        socket.write(request);
+        const text = await answer;
+        expect(text).toMatch(/^HTTP\/1\.1 200/);
+        expect(text).toMatch(/\r\nconnection: keep-alive\r\n/i);
+        expect(text).toMatch(/\r\nkeep-alive: timeout=60\r\n/i);
+      }
+    } finally {
+      socket.destroy();
+    }
   });
 });
 

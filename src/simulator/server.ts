@@ -5,6 +5,14 @@ import type { Duplex } from 'node:stream';
 /** The only path the gateway serves (docs/protocol.md §1). */
 export const WS_PATH = '/v1/private';
 
+/**
+ * How long an idle keep-alive connection stays open (ms): about a minute, as KuCoin's gateways
+ * and common load balancers keep them. Node's default (5 s) is shorter than a stall of the
+ * simulator's event loop may be: its idle timer runs before the socket is read, so a request
+ * that arrived during the stall was reset instead of answered.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 60_000;
+
 /** What the simulator's one HTTP server hands on: REST requests, WebSocket upgrades, bad HTTP. */
 export interface HttpHandlers {
   request(req: IncomingMessage, res: ServerResponse): void;
@@ -15,13 +23,14 @@ export interface HttpHandlers {
 /**
  * The HTTP server the WS API, the push channel and REST share (one port). A request's headers
  * and body must arrive within `timeoutMs`, so a client that trickles bytes cannot hold a
- * connection open.
+ * connection open. Idle keep-alive connections stay open KEEP_ALIVE_TIMEOUT_MS.
  */
 export function createHttpServer(timeoutMs: number, handlers: HttpHandlers): Server {
   const server = createServer(
     {
       headersTimeout: timeoutMs,
       requestTimeout: timeoutMs,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
       connectionsCheckingInterval: Math.min(1_000, Math.max(10, timeoutMs / 4)),
     },
     (req, res) => handlers.request(req, res),
