@@ -16,6 +16,7 @@ import {
   notCanceledReason,
   OrderNotPlacedError,
   ProtocolError,
+  NetworkError,
   RateLimitError,
   TimeoutError,
   type WsApiError,
@@ -286,17 +287,37 @@ export class Waits {
   }
 }
 
-/** A lookup that waits out a 429000 (up to RATE_LIMIT_RETRIES times); other failures throw. */
+/**
+ * How often a lookup that got no HTTP answer at all (NetworkError: the connection was reset or
+ * closed, or refused) is tried again. A lookup is a GET, safe to repeat; a kept-alive connection
+ * the server closed while this process stalled fails the first request sent on it.
+ */
+const NETWORK_RETRIES = 1;
+/** The wait before a lookup is tried again after a NetworkError (ms). */
+const NETWORK_RETRY_WAIT_MS = 100;
+
+/**
+ * A lookup that waits out a 429000 (up to RATE_LIMIT_RETRIES times) and tries once more after a
+ * NetworkError (NETWORK_RETRIES); other failures, and those past their retries, throw.
+ */
 export async function lookupPolitely(
   deps: Pick<ReconcileDeps, 'lookup' | 'waits'>,
   params: LookupOrderParams,
 ): Promise<OrderSnapshot | null> {
-  for (let attempt = 0; ; attempt++) {
+  let rateLimited = 0;
+  let networkFailures = 0;
+  for (;;) {
     try {
       return await deps.lookup(params);
     } catch (error) {
-      if (!(error instanceof RateLimitError) || attempt >= RATE_LIMIT_RETRIES) throw error;
-      await deps.waits.sleep(Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(error.reset, 100 * 2 ** attempt)));
+      if (error instanceof NetworkError && networkFailures < NETWORK_RETRIES) {
+        await deps.waits.sleep(NETWORK_RETRY_WAIT_MS * 2 ** networkFailures++);
+        continue;
+      }
+      if (!(error instanceof RateLimitError) || rateLimited >= RATE_LIMIT_RETRIES) throw error;
+      await deps.waits.sleep(
+        Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(error.reset, 100 * 2 ** rateLimited++)),
+      );
     }
   }
 }
