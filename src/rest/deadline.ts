@@ -1,5 +1,5 @@
 import { safeDelay } from '../safe-delay';
-import { afterPendingInput } from '../transport/heartbeat';
+import { afterPendingInput } from '../transport/pending-input';
 
 /**
  * A timer that fires this much later than due (ms) says this process's event loop was blocked
