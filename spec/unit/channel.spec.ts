@@ -146,7 +146,9 @@ describe('RpcChannel', () => {
       link.writable = false;
       const queued = submit();
       expect(jest.getTimerCount()).toBe(1);
-      jest.advanceTimersByTime(101);
+      // The deadline (100 ms), then its verdict once the waiting input is read: a quiet turn
+      // and 2 ms (afterPendingInput).
+      jest.advanceTimersByTime(110);
       const [a, b] = await Promise.all([outcome(written), outcome(queued)]);
       expect(a).toBeInstanceOf(TimeoutError);
       expect(a).toMatchObject({ sent: true, timeoutMs: 100 });
