@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { build as bundle } from 'esbuild';
 
 const ROOT = join(__dirname, '..', '..');
@@ -188,6 +188,17 @@ describe('the packed tarball', () => {
     }
     // Bundled into dist (its declarations too), so not a dependency.
     expect(manifest.dependencies['rxjs-websockets']).toBeUndefined();
+  });
+
+  it('its source maps name no path of the machine that built it', () => {
+    // Read from dist/ as `npm pack` left it: what the tarball holds.
+    const maps = packed.files.map((f) => f.path).filter((p) => p.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    const absolute = maps.filter((p) => {
+      const map = JSON.parse(readFileSync(join(ROOT, p), 'utf8')) as { sources: string[]; file?: string };
+      return [...map.sources, map.file ?? ''].some((s) => isAbsolute(s));
+    });
+    expect(absolute).toEqual([]);
   });
 
   it('@arethetypeswrong/cli finds no problem in any resolution mode', async () => {
