@@ -44,6 +44,22 @@ describe('afterPendingInput', () => {
     expect(log).toEqual(['late frame', 'verdict']);
   });
 
+  it('a steady stream of frames (a busy push channel) puts the verdict off by a few pauses only', async () => {
+    let frames = 0;
+    // A frame every millisecond, for as long as the verdict waits: some come in every pause.
+    const stream = setInterval(() => {
+      frameRead();
+      frames++;
+    }, 1);
+    try {
+      await verdictOf([]);
+    } finally {
+      clearInterval(stream);
+    }
+    // Three pauses of 2 ms and the turns between them: a handful of frames, never the 10 s cap.
+    expect(frames).toBeLessThan(200);
+  });
+
   it('can be cancelled', async () => {
     let ran = false;
     const cancel = afterPendingInput(() => (ran = true));

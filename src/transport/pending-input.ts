@@ -26,13 +26,19 @@ const MAX_WAIT_MS = 10_000;
  * socket (it was held back by flow control until the last read made room).
  */
 const QUIET_MS = 2;
+/**
+ * …at most this many times per verdict. A steady stream of frames (a busy push channel) brings
+ * one now and then, within any pause: it must not put the verdict off until MAX_WAIT_MS.
+ */
+const MAX_PAUSES = 3;
 
 /**
  * Runs `fn` once the input already waiting has been read: after the next turn's poll phase
  * (Node's setImmediate; elsewhere, as browsers have no such phase, a zero timeout, which runs
  * after the socket messages queued before it), and then again after each turn that still read
- * frames, until no frame came for a turn and {@link QUIET_MS} more (at most {@link MAX_TURNS}
- * turns or {@link MAX_WAIT_MS}). Without a stall that is one turn and a couple of ms; a
+ * frames, until a turn read none and no frame came in a pause of {@link QUIET_MS} after it
+ * (at most {@link MAX_PAUSES} pauses per verdict, {@link MAX_TURNS} turns or {@link MAX_WAIT_MS}). Without
+ * a stall that is one turn and a couple of ms (under a steady stream of frames, a few); a
  * verdict on a deadline (a request's timeout, a handshake's, a heartbeat's) waits for it, so
  * that an answer that came in time is read first. Returns a function that cancels it.
  */
@@ -40,21 +46,35 @@ export function afterPendingInput(fn: () => void): () => void {
   const started = performance.now();
   let seen = framesRead;
   let turns = 0;
-  let quiet = false;
+  let pauses = 0;
+  let paused = false;
   let cancel: () => void;
   const turn = (): void => {
     const more = framesRead !== seen;
-    if ((more || !quiet) && ++turns < MAX_TURNS && performance.now() - started < MAX_WAIT_MS) {
-      seen = framesRead;
-      // Frames came: another turn at once. None: once more after a short pause.
-      quiet = !more;
-      cancel = quiet ? later(turn, QUIET_MS) : later(turn, -1);
-      return;
+    seen = framesRead;
+    if (++turns < MAX_TURNS && performance.now() - started < MAX_WAIT_MS) {
+      // Frames came: another turn at once. None: once more after a short pause, unless this
+      // was the pause (nothing came in it) or the pauses are used up.
+      paused = !more && !paused && pauses < MAX_PAUSES;
+      if (more || paused) {
+        if (paused) pauses++;
+        cancel = later(turn, paused ? QUIET_MS : -1);
+        return;
+      }
     }
     fn();
   };
   cancel = later(turn, -1);
   return () => cancel();
+}
+
+/**
+ * Runs `fn` in the next loop turn, after its poll phase (one read of each socket), and no
+ * later: for a verdict that follows its own sign of progress, as a REST request's does.
+ * Returns a canceller.
+ */
+export function nextTurn(fn: () => void): () => void {
+  return later(fn, -1);
 }
 
 /** Runs `fn` after `ms`, or (-1) in the next turn after its poll phase; returns a canceller. */
