@@ -311,7 +311,8 @@ export async function lookupPolitely(
       return await deps.lookup(params);
     } catch (error) {
       if (error instanceof NetworkError && networkFailures < NETWORK_RETRIES) {
-        await deps.waits.sleep(NETWORK_RETRY_WAIT_MS * 2 ** networkFailures++);
+        networkFailures++;
+        await deps.waits.sleep(NETWORK_RETRY_WAIT_MS);
         continue;
       }
       if (!(error instanceof RateLimitError) || rateLimited >= RATE_LIMIT_RETRIES) throw error;

@@ -1,5 +1,5 @@
 import { safeDelay } from '../safe-delay';
-import { afterPendingInput } from '../transport/pending-input';
+import { nextTurn } from '../transport/pending-input';
 
 /**
  * A timer that fires this much later than due (ms) says this process's event loop was blocked
@@ -14,7 +14,7 @@ export const LATE_TIMER_MS = 100;
 export const MAX_VERDICT_TURNS = 16;
 
 export interface RestDeadlineOptions {
-  /** Runs a function once the input already waiting has been read; returns a canceller. */
+  /** Runs a function in the next loop turn, after its poll phase; returns a canceller (default `nextTurn`). */
   readonly afterInput?: (fn: () => void) => () => void;
   /** A monotonic clock (ms). */
   readonly now?: () => number;
@@ -24,9 +24,11 @@ export interface RestDeadlineOptions {
  * The timeout of one REST request, which a stall of this process does not turn into a timeout:
  *
  * - Node runs due timers before it reads sockets, so after a stall the answer may be waiting,
- *   unread, when the timer fires. The verdict therefore waits until the input already waiting
- *   has been read (afterPendingInput, as the WS API request deadline does), and again, up to
- *   MAX_VERDICT_TURNS turns, as long as the answer moved on (`progress()`) in the turn before.
+ *   unread, when the timer fires. The verdict therefore waits for the next loop turn, after its
+ *   poll phase (`nextTurn`), and again, up to MAX_VERDICT_TURNS turns, as long as the answer
+ *   moved on (`progress()`) in the turn before. (The WS API's deadlines follow the frames their
+ *   sockets read instead, with `afterPendingInput`; one wait inside the other would multiply
+ *   their bounds.)
  * - A timer that fires more than LATE_TIMER_MS late means the loop was blocked at the deadline:
  *   the request may not even have been written (fetch writes it from the event loop). It then
  *   gets its `timeoutMs` once more, from the moment the loop runs again; once per request.
@@ -48,7 +50,7 @@ export class RestDeadline {
     private readonly timeOut: () => void,
     options: RestDeadlineOptions = {},
   ) {
-    this.afterInput = options.afterInput ?? afterPendingInput;
+    this.afterInput = options.afterInput ?? nextTurn;
     this.now = options.now ?? (() => performance.now());
     this.dueAt = this.now() + timeoutMs;
     this.timer = setTimeout(this.due, safeDelay(timeoutMs));

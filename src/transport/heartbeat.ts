@@ -9,8 +9,6 @@ import { safeDelay } from '../safe-delay';
 import { afterPendingInput } from './pending-input';
 import type { Socket } from './socket';
 
-export { afterPendingInput };
-
 /** docs/protocol.md §2's welcome values, used when a gateway sends unusable ones. */
 export const DEFAULT_PING_INTERVAL_MS = 18_000;
 export const DEFAULT_PING_TIMEOUT_MS = 10_000;
