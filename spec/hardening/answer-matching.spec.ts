@@ -3,13 +3,30 @@
  * `op` was `spot.cancel`, and an answer with `op: "pong"` carrying a pending request id was
  * dropped without a word (the call timed out). A mismatch now fails the call with a
  * ProtocolError and an `exception` event; only pongs to the client's own pings are dropped.
+ * An answer whose data names a clientOid the request did not (the answer to another order) was
+ * accepted as the call's success; it now fails the call the same way.
  */
 import { ProtocolError } from '../../src';
-import { answerOf, startHostileGateway, type HostileGateway } from '../support/hostile-gateway';
+import {
+  answerOf,
+  startHostileGateway,
+  type HostileGateway,
+  type RequestLike,
+} from '../support/hostile-gateway';
 import { settle } from '../support/reliability';
 
 const order = (clientOid: string) =>
   ({ side: 'buy', symbol: 'BTC-USDT', type: 'limit', price: '1', size: '1', clientOid }) as const;
+
+const futuresOrder = {
+  symbol: 'XBTUSDTM',
+  side: 'buy',
+  type: 'limit',
+  price: '1',
+  size: 1,
+  leverage: 1,
+  marginMode: 'ISOLATED',
+} as const;
 
 describe('answers are matched by id and op', () => {
   let gateway: HostileGateway | undefined;
@@ -58,5 +75,72 @@ describe('answers are matched by id and op', () => {
     expect(error).toBeInstanceOf(ProtocolError);
     expect((error as Error).message).toBe('malformed frame: answer code bad\\u000acode is not digits');
     expect(exceptions).toEqual([error]);
+  });
+
+  it("a success answer naming another clientOid than the request's fails the call with a ProtocolError and an exception event", async () => {
+    gateway = await startHostileGateway({
+      onFrame: (frame, { socket }) => {
+        const args = frame.args as { clientOid?: string; orderId?: string } | undefined;
+        if (args?.clientOid === 'mine') {
+          socket.send(answerOf(frame, { data: { orderId: 'o-theirs', clientOid: 'somebody-else' } }));
+        } else socket.send(answerOf(frame));
+      },
+    });
+    const client = gateway.client({ requestTimeoutMs: 20_000 });
+    const exceptions: Error[] = [];
+    client.exceptions$.subscribe((e) => exceptions.push(e.error));
+    const foreign = client.submitNewSpotOrder(order('mine'));
+    const error = await settle(foreign);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).toMatchObject({ requestId: foreign.id, clientOid: 'mine', op: 'spot.order' });
+    expect((error as Error).message).toMatch(/clientOid "somebody-else", which is not the request's/);
+    expect(exceptions).toEqual([error]);
+    // A request without a clientOid of its own (a cancel by orderId) takes the order's.
+    await expect(client.cancelSpotOrder({ symbol: 'BTC-USDT', orderId: 'o-1' })).resolves.toMatchObject({
+      data: { clientOid: 'c' },
+    });
+    await expect(client.submitNewSpotOrder(order('agrees'))).resolves.toMatchObject({
+      data: { clientOid: 'agrees' },
+    });
+  });
+
+  it("a batch answer's items must each name one of the batch's clientOids, once; their order may differ", async () => {
+    const batchAnswer = (frame: RequestLike, oids: string[]): string =>
+      answerOf(frame, {
+        data: oids.map((clientOid, i) => ({
+          orderId: `o-${i}`,
+          clientOid,
+          symbol: 'XBTUSDTM',
+          code: '200000',
+          msg: '',
+        })),
+      });
+    gateway = await startHostileGateway({
+      onFrame: (frame, { socket }) => {
+        const orders = (Array.isArray(frame.args) ? frame.args : []) as Array<{ clientOid: string }>;
+        const oids = orders.map((o) => o.clientOid);
+        if (oids[0] === 'swapped-1') socket.send(batchAnswer(frame, [...oids].reverse()));
+        else if (oids[0] === 'stranger-1') socket.send(batchAnswer(frame, [oids[0], 'stranger-x']));
+        else if (oids[0] === 'twice-1') socket.send(batchAnswer(frame, [oids[0], oids[0]]));
+        else socket.send(answerOf(frame));
+      },
+    });
+    const client = gateway.client({ requestTimeoutMs: 20_000 });
+    const exceptions: Error[] = [];
+    client.exceptions$.subscribe((e) => exceptions.push(e.error));
+    const batch = (first: string) => [
+      { ...futuresOrder, clientOid: first },
+      { ...futuresOrder, clientOid: `${first.slice(0, -1)}2` },
+    ];
+    await expect(client.submitMultipleFuturesOrders(batch('swapped-1'))).resolves.toMatchObject({
+      data: [{ clientOid: 'swapped-2' }, { clientOid: 'swapped-1' }],
+    });
+    const stranger = await settle(client.submitMultipleFuturesOrders(batch('stranger-1')));
+    expect(stranger).toBeInstanceOf(ProtocolError);
+    expect((stranger as Error).message).toMatch(/clientOid "stranger-x"/);
+    const twice = await settle(client.submitMultipleFuturesOrders(batch('twice-1')));
+    expect(twice).toBeInstanceOf(ProtocolError);
+    expect((twice as Error).message).toMatch(/clientOid "twice-1"/);
+    expect(exceptions).toEqual([stranger, twice]);
   });
 });

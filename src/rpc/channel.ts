@@ -14,6 +14,7 @@ import {
   isGatewayErrorCode,
 } from '../errors';
 import type { WSAPIWsKey } from '../operations';
+import { foreignClientOid } from './answer-oids';
 import type { WsApiCall } from './call';
 import { requestDetails } from './error-details';
 import { PendingCalls } from './pending-calls';
@@ -353,9 +354,14 @@ export class RpcChannel {
     response.wsKey = this.wsKey;
     response.isWSAPIResponse = true;
     if (response.code !== CODES.SUCCESS) return this.gatewayError(call, response);
-    return call.spec.response.is(response.data)
-      ? response
-      : this.malformedError(call, `${call.op} data`, call.spec.response.decode(response.data), response);
+    if (!call.spec.response.is(response.data))
+      return this.malformedError(call, `${call.op} data`, call.spec.response.decode(response.data), response);
+    const foreign = foreignClientOid(call, response.data);
+    if (foreign === undefined) return response;
+    return new ProtocolError(
+      `the answer names clientOid "${printable(foreign)}", which is not the request's`,
+      { ...requestDetails(call), response },
+    );
   }
 
   private gatewayError(call: WsApiCall, response: WSAPIResponse): WsApiError {
