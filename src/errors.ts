@@ -57,11 +57,41 @@ function gatewayText(msg: string): string {
 }
 
 /**
+ * The static property by which an error class names itself, the same in every copy of the
+ * package: an app that both imports and requires it loads its ESM and CommonJS builds, two
+ * copies of each class, and `instanceof` compares classes. A string key and a string value, so
+ * that a bundler still drops the classes an app does not use (a computed symbol key would keep
+ * them, as a static block would).
+ */
+const CLASS_ID = 'kucoinWsApiRxErrorClass';
+
+const ownValue = (o: object, key: string): unknown => Object.getOwnPropertyDescriptor(o, key)?.value;
+
+/**
+ * Whether `value` is an instance of the class named `id` made by any copy of the package: a
+ * class on its prototype chain names itself `id`. Reads own data properties only (no getter runs).
+ */
+function madeByClassNamed(value: unknown, id: unknown): boolean {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  for (
+    let p = Object.getPrototypeOf(value) as object | null;
+    p !== null;
+    p = Object.getPrototypeOf(p) as object | null
+  ) {
+    const c = ownValue(p, 'constructor');
+    if (typeof c === 'function' && ownValue(c, CLASS_ID) === id) return true;
+  }
+  return false;
+}
+
+/**
  * The base of every error a call rejects with. `code` is the gateway's code when the gateway
  * answered, otherwise one of {@link CLIENT_ERROR_CODES}. Errors never carry credentials:
  * they are built from request metadata and the gateway's answers only.
  */
 export class WsApiError extends Error {
+  /** @internal The class's name in every copy of the package (see `instanceof`). */
+  static readonly kucoinWsApiRxErrorClass: string = 'WsApiError';
   override name = 'WsApiError';
   /** The gateway's code, or one of CLIENT_ERROR_CODES. */
   readonly code: string;
@@ -94,6 +124,17 @@ export class WsApiError extends Error {
       typeof response?.msg === 'string' ? { ...response, msg: scrubSecrets(response.msg) } : response;
   }
 
+  /**
+   * `instanceof` for this class and each subclass of the package: true as well for an error of
+   * the same class made by another copy of the package (an app that both imports and requires
+   * it loads its ESM and CommonJS builds). A subclass of your own is checked as usual.
+   */
+  static override [Symbol.hasInstance]<T>(this: { readonly prototype: T }, value: unknown): value is T {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const id = ownValue(this, CLASS_ID);
+    return id !== undefined && madeByClassNamed(value, id);
+  }
+
   /** A plain view for logs and JSON.stringify (Error's own fields are not enumerable). */
   toJSON(): Record<string, unknown> {
     const json: Record<string, unknown> = {
@@ -113,6 +154,8 @@ export class WsApiError extends Error {
 
 /** The request broke a codec rule; nothing was sent. `issues` names each field and rule. */
 export class ValidationError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'ValidationError';
   override name = 'ValidationError';
   declare readonly code: typeof CLIENT_ERROR_CODES.VALIDATION;
   readonly issues: readonly ValidationIssue[];
@@ -134,6 +177,8 @@ export class ValidationError extends WsApiError {
 
 /** The gateway answered with an error code (anything but '200000' and '429000'). */
 export class GatewayError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'GatewayError';
   override name = 'GatewayError';
   declare readonly code: GatewayErrorCode;
 
@@ -157,6 +202,8 @@ export const MAX_RATE_LIMIT_RESET_MS = 60_000;
 
 /** The gateway refused the request over the account's quota (429000). */
 export class RateLimitError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'RateLimitError';
   override name = 'RateLimitError';
   declare readonly code: '429000';
   /**
@@ -214,6 +261,8 @@ export function excerpt(text: string, max = 160): string {
  * and names it in the message.
  */
 export class TimeoutError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'TimeoutError';
   override name = 'TimeoutError';
   declare readonly code: typeof CLIENT_ERROR_CODES.TIMEOUT;
   /**
@@ -256,6 +305,8 @@ export class TimeoutError extends WsApiError {
  * or may not have acted on it. Reconcile with `clientOid`. The client never re-sends it.
  */
 export class DisconnectedError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'DisconnectedError';
   override name = 'DisconnectedError';
   declare readonly code: typeof CLIENT_ERROR_CODES.DISCONNECTED;
 
@@ -277,6 +328,8 @@ export class DisconnectedError extends WsApiError {
  * resolve, TLS failed. The server may or may not have seen it. `msg` says what failed.
  */
 export class NetworkError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'NetworkError';
   override name = 'NetworkError';
   declare readonly code: typeof CLIENT_ERROR_CODES.NETWORK;
 
@@ -295,6 +348,8 @@ export class NetworkError extends WsApiError {
  * (`lookupOrder`) just rejects.
  */
 export class AuthenticationError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'AuthenticationError';
   override name = 'AuthenticationError';
   declare readonly code: AuthFailureCode;
 
@@ -306,6 +361,8 @@ export class AuthenticationError extends WsApiError {
 
 /** The client was closed (by `close()`, an authentication refusal, or exhausted reconnects). */
 export class ClientClosedError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'ClientClosedError';
   override name = 'ClientClosedError';
   declare readonly code: typeof CLIENT_ERROR_CODES.CLOSED;
   /**
@@ -335,6 +392,8 @@ export class ClientClosedError extends WsApiError {
 
 /** A frame the client could not read: not JSON, or not the shape its operation promises. */
 export class ProtocolError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'ProtocolError';
   override name = 'ProtocolError';
   declare readonly code: typeof CLIENT_ERROR_CODES.PROTOCOL;
 
@@ -345,6 +404,8 @@ export class ProtocolError extends WsApiError {
 
 /** The client cannot work as configured (e.g. `testnet: true` in a browser without `wsBaseUrl`). */
 export class ConfigurationError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'ConfigurationError';
   override name = 'ConfigurationError';
   declare readonly code: typeof CLIENT_ERROR_CODES.CONFIGURATION;
 
@@ -360,6 +421,8 @@ export class ConfigurationError extends WsApiError {
  * left the outcome unknown (DisconnectedError, or TimeoutError with `sent: true`).
  */
 export class OrderNotPlacedError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'OrderNotPlacedError';
   override name = 'OrderNotPlacedError';
   declare readonly code: typeof CLIENT_ERROR_CODES.NOT_PLACED;
 
@@ -388,6 +451,8 @@ export function notCanceledReason(order: OrderSnapshot | null): string {
  * (null: no such order). `cause` is the error that left the outcome unknown.
  */
 export class CancelNotAppliedError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'CancelNotAppliedError';
   override name = 'CancelNotAppliedError';
   declare readonly code: typeof CLIENT_ERROR_CODES.NOT_CANCELED;
   /** The order as the exchange showed it last, or null when it has no such order. */
@@ -427,6 +492,8 @@ function notModifiedReason(order: OrderSnapshot | null): string {
  * no such order). `cause` is the error that left the outcome unknown.
  */
 export class ModifyNotAppliedError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'ModifyNotAppliedError';
   override name = 'ModifyNotAppliedError';
   declare readonly code: typeof CLIENT_ERROR_CODES.NOT_MODIFIED;
   /** The order the modify named as the exchange showed it last, or null when it has no such order. */
@@ -459,6 +526,8 @@ export class ModifyNotAppliedError extends WsApiError {
  * error), and the call stays settled so.
  */
 export class LateAnswerError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'LateAnswerError';
   override name = 'LateAnswerError';
   declare readonly code: typeof CLIENT_ERROR_CODES.LATE_ANSWER;
   /** What the gateway answered: the response, or the error it reads as. */

@@ -161,7 +161,9 @@ export class RpcChannel {
     }
     this.pending.delete(id);
     const answer = this.read(call, frame);
-    const failed = answer instanceof WsApiError;
+    // `read` makes its errors itself, and a response is never an Error: the plain check, not
+    // WsApiError's own (which also knows other copies of the package, for users).
+    const failed = answer instanceof Error;
     // The envelope, when it was one (its op is the request's): it counts for the quota, the
     // latency and the 'response' event even when it refuses or its data is malformed.
     const response = failed ? answer.response : answer;
