@@ -23,9 +23,17 @@ import { order, type Place } from './clients';
 import { sequentialSamples, windowed } from './scenarios';
 
 const ANSWER_HEAD = '{"id":"';
+const ANSWER_MIDDLE =
+  '","op":"spot.order","code":"200000","data":{"orderId":"6650a8f6e5e4b10007a4f1a2","clientOid":"';
 const ANSWER_TAIL =
-  '","op":"spot.order","code":"200000","data":{"orderId":"6650a8f6e5e4b10007a4f1a2","clientOid":"c"},' +
-  '"inTime":1716000000000,"outTime":1716000000001,"rateLimit":{"limit":1000000000,"reset":30000,"remaining":999999999}}';
+  '"},"inTime":1716000000000,"outTime":1716000000001,"rateLimit":{"limit":1000000000,"reset":30000,"remaining":999999999}}';
+const CLIENT_OID_KEY = '"clientOid":"';
+
+/** The request's clientOid, echoed as a gateway does (the client checks it). */
+function clientOidIn(text: string): string {
+  const start = text.indexOf(CLIENT_OID_KEY) + CLIENT_OID_KEY.length;
+  return start < CLIENT_OID_KEY.length ? '' : text.slice(start, text.indexOf('"', start));
+}
 
 /** HOT_HEAP: the gateway answers nothing, so every call stays pending. */
 let holdAnswers = false;
@@ -42,7 +50,7 @@ class FakeGateway {
     sentAt = performance.now();
     if (holdAnswers) return;
     const id = text.slice(7, text.indexOf('"', 7));
-    this.batch.push(ANSWER_HEAD + id + ANSWER_TAIL);
+    this.batch.push(ANSWER_HEAD + id + ANSWER_MIDDLE + clientOidIn(text) + ANSWER_TAIL);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);

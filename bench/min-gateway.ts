@@ -2,8 +2,9 @@
  * The minimal gateway for the benchmarks, in its own process: a `ws` server that checks
  * nothing. It runs the session handshake the client needs (challenge, any reply, welcome)
  * without verifying the signature, then answers every request with the same success envelope
- * the simulator's ack mode sends for `spot.order` (its id and op echoed; a fixed order id and
- * clientOid of the same lengths as the ack mode's, so the frames weigh the same), and a pong
+ * the simulator's ack mode sends for `spot.order` (its id, op and clientOid echoed, as every
+ * gateway does and the client checks; a fixed order id of the same length as the ack mode's, so
+ * the frames weigh the same), and a pong
  * to a ping. Answers are collected per socket while a tick reads, and leave on setImmediate,
  * under one cork per socket: one writev for all the answers of a tick. It is the physical
  * limit on the gateway side, where the simulator's ack mode still parses, validates, counts
@@ -19,7 +20,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 
 const ORDER_ID = '6650a8f6e5e4b10007a4f1a2';
+/** The clientOid of a request that names none (neither benchmark client sends one). */
 const CLIENT_OID = '00000000-0000-4000-8000-000000000000';
+const CLIENT_OID_KEY = '"clientOid":"';
 const RATE_LIMIT = '{"limit":1000000000,"reset":30000,"remaining":999999999}';
 const HEAD = '{"id":"';
 const PING_INTERVAL_MS = 18_000;
@@ -70,9 +73,17 @@ function release(): void {
   flush();
 }
 
+/** The request's clientOid, sliced out of its text (a clientOid has no quote or escape). */
+function clientOidIn(text: string): string {
+  const at = text.indexOf(CLIENT_OID_KEY);
+  if (at < 0) return CLIENT_OID;
+  const start = at + CLIENT_OID_KEY.length;
+  return text.slice(start, text.indexOf('"', start));
+}
+
 /**
  * The answer to one request frame. Both benchmark clients write `{"id":"…","op":"…",…}`, so the
- * id and op are sliced out of the text; anything else is parsed.
+ * id, op and clientOid are sliced out of the text; anything else is parsed.
  */
 function answerTo(text: string, now: number): string {
   let id: string;
@@ -89,7 +100,7 @@ function answerTo(text: string, now: number): string {
   }
   if (op === 'ping') return `{"id":"${id}","op":"pong","timestamp":${now}}`;
   return (
-    `{"id":"${id}","op":"${op}","code":"200000","data":{"orderId":"${ORDER_ID}","clientOid":"${CLIENT_OID}"},` +
+    `{"id":"${id}","op":"${op}","code":"200000","data":{"orderId":"${ORDER_ID}","clientOid":"${clientOidIn(text)}"},` +
     `"inTime":${now},"outTime":${now},"rateLimit":${RATE_LIMIT}}`
   );
 }

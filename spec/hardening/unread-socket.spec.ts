@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { TimeoutError } from '../../src';
-import { startHostileGateway, type HostileGateway } from '../support/hostile-gateway';
+import { answerOf, startHostileGateway, type HostileGateway } from '../support/hostile-gateway';
 import { MB, retainedBytes } from '../support/heap';
 import { settle } from '../support/reliability';
 
@@ -81,10 +81,7 @@ describe('a gateway that stops reading', () => {
       },
       onFrame: (frame, { socket }) => {
         seen.set(frame.id, (seen.get(frame.id) ?? 0) + 1);
-        if (frame.op !== 'ping')
-          socket.send(
-            `{"id":"${frame.id}","op":"${frame.op}","code":"200000","data":{"orderId":"o","clientOid":"c"},"inTime":1,"outTime":2}`,
-          );
+        if (frame.op !== 'ping') socket.send(answerOf(frame));
       },
     });
     const client = gateway.client({ requestTimeoutMs: 60_000, maxBufferedBytes: 64 * 1024 });

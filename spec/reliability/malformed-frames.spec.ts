@@ -143,8 +143,12 @@ describe('malformed frames', () => {
           socket.send('{"sessionId":"s-1","data":"welcome","pingInterval":18000,"pingTimeout":10000}');
           return;
         }
-        const { id, op } = JSON.parse(String(data)) as { id: string; op: string };
-        const good = `{"id":"${id}","op":"${op}","code":"200000","data":{"orderId":"o-${id}","clientOid":"c"},"inTime":1,"outTime":2}`;
+        const { id, op, args } = JSON.parse(String(data)) as {
+          id: string;
+          op: string;
+          args: { clientOid: string };
+        };
+        const good = `{"id":"${id}","op":"${op}","code":"200000","data":{"orderId":"o-${id}","clientOid":"${args.clientOid}"},"inTime":1,"outTime":2}`;
         if (id === '2') socket.send(`{"id":"2","op":"${op}","code":200000,"inTime":"soon"}`);
         else if (id === '3') socket.send(`{"id":"3","op":"${op}","code":"200000","rateLimit":7}`);
         else socket.send(good);
