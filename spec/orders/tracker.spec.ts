@@ -388,6 +388,70 @@ describe('OrderTracker', () => {
     expect(out.end.done).toBe(true);
   });
 
+  it('a received or open delivered twice is emitted once', () => {
+    const f = feed();
+    const tracker = new OrderTracker({ feed: f, lookup: noLookup });
+    const orders = tracker.track(request('c1'), true);
+    const out = collect(tracker, orders);
+    f.updates.next(ev('o1', 'c1', 'received'));
+    f.updates.next(ev('o1', 'c1', 'received'));
+    tracker.answered(orders, 'spot.order', answer({ orderId: 'o1', clientOid: 'c1' }));
+    f.updates.next(ev('o1', 'c1', 'open'));
+    f.updates.next(ev('o1', 'c1', 'received'));
+    f.updates.next(ev('o1', 'c1', 'open'));
+    f.updates.next(ev('o1', 'c1', 'canceled'));
+    expect(out.types()).toEqual(['received:push', 'open:push', 'canceled:push']);
+    expect(out.end.done).toBe(true);
+  });
+
+  it('close() by a subscriber of the terminal event (a kill switch) leaves the stream complete after it, for every subscriber', () => {
+    const f = feed();
+    const tracker = new OrderTracker({ feed: f, lookup: noLookup });
+    const orders = tracker.track(request('c1'), true);
+    const first = collect(tracker, orders);
+    OrderTracker.stream(orders).subscribe((u) => {
+      if (u.type === 'filled') tracker.close(new Error('closed by the kill switch'));
+    });
+    const last = collect(tracker, orders);
+    tracker.answered(orders, 'spot.order', answer({ orderId: 'o1', clientOid: 'c1' }));
+    f.updates.next(ev('o1', 'c1', 'match', { matchSize: '1', filledSize: '1' }));
+    f.updates.next(ev('o1', 'c1', 'filled', { filledSize: '1' }));
+    for (const out of [first, last, collect(tracker, orders)]) {
+      expect(out.types()).toEqual(['match:push', 'filled:push']);
+      expect(out.end).toEqual({ done: true });
+    }
+  });
+
+  it('a feed that tells it first: an earlier subscriber of the feed that closes it on the terminal event leaves the stream complete', () => {
+    const updates = new Subject<OrderUpdate>();
+    const firsts: Array<(u: OrderUpdate) => void> = [];
+    const tellFirst = (u: OrderUpdate): void => firsts.forEach((listener) => listener(u));
+    const f: OrderFeed = {
+      updatesOf: () => updates,
+      ready$: new Subject<PushMarket>(),
+      isReady: () => true,
+      first: (_market, listener) => firsts.push(listener),
+    };
+    const tracker = new OrderTracker({ feed: f, lookup: noLookup });
+    // Subscribed before the order is tracked (so before the tracker's own subscription): closes
+    // everything when the order ends, as an `orderUpdates$` kill switch does.
+    updates.subscribe((u) => {
+      if (u.type === 'canceled') tracker.close(new Error('closed by the kill switch'));
+    });
+    const orders = tracker.track(request('c1'), true);
+    const out = collect(tracker, orders);
+    tracker.answered(orders, 'spot.order', answer({ orderId: 'o1', clientOid: 'c1' }));
+    // The feed emits to its subscribers (the tracker's only holds the connection) after telling it.
+    const push = (u: OrderUpdate): void => {
+      tellFirst(u);
+      updates.next(u);
+    };
+    push(ev('o1', 'c1', 'open'));
+    push(ev('o1', 'c1', 'canceled'));
+    expect(out.types()).toEqual(['open:push', 'canceled:push']);
+    expect(out.end).toEqual({ done: true });
+  });
+
   it('close() errors every open stream with the reason', () => {
     const tracker = new OrderTracker({ feed: feed(), lookup: noLookup });
     const out = collect(tracker, tracker.track(request('c1'), true));

@@ -39,6 +39,8 @@ import type { WSAPIResponse } from '../rpc/response';
 import { lookupPolitely, subtract, Waits, type OrderLookup } from './reconcile';
 import { orderRoleOf } from '../operations';
 
+const NOTHING = (): void => undefined;
+
 /** The push channel as the tracker reads it. */
 export interface OrderFeed {
   /** Every order event of the account on one market (subscribing opens its push connection, refcounted). */
@@ -47,13 +49,22 @@ export interface OrderFeed {
   readonly ready$: Observable<PushMarket>;
   /** Whether the market's push session is subscribed now. */
   isReady(market: PushMarket): boolean;
+  /**
+   * Tells `listener` each event of the market before any subscriber of `updatesOf` (which is
+   * then only what holds the connection open). Optional: without it, events come through
+   * `updatesOf`.
+   */
+  first?(market: PushMarket, listener: (update: OrderUpdate) => void): void;
 }
 
 /** The push channel as the client has it (`OrderFeed` of src/push): one connection per market. */
 export interface PushFeed {
   readonly ready$: Observable<PushMarket>;
   isReady(market: PushMarket): boolean;
-  connection(wsKey: PushWsKey): { readonly updates$: Observable<OrderUpdate> };
+  connection(wsKey: PushWsKey): {
+    readonly updates$: Observable<OrderUpdate>;
+    tellFirst(listener: (update: OrderUpdate) => void): void;
+  };
 }
 
 /** The tracker's view of the client's push channel. */
@@ -62,6 +73,7 @@ export function orderFeedOf(push: PushFeed): OrderFeed {
     updatesOf: (market) => push.connection(PUSH_WS_KEYS[market]).updates$,
     ready$: push.ready$,
     isReady: (market) => push.isReady(market),
+    first: (market, listener) => push.connection(PUSH_WS_KEYS[market]).tellFirst(listener),
   };
 }
 
@@ -115,6 +127,9 @@ export class TrackedOrder {
   held: OrderUpdate | undefined = undefined;
   /** Whether any event was emitted. */
   seen = false;
+  /** Whether a `received` was emitted, and an `open` (each is told once: a repeat is a duplicate). */
+  toldReceived = false;
+  toldOpen = false;
   /** Whether an event built from a REST lookup was emitted (push events it covers are then left out). */
   fromRest = false;
   done = false;
@@ -207,10 +222,22 @@ export class OrderTracker {
   private lookupsRunning = 0;
   private readonly waits = new Waits();
 
+  /** Whether the feed tells the tracker each event first (then `watch` only holds connections open). */
+  private readonly toldFirst: boolean;
+
   constructor(private readonly config: TrackerConfig) {
     this.maxEarly = config.maxEarlyEvents ?? 256;
     this.concurrency = config.concurrency ?? 4;
     this.retryDelayMs = config.retryDelayMs ?? 1_000;
+    const feed = config.feed;
+    this.toldFirst = feed?.first !== undefined;
+    if (feed?.first !== undefined) {
+      // Before any other subscriber: an `orderUpdates$` subscriber that closes the client on an
+      // order's terminal event must not leave that order's stream without it.
+      const receive = (update: OrderUpdate): void => this.receive(update);
+      feed.first('spot', receive);
+      feed.first('futures', receive);
+    }
   }
 
   /** How many orders are tracked now (open ones; ended orders are forgotten). */
@@ -399,7 +426,7 @@ export class OrderTracker {
     w.subscription = subscription;
     subscription.add(
       feed.updatesOf(market).subscribe({
-        next: (u) => this.receive(u),
+        next: this.toldFirst ? NOTHING : (u) => this.receive(u),
         // The push connection closed for good (credentials refused, reconnects spent): the
         // orders of its market still open can no longer be followed, and their streams say why.
         error: (error: unknown) => {
@@ -440,9 +467,11 @@ export class OrderTracker {
     if (order.done || order.held !== undefined) return;
     switch (update.type) {
       case 'received':
+        // A REST lookup already showed the order in the book, or it came twice.
+        if (order.fromRest || order.toldReceived) return;
+        break;
       case 'open':
-        // A REST lookup already showed the order in the book.
-        if (order.fromRest) return;
+        if (order.fromRest || order.toldOpen) return;
         break;
       case 'match': {
         const filled = update.filledSize;
@@ -489,13 +518,19 @@ export class OrderTracker {
       // An event without the cumulative size: the matches are all there is to go by.
       order.filled = order.matched;
     }
-    order.events.next(update);
-    if (isTerminal(update)) {
-      order.done = true;
-      order.held = undefined;
-      this.forget(order);
-      ended(order);
+    if (update.type === 'received') order.toldReceived = true;
+    else if (update.type === 'open') order.toldOpen = true;
+    if (!isTerminal(update)) {
+      order.events.next(update);
+      return;
     }
+    // Done before it is told: a subscriber that closes the client on this event (a kill switch)
+    // must not end the stream with an error in the middle of it.
+    order.done = true;
+    order.held = undefined;
+    this.forget(order);
+    order.events.next(update);
+    ended(order);
   }
 
   /** Emits the held terminal event (what the lookups could not tell stays missing). */

@@ -133,6 +133,8 @@ export class PushConnection {
   private subscribedNow = false;
   /** Set by a token refused under a welcomed session: the next attempt goes at once, once. */
   private renewAtOnce = false;
+  /** Told each event before the subscribers of `updates$` (the client's order tracker). */
+  private first: ((update: OrderUpdate) => void) | undefined = undefined;
 
   constructor(private readonly config: PushConnectionConfig) {
     this.wsKey = PUSH_WS_KEYS[config.market];
@@ -151,6 +153,16 @@ export class PushConnection {
   /** Whether a session is subscribed right now (order events flow). */
   get isSubscribed(): boolean {
     return this.subscribedNow;
+  }
+
+  /**
+   * `listener` is told each event before any subscriber of `updates$` is: the order tracker, so
+   * that an order's stream has its event even when an earlier subscriber of `orderUpdates$`
+   * closes the client on it. It only listens: subscribing to `updates$` is what opens the
+   * connection.
+   */
+  tellFirst(listener: (update: OrderUpdate) => void): void {
+    this.first = listener;
   }
 
   /**
@@ -177,7 +189,10 @@ export class PushConnection {
     this.attempts = 0;
     // The sessions go through the retry operator; their events go straight to the subscriber.
     return new Observable<OrderUpdate>((subscriber) =>
-      this.sessions((update) => subscriber.next(update)).subscribe({
+      this.sessions((update) => {
+        this.first?.(update);
+        subscriber.next(update);
+      }).subscribe({
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),
       }),

@@ -221,13 +221,21 @@ export class RpcChannel {
     );
   }
 
-  /** Fails every call with the error `errorFor` builds and stops the timer (closing). */
+  /**
+   * Fails every call with the error `errorFor` builds and stops the timer (closing). A written
+   * call's answer may still be read (the rest of the socket read under way, when `close()` ran
+   * in an answer's handler, or what comes before the socket is gone): it is then a late answer,
+   * reported as telling the outcome the failure left unknown, not as an unknown request id.
+   */
   failAll(errorFor: (call: WsApiCall) => unknown): void {
     this.link = undefined;
     this.overdue.clear();
     this.queue = [];
     this.head = 0;
-    for (const call of this.pending.drain()) call.reject(errorFor(call));
+    for (const call of this.pending.drain()) {
+      call.reject(errorFor(call));
+      if (call.sentAt !== undefined) this.keepOverdue(call);
+    }
   }
 
   /** Writes queued calls in order while the connection is ready and the gate lets them through. */
@@ -304,10 +312,13 @@ export class RpcChannel {
     if (!sent) this.dropSettledHead();
     // Written: its answer may still come (to settle it if reconcile took it over, else to tell
     // the outcome the timeout left unknown).
-    else {
-      this.overdue.set(call.id, call);
-      if (this.overdue.size > MAX_OVERDUE) this.overdue.delete(this.overdue.keys().next().value as string);
-    }
+    else this.keepOverdue(call);
+  }
+
+  /** Remembers a written call that settled without its answer (the last MAX_OVERDUE of them). */
+  private keepOverdue(call: WsApiCall): void {
+    this.overdue.set(call.id, call);
+    if (this.overdue.size > MAX_OVERDUE) this.overdue.delete(this.overdue.keys().next().value as string);
   }
 
   /**
