@@ -5,9 +5,21 @@
  * caller that only uses the Observable side still gets no unhandled rejection.
  *
  * "Nobody observed it" is decided when the failure is a macrotask old: no then/catch/finally/
- * toPromise ever, and no subscription ever (an unsubscribed one counts as observed).
+ * toPromise ever, and no subscription that was still there when the call settled (a call every
+ * subscriber left while it was pending, as `switchMap` leaves a dropped one, is unobserved again).
  */
-import { filter, firstValueFrom, from, lastValueFrom, take, toArray } from 'rxjs';
+import {
+  catchError,
+  EMPTY,
+  filter,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  Subject,
+  switchMap,
+  take,
+  toArray,
+} from 'rxjs';
 import {
   ClientClosedError,
   GatewayError,
@@ -108,6 +120,46 @@ describe('a failed call nobody observed', () => {
     expect((report.error as ClientClosedError).clientOid).toBe(dropped.clientOid);
   });
 
+  it('a call every subscriber left before it failed (switchMap dropped it, a takeUntil fired) is reported', async () => {
+    const { client } = await h.start();
+    await client.connect();
+    const seen = exceptions(client);
+    const quiet = () => undefined;
+    const left = badCancel(client, 'left');
+    left.subscribe({ error: quiet }).unsubscribe();
+    const twice = badCancel(client, 'left-twice');
+    const a = twice.subscribe({ error: quiet });
+    const b = twice.pipe(take(1)).subscribe({ error: quiet });
+    a.unsubscribe();
+    b.unsubscribe();
+    // switchMap drops the first call for the second; only the second's failure reaches the caller.
+    const signals = new Subject<string>();
+    const calls: Array<ReturnType<typeof badCancel>> = [];
+    const caught: unknown[] = [];
+    signals
+      .pipe(
+        switchMap((tag) => {
+          const call = badCancel(client, tag);
+          calls.push(call);
+          return call.pipe(catchError((e: unknown) => (caught.push(e), EMPTY)));
+        }),
+      )
+      .subscribe();
+    signals.next('dropped');
+    signals.next('kept');
+    // Still subscribed when it failed: observed.
+    const held = badCancel(client, 'held');
+    held.subscribe({ error: quiet });
+    const last = await sentinel(client);
+    expect(seen.filter((e) => e.unobserved).map(requestIdOf)).toEqual([
+      left.id,
+      twice.id,
+      calls[0].id,
+      requestIdOf(last),
+    ]);
+    expect(caught.map((e) => (e as WsApiError).requestId)).toEqual([calls[1].id]);
+  });
+
   it('a malformed answer is reported once (the frame exception), not a second time as unobserved', async () => {
     const { sim, client } = await h.start();
     await client.connect();
@@ -124,7 +176,7 @@ describe('a failed call nobody observed', () => {
 });
 
 describe('a failed call somebody observed is not reported', () => {
-  it('await, then, catch, finally, toPromise, response$, from(), lastValueFrom, an unsubscribed subscription, a subscription after a synchronous failure', async () => {
+  it('await, then, catch, finally, toPromise, response$, from(), lastValueFrom, a subscription after a synchronous failure', async () => {
     const logger = recordingLogger();
     const { client } = await h.start({}, { attachEventListeners: true, logger });
     await client.connect();
@@ -139,7 +191,6 @@ describe('a failed call somebody observed is not reported', () => {
     badCancel(client, 'subscribe').response$.subscribe({ error: quiet });
     from(badCancel(client, 'from')).subscribe({ error: quiet });
     void lastValueFrom(from(badCancel(client, 'lastValueFrom'))).catch(quiet);
-    badCancel(client, 'unsubscribed').response$.subscribe({ error: quiet }).unsubscribe();
     client.submitNewSpotOrder(limitBuy({ price: '-1' })).response$.subscribe({ error: quiet });
 
     const last = await sentinel(client);

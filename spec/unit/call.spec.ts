@@ -147,11 +147,39 @@ describe('WsApiCall (a Promise and an Observable of one outcome)', () => {
     awaited.reject(failure());
     await expect(outcome).resolves.toBeInstanceOf(TimeoutError);
 
+    // Every subscriber left while it was pending: unobserved again, the hook is told.
     const left = hooked();
-    left.subscribe({ error: () => undefined }).unsubscribe();
+    const one = left.subscribe({ error: () => undefined });
+    const two = left.subscribe({ error: () => undefined });
     expect(left.observed).toBe(true);
-    left.reject(failure());
-    expect(told).toHaveLength(1);
+    one.unsubscribe();
+    expect(left.observed).toBe(true);
+    two.unsubscribe();
+    expect(left.observed).toBe(false);
+    const leftError = failure();
+    left.reject(leftError);
+    expect(told).toEqual([
+      [lone, e],
+      [left, leftError],
+    ]);
+
+    // One still there when it fails: observed, the hook is not told.
+    const stayed = hooked();
+    stayed.subscribe({ error: () => undefined }).unsubscribe();
+    stayed.subscribe({ error: () => undefined });
+    stayed.reject(failure());
+    // Subscribed and left, then awaited: the Promise observes for good.
+    const awaitedLater = hooked();
+    awaitedLater.subscribe({ error: () => undefined }).unsubscribe();
+    const later = awaitedLater.then(undefined, () => 'caught');
+    awaitedLater.reject(failure());
+    await expect(later).resolves.toBe('caught');
+    // Left after it settled: nothing to tell.
+    const settled = hooked();
+    const sub = settled.subscribe({ error: () => undefined });
+    settled.reject(failure());
+    sub.unsubscribe();
+    expect(told).toHaveLength(2);
   });
 
   it('settles the Promise and every subscriber together, whichever came first', async () => {

@@ -31,6 +31,14 @@ const DETACHED: Array<Waiter<never>> = [];
 export type UnobservedFailureHook = (call: WsApiCall, error: unknown) => void;
 
 /**
+ * The unobserved-failure hook of each pending call that subscribers took over (the call holds
+ * them in its place). The last one to leave before the call settles puts it back: a call every
+ * subscriber left (`switchMap` dropped it, `takeUntil` fired) is unobserved again, so a failure
+ * after that is still reported. Only subscribed calls have an entry: `await` keeps no hook.
+ */
+const displacedHooks = new WeakMap<WsApiCall, UnobservedFailureHook>();
+
+/**
  * Captures the resolve function of a new Promise (the executor runs at once): a module
  * function, so that making a call's Promise makes no closure of its own for it.
  */
@@ -349,6 +357,10 @@ export class WsApiCall<T = unknown>
 
   private addWaiter(w: Waiter<never>): void {
     const current = this.waiting;
+    const hook = this.waiters;
+    // The first subscriber in place of the hook (not the Promise, which observes for good).
+    if (current === undefined && typeof hook === 'function' && typeof w !== 'function')
+      displacedHooks.set(this, hook as UnobservedFailureHook);
     if (current === undefined || current === DETACHED) this.waiters = w;
     else if (Array.isArray(current)) current.push(w);
     else this.waiters = [current, w];
@@ -356,11 +368,22 @@ export class WsApiCall<T = unknown>
 
   private removeObserver(o: Observer<never>): void {
     const current = this.waiters;
-    if (current === o) this.waiters = DETACHED;
+    if (current === o) this.waiters = this.nobodyLeft();
     else if (Array.isArray(current)) {
       const i = current.indexOf(o);
       if (i >= 0) current.splice(i, 1);
+      if (current.length === 0) this.waiters = this.nobodyLeft();
     }
+  }
+
+  /**
+   * What `waiters` holds once the last subscriber has left: while pending with no Promise, the
+   * hook again (the call is unobserved again), else DETACHED.
+   */
+  private nobodyLeft(): Waiter<never> | Array<Waiter<never>> | UnobservedFailureHook {
+    const hook =
+      this.outcome === PENDING && this.promise === undefined ? displacedHooks.get(this) : undefined;
+    return hook ?? DETACHED;
   }
 
   /** A settled call keeps when it was written (`sent`), never its frame. */
