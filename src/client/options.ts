@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors';
 import { restBaseOfWsUrl, restBaseUrl, wsBaseUrl } from '../rest/base-url';
 import {
   DEFAULT_FUTURES_REST_BASE_URL,
@@ -133,8 +134,90 @@ function positive(name: string, value: number | undefined, fallback: number, all
   return v;
 }
 
+/** Every option, by its kind: what the constructor checks before using any of them. */
+const OPTION_KINDS: Record<
+  keyof WebsocketAPIClientOptions,
+  'string' | 'boolean' | 'number' | 'object' | 'function'
+> = {
+  apiKey: 'string',
+  apiSecret: 'string',
+  apiPassphrase: 'string',
+  wsBaseUrl: 'string',
+  testnet: 'boolean',
+  attachEventListeners: 'boolean',
+  logger: 'object',
+  requestTimeoutMs: 'number',
+  reconnect: 'object',
+  handshakeTimeoutMs: 'number',
+  makeWebSocket: 'function',
+  rateLimitGate: 'boolean',
+  maxBufferedBytes: 'number',
+  restBaseUrl: 'string',
+  futuresRestBaseUrl: 'string',
+  restTimeoutMs: 'number',
+  fetch: 'function',
+  orderUpdates: 'boolean',
+  reconcile: 'boolean',
+  reconcileGraceMs: 'number',
+};
+
+/**
+ * kucoin-api's options this client has no use for, accepted and ignored: their work is done
+ * another way here (heartbeat from the welcome frame, `reconnect`, Node's HMAC, `fetch`), or
+ * not at all. `wsUrl` and a regional `apiRegion` are refused instead (see `checkOptions`).
+ */
+export const IGNORED_KUCOIN_API_OPTIONS: readonly string[] = [
+  'recvWindow',
+  'pingInterval',
+  'pongTimeout',
+  'reconnectTimeout',
+  'restOptions',
+  'requestOptions',
+  'wsOptions',
+  'customSignMessageFn',
+  'reauthWSAPIOnReconnect',
+];
+
+const refuse = (why: string): ConfigurationError =>
+  new ConfigurationError(`WebsocketAPIClient option ${why}`);
+
+/**
+ * Refuses options that would not do what their name says: an unknown name (a typo, such as
+ * `reconcille`, would otherwise be ignored), a value of the wrong type (`testnet: 'true'` from a
+ * config file must not mean production), and kucoin-api's `wsUrl` or a regional `apiRegion`,
+ * which would otherwise leave the client on KuCoin's global production hosts. Values are never
+ * quoted: a credential could be among them.
+ */
+function checkOptions(o: WebsocketAPIClientOptions): void {
+  if (typeof o !== 'object' || o === null)
+    throw new ConfigurationError('WebsocketAPIClient options must be an object');
+  for (const key of Object.keys(o)) {
+    const value = (o as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (key === 'wsUrl')
+      throw refuse("wsUrl is kucoin-api's: here the gateway is wsBaseUrl (without /v1/private)");
+    if (key === 'apiRegion') {
+      if (value === 'global') continue;
+      throw refuse(
+        'apiRegion: only the global hosts are built in; for another region set wsBaseUrl, restBaseUrl and futuresRestBaseUrl',
+      );
+    }
+    if (IGNORED_KUCOIN_API_OPTIONS.includes(key)) continue;
+    if (!Object.prototype.hasOwnProperty.call(OPTION_KINDS, key))
+      throw refuse(`${JSON.stringify(key.slice(0, 40))} is not an option of this client (see docs/api.md)`);
+    const kind = OPTION_KINDS[key as keyof WebsocketAPIClientOptions];
+    const actual = value === null ? 'null' : typeof value;
+    // Numbers are checked with their range (RangeError, as before).
+    if (kind !== 'number' && actual !== kind)
+      throw refuse(
+        `${key} must be ${kind === 'boolean' ? 'true or false' : kind === 'object' ? 'an object' : `a ${kind}`} (got ${actual})`,
+      );
+  }
+}
+
 /** Fills in defaults and rejects values that cannot work, at construction time. */
 export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
+  checkOptions(o);
   const reconnect: ReconnectOptions = {
     initialDelayMs: positive('reconnect.initialDelayMs', o.reconnect?.initialDelayMs, 250, true),
     maxDelayMs: positive('reconnect.maxDelayMs', o.reconnect?.maxDelayMs, 10_000, true),
