@@ -59,7 +59,7 @@ export type { WSAPIResponse } from './rpc/response';
 export type { CallLatency, RateLimitState } from './rpc/channel';
 export type { ConnectionKey, ConnectionState, ConnectionStatus } from './transport/state';
 export type { InboundMessage, ReconnectOptions } from './transport/connection';
-export type { WebSocketFactory } from './transport/websocket';
+export type { WebSocketFactory, WebSocketLike } from './transport/websocket';
 export type {
   FuturesOrderEvent,
   FuturesOrderUpdate,
@@ -72,6 +72,7 @@ export type {
 export type { PushWsKey } from './push/push-key';
 export { isPushWsKey } from './push/push-key';
 export type { LookupOrderParams } from './rest/lookup-order';
+export type { FuturesOrderDetail, HfOrderDetail } from './rest/codecs';
 export type { OrderMarket, OrderSnapshot } from './rest/order-snapshot';
 export type { FetchFunction } from './rest/rest-client';
 export {

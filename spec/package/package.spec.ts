@@ -52,7 +52,16 @@ const ORDER_FLOW = `
 
 /** A consumer's TypeScript: the root, both subpaths, and a switch that narrows on `code`. */
 const CONSUMER_TS = `
-import { WebsocketAPIClient, type KucoinWsApiError, type WSAPIOrderResponse } from 'kucoin-wsapi-rx';
+import {
+  WebsocketAPIClient,
+  type FuturesOrderDetail,
+  type HfOrderDetail,
+  type KucoinWsApiError,
+  type OrderSnapshot,
+  type WebSocketFactory,
+  type WebSocketLike,
+  type WSAPIOrderResponse,
+} from 'kucoin-wsapi-rx';
 import { startSimulator, type Simulator } from 'kucoin-wsapi-rx/simulator';
 import { DecimalString } from 'kucoin-wsapi-rx/codecs';
 
@@ -76,6 +85,10 @@ export function explain(error: KucoinWsApiError): string {
 
 export const decimal: boolean = DecimalString.is('1.5');
 export const start: typeof startSimulator = startSimulator;
+
+// The types behind public ones can be named: a lookup's raw detail, the WebSocket factory's socket.
+export const rawOf = (snapshot: OrderSnapshot): HfOrderDetail | FuturesOrderDetail => snapshot.raw;
+export const browserSocket: WebSocketFactory = (url, protocols): WebSocketLike => new WebSocket(url, protocols);
 `;
 
 const MODES = {

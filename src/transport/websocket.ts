@@ -2,6 +2,13 @@ import type { WebSocketLike } from 'rxjs-websockets';
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 
+/**
+ * What a WebSocket factory returns (rxjs-websockets' shape): a `ws` socket, a browser's
+ * WebSocket, or anything with the same handlers and methods. Its handler parameters are `any`
+ * so that both fit (a property's parameter type is not bivariant).
+ */
+export type { WebSocketLike };
+
 /** Makes a WebSocket (the rxjs-websockets factory shape): `ws` in Node, the native one in browsers. */
 export type WebSocketFactory = (url: string, protocols: string | string[]) => WebSocketLike;
 
