@@ -31,7 +31,9 @@ const PUSH_KEYS: readonly PushKey[] = ['pushSpot', 'pushFutures'];
 function counted(): { client: WebsocketAPIClient; bullets: () => number } {
   let bullets = 0;
   const c = new WebsocketAPIClient({
-    ...alice,
+    apiKey: alice.apiKey,
+    apiSecret: alice.apiSecret,
+    apiPassphrase: alice.apiPassphrase,
     wsBaseUrl: sim.url,
     restBaseUrl: sim.restUrl,
     futuresRestBaseUrl: sim.restUrl,
