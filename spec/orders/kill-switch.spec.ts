@@ -32,15 +32,21 @@ function record(updates$: Observable<OrderUpdate>) {
   return { types, ended };
 }
 
+/** A simulator and a connected client of it, following orders from the send (`orderUpdates`) or not. */
+async function connected(orderUpdates: boolean) {
+  const sim = await h.sim();
+  const client = orderUpdates
+    ? await h.tracking(sim)
+    : h.client(sim, { restBaseUrl: sim.restUrl, futuresRestBaseUrl: sim.restUrl });
+  await client.connect();
+  return { sim, client };
+}
+
 describe('close() as a kill switch', () => {
   it.each([true, false])(
     'from a subscriber of the filled event (orderUpdates: %s): every subscriber gets filled and the stream completes',
     async (orderUpdates) => {
-      const sim = await h.sim();
-      const client = orderUpdates
-        ? await h.tracking(sim)
-        : h.client(sim, { restBaseUrl: sim.restUrl, futuresRestBaseUrl: sim.restUrl });
-      await client.connect();
+      const { sim, client } = await connected(orderUpdates);
       const call = client.submitNewSpotOrder(marketBuy);
       const final = lastValueFrom(call.updates$);
       call.updates$.subscribe((u) => {
@@ -60,11 +66,7 @@ describe('close() as a kill switch', () => {
   it.each([true, false])(
     'from an orderUpdates$ subscriber made before the order (orderUpdates: %s): updates$ still ends with the terminal event',
     async (orderUpdates) => {
-      const sim = await h.sim();
-      const client = orderUpdates
-        ? await h.tracking(sim)
-        : h.client(sim, { restBaseUrl: sim.restUrl, futuresRestBaseUrl: sim.restUrl });
-      await client.connect();
+      const { client } = await connected(orderUpdates);
       client.orderUpdates$.subscribe({
         next: (u) => {
           if (u.type === 'canceled') void client.close();
