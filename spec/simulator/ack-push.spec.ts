@@ -48,6 +48,24 @@ it('pushes received and open per acknowledged order, canceled per acknowledged c
   expect(await push.waitEvent('ack-1', 'canceled')).toMatchObject({ status: 'done', canceledSize: '0.001' });
   const after = await signed(sim.restUrl, creds, 'GET', spotLookup('ack-1', 'BTC-USDT'));
   expect(after.json.data).toMatchObject({ active: false, cancelExist: true });
+  // A market order by funds has no size: what a cancel returned shows as cancelledFunds.
+  const funds = { type: 'market', symbol: 'BTC-USDT', side: 'buy', funds: '50', clientOid: 'ack-funds' };
+  await client.answerTo(client.request('spot.order', funds));
+  const fundsOpen = (await signed(sim.restUrl, creds, 'GET', spotLookup('ack-funds', 'BTC-USDT'))).json.data;
+  expect(fundsOpen).toMatchObject({
+    active: true,
+    cancelExist: false,
+    remainFunds: '50',
+    cancelledFunds: '0',
+  });
+  await client.answerTo(client.request('spot.cancel', { symbol: 'BTC-USDT', clientOid: 'ack-funds' }));
+  const fundsDone = (await signed(sim.restUrl, creds, 'GET', spotLookup('ack-funds', 'BTC-USDT'))).json.data;
+  expect(fundsDone).toMatchObject({
+    active: false,
+    cancelExist: true,
+    remainFunds: '0',
+    cancelledFunds: '50',
+  });
   // Never acknowledged: not found.
   expect((await signed(sim.restUrl, creds, 'GET', spotLookup('never', 'BTC-USDT'))).json.code).toBe('400100');
   expect((await signed(sim.restUrl, creds, 'GET', futuresLookup('never'))).json.data).toBeNull();

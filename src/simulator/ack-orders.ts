@@ -185,6 +185,10 @@ function viewOf(order: AckOrder, line: Line): OrderView {
     dealFunds: '0',
     canceledSize: st.canceledSize,
     remainSize: st.remainSize,
+    // Nothing trades in ack mode: a done order was cancelled, with all its funds.
+    cancelExist: order.status === 'done',
+    cancelledFunds: order.status === 'done' ? (st.remainFunds ?? '0') : '0',
+    remainFunds: order.status === 'done' ? '0' : (st.remainFunds ?? '0'),
     timeInForce: 'GTC',
     postOnly: false,
     hidden: false,

@@ -383,15 +383,15 @@ export function hfDetail(v: OrderView) {
     channel: 'API',
     remark: null,
     tags: null,
-    cancelExist: v.canceledSize !== '0',
+    cancelExist: v.cancelExist ?? v.canceledSize !== '0',
     createdAt: v.createdAt,
     lastUpdatedAt: v.updatedAt,
     tradeType: v.line === 'spot' ? 'TRADE' : v.isolated ? 'MARGIN_ISOLATED_TRADE' : 'MARGIN_TRADE',
     inOrderBook: v.inOrderBook,
     cancelledSize: v.canceledSize,
-    cancelledFunds: '0',
+    cancelledFunds: v.cancelledFunds ?? '0',
     remainSize: v.remainSize,
-    remainFunds: '0',
+    remainFunds: v.remainFunds ?? '0',
     active: v.status === 'open',
   };
 }

@@ -104,6 +104,11 @@ export class Order implements BookOrder {
   updatedAt: number;
   /** Margin: repay liabilities from fill proceeds. */
   autoRepay = false;
+  /**
+   * Market orders by funds (which have no size to cancel): it ended with funds it could still
+   * have spent (nothing to trade with, or STP stopped it), so it ends cancelled, not filled.
+   */
+  fundsReturned = false;
   /** Futures orders only. */
   futures: FuturesTerms | undefined = undefined;
 

@@ -117,6 +117,16 @@ export interface OrderView {
   readonly dealFunds: string;
   readonly canceledSize: string;
   readonly remainSize: string;
+  /**
+   * Whether any of the order was cancelled (KuCoin's `cancelExist`); when absent, whether
+   * `canceledSize` is not '0'. A market order by funds has no size: it is cancelled when it
+   * ended with funds it could still have spent (nothing to trade with, or STP), not for dust.
+   */
+  readonly cancelExist?: boolean;
+  /** Market orders by funds: what was returned unspent once done (dust included); else '0'. */
+  readonly cancelledFunds?: string;
+  /** Market orders by funds: what may still be spent while open; else '0'. */
+  readonly remainFunds?: string;
   readonly timeInForce: string;
   readonly postOnly: boolean;
   readonly hidden: boolean;
