@@ -304,6 +304,44 @@ describe('order lookups by clientOid', () => {
     expect(none.json).toEqual({ code: '200000', data: null });
   });
 
+  it("reports the order's own cancelAfter, closeOrder and forceHold, not fixed values", async () => {
+    const s = await start();
+    const ws = await wsOf(s);
+    const ok = async (op: string, args: object) =>
+      expect((await ws.answerTo(ws.request(op, args))).code).toBe('200000');
+    const bid = { type: 'limit', symbol: 'BTC-USDT', side: 'buy', price: '20000', size: '0.001' };
+    await ok('spot.order', { ...bid, clientOid: 'gtt', timeInForce: 'GTT', cancelAfter: 3600 });
+    await ok('spot.order', { ...bid, clientOid: 'gtc' });
+    const spot = async (clientOid: string) =>
+      (await signed(s.restUrl, alice, 'GET', spotLookup(clientOid, 'BTC-USDT'))).json.data;
+    expect(await spot('gtt')).toMatchObject({ timeInForce: 'GTT', cancelAfter: 3600 });
+    expect(await spot('gtc')).toMatchObject({ timeInForce: 'GTC', cancelAfter: 0 });
+
+    const futures = { symbol: 'XBTUSDTM', leverage: '5' };
+    await ok('futures.order', { ...futures, clientOid: 'open', side: 'buy', type: 'market', size: 2 });
+    await ok('futures.order', {
+      ...futures,
+      clientOid: 'close',
+      side: 'sell',
+      price: '90000',
+      closeOrder: true,
+    });
+    await ok('futures.order', {
+      ...futures,
+      clientOid: 'hold',
+      side: 'buy',
+      price: '20000',
+      size: 1,
+      forceHold: true,
+    });
+    await ok('futures.order', { ...futures, clientOid: 'plain', side: 'buy', price: '20000', size: 1 });
+    const detail = async (clientOid: string) =>
+      (await signed(s.restUrl, alice, 'GET', futuresLookup(clientOid))).json.data;
+    expect(await detail('close')).toMatchObject({ closeOrder: true, reduceOnly: true, forceHold: false });
+    expect(await detail('hold')).toMatchObject({ closeOrder: false, reduceOnly: false, forceHold: true });
+    expect(await detail('plain')).toMatchObject({ closeOrder: false, forceHold: false });
+  });
+
   it('tolerates extra signed query parameters and answers not found for another symbol', async () => {
     const s = await start();
     const ws = await wsOf(s);

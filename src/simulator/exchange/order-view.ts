@@ -34,12 +34,15 @@ export function orderView(order: Order): OrderView {
     inOrderBook: order.bookLevel !== undefined,
     createdAt: order.orderTime,
     updatedAt: order.updatedAt,
+    cancelAfter: order.expireAt === undefined ? 0 : (order.expireAt - order.orderTime) / 1000,
     isolated: order.line === 'margin' && order.wallet !== order.account.cross,
     ...(futures === undefined
       ? {}
       : {
           leverage: formatDecimal(futures.leverage),
           reduceOnly: futures.reduceOnly,
+          closeOrder: futures.closeOrder,
+          forceHold: futures.forceHold,
           marginMode: futures.marginMode,
           value: formatDecimal(mul(mul(order.price, order.size), order.spec.multiplier)),
           dealValue: formatDecimal(mul(order.dealFunds, order.spec.multiplier)),

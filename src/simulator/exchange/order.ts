@@ -50,6 +50,9 @@ export interface FuturesTerms {
   readonly marginPerLot: bigint;
   /** May only reduce the position (reduceOnly and closeOrder). */
   readonly reduceOnly: boolean;
+  /** Placed with closeOrder (close the whole position) and forceHold, as the request said. */
+  readonly closeOrder: boolean;
+  readonly forceHold: boolean;
 }
 
 /**

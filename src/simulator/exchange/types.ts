@@ -140,9 +140,16 @@ export interface OrderView {
   readonly updatedAt: number;
   /** Margin: whether the order used an isolated wallet. */
   readonly isolated: boolean;
+  /**
+   * GTT: seconds from its creation to its expiry (a modify's replacement keeps the original's
+   * expiry); absent or 0: it does not expire by time.
+   */
+  readonly cancelAfter?: number;
   /** Futures only. */
   readonly leverage?: string;
   readonly reduceOnly?: boolean;
+  readonly closeOrder?: boolean;
+  readonly forceHold?: boolean;
   readonly marginMode?: 'ISOLATED' | 'CROSS';
   /** Futures: price × lots × multiplier of the order, and of what traded (quote). */
   readonly value?: string;
