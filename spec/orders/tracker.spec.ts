@@ -6,7 +6,13 @@
  */
 import { filter, Subject } from 'rxjs';
 import { RateLimitError } from '../../src';
-import { OrderTracker, type OrderFeed, type TrackedRequest } from '../../src/orders/tracker';
+import {
+  missedUpdates,
+  OrderTracker,
+  TrackedOrder,
+  type OrderFeed,
+  type TrackedRequest,
+} from '../../src/orders/tracker';
 import type { OrderUpdate, PushMarket } from '../../src/push/order-update';
 import type { LookupOrderParams } from '../../src/rest/lookup-order';
 import type { OrderSnapshot } from '../../src/rest/order-snapshot';
@@ -260,6 +266,32 @@ describe('OrderTracker', () => {
     expect(out.seen[2]).toMatchObject({ matchSize: '0.75', filledSize: '1', orderId: 'o1' });
     expect(out.seen[3]).toMatchObject({ status: 'done', remainSize: '0' });
     expect(out.end.done).toBe(true);
+  });
+
+  it('a match built from REST claims the taker status only for orders that can only take', () => {
+    // REST does not say whether a fill took or made liquidity. A resting limit order filled while
+    // the push channel was away gets match/open, as push gives a maker's fill.
+    const order = new TrackedOrder('c1', 'spot', 'BTC-USDT');
+    order.orderId = 'o1';
+    const shown = (o: Partial<OrderSnapshot>, raw: object = {}) =>
+      missedUpdates(
+        order,
+        snapshot({ status: 'done', dealSize: '1', filled: true, ...o, raw: raw as never }),
+      ).map((u) => `${u.type}/${u.status}/${u.source}`);
+    expect(shown({}, { timeInForce: 'GTC' })).toEqual(['match/open/rest', 'filled/done/rest']);
+    expect(shown({}, { timeInForce: 'GTT' })).toEqual(['match/open/rest', 'filled/done/rest']);
+    expect(shown({ dealSize: '0.2', filled: false, canceled: true }, { timeInForce: 'GTC' })).toEqual([
+      'match/open/rest',
+      'canceled/done/rest',
+    ]);
+    // Market, IOC and FOK orders never rest: their fills are a taker's.
+    expect(shown({ type: 'market' })).toEqual(['match/match/rest', 'filled/done/rest']);
+    expect(shown({}, { timeInForce: 'IOC' })).toEqual(['match/match/rest', 'filled/done/rest']);
+    expect(shown({}, { timeInForce: 'FOK' })).toEqual(['match/match/rest', 'filled/done/rest']);
+    // Still open: it rests.
+    expect(shown({ status: 'open', dealSize: '0.4', filled: false }, { timeInForce: 'GTC' })).toEqual([
+      'match/open/rest',
+    ]);
   });
 
   it('tracking that starts late (or with the push socket down) looks the order up once answered', async () => {

@@ -48,6 +48,24 @@ it('pushes received and open per acknowledged order, canceled per acknowledged c
   expect(await push.waitEvent('ack-1', 'canceled')).toMatchObject({ status: 'done', canceledSize: '0.001' });
   const after = await signed(sim.restUrl, creds, 'GET', spotLookup('ack-1', 'BTC-USDT'));
   expect(after.json.data).toMatchObject({ active: false, cancelExist: true });
+  // A market order by funds has no size: what a cancel returned shows as cancelledFunds.
+  const funds = { type: 'market', symbol: 'BTC-USDT', side: 'buy', funds: '50', clientOid: 'ack-funds' };
+  await client.answerTo(client.request('spot.order', funds));
+  const fundsOpen = (await signed(sim.restUrl, creds, 'GET', spotLookup('ack-funds', 'BTC-USDT'))).json.data;
+  expect(fundsOpen).toMatchObject({
+    active: true,
+    cancelExist: false,
+    remainFunds: '50',
+    cancelledFunds: '0',
+  });
+  await client.answerTo(client.request('spot.cancel', { symbol: 'BTC-USDT', clientOid: 'ack-funds' }));
+  const fundsDone = (await signed(sim.restUrl, creds, 'GET', spotLookup('ack-funds', 'BTC-USDT'))).json.data;
+  expect(fundsDone).toMatchObject({
+    active: false,
+    cancelExist: true,
+    remainFunds: '0',
+    cancelledFunds: '50',
+  });
   // Never acknowledged: not found.
   expect((await signed(sim.restUrl, creds, 'GET', spotLookup('never', 'BTC-USDT'))).json.code).toBe('400100');
   expect((await signed(sim.restUrl, creds, 'GET', futuresLookup('never'))).json.data).toBeNull();
@@ -120,6 +138,74 @@ it('after an acknowledged spot.modify the replaced order is still found by its o
       });
       const latest = await signed(s.restUrl, creds, 'GET', spotLookup('ack-r', 'BTC-USDT'));
       expect(latest.json.data).toMatchObject({ id: answer.data.newOrderId, price: '20001', active: true });
+    } finally {
+      await s.close();
+    }
+  }
+});
+
+it('answers a cancel of a remembered order with its ids and sizes, as full mode does and its push and REST say', async () => {
+  for (const mode of ['ack', 'full'] as const) {
+    const s = await startSimulator({ mode });
+    try {
+      const creds = s.demoAccount;
+      const { push } = await openPush(s.restUrl, creds);
+      closeMe.push(push);
+      await push.subscribe('/contractMarket/tradeOrders');
+      const { client } = await connect(s.url, creds);
+      closeMe.push(client);
+      const ask = async (op: string, args: unknown): Promise<any> => {
+        const a = await client.answerTo(client.request(op, args));
+        expect({ mode, op, code: a.code }).toEqual({ mode, op, code: '200000' });
+        return a.data;
+      };
+      const ids: Record<string, string> = {};
+      for (const oid of ['c-1', 'c-2', 'c-3'])
+        ids[oid] = (await ask('spot.order', spotOrder({ clientOid: oid, size: '0.01' }))).orderId;
+      ids['m-1'] = (await ask('margin.order', spotOrder({ clientOid: 'm-1' }))).orderId;
+      const fut = { symbol: 'XBTUSDTM', side: 'buy', type: 'limit', price: '10000', size: 2, leverage: 5 };
+      for (const oid of ['f-1', 'f-2'])
+        ids[oid] = (await ask('futures.order', { ...fut, clientOid: oid })).orderId;
+
+      const cancels = [
+        await ask('spot.cancel', { symbol: 'BTC-USDT', clientOid: 'c-1' }),
+        await ask('spot.cancel', { symbol: 'BTC-USDT', orderId: ids['c-2'] }),
+        await ask('margin.cancel', { symbol: 'BTC-USDT', clientOid: 'm-1' }),
+        await ask('spot.sync_cancel', { symbol: 'BTC-USDT', clientOid: 'c-3' }),
+        await ask('futures.multi_cancel', {
+          orderIdsList: [ids['f-1']],
+          clientOidsList: [{ symbol: 'XBTUSDTM', clientOid: 'f-2' }],
+        }),
+      ];
+      expect({ mode, cancels }).toEqual({
+        mode,
+        cancels: [
+          { orderId: ids['c-1'], clientOid: 'c-1' },
+          { orderId: ids['c-2'], clientOid: 'c-2' },
+          { orderId: ids['m-1'], clientOid: 'm-1' },
+          {
+            orderId: ids['c-3'],
+            clientOid: 'c-3',
+            originSize: '0.01',
+            dealSize: '0',
+            remainSize: '0',
+            canceledSize: '0.01',
+            status: 'done',
+          },
+          [
+            { orderId: ids['f-1'], clientOid: 'f-1', code: '200000', msg: '' },
+            { orderId: ids['f-2'], clientOid: 'f-2', code: '200000', msg: '' },
+          ],
+        ],
+      });
+      // The batch cancel is reflected like the others: push and REST say the orders were cancelled.
+      expect((await push.waitEvent('f-2', 'canceled')).orderId).toBe(ids['f-2']);
+      expect((await push.waitEvent('f-1', 'canceled')).orderId).toBe(ids['f-1']);
+      expect((await signed(s.restUrl, creds, 'GET', futuresLookup('f-1'))).json.data).toMatchObject({
+        id: ids['f-1'],
+        status: 'done',
+        cancelExist: true,
+      });
     } finally {
       await s.close();
     }

@@ -2,10 +2,20 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { connect, hmac, type RawClient } from './raw-client';
-import { alice, bob, futuresLookup, marginLookup, signed, spotLookup, unsigned } from './rest-client';
+import {
+  alice,
+  bob,
+  futuresLookup,
+  marginLookup,
+  openPush,
+  type PushClient,
+  signed,
+  spotLookup,
+  unsigned,
+} from './rest-client';
 
 let sim: Simulator | undefined;
-const clients: RawClient[] = [];
+const clients: Array<RawClient | PushClient> = [];
 async function start(o: SimulatorOptions = {}): Promise<Simulator> {
   sim = await startSimulator({ seed: 5, accounts: [alice, bob], ...o });
   return sim;
@@ -162,6 +172,77 @@ describe('order lookups by clientOid', () => {
     expect(after.lastUpdatedAt).toBeGreaterThanOrEqual(after.createdAt);
   });
 
+  it('spot by funds: funds returned unspent show as cancelledFunds with cancelExist, as push says canceled', async () => {
+    // ETH-USDT without house liquidity: the only sell is the one rested here.
+    const s = await start({
+      accounts: [{ ...alice, balances: { ...alice.balances, ETH: '1' } }, bob],
+      referencePrices: { 'BTC-USDT': '30000' },
+    });
+    const { push } = await openPush(s.restUrl, alice);
+    clients.push(push);
+    await push.subscribe('/spotMarket/tradeOrdersV2');
+    const ws = await wsOf(s);
+    const buy = (clientOid: string, symbol: string, funds: string, o: object = {}) =>
+      ws.answerTo(ws.request('spot.order', { type: 'market', symbol, side: 'buy', funds, clientOid, ...o }));
+    const detail = async (clientOid: string, symbol: string) =>
+      (await signed(s.restUrl, alice, 'GET', spotLookup(clientOid, symbol))).json.data;
+    const terminal = async (clientOid: string) =>
+      (await push.waitFor((f) => f.data?.clientOid === clientOid && f.data.status === 'done')).data;
+
+    // Nothing to buy: the whole 500 comes back.
+    await buy('funds-none', 'ETH-USDT', '500');
+    expect((await terminal('funds-none')).type).toBe('canceled');
+    expect(await detail('funds-none', 'ETH-USDT')).toMatchObject({
+      funds: '500',
+      dealFunds: '0',
+      dealSize: '0',
+      active: false,
+      cancelExist: true,
+      cancelledSize: '0',
+      cancelledFunds: '500',
+      remainFunds: '0',
+    });
+
+    // STP stops it at its own order: no size was cancelled (it has none), the funds were.
+    await ws.answerTo(
+      ws.request('spot.order', {
+        type: 'limit',
+        symbol: 'ETH-USDT',
+        side: 'sell',
+        price: '2000',
+        size: '0.1',
+        clientOid: 'own-ask',
+      }),
+    );
+    await buy('funds-stp', 'ETH-USDT', '500', { stp: 'CN' });
+    expect((await terminal('funds-stp')).canceledSize).toBe('0');
+    expect(await detail('funds-stp', 'ETH-USDT')).toMatchObject({
+      cancelExist: true,
+      cancelledSize: '0',
+      cancelledFunds: '500',
+    });
+
+    // 200 of 500 bought, then the book ran out: 300 came back.
+    await buy('funds-part', 'ETH-USDT', '500');
+    const partEnd = await terminal('funds-part');
+    expect([partEnd.type, partEnd.filledSize, partEnd.remainFunds]).toEqual(['canceled', '0.1', '300']);
+    expect(await detail('funds-part', 'ETH-USDT')).toMatchObject({
+      dealSize: '0.1',
+      dealFunds: '200',
+      cancelExist: true,
+      cancelledFunds: '300',
+      remainFunds: '0',
+    });
+
+    // A deep book: it trades until what is left cannot buy a size step; that dust is no cancel.
+    await buy('funds-deep', 'BTC-USDT', '1000');
+    expect((await terminal('funds-deep')).type).toBe('filled');
+    const deep = await detail('funds-deep', 'BTC-USDT');
+    expect(deep).toMatchObject({ cancelExist: false, active: false, remainFunds: '0' });
+    expect(Number(deep.dealFunds)).toBeGreaterThan(990);
+    expect(Number(deep.cancelledFunds)).toBeCloseTo(1000 - Number(deep.dealFunds), 9);
+  });
+
   it('margin: the same detail with the margin trade type; a spot lookup does not find it', async () => {
     const s = await start();
     const ws = await wsOf(s);
@@ -221,6 +302,44 @@ describe('order lookups by clientOid', () => {
     const none = await signed(s.restUrl, alice, 'GET', futuresLookup('never-placed'));
     expect(none.status).toBe(200);
     expect(none.json).toEqual({ code: '200000', data: null });
+  });
+
+  it("reports the order's own cancelAfter, closeOrder and forceHold, not fixed values", async () => {
+    const s = await start();
+    const ws = await wsOf(s);
+    const ok = async (op: string, args: object) =>
+      expect((await ws.answerTo(ws.request(op, args))).code).toBe('200000');
+    const bid = { type: 'limit', symbol: 'BTC-USDT', side: 'buy', price: '20000', size: '0.001' };
+    await ok('spot.order', { ...bid, clientOid: 'gtt', timeInForce: 'GTT', cancelAfter: 3600 });
+    await ok('spot.order', { ...bid, clientOid: 'gtc' });
+    const spot = async (clientOid: string) =>
+      (await signed(s.restUrl, alice, 'GET', spotLookup(clientOid, 'BTC-USDT'))).json.data;
+    expect(await spot('gtt')).toMatchObject({ timeInForce: 'GTT', cancelAfter: 3600 });
+    expect(await spot('gtc')).toMatchObject({ timeInForce: 'GTC', cancelAfter: 0 });
+
+    const futures = { symbol: 'XBTUSDTM', leverage: '5' };
+    await ok('futures.order', { ...futures, clientOid: 'open', side: 'buy', type: 'market', size: 2 });
+    await ok('futures.order', {
+      ...futures,
+      clientOid: 'close',
+      side: 'sell',
+      price: '90000',
+      closeOrder: true,
+    });
+    await ok('futures.order', {
+      ...futures,
+      clientOid: 'hold',
+      side: 'buy',
+      price: '20000',
+      size: 1,
+      forceHold: true,
+    });
+    await ok('futures.order', { ...futures, clientOid: 'plain', side: 'buy', price: '20000', size: 1 });
+    const detail = async (clientOid: string) =>
+      (await signed(s.restUrl, alice, 'GET', futuresLookup(clientOid))).json.data;
+    expect(await detail('close')).toMatchObject({ closeOrder: true, reduceOnly: true, forceHold: false });
+    expect(await detail('hold')).toMatchObject({ closeOrder: false, reduceOnly: false, forceHold: true });
+    expect(await detail('plain')).toMatchObject({ closeOrder: false, forceHold: false });
   });
 
   it('tolerates extra signed query parameters and answers not found for another symbol', async () => {

@@ -254,6 +254,40 @@ describe('snapshots', () => {
     expect(hfSnapshot('spot', noFlag as HfOrderDetail)).toMatchObject({ canceled: true, filled: false });
   });
 
+  it('filled means the whole order traded: funds returned or size untraded is canceled, whatever the flag says', () => {
+    const done = { ...hfDetail, active: false, cancelExist: false, cancelledSize: '0', remainSize: '0' };
+    const byFunds = { ...done, type: 'market', price: '0', size: '0', funds: '500' };
+    // By funds, nothing bought: the funds were returned.
+    expect(hfSnapshot('spot', { ...byFunds, dealSize: '0', dealFunds: '0' } as HfOrderDetail)).toMatchObject({
+      status: 'done',
+      canceled: true,
+      filled: false,
+    });
+    // By funds, the exchange says part was cancelled (funds returned): not filled.
+    expect(
+      hfSnapshot('spot', {
+        ...byFunds,
+        dealSize: '0.1',
+        dealFunds: '200',
+        cancelExist: true,
+      } as HfOrderDetail),
+    ).toMatchObject({ canceled: true, filled: false });
+    // By funds, traded with only dust left and no cancel: filled.
+    expect(
+      hfSnapshot('spot', { ...byFunds, dealSize: '0.2499', dealFunds: '499.8' } as HfOrderDetail),
+    ).toMatchObject({ canceled: false, filled: true });
+    // By size, done with less traded than ordered and neither flag nor size says so: canceled.
+    expect(hfSnapshot('spot', { ...done, dealSize: '0.2' } as HfOrderDetail)).toMatchObject({
+      canceled: true,
+      filled: false,
+    });
+    // The same number written differently is the whole size.
+    expect(hfSnapshot('spot', { ...done, size: '0.50', dealSize: '.5' } as HfOrderDetail)).toMatchObject({
+      canceled: false,
+      filled: true,
+    });
+  });
+
   it('a futures order: sizes as decimal strings, what did not trade of a done order canceled', () => {
     const s = futuresSnapshot(futuresDetail as FuturesOrderDetail);
     expect(s).toMatchObject({

@@ -669,7 +669,7 @@ export function missedUpdates(order: TrackedOrder, snapshot: OrderSnapshot): Ord
     out.push({
       ...base,
       type: 'match',
-      status: done ? 'match' : 'open',
+      status: restMatchStatus(snapshot),
       matchSize: subtract(snapshot.dealSize, order.matched),
     } as OrderUpdate);
   } else if (!order.seen && !done) {
@@ -682,6 +682,17 @@ export function missedUpdates(order: TrackedOrder, snapshot: OrderSnapshot): Ord
     );
   }
   return out;
+}
+
+/**
+ * The status of a `match` built from REST, which does not say whether a fill took or made
+ * liquidity. What it does say: a market, IOC or FOK order only ever takes ('match', a taker's);
+ * any other order gets 'open', a resting maker's, which is what an open order is and the usual
+ * case for a limit order whose fills the push channel missed (docs/api.md: approximate).
+ */
+function restMatchStatus(s: OrderSnapshot): 'open' | 'match' {
+  const tif = s.raw.timeInForce;
+  return s.type === 'market' || tif === 'IOC' || tif === 'FOK' ? 'match' : 'open';
 }
 
 /** The fields every update built from a REST snapshot has (`type` and `status` set by the caller). */

@@ -24,7 +24,12 @@ interface SnapshotFields {
   readonly canceledSize: string;
   /** Whether any part of the order was canceled. */
   readonly canceled: boolean;
-  /** Done without any cancel: the whole order traded (market orders by funds included). */
+  /**
+   * Done, nothing canceled and the whole order traded. A market order by funds (size '0') counts
+   * as filled when it traded and the exchange reports no cancel: the dust too small to buy one
+   * more size step is not a cancel; funds returned because nothing (or not enough) could be
+   * bought is.
+   */
   readonly filled: boolean;
   /** When the exchange created it (ms since the epoch, exchange clock). */
   readonly createdAt: number;
@@ -45,7 +50,11 @@ export type OrderSnapshot =
 export function hfSnapshot(market: 'spot' | 'margin', d: HfOrderDetail): OrderSnapshot {
   const status = d.active ? 'open' : 'done';
   const canceledSize = d.cancelledSize ?? '0';
-  const canceled = d.cancelExist ?? !isZero(canceledSize);
+  // Whatever did not trade of a done order was canceled (by funds: nothing traded at all), even
+  // where the exchange's flag and sizes say nothing: `filled` must mean the whole order traded.
+  const untraded =
+    status === 'done' && (isZero(d.size) ? isZero(d.dealSize) : !sameDecimal(d.dealSize, d.size));
+  const canceled = d.cancelExist === true || !isZero(canceledSize) || untraded;
   return {
     market,
     clientOid: d.clientOid,
@@ -96,3 +105,13 @@ export function futuresSnapshot(d: FuturesOrderDetail): OrderSnapshot {
 function isZero(s: string): boolean {
   return /^0*(\.0*)?$/.test(s);
 }
+
+/** Whether two decimal strings are the same number ('0.50' and '.5'). */
+function sameDecimal(a: string, b: string): boolean {
+  return canonical(a) === canonical(b);
+}
+
+const canonical = (s: string): string => {
+  const [whole = '', frac = ''] = s.split('.');
+  return `${whole.replace(/^0+/, '')}.${frac.replace(/0+$/, '')}`;
+};

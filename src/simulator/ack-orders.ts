@@ -10,6 +10,14 @@ type Args = Record<string, unknown>;
  */
 export const ACK_MEMORY = 1_000;
 
+/** A remembered order a cancel named: what its answer reports. */
+export interface AckCancel {
+  readonly orderId: string;
+  readonly clientOid: string;
+  /** Its size as requested ('0' by funds): nothing trades in ack mode, so all of it is cancelled. */
+  readonly size: string;
+}
+
 /** What is kept per order: the validated request itself, no copy and no text. */
 interface AckOrder {
   readonly args: Args;
@@ -127,12 +135,41 @@ export class AckOrders {
     return text(args.clientOid, '');
   }
 
+  /**
+   * A cancel was acknowledged: the remembered order it names (open, which it makes done, or done
+   * already), for the answer to report; undefined when none is remembered.
+   */
+  cancel(
+    apiKey: string,
+    line: Line,
+    ref: { clientOid?: unknown; orderId?: unknown },
+    now: number,
+  ): AckCancel | undefined {
+    const order = this.named(apiKey, line, ref);
+    if (order === undefined) return undefined;
+    if (order.status === 'open') this.close(apiKey, line, order, now);
+    const a = order.args;
+    return { orderId: order.orderId, clientOid: text(a.clientOid, ''), size: text(a.size, '0') };
+  }
+
   /** A cancel was acknowledged: a remembered open order of that clientOid or id is done (and returned). */
   canceled(
     apiKey: string,
     line: Line,
     ref: { clientOid?: unknown; orderId?: unknown },
     now: number,
+  ): AckOrder | undefined {
+    const order = this.named(apiKey, line, ref);
+    if (order === undefined || order.status === 'done') return undefined;
+    this.close(apiKey, line, order, now);
+    return order;
+  }
+
+  /** The remembered order of that clientOid, else of that id (a scan of at most ACK_MEMORY orders). */
+  private named(
+    apiKey: string,
+    line: Line,
+    ref: { clientOid?: unknown; orderId?: unknown },
   ): AckOrder | undefined {
     const book = this.books.get(`${apiKey} ${line}`);
     if (book === undefined) return undefined;
@@ -141,7 +178,11 @@ export class AckOrders {
     else if (typeof ref.orderId === 'string') {
       for (const o of book.values()) if (o.orderId === ref.orderId) order = o;
     }
-    if (order === undefined || order.status === 'done') return undefined;
+    return order;
+  }
+
+  /** Makes a remembered open order done, with its `canceled` event. */
+  private close(apiKey: string, line: Line, order: AckOrder, now: number): void {
     order.status = 'done';
     order.updatedAt = now;
     this.writerFor(apiKey, order, line)?.emitAs(
@@ -150,7 +191,6 @@ export class AckOrders {
       'done',
       now,
     );
-    return order;
   }
 
   find(apiKey: string, line: Line, clientOid: string): OrderView | undefined {
@@ -185,6 +225,10 @@ function viewOf(order: AckOrder, line: Line): OrderView {
     dealFunds: '0',
     canceledSize: st.canceledSize,
     remainSize: st.remainSize,
+    // Nothing trades in ack mode: a done order was cancelled, with all its funds.
+    cancelExist: order.status === 'done',
+    cancelledFunds: order.status === 'done' ? (st.remainFunds ?? '0') : '0',
+    remainFunds: order.status === 'done' ? '0' : (st.remainFunds ?? '0'),
     timeInForce: 'GTC',
     postOnly: false,
     hidden: false,

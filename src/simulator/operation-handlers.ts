@@ -1,7 +1,7 @@
 import type { RequestOf, ResponseOf } from '../client/types';
 import { CODES } from '../codecs/codes';
 import type { OperationName } from '../operations';
-import type { AckOrders } from './ack-orders';
+import type { AckCancel, AckOrders } from './ack-orders';
 import type { Account } from './exchange/accounts';
 import {
   cancelFuturesOrder,
@@ -97,14 +97,19 @@ export const OPERATION_HANDLERS: { readonly [Op in OperationName]: OperationHand
   },
   'spot.sync_cancel': {
     exchange: (s, account, args) => cancelSpotOrderSync(s, account, args),
-    ack: (a, desk, apiKey, now) => ({
-      ...canceled(desk, apiKey, 'spot', a, now),
-      originSize: '0',
-      dealSize: '0',
-      remainSize: '0',
-      canceledSize: '0',
-      status: 'done',
-    }),
+    ack: (a, desk, apiKey, now) => {
+      const order = desk.orders.cancel(apiKey, 'spot', a, now);
+      // Nothing trades in ack mode: a remembered order's whole size is what was cancelled.
+      const size = order?.size ?? '0';
+      return {
+        ...answerOf(order, a),
+        originSize: size,
+        dealSize: '0',
+        remainSize: '0',
+        canceledSize: size,
+        status: 'done',
+      };
+    },
   },
   'margin.order': {
     exchange: placeMarginOrder,
@@ -141,15 +146,15 @@ export const OPERATION_HANDLERS: { readonly [Op in OperationName]: OperationHand
   },
   'futures.multi_cancel': {
     exchange: (s, account, args) => cancelFuturesOrders(s, account, args),
-    ack: (a) => [
+    ack: (a, desk, apiKey, now) => [
       ...(a.orderIdsList ?? []).map((orderId) => ({
         orderId,
-        clientOid: null,
+        clientOid: desk.orders.cancel(apiKey, 'futures', { orderId }, now)?.clientOid ?? null,
         code: CODES.SUCCESS,
         msg: '',
       })),
       ...(a.clientOidsList ?? []).map((r) => ({
-        orderId: null,
+        orderId: desk.orders.cancel(apiKey, 'futures', { clientOid: r.clientOid }, now)?.orderId ?? null,
         clientOid: r.clientOid,
         code: CODES.SUCCESS,
         msg: '',
@@ -173,7 +178,7 @@ function placed(
   return { orderId, clientOid: args.clientOid ?? '' };
 }
 
-/** An acknowledged cancel: the order it names (if remembered) is done. */
+/** An acknowledged cancel: the order it names (if remembered) is done, and the answer names it. */
 function canceled(
   desk: AckDesk,
   apiKey: string,
@@ -181,6 +186,15 @@ function canceled(
   args: { readonly orderId?: string; readonly clientOid?: string },
   now: number,
 ): { orderId: string; clientOid: string } {
-  desk.orders.canceled(apiKey, line, args, now);
-  return { orderId: args.orderId ?? '', clientOid: args.clientOid ?? '' };
+  return answerOf(desk.orders.cancel(apiKey, line, args, now), args);
+}
+
+/** A cancel's ids: the remembered order's, else what the request gave. */
+function answerOf(
+  order: AckCancel | undefined,
+  args: { readonly orderId?: string; readonly clientOid?: string },
+): { orderId: string; clientOid: string } {
+  return order === undefined
+    ? { orderId: args.orderId ?? '', clientOid: args.clientOid ?? '' }
+    : { orderId: order.orderId, clientOid: order.clientOid };
 }

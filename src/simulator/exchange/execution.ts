@@ -35,9 +35,11 @@ export function execute(state: ExchangeState, order: Order, now: number): void {
       return;
     }
     const outcome = match(book, taker, hooks);
-    order.canceledSize += outcome.stpCanceled;
+    // By funds there is no size to cancel (STP's count is of the unbounded stand-in size).
+    if (byFunds) order.fundsReturned = outcome.stpCanceled > 0n || !onlyDustLeft(state, order);
+    else order.canceledSize += outcome.stpCanceled;
     order.remaining = byFunds ? 0n : taker.remaining;
-  }
+  } else if (order.funds !== undefined) order.fundsReturned = true;
   if (order.remaining > 0n && order.rests) {
     order.visible = order.peak !== undefined && order.peak < order.remaining ? order.peak : order.remaining;
     book.add(order);
@@ -51,12 +53,29 @@ export function execute(state: ExchangeState, order: Order, now: number): void {
 /** Cancels whatever an order has left (in the book or not) and completes it. */
 export function cancelRemainder(state: ExchangeState, order: Order): void {
   // A taker that matched all it had and lost nothing to STP ends filled, not cancelled.
-  const filled = order.remaining === 0n && order.canceledSize === 0n && order.dealSize > 0n;
+  const filled =
+    order.remaining === 0n && order.canceledSize === 0n && order.dealSize > 0n && !order.fundsReturned;
   state.book(order.spec.symbol).remove(order);
   order.canceledSize += order.remaining;
   order.remaining = 0n;
   order.visible = 0n;
   complete(state, order, filled);
+}
+
+/**
+ * Whether a market order by funds stopped because what it has left cannot buy one more size
+ * step (at the best price left, or the last trade's when the book ran out), not because the
+ * book ran out of liquidity: the dust is kept and the order counts as filled.
+ */
+function onlyDustLeft(state: ExchangeState, order: Order): boolean {
+  const left = (order.funds ?? 0n) - order.dealFunds;
+  if (left <= 0n) return true;
+  if (order.dealSize === 0n) return false;
+  const price =
+    state.book(order.spec.symbol).bestPrice(opposite(order.side)) ?? state.lastPrice.get(order.spec.symbol);
+  if (price === undefined || price <= 0n) return false;
+  const step = order.spec.step > 0n ? order.spec.step : 1n;
+  return floorTo(div(left, price), step) === 0n;
 }
 
 /**

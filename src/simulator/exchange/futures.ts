@@ -195,6 +195,8 @@ function submitFutures(
     leverage,
     marginPerLot,
     reduceOnly,
+    closeOrder: args.closeOrder === true,
+    forceHold: args.forceHold === true,
     marginMode: args.marginMode === 'CROSS' ? 'CROSS' : 'ISOLATED',
   };
   execute(state, order, now);

@@ -50,6 +50,9 @@ export interface FuturesTerms {
   readonly marginPerLot: bigint;
   /** May only reduce the position (reduceOnly and closeOrder). */
   readonly reduceOnly: boolean;
+  /** Placed with closeOrder (close the whole position) and forceHold, as the request said. */
+  readonly closeOrder: boolean;
+  readonly forceHold: boolean;
 }
 
 /**
@@ -104,6 +107,11 @@ export class Order implements BookOrder {
   updatedAt: number;
   /** Margin: repay liabilities from fill proceeds. */
   autoRepay = false;
+  /**
+   * Market orders by funds (which have no size to cancel): it ended with funds it could still
+   * have spent (nothing to trade with, or STP stopped it), so it ends cancelled, not filled.
+   */
+  fundsReturned = false;
   /** Futures orders only. */
   futures: FuturesTerms | undefined = undefined;
 

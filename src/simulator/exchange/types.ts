@@ -117,6 +117,16 @@ export interface OrderView {
   readonly dealFunds: string;
   readonly canceledSize: string;
   readonly remainSize: string;
+  /**
+   * Whether any of the order was cancelled (KuCoin's `cancelExist`); when absent, whether
+   * `canceledSize` is not '0'. A market order by funds has no size: it is cancelled when it
+   * ended with funds it could still have spent (nothing to trade with, or STP), not for dust.
+   */
+  readonly cancelExist?: boolean;
+  /** Market orders by funds: what was returned unspent once done (dust included); else '0'. */
+  readonly cancelledFunds?: string;
+  /** Market orders by funds: what may still be spent while open; else '0'. */
+  readonly remainFunds?: string;
   readonly timeInForce: string;
   readonly postOnly: boolean;
   readonly hidden: boolean;
@@ -130,9 +140,16 @@ export interface OrderView {
   readonly updatedAt: number;
   /** Margin: whether the order used an isolated wallet. */
   readonly isolated: boolean;
+  /**
+   * GTT: seconds from its creation to its expiry (a modify's replacement keeps the original's
+   * expiry); absent or 0: it does not expire by time.
+   */
+  readonly cancelAfter?: number;
   /** Futures only. */
   readonly leverage?: string;
   readonly reduceOnly?: boolean;
+  readonly closeOrder?: boolean;
+  readonly forceHold?: boolean;
   readonly marginMode?: 'ISOLATED' | 'CROSS';
   /** Futures: price × lots × multiplier of the order, and of what traded (quote). */
   readonly value?: string;
