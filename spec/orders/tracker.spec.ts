@@ -4,7 +4,7 @@
  * answer), replays, completes at the terminal event, errors with the call's error, forgets ended
  * orders, and fills gaps over REST with bounded concurrency.
  */
-import { filter, Subject } from 'rxjs';
+import { filter, Observable, Subject } from 'rxjs';
 import { RateLimitError } from '../../src';
 import {
   missedUpdates,
@@ -482,6 +482,45 @@ describe('OrderTracker', () => {
     push(ev('o1', 'c1', 'canceled'));
     expect(out.types()).toEqual(['open:push', 'canceled:push']);
     expect(out.end).toEqual({ done: true });
+  });
+
+  it('an order placed from the previous order’s terminal event keeps the push connection (one subscription for a chain)', () => {
+    const updates = new Subject<OrderUpdate>();
+    let opened = 0;
+    let closed = 0;
+    const f: OrderFeed = {
+      updatesOf: () =>
+        new Observable<OrderUpdate>((subscriber) => {
+          opened++;
+          const inner = updates.subscribe(subscriber);
+          return () => {
+            closed++;
+            inner.unsubscribe();
+          };
+        }),
+      ready$: new Subject<PushMarket>(),
+      isReady: () => true,
+    };
+    const tracker = new OrderTracker({ feed: f, lookup: noLookup });
+    const ends: string[] = [];
+    const place = (n: number): void => {
+      const orders = tracker.track(request(`chain-${n}`), true);
+      OrderTracker.stream(orders).subscribe({
+        next: (u) => {
+          // The next link of the chain, from this order's terminal event.
+          if (u.type === 'filled' && n < 3) place(n + 1);
+        },
+        complete: () => ends.push(`chain-${n}`),
+      });
+      tracker.answered(orders, 'spot.order', answer({ orderId: `o-${n}`, clientOid: `chain-${n}` }));
+    };
+    place(1);
+    for (const n of [1, 2, 3]) {
+      updates.next(ev(`o-${n}`, `chain-${n}`, 'match', { matchSize: '1', filledSize: '1' }));
+      updates.next(ev(`o-${n}`, `chain-${n}`, 'filled', { filledSize: '1' }));
+    }
+    expect(ends).toEqual(['chain-1', 'chain-2', 'chain-3']);
+    expect({ opened, closed }).toEqual({ opened: 1, closed: 1 });
   });
 
   it('close() errors every open stream with the reason', () => {

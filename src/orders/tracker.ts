@@ -525,11 +525,13 @@ export class OrderTracker {
       return;
     }
     // Done before it is told: a subscriber that closes the client on this event (a kill switch)
-    // must not end the stream with an error in the middle of it.
+    // must not end the stream with an error in the middle of it. Forgotten after: until then it
+    // holds its push connection, so that a subscriber placing the next order on this event (a
+    // chain) keeps the connection instead of closing and reopening it.
     order.done = true;
     order.held = undefined;
-    this.forget(order);
     order.events.next(update);
+    this.forget(order);
     ended(order);
   }
 
