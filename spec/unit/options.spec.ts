@@ -49,6 +49,38 @@ describe('options that would not do what their name says are refused', () => {
     expect(refused({ apiSecrett: secret })).not.toContain(secret);
   });
 
+  it('a value from a getter or a prototype is checked as an own one (the client reads it the same way)', () => {
+    class Config {
+      readonly apiKey = 'k';
+      get testnet(): unknown {
+        return 'true';
+      }
+    }
+    expect(refused(new Config())).toContain('testnet must be true or false (got string)');
+    expect(refused(Object.create({ testnet: 'true' }))).toContain('testnet must be true or false');
+    expect(refused(Object.create({ reconcille: true }))).toContain('"reconcille"');
+    expect(refused(Object.create({ wsUrl: 'wss://example.invalid' }))).toContain('wsBaseUrl');
+    class Good {
+      get testnet(): boolean {
+        return true;
+      }
+    }
+    expect(resolveSettings(new Good() as WebsocketAPIClientOptions).testnet).toBe(true);
+  });
+
+  it('a name inside reconnect that is not one of its options is refused too', () => {
+    expect(refused({ reconnect: { maxAttemps: 3 } })).toContain(
+      'reconnect."maxAttemps" is not a reconnect option',
+    );
+    expect(
+      resolveSettings({ reconnect: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 } }).reconnect,
+    ).toEqual({
+      maxAttempts: 3,
+      initialDelayMs: 1,
+      maxDelayMs: 2,
+    });
+  });
+
   it('an unknown name (a typo) is refused, naming it', () => {
     expect(refused({ reconcille: true })).toContain('"reconcille" is not an option of this client');
     expect(refused({ apiKeyy: 'k' })).toContain('"apiKeyy"');

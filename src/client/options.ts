@@ -191,21 +191,12 @@ const refuse = (why: string): ConfigurationError =>
 function checkOptions(o: WebsocketAPIClientOptions): void {
   if (typeof o !== 'object' || o === null)
     throw new ConfigurationError('WebsocketAPIClient options must be an object');
-  for (const key of Object.keys(o)) {
-    const value = (o as Record<string, unknown>)[key];
+  const options = o as Record<string, unknown>;
+  // Every option by reading it, as the client will (an inherited value or a getter counts).
+  for (const key of Object.keys(OPTION_KINDS) as Array<keyof WebsocketAPIClientOptions>) {
+    const value = options[key];
     if (value === undefined) continue;
-    if (key === 'wsUrl')
-      throw refuse("wsUrl is kucoin-api's: here the gateway is wsBaseUrl (without /v1/private)");
-    if (key === 'apiRegion') {
-      if (value === 'global') continue;
-      throw refuse(
-        'apiRegion: only the global hosts are built in; for another region set wsBaseUrl, restBaseUrl and futuresRestBaseUrl',
-      );
-    }
-    if (IGNORED_KUCOIN_API_OPTIONS.includes(key)) continue;
-    if (!Object.prototype.hasOwnProperty.call(OPTION_KINDS, key))
-      throw refuse(`${JSON.stringify(key.slice(0, 40))} is not an option of this client (see docs/api.md)`);
-    const kind = OPTION_KINDS[key as keyof WebsocketAPIClientOptions];
+    const kind = OPTION_KINDS[key];
     const actual = value === null ? 'null' : typeof value;
     // Numbers are checked with their range (RangeError, as before).
     if (kind !== 'number' && actual !== kind)
@@ -213,7 +204,31 @@ function checkOptions(o: WebsocketAPIClientOptions): void {
         `${key} must be ${kind === 'boolean' ? 'true or false' : kind === 'object' ? 'an object' : `a ${kind}`} (got ${actual})`,
       );
   }
+  if (options.wsUrl !== undefined)
+    throw refuse("wsUrl is kucoin-api's: here the gateway is wsBaseUrl (without /v1/private)");
+  if (options.apiRegion !== undefined && options.apiRegion !== 'global')
+    throw refuse(
+      'apiRegion: only the global hosts are built in; for another region set wsBaseUrl, restBaseUrl and futuresRestBaseUrl',
+    );
+  // Names: own and inherited enumerable ones (a class's getters are not enumerable; they were read above).
+  for (const key in options) {
+    if (options[key] === undefined || Object.prototype.hasOwnProperty.call(OPTION_KINDS, key)) continue;
+    if (key === 'wsUrl' || key === 'apiRegion' || IGNORED_KUCOIN_API_OPTIONS.includes(key)) continue;
+    throw refuse(`${JSON.stringify(key.slice(0, 40))} is not an option of this client (see docs/api.md)`);
+  }
+  const reconnect = options.reconnect as Record<string, unknown> | undefined;
+  if (reconnect !== undefined) {
+    for (const key in reconnect) {
+      if (reconnect[key] !== undefined && !RECONNECT_OPTIONS.includes(key))
+        throw refuse(
+          `reconnect.${JSON.stringify(key.slice(0, 40))} is not a reconnect option (${RECONNECT_OPTIONS.join(', ')})`,
+        );
+    }
+  }
 }
+
+/** The names `reconnect` takes. */
+const RECONNECT_OPTIONS: readonly string[] = ['initialDelayMs', 'maxDelayMs', 'maxAttempts'];
 
 /** Fills in defaults and rejects values that cannot work, at construction time. */
 export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {
