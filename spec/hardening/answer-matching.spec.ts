@@ -120,6 +120,8 @@ describe('answers are matched by id and op', () => {
         const orders = (Array.isArray(frame.args) ? frame.args : []) as Array<{ clientOid: string }>;
         const oids = orders.map((o) => o.clientOid);
         if (oids[0] === 'swapped-1') socket.send(batchAnswer(frame, [...oids].reverse()));
+        else if (oids[0] === 'empty-1') socket.send(batchAnswer(frame, [oids[0], '']));
+        else if (oids[0] === 'short-1') socket.send(batchAnswer(frame, [oids[0]]));
         else if (oids[0] === 'stranger-1') socket.send(batchAnswer(frame, [oids[0], 'stranger-x']));
         else if (oids[0] === 'twice-1') socket.send(batchAnswer(frame, [oids[0], oids[0]]));
         else socket.send(answerOf(frame));
@@ -141,6 +143,14 @@ describe('answers are matched by id and op', () => {
     const twice = await settle(client.submitMultipleFuturesOrders(batch('twice-1')));
     expect(twice).toBeInstanceOf(ProtocolError);
     expect((twice as Error).message).toMatch(/clientOid "twice-1"/);
-    expect(exceptions).toEqual([stranger, twice]);
+    // An empty clientOid names none: the item is paired by position, as the tracker pairs it.
+    await expect(client.submitMultipleFuturesOrders(batch('empty-1'))).resolves.toMatchObject({
+      data: [{ clientOid: 'empty-1' }, { clientOid: '' }],
+    });
+    // An answer that leaves an order out does not describe the request.
+    const short = await settle(client.submitMultipleFuturesOrders(batch('short-1')));
+    expect(short).toBeInstanceOf(ProtocolError);
+    expect((short as Error).message).toMatch(/1 item\(s\) for the batch's 2 order\(s\)/);
+    expect(exceptions).toEqual([stranger, twice, short]);
   });
 });

@@ -1,5 +1,6 @@
 import { Subject } from 'rxjs';
 import {
+  ClientClosedError,
   DisconnectedError,
   GatewayError,
   ProtocolError,
@@ -155,6 +156,30 @@ describe('RpcChannel', () => {
       expect(b).toMatchObject({ sent: false });
       channel.ready(link);
       expect(link.written).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('after failAll (close), answers to written calls, timed out ones included, are late answers telling the outcome', async () => {
+    jest.useFakeTimers();
+    try {
+      const { channel, link, submit, answer, exceptions } = setup(100);
+      channel.ready(link);
+      const overdue = submit();
+      jest.advanceTimersByTime(110);
+      expect(await outcome(overdue)).toMatchObject({ name: 'TimeoutError', sent: true });
+      const pending = submit();
+      channel.failAll(() => new ClientClosedError({ sent: true }));
+      expect(await outcome(pending)).toBeInstanceOf(ClientClosedError);
+      // The rest of the read close() ran in: both answers come after it.
+      answer(overdue.id);
+      answer(pending.id);
+      expect(exceptions.map((e) => e.error.constructor.name)).toEqual(['LateAnswerError', 'LateAnswerError']);
+      expect(exceptions.map((e) => e.error.message)).toEqual([
+        expect.stringContaining('(TimeoutError), and tells its outcome'),
+        expect.stringContaining('(ClientClosedError), and tells its outcome'),
+      ]);
     } finally {
       jest.useRealTimers();
     }

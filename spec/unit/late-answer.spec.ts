@@ -1,4 +1,4 @@
-import { LateAnswerError } from '../../src';
+import { ClientClosedError, LateAnswerError, TimeoutError } from '../../src';
 import { lateAnswerDisagreement } from '../../src/rpc/late-answer';
 import type { WsApiCall } from '../../src/rpc/call';
 import type { WSAPIResponse } from '../../src/rpc/response';
@@ -41,5 +41,38 @@ describe('lateAnswerDisagreement, a futures.multi_order batch', () => {
     expect(
       lateAnswerDisagreement(call, response([item('b', null, '300003'), item('a', 'oa')])),
     ).toBeInstanceOf(LateAnswerError);
+  });
+});
+
+describe('lateAnswerDisagreement, a call that failed as outcome unknown', () => {
+  const failedCall = (error: unknown): WsApiCall =>
+    ({ op: 'futures.order', id: '8', clientOid: 'c8', settledWith: { error } }) as unknown as WsApiCall;
+  const placed = {
+    id: '8',
+    op: 'futures.order',
+    code: '200000',
+    data: { orderId: 'o8', clientOid: 'c8' },
+    inTime: 0,
+    outTime: 0,
+  } as WSAPIResponse;
+
+  it('says REST could not tell only when reconcile left it unknown, not for a client that closed for a reason', () => {
+    const gaveUp = new ClientClosedError({
+      op: 'futures.order',
+      sent: true,
+      reason: 'wsApiSpotV1 gave up after 2 reconnect attempts',
+      cause: new Error('socket hang up'),
+    });
+    const closed = lateAnswerDisagreement(failedCall(gaveUp), placed);
+    expect(closed?.message).toContain('failed as outcome unknown (ClientClosedError), and tells its outcome');
+    const unknown = new TimeoutError({
+      op: 'futures.order',
+      timeoutMs: 5,
+      sent: true,
+      cause: new Error('REST down'),
+    });
+    expect(lateAnswerDisagreement(failedCall(unknown), placed)?.message).toContain(
+      '(TimeoutError; REST could not tell)',
+    );
   });
 });

@@ -1,32 +1,43 @@
 import type { WsApiCall } from './call';
 
 /**
- * A clientOid that a success answer's data names and its request did not: the answer is about
- * another order (a gateway, or a proxy, that mixed two requests up) and must not settle the
- * call as its success. For one order, its clientOid against the request's; for a batch
- * (futures.multi_order), each item's against the batch's clientOids, each named once (items may
- * come in another order). Undefined when it names none of another order, or when the request
- * had no clientOid to compare (a cancel by orderId, a batch cancel).
+ * Why a success answer's data cannot be the answer to `call`'s request, or undefined: it names a
+ * clientOid the request did not (an answer about another order, from a gateway or proxy that
+ * mixed two requests up), or, for a batch (futures.multi_order), it does not have one item per
+ * order, or an item names a clientOid that is not one of the batch's, or one twice (items may
+ * come in another order). An empty clientOid names none (such an item is paired by position).
+ * Nothing to compare when the request had no clientOid (a cancel by orderId, a batch cancel).
  */
-export function foreignClientOid(
+export function answerMismatch(
   call: Pick<WsApiCall, 'clientOid' | 'clientOids'>,
   data: unknown,
 ): string | undefined {
   const own = call.clientOid;
   if (own !== undefined) {
-    const named =
-      typeof data === 'object' && data !== null ? (data as { clientOid?: unknown }).clientOid : undefined;
-    return typeof named === 'string' && named !== own ? named : undefined;
+    const named = clientOidOf(data);
+    return named !== undefined && named !== own ? foreign(named) : undefined;
   }
   const batch = call.clientOids;
   if (batch === undefined || !Array.isArray(data)) return undefined;
+  const items = data as unknown[];
+  if (items.length !== batch.length)
+    return `the answer has ${items.length} item(s) for the batch's ${batch.length} order(s)`;
   const seen = new Set<string>();
-  for (const item of data as unknown[]) {
-    const named =
-      typeof item === 'object' && item !== null ? (item as { clientOid?: unknown }).clientOid : undefined;
-    if (typeof named !== 'string') continue;
-    if (!batch.includes(named) || seen.has(named)) return named;
+  for (const item of items) {
+    const named = clientOidOf(item);
+    if (named === undefined) continue;
+    if (!batch.includes(named) || seen.has(named)) return foreign(named);
     seen.add(named);
   }
   return undefined;
 }
+
+/** The clientOid an answer's data (or a batch item) names: a non-empty string, else undefined. */
+function clientOidOf(data: unknown): string | undefined {
+  const named =
+    typeof data === 'object' && data !== null ? (data as { clientOid?: unknown }).clientOid : undefined;
+  return typeof named === 'string' && named !== '' ? named : undefined;
+}
+
+const foreign = (named: string): string =>
+  `the answer names clientOid ${JSON.stringify(named)}, which is not the request's`;

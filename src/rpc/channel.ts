@@ -14,7 +14,7 @@ import {
   isGatewayErrorCode,
 } from '../errors';
 import type { WSAPIWsKey } from '../operations';
-import { foreignClientOid } from './answer-oids';
+import { answerMismatch } from './answer-oids';
 import type { WsApiCall } from './call';
 import { requestDetails } from './error-details';
 import { PendingCalls } from './pending-calls';
@@ -229,7 +229,8 @@ export class RpcChannel {
    */
   failAll(errorFor: (call: WsApiCall) => unknown): void {
     this.link = undefined;
-    this.overdue.clear();
+    // The calls already overdue (timed out, or taken over by reconcile) stay: their answers may
+    // be in the same read too.
     this.queue = [];
     this.head = 0;
     for (const call of this.pending.drain()) {
@@ -369,12 +370,9 @@ export class RpcChannel {
     if (response.code !== CODES.SUCCESS) return this.gatewayError(call, response);
     if (!call.spec.response.is(response.data))
       return this.malformedError(call, `${call.op} data`, call.spec.response.decode(response.data), response);
-    const foreign = foreignClientOid(call, response.data);
-    if (foreign === undefined) return response;
-    return new ProtocolError(
-      `the answer names clientOid "${printable(foreign)}", which is not the request's`,
-      { ...requestDetails(call), response },
-    );
+    const mismatch = answerMismatch(call, response.data);
+    if (mismatch === undefined) return response;
+    return new ProtocolError(printable(mismatch), { ...requestDetails(call), response });
   }
 
   private gatewayError(call: WsApiCall, response: WSAPIResponse): WsApiError {

@@ -7,6 +7,7 @@
 import { CODES } from '../codecs/codes';
 import {
   CancelNotAppliedError,
+  ClientClosedError,
   LateAnswerError,
   ModifyNotAppliedError,
   OrderNotPlacedError,
@@ -91,7 +92,10 @@ function describeSettled(settled: { response: WSAPIResponse } | { error: unknown
     return `reconcile had rejected the call with ${(error as WsApiError).name}, and disagrees`;
   const name = error instanceof Error ? error.name : 'an error';
   // Reconcile gives the error it could not settle a cause; a timeout without reconcile has none.
-  const why = error instanceof Error && error.cause !== undefined ? `${name}; REST could not tell` : name;
+  // A ClientClosedError's cause is why the client closed (a give-up, refused credentials).
+  const reconciled =
+    error instanceof Error && !(error instanceof ClientClosedError) && error.cause !== undefined;
+  const why = reconciled ? `${name}; REST could not tell` : name;
   return `the call had failed as outcome unknown (${why}), and tells its outcome`;
 }
 
