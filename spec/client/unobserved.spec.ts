@@ -198,6 +198,18 @@ describe('a failed call somebody observed is not reported', () => {
     expect(logger.lines.filter((l) => /nobody awaited/.test(l.message))).toHaveLength(1);
   });
 
+  it("a failure that reaches a subscriber of the call's updates$ is not reported again as unobserved", async () => {
+    const { client } = await h.start();
+    await client.connect();
+    const seen = exceptions(client);
+    // The simulator refuses a symbol it does not list: a GatewayError, told through updates$.
+    const call = client.submitNewSpotOrder(limitBuy({ symbol: 'NOPE-USDT' }));
+    const told = await lastValueFrom(call.updates$).catch((e: unknown) => e);
+    expect(told).toBeInstanceOf(GatewayError);
+    await sentinel(client);
+    expect(seen.filter((e) => e.unobserved && requestIdOf(e) === call.id)).toEqual([]);
+  });
+
   it('a caller that only uses the Observable gets no unhandled rejection, and no report', async () => {
     const { client } = await h.start();
     await client.connect();

@@ -23,6 +23,9 @@ import {
 } from './reconcile';
 import { OrderTracker, orderFeedOf, placesOrders, type PushFeed } from './tracker';
 
+/** Takes an error and does nothing with it (it is told elsewhere). */
+const ignore = (): void => undefined;
+
 /** What the desk needs from the client. */
 export interface OrderDeskConfig {
   /** `reconcile` option: look lost answers up instead of failing them as outcome unknown. */
@@ -283,7 +286,13 @@ export class OrderDesk {
           });
         }
       }
-      return OrderTracker.stream(tracked);
+      const stream = OrderTracker.stream(tracked);
+      // The call's failure reaches this subscriber through the stream: while it listens, the
+      // call is observed (its failure is not reported a second time as unobserved).
+      return new Observable<OrderUpdate>((subscriber) => {
+        subscriber.add(call.subscribe({ error: ignore }));
+        return stream.subscribe(subscriber);
+      });
     });
   }
 
