@@ -1,5 +1,5 @@
 import { defer, Observable } from 'rxjs';
-import { ClientClosedError, TimeoutError } from '../errors';
+import { ClientClosedError, type DisconnectedError, TimeoutError } from '../errors';
 import type { OperationSpec, WSAPIWsKey } from '../operations';
 import type { OrderUpdate } from '../push/order-update';
 import { WsApiCall, type UnobservedFailureHook } from '../rpc/call';
@@ -18,6 +18,7 @@ import {
   isReconcilable,
   reconcile,
   Waits,
+  withCause,
   type OrderLookup,
   type ReconcileClock,
 } from './reconcile';
@@ -98,7 +99,8 @@ function field(args: unknown, name: string): string | undefined {
  */
 export class OrderDesk {
   readonly tracker: OrderTracker;
-  private readonly reconciling = new Set<OrderCall>();
+  /** The calls being reconciled, with the outcome-unknown error each would fail with. */
+  private readonly reconciling = new Map<OrderCall, DisconnectedError | TimeoutError>();
   /**
    * With reconcile: the orderIds the latest answers of order-placing calls told (a ring of
    * ANSWERED_IDS), so that reconcile never takes another call's order for a lost call's.
@@ -333,7 +335,7 @@ export class OrderDesk {
     if (!this.config.reconcile || this.waits.stoppedWith !== undefined || this.reconciling.has(call))
       return false;
     if (!isOutcomeUnknown(error) || !isReconcilable(call.op)) return false;
-    this.reconciling.add(call);
+    this.reconciling.set(call, error);
     void reconcile(call, error, {
       lookup: this.boundedLookup,
       graceMs: this.config.graceMs,
@@ -423,6 +425,9 @@ export class OrderDesk {
    */
   close(reason: Error = new ClientClosedError({})): void {
     this.waits.stop(reason);
+    // Settled now, not when their lookups end: a fetch that ignores the abort signal must not
+    // keep a call pending after close(). What the lookups tell later is dropped (settled).
+    for (const [call, error] of [...this.reconciling]) call.settleRejected(withCause(error, reason));
     // Queued lookups end at once with the reason (each sees the waits stopped).
     this.startLookups();
     this.tracker.close(reason);
