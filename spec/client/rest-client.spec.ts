@@ -4,7 +4,7 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ProtocolError } from '../../src';
+import { ClientClosedError, ProtocolError, TimeoutError } from '../../src';
 import { ServerClock } from '../../src/rest/clock';
 import { MAX_REST_ANSWER_BYTES, RestClient } from '../../src/rest/rest-client';
 import type { Simulator } from '../../src/simulator';
@@ -152,5 +152,50 @@ describe('RestClient', () => {
         },
       );
     }
+  });
+});
+
+describe('RestClient with a fetch that ignores its abort signal', () => {
+  function deafRest(timeoutMs: number): { rest: RestClient; calls: () => number } {
+    const clock = new ServerClock();
+    const signer = createSigner({ apiKey: 'k', apiSecret: 's', apiPassphrase: 'p' }, () => clock.now());
+    let calls = 0;
+    const rest = new RestClient({
+      endpoint: async () => ({
+        spotBaseUrl: 'http://127.0.0.1:9',
+        futuresBaseUrl: 'http://127.0.0.1:9',
+        signer,
+      }),
+      clock,
+      fetch: () => {
+        calls++;
+        return new Promise<Response>(() => undefined);
+      },
+      timeoutMs,
+    });
+    return { rest, calls: () => calls };
+  }
+
+  it('still times out at restTimeoutMs (the request used to wait for ever)', async () => {
+    const { rest, calls } = deafRest(100);
+    const error = await settle(rest.serverTime());
+    expect(calls()).toBe(1);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).message).toContain('within 100 ms');
+  });
+
+  it('close() rejects the request under way at once and leaves no timer behind', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const { rest, calls } = deafRest(60_000);
+    const pending = settle(rest.serverTime());
+    await new Promise<void>((resolve) => {
+      const check = (): void => (calls() > 0 ? resolve() : void setImmediate(check));
+      check();
+    });
+    expect(timers()).toBeGreaterThan(before); // the request's deadline, 60 s
+    rest.close(() => new ClientClosedError({ op: 'serverTime' }));
+    expect(await pending).toBeInstanceOf(ClientClosedError);
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 });

@@ -263,18 +263,21 @@ export class RestClient {
     let response: Response;
     let text: string;
     try {
-      response = await this.config.fetch(base + request.target, {
-        method: request.method,
-        headers,
-        body: request.method === 'GET' ? undefined : body,
-        signal: controller.signal,
-        // A redirect would carry the signed headers to another URL; a cached answer is stale.
-        redirect: 'error',
-        cache: 'no-store',
-        credentials: 'omit',
-      });
+      response = await untilAborted(
+        this.config.fetch(base + request.target, {
+          method: request.method,
+          headers,
+          body: request.method === 'GET' ? undefined : body,
+          signal: controller.signal,
+          // A redirect would carry the signed headers to another URL; a cached answer is stale.
+          redirect: 'error',
+          cache: 'no-store',
+          credentials: 'omit',
+        }),
+        controller.signal,
+      );
       deadline.progress();
-      text = await readCapped(response, request, deadline);
+      text = await untilAborted(readCapped(response, request, deadline), controller.signal);
     } catch (error) {
       this.throwIfClosed(request);
       if (error instanceof ProtocolError) throw error;
@@ -323,6 +326,33 @@ export class RestClient {
  * (by its Content-Length, or once that many bytes were read) is cancelled and refused with a
  * ProtocolError, having buffered no more than the limit.
  */
+/**
+ * `promise`, or its signal's reason once that aborts, whichever comes first: a `fetch` of the
+ * user's that ignores the signal (or a body that never ends) must not keep a request, its
+ * deadline timer and the caller waiting after a timeout or `close()`.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    // Its own outcome is dropped, never left unhandled.
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason as Error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const aborted = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', aborted, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', aborted);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', aborted);
+        reject(error);
+      },
+    );
+  });
+}
+
 async function readCapped(response: Response, request: RestRequest, deadline: RestDeadline): Promise<string> {
   const tooLarge = (size: string): ProtocolError =>
     new ProtocolError(
