@@ -200,9 +200,7 @@ function checkOptions(o: WebsocketAPIClientOptions): void {
     const actual = value === null ? 'null' : typeof value;
     // Numbers are checked with their range (RangeError, as before).
     if (kind !== 'number' && actual !== kind)
-      throw refuse(
-        `${key} must be ${kind === 'boolean' ? 'true or false' : kind === 'object' ? 'an object' : `a ${kind}`} (got ${actual})`,
-      );
+      throw refuse(`${key} must be ${EXPECTED[kind]} (got ${actual})`);
   }
   if (options.wsUrl !== undefined)
     throw refuse("wsUrl is kucoin-api's: here the gateway is wsBaseUrl (without /v1/private)");
@@ -228,7 +226,19 @@ function checkOptions(o: WebsocketAPIClientOptions): void {
 }
 
 /** The names `reconnect` takes. */
-const RECONNECT_OPTIONS: readonly string[] = ['initialDelayMs', 'maxDelayMs', 'maxAttempts'];
+const RECONNECT_OPTIONS: readonly string[] = [
+  'initialDelayMs',
+  'maxDelayMs',
+  'maxAttempts',
+] satisfies ReadonlyArray<keyof ReconnectOptions>;
+
+/** What a value of each kind of option must be, as a refusal says it. */
+const EXPECTED = {
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'an object',
+  function: 'a function',
+} as const;
 
 /** Fills in defaults and rejects values that cannot work, at construction time. */
 export function resolveSettings(o: WebsocketAPIClientOptions): ClientSettings {

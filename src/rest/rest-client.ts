@@ -322,11 +322,6 @@ export class RestClient {
 }
 
 /**
- * The answer's body as text, read as a stream of at most MAX_REST_ANSWER_BYTES: a larger one
- * (by its Content-Length, or once that many bytes were read) is cancelled and refused with a
- * ProtocolError, having buffered no more than the limit.
- */
-/**
  * `promise`, or its signal's reason once that aborts, whichever comes first: a `fetch` of the
  * user's that ignores the signal (or a body that never ends) must not keep a request, its
  * deadline timer and the caller waiting after a timeout or `close()`.
@@ -353,6 +348,11 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/**
+ * The answer's body as text, read as a stream of at most MAX_REST_ANSWER_BYTES: a larger one
+ * (by its Content-Length, or once that many bytes were read) is cancelled and refused with a
+ * ProtocolError, having buffered no more than the limit.
+ */
 async function readCapped(response: Response, request: RestRequest, deadline: RestDeadline): Promise<string> {
   const tooLarge = (size: string): ProtocolError =>
     new ProtocolError(
