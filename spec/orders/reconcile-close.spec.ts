@@ -4,6 +4,7 @@
  * as it never answered. A gateway of our own on 127.0.0.1 that never answers the order.
  */
 import { ClientClosedError, TimeoutError } from '../../src';
+import { limitBuy } from '../client/harness';
 import { answer, startHostileGateway, type HostileGateway } from '../support/hostile-gateway';
 
 describe('close() during reconcile', () => {
@@ -31,14 +32,7 @@ describe('close() during reconcile', () => {
       },
     });
     await client.connect();
-    const call = client.submitNewSpotOrder({
-      side: 'buy',
-      symbol: 'BTC-USDT',
-      type: 'limit',
-      price: '1',
-      size: '1',
-      clientOid: 'reconciled-at-close',
-    });
+    const call = client.submitNewSpotOrder(limitBuy({ clientOid: 'reconciled-at-close' }));
     const outcome = call.then(
       () => undefined,
       (e: unknown) => e,

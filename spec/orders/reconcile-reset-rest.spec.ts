@@ -9,6 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DisconnectedError, NetworkError, OrderNotPlacedError, type FetchFunction } from '../../src';
+import type { Simulator } from '../../src/simulator';
 import { framesFor, limitBuy, useHarness } from '../client/harness';
 import { settle, until } from '../support/reliability';
 
@@ -33,6 +34,20 @@ async function resettingServer(): Promise<{ url: string; requests: () => number;
   };
 }
 
+/**
+ * An order whose answer is lost (the gateway has it, paused, then the session drops) by a
+ * reconciling client with this `fetch`: how the call settles.
+ */
+async function lostOrder(sim: Simulator, fetch: FetchFunction): Promise<unknown> {
+  const client = h.reconciling(sim, { fetch });
+  await client.connect();
+  sim.faults.pause();
+  const call = client.submitNewSpotOrder(limitBuy());
+  await until(() => framesFor(sim, call.id) === 1, 'the gateway has the request');
+  sim.faults.dropSessions({ kind: 'wsapi' });
+  return settle(call);
+}
+
 describe('reconcile: true, a lookup whose connection is reset before any answer', () => {
   it('is tried once more: one reset, and the lost call still ends OrderNotPlacedError', async () => {
     const sim = await h.sim();
@@ -47,13 +62,7 @@ describe('reconcile: true, a lookup whose connection is reset before any answer'
             : input,
           init,
         );
-      const client = h.reconciling(sim, { fetch });
-      await client.connect();
-      sim.faults.pause();
-      const call = client.submitNewSpotOrder(limitBuy());
-      await until(() => framesFor(sim, (call as { id: string }).id) === 1, 'the gateway has the request');
-      sim.faults.dropSessions({ kind: 'wsapi' });
-      const outcome = await settle(call);
+      const outcome = await lostOrder(sim, fetch);
       expect(outcome).toBeInstanceOf(OrderNotPlacedError);
       expect(resetting.requests()).toBe(1);
       expect(lookups).toBeGreaterThanOrEqual(3); // the reset one, its retry, the lookup after the grace
@@ -69,13 +78,7 @@ describe('reconcile: true, a lookup whose connection is reset before any answer'
     try {
       const fetch: FetchFunction = (input, init) =>
         globalThis.fetch(String(input).replace(sim.restUrl, resetting.url), init);
-      const client = h.reconciling(sim, { fetch });
-      await client.connect();
-      sim.faults.pause();
-      const call = client.submitNewSpotOrder(limitBuy());
-      await until(() => framesFor(sim, (call as { id: string }).id) === 1, 'the gateway has the request');
-      sim.faults.dropSessions({ kind: 'wsapi' });
-      const outcome = await settle(call);
+      const outcome = await lostOrder(sim, fetch);
       expect(outcome).toBeInstanceOf(DisconnectedError);
       expect((outcome as DisconnectedError).cause).toBeInstanceOf(NetworkError);
       expect((outcome as DisconnectedError).cause).toMatchObject({ op: 'lookupOrder' });

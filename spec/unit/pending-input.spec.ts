@@ -92,7 +92,8 @@ describe('firstWithin', () => {
     };
   };
 
-  it('a value that comes before the verdict (read after the deadline) counts', async () => {
+  /** A source under firstWithin(5 ms) on a virtual clock, its notifications collected, the deadline passed. */
+  const pastDeadline = () => {
     const source = new Subject<string>();
     const input = manual();
     const clock = new VirtualTimeScheduler();
@@ -104,6 +105,11 @@ describe('firstWithin', () => {
       ),
     );
     clock.flush(); // the deadline passes
+    return { source, input, seen };
+  };
+
+  it('a value that comes before the verdict (read after the deadline) counts', async () => {
+    const { source, input, seen } = pastDeadline();
     expect(input.asked()).toBe(true);
     source.next('welcome');
     input.run(); // cancelled by the value: nothing happens
@@ -112,17 +118,7 @@ describe('firstWithin', () => {
   });
 
   it('no value by the verdict: the error', async () => {
-    const source = new Subject<string>();
-    const input = manual();
-    const clock = new VirtualTimeScheduler();
-    const seen = firstValueFrom(
-      source.pipe(
-        firstWithin(5, () => new Error('late'), clock, input.afterInput),
-        materialize(),
-        toArray(),
-      ),
-    );
-    clock.flush(); // the deadline passes
+    const { source, input, seen } = pastDeadline();
     input.run();
     const notes = await seen;
     expect(notes.map((n) => n.kind)).toEqual(['E']);
