@@ -31,6 +31,11 @@ export default defineConfig({
   // which TypeScript knows from lib esnext.disposable (Node apps also get it from @types/node).
   dts: { resolve: ['rxjs-websockets'], entry: PUBLIC, banner: '/// <reference lib="esnext.disposable" />' },
   target: 'node20',
+  // Rollup makes each CommonJS chunk from esbuild's split ESM build. Without it tsup does that
+  // with sucrase, which also rewrites every `?.` and `??` into a call to a helper that takes
+  // an array of closures (about 2 µs of CPU per sequential call of the CommonJS package, see
+  // docs/benchmarks.md) and leaves the machine's absolute paths in the source maps.
+  treeshake: true,
   sourcemap: true,
   clean: true,
   external: ['rxjs', 'ws', 'io-ts', 'fp-ts'],
