@@ -14,7 +14,9 @@
  * rounds with ours/raw, and `p50 /raw by block`: the median over all blocks of each block's p50
  * over raw's in the same block, the pairs closest in time and the steadiest figure on a busy
  * machine. AB_ROUNDS (default 3) rounds of fresh workers, AB_BLOCKS (default 5) blocks of AB_N
- * (default 1,000) calls per client and round.
+ * (default 1,000) calls per client and round. AB_HEAP=1: each worker also measures its retained
+ * heap per pending call (`npm run bench`'s method, 10,000 calls held by the gateway) after its
+ * blocks, and the medians over rounds are printed too.
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -27,6 +29,7 @@ const ROOT = join(__dirname, '..');
 const ROUNDS = Number(process.env.AB_ROUNDS ?? '3');
 const BLOCKS = Number(process.env.AB_BLOCKS ?? '5');
 const N = Number(process.env.AB_N ?? '1000');
+const HEAP = process.env.AB_HEAP === '1';
 
 interface Participant {
   readonly name: string;
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
   const users = participants.map((): number[] => []);
   /** Each block's p50 over the raw client's p50 in the same block (next to it in time). */
   const paired = participants.map((): number[] => []);
+  const heaps = participants.map((): number[] => []);
   for (let round = 0; round < ROUNDS; round++) {
     const workers = participants.map((p) =>
       WorkerProcess.start(p.name, p.kind, target, { cwd: p.dir, env: p.env }),
@@ -92,6 +96,11 @@ async function main(): Promise<void> {
       }
       blockP50.forEach((p50, i) => paired[i].push(p50 / blockP50[0]));
     }
+    if (HEAP)
+      for (let j = 0; j < workers.length; j++) {
+        const i = (j + round) % workers.length;
+        heaps[i].push((await workers[i].ask<{ bytes: number }>('heap 10000')).bytes);
+      }
     for (const w of workers) await w.ask('close');
     const line = participants.map((p, i) => {
       const { p50, p99 } = percentiles(samples[i]);
@@ -114,7 +123,10 @@ async function main(): Promise<void> {
         `p99 ${median(p99s[i]).toFixed(0)} µs (/raw ${ratio(p99s[i], p99s[0])}), ` +
         `p50 /raw by block ${median(paired[i]).toFixed(3)}, ` +
         `CPU ${median(cpus[i]).toFixed(1)} µs per call (−raw ${(median(cpus[i]) - median(cpus[0])).toFixed(1)}), ` +
-        `user ${median(users[i]).toFixed(1)} (−raw ${median(users[i].map((u, r) => u - users[0][r])).toFixed(2)})`,
+        `user ${median(users[i]).toFixed(1)} (−raw ${median(users[i].map((u, r) => u - users[0][r])).toFixed(2)})` +
+        (HEAP
+          ? `, heap ${median(heaps[i]).toFixed(0)} B per pending call (/raw ${ratio(heaps[i], heaps[0])})`
+          : ''),
     );
   }
   gateway.stdin!.end();
