@@ -3,6 +3,7 @@ import type { ValidationIssue } from './codecs/report';
 import { formatIssues, printable } from './codecs/report';
 import { scrubSecrets } from './transport/url';
 import type { OrderSnapshot } from './rest/order-snapshot';
+import type { PushWsKey } from './push/push-key';
 import type { WSAPIResponse } from './rpc/response';
 
 /** Codes of the errors the client raises itself; gateway errors carry the gateway's code. */
@@ -18,6 +19,7 @@ export const CLIENT_ERROR_CODES = {
   NOT_CANCELED: 'CANCEL_NOT_APPLIED',
   NOT_MODIFIED: 'MODIFY_NOT_APPLIED',
   LATE_ANSWER: 'LATE_ANSWER_DISAGREES',
+  PUSH_CLOSED: 'PUSH_CLOSED',
 } as const;
 
 /** One of {@link CLIENT_ERROR_CODES}: an error the client raised itself. */
@@ -563,6 +565,35 @@ export class LateAnswerError extends WsApiError {
             ? String(settled)
             : settled,
     };
+  }
+}
+
+/**
+ * A push connection ('pushSpot' or 'pushFutures', behind `orderUpdates$`) spent
+ * `reconnect.maxAttempts` and closed for good: `orderUpdates$` errors with it, as do the
+ * `call.updates$` streams it fed, and its state and `close` event carry it. `cause` is the last
+ * attempt's error. The client and its WS API connections stay open; subscribing again fails
+ * at once with the same error.
+ */
+export class PushClosedError extends WsApiError {
+  /** @internal */
+  static override readonly kucoinWsApiRxErrorClass: string = 'PushClosedError';
+  override name = 'PushClosedError';
+  declare readonly code: typeof CLIENT_ERROR_CODES.PUSH_CLOSED;
+  /** The push connection that gave up. */
+  readonly wsKey: PushWsKey;
+  /** The reconnect attempts it made (`reconnect.maxAttempts`). */
+  readonly attempts: number;
+
+  constructor(details: { wsKey: PushWsKey; attempts: number; cause: Error }) {
+    const msg = `gave up after ${details.attempts} reconnect attempts (reconnect.maxAttempts): ${details.cause.message}`;
+    super(`${details.wsKey} ${msg}`, { code: CLIENT_ERROR_CODES.PUSH_CLOSED, msg, cause: details.cause });
+    this.wsKey = details.wsKey;
+    this.attempts = details.attempts;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), wsKey: this.wsKey, attempts: this.attempts };
   }
 }
 

@@ -88,6 +88,7 @@ export {
   NetworkError,
   OrderNotPlacedError,
   ProtocolError,
+  PushClosedError,
   RateLimitError,
   TimeoutError,
   ValidationError,

@@ -10,6 +10,7 @@ import { filter, firstValueFrom, type Subscription } from 'rxjs';
 import {
   AuthenticationError,
   isPushWsKey,
+  PushClosedError,
   WebsocketAPIClient,
   type ClientEvent,
   type ConnectionKey,
@@ -191,7 +192,7 @@ describe('push connections raise lifecycle events under their own key', () => {
     expect(client.stateOf('wsApiSpotV1').status).toBe('idle');
   });
 
-  it('reconnect.maxAttempts spent: a reconnect per attempt, then close with the last error; the WS API still connects', async () => {
+  it('reconnect.maxAttempts spent: a reconnect per attempt, then close with a PushClosedError; the WS API still connects', async () => {
     const client = clientOf({ reconnect: { initialDelayMs: 5, maxDelayMs: 20, maxAttempts: 2 } });
     const rec = recordEvents(client);
     const ended = new Promise<unknown>((resolve) =>
@@ -210,9 +211,26 @@ describe('push connections raise lifecycle events under their own key', () => {
           .filter((e) => e.type === 'reconnect' && e.wsKey === c.wsKey)
           .map((e) => (e as { attempt: number }).attempt),
       ).toEqual([1, 2]);
-      expect((c as { error?: unknown }).error).toBeInstanceOf(Error);
+      const closeError = (c as { error?: unknown }).error;
+      expect(closeError).toBeInstanceOf(PushClosedError);
+      expect(client.stateOf(c.wsKey)).toMatchObject({ status: 'closed', error: closeError });
     }
     expect(closes.find((c) => (c as { error?: unknown }).error === error)).toBeDefined();
+    // Typed, with the last attempt's error as its cause (the connection refused).
+    const closed = error as PushClosedError;
+    expect(closed).toBeInstanceOf(PushClosedError);
+    expect(closed.code).toBe('PUSH_CLOSED');
+    expect(closed.attempts).toBe(2);
+    expect(isPushWsKey(closed.wsKey)).toBe(true);
+    expect(closed.cause).toBeInstanceOf(Error);
+    expect(closed.message).toBe(
+      `${closed.wsKey} gave up after 2 reconnect attempts (reconnect.maxAttempts): ${(closed.cause as Error).message}`,
+    );
+    expect(closed.toJSON()).toMatchObject({ code: 'PUSH_CLOSED', wsKey: closed.wsKey, attempts: 2 });
+    // Subscribing again fails at once with a closing error (which connection's comes first
+    // depends on which gave up first).
+    const again = await firstValueFrom(client.orderUpdates$).catch((e: unknown) => e);
+    expect(closes.map((c) => (c as { error?: unknown }).error)).toContain(again);
     sim.faults.refuseConnections(false);
     await client.connect();
     expect(rec.typesOf('wsApiSpotV1')).toEqual(['open', 'authenticated']);

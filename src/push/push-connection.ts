@@ -17,7 +17,7 @@ import {
   throwError,
 } from 'rxjs';
 import { MAX_TEXT_CHARS, printable } from '../codecs/report';
-import { AuthenticationError, ConfigurationError, type ProtocolError } from '../errors';
+import { AuthenticationError, ConfigurationError, PushClosedError, type ProtocolError } from '../errors';
 import type { BulletPrivate } from '../rest/codecs';
 import { safeDelay } from '../safe-delay';
 import { heartbeat } from '../transport/heartbeat';
@@ -228,10 +228,19 @@ export class PushConnection {
         stop$: this.closing$,
         random: this.config.random,
       }),
-      catchError((error: unknown) => {
-        this.fatal = error as Error;
+      catchError((thrown: unknown) => {
+        // A refusal or misconfiguration ends it as it is; any other error only after the
+        // retries ran out (the policy retries everything else), said in a typed error.
+        const error = isFatal(thrown as Error)
+          ? (thrown as Error)
+          : new PushClosedError({
+              wsKey: this.wsKey,
+              attempts: this.config.reconnect.maxAttempts,
+              cause: thrown as Error,
+            });
+        this.fatal = error;
         this.subscribedNow = false;
-        this.state.to('closed', { error: error as Error });
+        this.state.to('closed', { error });
         return throwError(() => error);
       }),
     );
