@@ -46,5 +46,8 @@ export default defineConfig({
   noExternal: ['rxjs-websockets'],
   esbuildOptions(options, { format }) {
     if (format === 'esm') options.mainFields = ['module', 'main'];
+    // Which build this is, for the one place that loads a module by name at run time
+    // (src/client/testnet.ts: the CommonJS build requires the simulator, the ESM one imports it).
+    options.define = { ...options.define, KUCOIN_WSAPI_RX_CJS: format === 'cjs' ? 'true' : 'false' };
   },
 });

@@ -15,6 +15,7 @@ import { build as bundle } from 'esbuild';
 
 const ROOT = join(__dirname, '..', '..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const JEST = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const ATTW = join(ROOT, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
 
 interface Run {
@@ -155,6 +156,35 @@ beforeAll(async () => {
      const { startSimulator } = require('kucoin-wsapi-rx/simulator');
      (async () => { ${ORDER_FLOW} })();`,
   );
+  // testnet: true alone: the client loads the simulator itself (nothing required it before).
+  // It must take the CommonJS build's simulator, not import the ESM build, a second copy.
+  writeFileSync(
+    join(out, 'cjs', 'testnet.cjs'),
+    `const { WebsocketAPIClient } = require('kucoin-wsapi-rx');
+     const entry = require('node:path').join('dist', 'simulator', 'index.js');
+     const simulatorEntries = () => Object.keys(require.cache).filter((k) => k.endsWith(entry)).length;
+     (async () => {
+       const before = simulatorEntries();
+       const startSimulator = undefined;
+       ${ORDER_FLOW}
+       console.log(JSON.stringify({ before, after: simulatorEntries() }));
+     })();`,
+  );
+  // The same in a Jest test of the app's own: Jest runs CommonJS code in a vm, which refuses
+  // a dynamic import() unless Node runs with --experimental-vm-modules.
+  writeFileSync(
+    join(out, 'cjs', 'testnet.test.js'),
+    `const { WebsocketAPIClient } = require('kucoin-wsapi-rx');
+     test('testnet: true places an order', async () => {
+       const client = new WebsocketAPIClient({ testnet: true, attachEventListeners: false, requestTimeoutMs: 5000 });
+       try {
+         const r = await client.submitNewSpotOrder({ side: 'buy', symbol: 'BTC-USDT', type: 'limit', price: '20000', size: '0.0001' });
+         expect(r.code).toBe('200000');
+       } finally {
+         await client.close();
+       }
+     });`,
+  );
   writeFileSync(
     join(out, 'esm', 'browser.mjs'),
     `import { WebsocketAPIClient } from 'kucoin-wsapi-rx';
@@ -264,6 +294,29 @@ describe.each(['esm', 'cjs'] as const)('installed into an empty %s app', (kind) 
       simulator: 'function',
     });
   }, 60_000);
+});
+
+describe('required by a CommonJS app', () => {
+  it('testnet: true requires the CommonJS simulator (no second copy of the package)', async () => {
+    const r = await node(['testnet.cjs'], join(out, 'cjs'));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const [order, loaded] = r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    expect(order).toMatchObject({ code: '200000' });
+    expect(loaded).toEqual({ before: 0, after: 1 });
+  }, 60_000);
+
+  it('testnet: true works in a Jest test of the app (CommonJS in a vm)', async () => {
+    const config = JSON.stringify({
+      testEnvironment: 'node',
+      transform: {},
+      testMatch: ['**/testnet.test.js'],
+    });
+    const r = await node([JEST, '--ci', '--config', config, '--rootDir', '.'], join(out, 'cjs'));
+    expect({ code: r.code, output: r.stderr.includes('1 passed') }).toEqual({ code: 0, output: true });
+  }, 120_000);
 });
 
 describe('imported and required in one app', () => {

@@ -25,8 +25,22 @@ const SIMULATOR_MODULE: string = 'kucoin-wsapi-rx/simulator';
 /** Loads the simulator module (injectable for tests). */
 export type SimulatorLoader = () => Promise<unknown>;
 
-const loadSimulator: SimulatorLoader = () =>
-  import(/* webpackIgnore: true */ /* @vite-ignore */ SIMULATOR_MODULE);
+/**
+ * Set by the package's build (tsup.config.ts): true in its CommonJS build, false in its ESM
+ * build; not defined when src/ runs as it is (tsx, ts-jest).
+ */
+declare const KUCOIN_WSAPI_RX_CJS: boolean;
+
+/**
+ * The CommonJS build requires the simulator's CommonJS entry: an `import()` there would load
+ * the ESM build, a second copy of the package, and a vm-based runner (Jest) refuses a dynamic
+ * import in CommonJS code. `module.require` rather than `require`: a bundler that meets a
+ * `require` of a variable warns about it.
+ */
+const loadSimulator: SimulatorLoader =
+  typeof KUCOIN_WSAPI_RX_CJS !== 'undefined' && KUCOIN_WSAPI_RX_CJS
+    ? () => Promise.resolve().then((): unknown => module.require(SIMULATOR_MODULE))
+    : () => import(/* webpackIgnore: true */ /* @vite-ignore */ SIMULATOR_MODULE);
 
 /** The first line of an error's message, at most 300 characters (a loader's message can be long). */
 function reasonOf(error: unknown): string {
