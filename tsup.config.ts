@@ -33,7 +33,7 @@ export default defineConfig({
   target: 'node20',
   // Rollup makes each CommonJS chunk from esbuild's split ESM build. Without it tsup does that
   // with sucrase, which also rewrites every `?.` and `??` into a call to a helper that takes
-  // an array of closures (about 2 µs of CPU per sequential call of the CommonJS package, see
+  // an array of closures (about 1.5 µs of CPU per sequential call of the CommonJS package, see
   // docs/benchmarks.md) and leaves the machine's absolute paths in the source maps.
   treeshake: true,
   sourcemap: true,

@@ -165,7 +165,7 @@ beforeAll(async () => {
      const simulatorEntries = () => Object.keys(require.cache).filter((k) => k.endsWith(entry)).length;
      (async () => {
        const before = simulatorEntries();
-       const startSimulator = undefined;
+       const startSimulator = undefined; // ORDER_FLOW reports its type; this app never requires it
        ${ORDER_FLOW}
        console.log(JSON.stringify({ before, after: simulatorEntries() }));
      })();`,
